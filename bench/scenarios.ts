@@ -1,0 +1,84 @@
+/**
+ * What `npm run bench` measures. A scenario seeds what it needs into the bench database, then
+ * answers the requests autocannon cycles through; it may name scenarios it is compared to (measured
+ * in the same run, against the same server) and the least ratio of req/s it must reach.
+ * To add one: append it to SCENARIOS, after the scenarios it compares itself to.
+ */
+import type autocannon from 'autocannon';
+import type { Database } from '../src/platform/db.js';
+import { newUser, type TestUser } from '../test/factories/identity.js';
+import { CATALOG_SCENARIOS } from './catalog-scenarios.js';
+import type { DrivenScenario } from './driven.js';
+import { ORDER_SCENARIOS } from './orders-scenarios.js';
+import { PAYMENT_SCENARIOS } from './payments-scenarios.js';
+import { RECOMMENDATION_SCENARIOS } from './recommendations-scenarios.js';
+
+export interface BenchContext {
+  /** The bench database, for seeding (the server has its own pool on it). */
+  db: Database;
+  /** Computes `make` once per run, so scenarios share what they seed. */
+  shared<T>(key: string, make: () => Promise<T>): Promise<T>;
+}
+
+export interface Comparison {
+  scenario: string;
+  /** The target: this scenario's req/s at least this fraction of the other's. */
+  atLeast?: number;
+}
+
+export interface Scenario {
+  name: string;
+  summary: string;
+  compareTo?: Comparison[];
+  /** The requests each connection sends in turn, over and over. */
+  prepare(context: BenchContext): Promise<autocannon.Request[]>;
+}
+
+const SEEDED_USERS = 1000;
+const SEED_CONCURRENCY = 20;
+
+/** Users with a live session, one in four with a shop (so both branches of the caller lookup run). */
+function seededUsers(context: BenchContext): Promise<TestUser[]> {
+  return context.shared('users', async () => {
+    const users: TestUser[] = [];
+    for (let start = 0; start < SEEDED_USERS; start += SEED_CONCURRENCY) {
+      const batch = Array.from({ length: Math.min(SEED_CONCURRENCY, SEEDED_USERS - start) }, (_, i) =>
+        newUser(context.db, { shop: (start + i) % 4 === 0 }),
+      );
+      users.push(...(await Promise.all(batch)));
+    }
+    return users;
+  });
+}
+
+export const SCENARIOS: (Scenario | DrivenScenario)[] = [
+  {
+    name: 'bare',
+    summary: 'GET /__bench/bare: a Fastify JSON route on the app, no database (the ceiling)',
+    prepare: async () => [{ method: 'GET', path: '/__bench/bare' }],
+  },
+  {
+    name: 'select-one',
+    summary: 'GET /__bench/select-one: one primary-key SELECT of a user through the app pool',
+    prepare: async (context) =>
+      (await seededUsers(context)).map((user) => ({
+        method: 'GET',
+        path: `/__bench/select-one?id=${encodeURIComponent(user.id)}`,
+      })),
+  },
+  {
+    name: 'me',
+    summary: 'GET /v1/me, authenticated, rotating over the seeded users’ session tokens',
+    compareTo: [{ scenario: 'select-one', atLeast: 0.8 }, { scenario: 'bare' }],
+    prepare: async (context) =>
+      (await seededUsers(context)).map((user) => ({
+        method: 'GET',
+        path: '/v1/me',
+        headers: { authorization: `Bearer ${user.token}` },
+      })),
+  },
+  ...ORDER_SCENARIOS,
+  ...PAYMENT_SCENARIOS,
+  ...CATALOG_SCENARIOS,
+  ...RECOMMENDATION_SCENARIOS,
+];

@@ -1,0 +1,331 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import pino from 'pino';
+import client from 'prom-client';
+import type { Config } from './config.js';
+import { CartService, cartRoutes } from './modules/cart/index.js';
+import { CatalogService, catalogRoutes, catalogVariantDirectory } from './modules/catalog/index.js';
+import { IdentityService, identityRoutes, LoginThrottle } from './modules/identity/index.js';
+import { LedgerService, ledgerRoutes } from './modules/ledger/index.js';
+import { FileMediaStorage, MediaService, mediaRoutes } from './modules/media/index.js';
+import { OrdersService, ordersRoutes, registerOrderJobs } from './modules/orders/index.js';
+import {
+  createPaymentProviders,
+  PaymentsService,
+  paymentsRoutes,
+  registerPaymentJobs,
+  type SandboxProvider,
+  type WebhookTransport,
+} from './modules/payments/index.js';
+import {
+  RecommendationsService,
+  recommendationsRoutes,
+  subscribeToPurchases,
+} from './modules/recommendations/index.js';
+import { ReviewsService, reviewLookup, reviewsRoutes } from './modules/reviews/index.js';
+import { Caches } from './platform/cache.js';
+import {
+  connectRedis,
+  FallbackWindowCounters,
+  MemoryWindowCounters,
+  RedisWindowCounters,
+  type WindowCounters,
+} from './platform/counters.js';
+import type { Database } from './platform/db.js';
+import { NotFound, problemOf, toAppError } from './platform/errors.js';
+import { createAuthGuards, registerHttpMetrics } from './platform/http.js';
+import { Idempotency } from './platform/idempotency.js';
+import { JetStreamSink } from './platform/jetstream.js';
+import { JobRunner } from './platform/jobs.js';
+import { OutboxRelay } from './platform/outbox.js';
+import { registerRateLimit } from './platform/rate-limit.js';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Everything the app is made of that outlives one request. */
+export interface Services {
+  config: Config;
+  db: Database;
+  counters: WindowCounters;
+  identity: IdentityService;
+  media: MediaService;
+  catalog: CatalogService;
+  idempotency: Idempotency;
+  cart: CartService;
+  payments: PaymentsService;
+  /** The built-in payment provider (its webhooks, its own records). */
+  sandbox: SandboxProvider;
+  ledger: LedgerService;
+  orders: OrdersService;
+  reviews: ReviewsService;
+  recommendations: RecommendationsService;
+  /** Durable jobs: modules register handlers here; the worker runs them. */
+  jobs: JobRunner;
+  /** Outbox relay: modules subscribe to events here; the worker relays them. */
+  outbox: OutboxRelay;
+  close(): Promise<void>;
+}
+
+export interface BuildServicesOptions {
+  /** How the sandbox delivers its webhooks (default: HTTP to BAZAAR_PUBLIC_URL). */
+  webhookTransport?: WebhookTransport;
+}
+
+export function buildServices(
+  config: Config,
+  db: Database,
+  counters?: WindowCounters,
+  options: BuildServicesOptions = {},
+): Services {
+  const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
+  const windowCounters =
+    counters ??
+    (redis
+      ? new FallbackWindowCounters(new RedisWindowCounters(redis), new MemoryWindowCounters())
+      : new MemoryWindowCounters());
+  const log = pino(loggerOptions(config) as pino.LoggerOptions);
+  const jobs = new JobRunner(db, {
+    log: log.child({ component: 'jobs' }),
+    leaseSeconds: config.jobLeaseSeconds,
+  });
+  const outbox = new OutboxRelay(db, { log: log.child({ component: 'outbox' }) });
+  const jetStream = config.natsUrl
+    ? new JetStreamSink({
+        servers: config.natsUrl,
+        stream: config.natsStream,
+        subjectPrefix: config.natsSubjectPrefix,
+        relayLeaseSeconds: outbox.leaseSeconds,
+      })
+    : undefined;
+  if (jetStream) outbox.addSink(jetStream);
+  const media = new MediaService(db, new FileMediaStorage(path.join(config.dataDir, 'media')));
+  const caches = new Caches(redis);
+  const catalog = new CatalogService(db, config, caches, media);
+  const cart = new CartService(db, catalogVariantDirectory, config.currency);
+  const ledger = new LedgerService(db, config);
+  const providers = createPaymentProviders(db, config, options);
+  const payments = new PaymentsService(db, providers, config, ledger, log.child({ component: 'payments' }));
+  const orders = new OrdersService(db, config, cart, catalogVariantDirectory, payments, ledger, reviewLookup);
+  const identity = new IdentityService(db, config, new LoginThrottle(windowCounters), catalog);
+  payments.listen(orders.paymentListener);
+  registerOrderJobs(jobs, orders);
+  const recommendations = new RecommendationsService(
+    db,
+    catalog,
+    log.child({ component: 'recommendations' }),
+  );
+  catalog.listenForViews((userId, productId) => recommendations.recordView(userId, productId));
+  subscribeToPurchases(outbox, recommendations);
+  registerPaymentJobs(jobs, payments);
+  providers.sandbox.registerJobs(jobs);
+  return {
+    config,
+    db,
+    counters: windowCounters,
+    idempotency: new Idempotency(db),
+    cart,
+    payments,
+    sandbox: providers.sandbox,
+    ledger,
+    orders,
+    identity,
+    reviews: new ReviewsService(db, catalog, identity),
+    recommendations,
+    media,
+    catalog,
+    jobs,
+    outbox,
+    async close() {
+      await Promise.all([jobs.stop(), outbox.stop()]);
+      await recommendations.close();
+      await jetStream?.close();
+      await windowCounters.close();
+      caches.close();
+      redis?.disconnect();
+    },
+  };
+}
+
+const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["bazaar-signature"]',
+  'req.headers["stripe-signature"]',
+  '*.password',
+  '*.current_password',
+  '*.new_password',
+  '*.token',
+];
+
+export function loggerOptions(config: Pick<Config, 'logLevel'>): FastifyServerOptions['logger'] {
+  return { level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+}
+
+export interface BuildAppOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** Routes added before the app is sealed, beside the API's (the bench's reference routes). */
+  extraRoutes?: (app: FastifyInstance) => void;
+}
+
+export async function buildApp(services: Services, options: BuildAppOptions = {}) {
+  const { config, db } = services;
+  const { trustProxy } = config;
+  const app: FastifyInstance = Fastify({
+    logger: options.logger ?? loggerOptions(config),
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    // Fastify takes a hop count at run time, but its types do not: the same rule as a function.
+    trustProxy:
+      typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('caller', null);
+
+  // JSON only (media uploads add multipart on their route); anything else is 415.
+  app.removeContentTypeParser('text/plain');
+  // An empty body is no body (e.g. a POST with a JSON content type and nothing to say).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text === '') return done(null, undefined);
+    return parseJson(request, text, done);
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  if (config.rateLimitRps) registerRateLimit(app, services.counters, config.rateLimitRps);
+  // Fastify answers the requests in flight when it starts closing, but leaves their keep-alive
+  // connections open: a load balancer keeping them would hold the shutdown up until it timed out.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const appError = toAppError(error);
+    if (!appError) {
+      request.log.error({ err: error }, 'unhandled error');
+      return reply
+        .status(500)
+        .type('application/problem+json')
+        .send({
+          type: 'urn:bazaar:problem:internal',
+          title: 'Internal error',
+          status: 500,
+          code: 'internal',
+          detail: `Something went wrong on our side. Quote request id ${request.id}.`,
+          request_id: request.id,
+        });
+    }
+    return reply
+      .status(appError.status)
+      .headers(appError.headers)
+      .type('application/problem+json')
+      .send(problemOf(appError, request.id));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const problem = problemOf(new NotFound('route'), request.id);
+    return reply.status(404).type('application/problem+json').send(problem);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Bazaar API',
+        version: '1.0.0',
+        description:
+          'Marketplace commerce backend. Errors are RFC 9457 problem details with a stable `code`.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  registerHttpMetrics(app, registry);
+  new client.Gauge({
+    name: 'outbox_backlog',
+    help: 'Outbox events not yet published',
+    registers: [registry],
+    async collect() {
+      // A database that does not answer must not take the process metrics down with it.
+      this.set(await services.outbox.backlog().catch(() => Number.NaN));
+    },
+  });
+  new client.Gauge({
+    name: 'jobs_backlog',
+    help: 'Background jobs due and not yet claimed (due), or left as failed on their last attempt (failed)',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const backlog = await services.jobs.backlog().catch(() => ({ due: Number.NaN, failed: Number.NaN }));
+      this.set({ state: 'due' }, backlog.due);
+      this.set({ state: 'failed' }, backlog.failed);
+    },
+  });
+
+  for (const [name, entity, count] of [
+    ['bazaar_orders', 'Orders', () => services.orders.countByStatus()],
+    ['bazaar_payments', 'Payments', () => services.payments.countByStatus()],
+  ] as const) {
+    new client.Gauge({
+      name,
+      help: `${entity} by status`,
+      labelNames: ['status'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const row of await count().catch(() => [])) this.set({ status: row.status }, row.count);
+      },
+    });
+  }
+
+  app.get('/healthz', { schema: { tags: ['ops'], summary: 'Liveness' } }, async () => ({ status: 'ok' }));
+  app.get(
+    '/readyz',
+    { schema: { tags: ['ops'], summary: 'Readiness: the database answers' } },
+    async (_request, reply) => {
+      try {
+        await db.ping();
+        return { status: 'ok' };
+      } catch {
+        return reply.status(503).send({ status: 'unavailable' });
+      }
+    },
+  );
+  app.get('/metrics', { schema: { tags: ['ops'], summary: 'Prometheus metrics' } }, async (_request, reply) =>
+    reply.type(registry.contentType).send(await registry.metrics()),
+  );
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const guards = createAuthGuards((token) => services.identity.authenticate(token));
+  identityRoutes(app, services.identity, guards);
+  catalogRoutes(app, services.catalog, guards, config.currency);
+  mediaRoutes(app, services.media, guards);
+  cartRoutes(app, services.cart, guards);
+  ordersRoutes(app, services.orders, guards, services.idempotency, config.currency);
+  reviewsRoutes(app, services.reviews, guards);
+  recommendationsRoutes(app, services.recommendations, guards);
+  paymentsRoutes(app, services.payments, guards, services.idempotency, config.currency);
+  ledgerRoutes(app, services.ledger, guards);
+  options.extraRoutes?.(app);
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,154 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+const intWithDefault = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.preprocess(
+    (value) => (value === undefined || value === '' ? fallback : value),
+    z.coerce.number().int().min(min).max(max),
+  );
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((value) =>
+    value === undefined || value === '' ? undefined : ['true', '1', 'yes'].includes(value),
+  );
+
+const envSchema = z.object({
+  PORT: intWithDefault(3000, 0, 65535),
+  HOST: z.string().default('127.0.0.1'),
+  BAZAAR_PUBLIC_URL: optionalString.pipe(z.url().optional()),
+  DATABASE_URL: optionalString,
+  BAZAAR_DATA_DIR: z.string().default('./data'),
+  BAZAAR_SEED_DEMO: booleanFlag,
+  REDIS_URL: optionalString,
+  NATS_URL: optionalString,
+  BAZAAR_NATS_STREAM: z
+    .string()
+    .default('BAZAAR')
+    .pipe(z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only')),
+  BAZAAR_NATS_SUBJECT_PREFIX: z
+    .string()
+    .default('bazaar.')
+    .pipe(
+      z.string().regex(/^([A-Za-z0-9_-]+\.)+$/, 'tokens of letters, digits, - and _, each ending in a dot'),
+    ),
+  BAZAAR_TRUST_PROXY: optionalString,
+  BAZAAR_ADMIN_EMAILS: z.string().default(''),
+  BAZAAR_CURRENCY: z
+    .string()
+    .default('USD')
+    .pipe(z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')),
+  BAZAAR_ORDER_TTL_SECONDS: intWithDefault(900, 1),
+  BAZAAR_AUTO_DELIVER_SECONDS: intWithDefault(1_209_600, 1),
+  BAZAAR_COMMISSION_BPS: intWithDefault(1000, 0, 10_000),
+  BAZAAR_RATING_PRIOR_WEIGHT: intWithDefault(10, 0),
+  BAZAAR_RECS_REFRESH_SECONDS: intWithDefault(300, 1),
+  BAZAAR_RATE_LIMIT_RPS: optionalString.pipe(
+    z.coerce.number<string | undefined>().int().positive().optional(),
+  ),
+  BAZAAR_PAYMENT_PROVIDER: z.enum(['sandbox', 'stripe']).default('sandbox'),
+  BAZAAR_SANDBOX_WEBHOOK_SECRET: optionalString,
+  STRIPE_SECRET_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  STRIPE_API_URL: optionalString.pipe(z.url().optional()),
+  BAZAAR_DB_POOL_SIZE: intWithDefault(20, 1, 1000),
+  BAZAAR_JOB_LEASE_SECONDS: intWithDefault(60, 1, 86_400),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  seedDemo: boolean | undefined;
+  redisUrl: string | undefined;
+  natsUrl: string | undefined;
+  /** The JetStream stream and the prefix of its subjects (several deployments may share one NATS). */
+  natsStream: string;
+  natsSubjectPrefix: string;
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (login throttling, rate
+   * limits): Fastify's `trustProxy` — true, a hop count, or addresses/CIDRs. Unset: none.
+   */
+  trustProxy: boolean | number | string;
+  adminEmails: ReadonlySet<string>;
+  currency: string;
+  orderTtlSeconds: number;
+  autoDeliverSeconds: number;
+  commissionBps: number;
+  ratingPriorWeight: number;
+  recsRefreshSeconds: number;
+  rateLimitRps: number | undefined;
+  paymentProvider: 'sandbox' | 'stripe';
+  sandboxWebhookSecret: string | undefined;
+  stripeSecretKey: string | undefined;
+  stripeWebhookSecret: string | undefined;
+  /** Where the Stripe API is reached: unset → api.stripe.com (set for stripe-mock or a stand-in). */
+  stripeApiUrl: string | undefined;
+  dbPoolSize: number;
+  /** How long a worker's claim on a job lasts before another worker may take the job over. */
+  jobLeaseSeconds: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {}
+
+function trustProxyOf(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/** Reads and validates the environment once; every invalid variable is named in one error. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  if (e.BAZAAR_PAYMENT_PROVIDER === 'stripe' && (!e.STRIPE_SECRET_KEY || !e.STRIPE_WEBHOOK_SECRET)) {
+    throw new ConfigError('BAZAAR_PAYMENT_PROVIDER=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET');
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: (e.BAZAAR_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.BAZAAR_DATA_DIR),
+    seedDemo: e.BAZAAR_SEED_DEMO,
+    redisUrl: e.REDIS_URL,
+    natsUrl: e.NATS_URL,
+    natsStream: e.BAZAAR_NATS_STREAM,
+    natsSubjectPrefix: e.BAZAAR_NATS_SUBJECT_PREFIX,
+    trustProxy: trustProxyOf(e.BAZAAR_TRUST_PROXY),
+    adminEmails: new Set(
+      e.BAZAAR_ADMIN_EMAILS.split(',')
+        .map((email) => email.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+    currency: e.BAZAAR_CURRENCY,
+    orderTtlSeconds: e.BAZAAR_ORDER_TTL_SECONDS,
+    autoDeliverSeconds: e.BAZAAR_AUTO_DELIVER_SECONDS,
+    commissionBps: e.BAZAAR_COMMISSION_BPS,
+    ratingPriorWeight: e.BAZAAR_RATING_PRIOR_WEIGHT,
+    recsRefreshSeconds: e.BAZAAR_RECS_REFRESH_SECONDS,
+    rateLimitRps: e.BAZAAR_RATE_LIMIT_RPS,
+    paymentProvider: e.BAZAAR_PAYMENT_PROVIDER,
+    sandboxWebhookSecret: e.BAZAAR_SANDBOX_WEBHOOK_SECRET,
+    stripeSecretKey: e.STRIPE_SECRET_KEY,
+    stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
+    stripeApiUrl: e.STRIPE_API_URL,
+    dbPoolSize: e.BAZAAR_DB_POOL_SIZE,
+    jobLeaseSeconds: e.BAZAAR_JOB_LEASE_SECONDS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,44 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { type AuthGuards, bearerSecurity, callerOf } from '../../platform/http.js';
+import { AddItemBody, Cart, ChangeItemBody, ItemParams } from './cart.schemas.js';
+import type { CartService } from './cart.service.js';
+
+export function cartRoutes(app: FastifyInstance, service: CartService, guards: AuthGuards): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const common = { tags: ['cart'], security: bearerSecurity, response: { 200: Cart } };
+
+  r.get(
+    '/v1/cart',
+    { onRequest: guards.user, schema: { ...common, summary: "The caller's cart, at current prices" } },
+    async (request) => service.view(callerOf(request)),
+  );
+
+  r.post(
+    '/v1/cart/items',
+    {
+      onRequest: guards.user,
+      schema: { ...common, summary: 'Add a variant (adds to its quantity if present)', body: AddItemBody },
+    },
+    async (request) =>
+      service.addItem(callerOf(request), {
+        variantId: request.body.variant_id,
+        quantity: request.body.quantity,
+      }),
+  );
+
+  r.patch(
+    '/v1/cart/items/:id',
+    {
+      onRequest: guards.user,
+      schema: { ...common, summary: 'Change a line quantity', params: ItemParams, body: ChangeItemBody },
+    },
+    async (request) => service.changeItem(callerOf(request), request.params.id, request.body.quantity),
+  );
+
+  r.delete(
+    '/v1/cart/items/:id',
+    { onRequest: guards.user, schema: { ...common, summary: 'Remove a line', params: ItemParams } },
+    async (request) => service.removeItem(callerOf(request), request.params.id),
+  );
+}

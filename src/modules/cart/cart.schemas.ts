@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { MoneySchema } from '../../platform/money.js';
+
+export const AddItemBody = z.strictObject({
+  variant_id: z.string().min(1).max(64),
+  quantity: z.number().int().min(1).max(99),
+});
+
+export const ChangeItemBody = z.strictObject({ quantity: z.number().int().min(1).max(99) });
+
+export const ItemParams = z.strictObject({ id: z.string().min(1).max(64) });
+
+export const CartItem = z.object({
+  id: z.string(),
+  variant_id: z.string(),
+  product_id: z.string(),
+  title: z.string(),
+  quantity: z.number().int(),
+  unit_price: MoneySchema,
+  line_total: MoneySchema,
+  /** The variant's current stock. */
+  available: z.number().int(),
+});
+
+export const Cart = z.object({ id: z.string(), items: z.array(CartItem), subtotal: MoneySchema });
+export type CartView = z.infer<typeof Cart>;

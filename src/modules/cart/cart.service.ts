@@ -1,0 +1,123 @@
+import type { Database, Queryable } from '../../platform/db.js';
+import { NotFound, ValidationFailed } from '../../platform/errors.js';
+import type { Caller } from '../../platform/http.js';
+import { newId } from '../../platform/ids.js';
+import { money } from '../../platform/money.js';
+import { InsufficientStock, inventory } from '../inventory/index.js';
+import * as repo from './cart.repo.js';
+import type { CartView } from './cart.schemas.js';
+import { lineTitle, type VariantDirectory } from './variant-directory.js';
+
+export const MAX_LINE_QUANTITY = 99;
+
+export class CartService {
+  constructor(
+    private readonly db: Database,
+    private readonly directory: VariantDirectory,
+    private readonly currency: string,
+  ) {}
+
+  async view(caller: Caller): Promise<CartView> {
+    // Reading an existing cart writes nothing; only a first visit creates it.
+    return this.db.transaction(async (tx) =>
+      this.present(
+        tx,
+        (await repo.findCartId(tx, caller.id)) ??
+          (await repo.ensureCart(tx, newId('cart'), caller.id, false)),
+      ),
+    );
+  }
+
+  async addItem(caller: Caller, input: { variantId: string; quantity: number }): Promise<CartView> {
+    return this.db.transaction(async (tx) => {
+      const cartId = await repo.ensureCart(tx, newId('cart'), caller.id, true);
+      const existing = (await repo.findItems(tx, cartId)).find((item) => item.variantId === input.variantId);
+      const quantity = (existing?.quantity ?? 0) + input.quantity;
+      if (quantity > MAX_LINE_QUANTITY) {
+        throw ValidationFailed.at('/quantity', `a cart line holds at most ${MAX_LINE_QUANTITY} units`);
+      }
+      const variant = (await this.directory.variants(tx, [input.variantId])).get(input.variantId);
+      if (!variant?.purchasable) throw ValidationFailed.at('/variant_id', 'no such variant is for sale');
+      await this.assertInStock(tx, input.variantId, quantity);
+      await repo.upsertItem(tx, {
+        id: existing?.id ?? newId('ci'),
+        cartId,
+        variantId: input.variantId,
+        quantity,
+      });
+      await repo.touchCart(tx, cartId);
+      return this.present(tx, cartId);
+    });
+  }
+
+  async changeItem(caller: Caller, itemId: string, quantity: number): Promise<CartView> {
+    return this.db.transaction(async (tx) => {
+      const cartId = await repo.lockCartOf(tx, caller.id);
+      const item = cartId ? (await repo.findItems(tx, cartId)).find((i) => i.id === itemId) : undefined;
+      if (!cartId || !item) throw new NotFound('cart item');
+      if (quantity > item.quantity) await this.assertInStock(tx, item.variantId, quantity);
+      await repo.setItemQuantity(tx, cartId, itemId, quantity);
+      await repo.touchCart(tx, cartId);
+      return this.present(tx, cartId);
+    });
+  }
+
+  async removeItem(caller: Caller, itemId: string): Promise<CartView> {
+    return this.db.transaction(async (tx) => {
+      const cartId = await repo.lockCartOf(tx, caller.id);
+      if (!cartId || (await repo.deleteItem(tx, cartId, itemId)) === 0) throw new NotFound('cart item');
+      await repo.touchCart(tx, cartId);
+      return this.present(tx, cartId);
+    });
+  }
+
+  /** Locks the caller's cart for checkout and answers its lines (none when there is no cart). */
+  lockForCheckout(
+    tx: Queryable,
+    userId: string,
+  ): Promise<{ cartId: string | undefined; items: repo.CartItemRow[] }> {
+    return repo.lockCartWithItems(tx, userId);
+  }
+
+  async empty(tx: Queryable, cartId: string): Promise<void> {
+    await repo.clearCart(tx, cartId);
+  }
+
+  private async assertInStock(tx: Queryable, variantId: string, quantity: number): Promise<void> {
+    const available = (await inventory.levels(tx, [variantId])).get(variantId)?.available ?? 0;
+    if (quantity > available) {
+      throw new InsufficientStock([
+        { variant_id: variantId, requested: quantity, available: Math.max(0, available) },
+      ]);
+    }
+  }
+
+  private async present(tx: Queryable, cartId: string): Promise<CartView> {
+    const items = await repo.findItems(tx, cartId);
+    const ids = items.map((item) => item.variantId);
+    const [variants, levels] = await Promise.all([
+      this.directory.variants(tx, ids),
+      inventory.levels(tx, ids),
+    ]);
+    const lines = items.flatMap((item) => {
+      const variant = variants.get(item.variantId);
+      // A variant deleted from the catalog can no longer be shown or bought.
+      if (!variant) return [];
+      const available = variant.purchasable ? Math.max(0, levels.get(item.variantId)?.available ?? 0) : 0;
+      return [
+        {
+          id: item.id,
+          variant_id: item.variantId,
+          product_id: variant.productId,
+          title: lineTitle(variant),
+          quantity: item.quantity,
+          unit_price: money(variant.priceMinor, variant.currency),
+          line_total: money(variant.priceMinor * item.quantity, variant.currency),
+          available,
+        },
+      ];
+    });
+    const subtotal = lines.reduce((sum, line) => sum + line.line_total.amount, 0);
+    return { id: cartId, items: lines, subtotal: money(subtotal, this.currency) };
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * Cart: one cart per user with quantities per variant; prices and availability are always read
+ * live from the catalog and inventory. Owns the tables carts and cart_items.
+ */
+export { cartRoutes } from './cart.routes.js';
+export { CartService } from './cart.service.js';
+export { lineTitle, type PurchasableVariant, type VariantDirectory } from './variant-directory.js';

@@ -1,0 +1,213 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { type AuthGuards, bearerSecurity, callerOf } from '../../platform/http.js';
+import {
+  Category,
+  CategoryBody,
+  CategoryList,
+  CategoryPatch,
+  IdParams,
+  ProductDetail,
+  ProductPage,
+  ProductPatch,
+  ProductQuery,
+  productBodies,
+  ShopProductPage,
+  ShopProductQuery,
+  Variant,
+} from './catalog.schemas.js';
+import type { CatalogService } from './catalog.service.js';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** True when the client's If-None-Match names the current ETag (or is `*`). */
+function clientHasCurrent(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .some((tag) => tag === etag || tag === '*');
+}
+
+export function catalogRoutes(
+  app: FastifyInstance,
+  service: CatalogService,
+  guards: AuthGuards,
+  currency: string,
+): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['catalog'];
+  const { ProductBody, VariantBody, VariantPatch } = productBodies(currency);
+
+  r.get(
+    '/v1/categories',
+    { schema: { tags, summary: 'Every category', response: { 200: CategoryList } } },
+    async () => ({ data: await service.categories() }),
+  );
+
+  r.post(
+    '/v1/categories',
+    {
+      onRequest: guards.admin,
+      schema: {
+        tags: ['admin', ...tags],
+        summary: 'Create a category',
+        security: bearerSecurity,
+        body: CategoryBody,
+        response: { 201: Category },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await service.createCategory(request.body)),
+  );
+
+  r.patch(
+    '/v1/categories/:id',
+    {
+      onRequest: guards.admin,
+      schema: {
+        tags: ['admin', ...tags],
+        summary: 'Rename or move a category',
+        security: bearerSecurity,
+        params: IdParams,
+        body: CategoryPatch,
+        response: { 200: Category },
+      },
+    },
+    async (request) => service.updateCategory(request.params.id, request.body),
+  );
+
+  r.post(
+    '/v1/products',
+    {
+      onRequest: guards.seller,
+      schema: {
+        tags,
+        summary: "List a product in the caller's shop",
+        security: bearerSecurity,
+        body: ProductBody,
+        response: { 201: ProductDetail },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await service.createProduct(callerOf(request), request.body)),
+  );
+
+  r.get(
+    '/v1/products',
+    {
+      schema: {
+        tags,
+        summary: 'Browse and search products',
+        description:
+          '`q` runs full-text search over titles and descriptions (websearch syntax, the last word also as a prefix, misspelt words corrected when little matches). Default sort: `relevance` with `q`, else `newest`.',
+        querystring: ProductQuery,
+        response: { 200: ProductPage },
+      },
+    },
+    // Sent as is: the page is JSON already, mostly from cache.
+    async (request, reply) =>
+      reply.type(JSON_TYPE).send((await service.listProducts(request.query)) as never),
+  );
+
+  r.get(
+    '/v1/products/:id',
+    {
+      onRequest: guards.optional,
+      schema: {
+        tags,
+        summary: 'A product with its variants and live stock',
+        description: 'Answers an `ETag`; a request whose `If-None-Match` names it gets 304.',
+        params: IdParams,
+        response: { 200: ProductDetail, 304: z.void().describe('Not modified: the ETag named is current') },
+      },
+    },
+    async (request, reply) => {
+      const answer = await service.product(request.params.id, request.caller);
+      reply.header('etag', answer.etag).header('cache-control', 'no-cache').header('vary', 'authorization');
+      if (clientHasCurrent(request.headers['if-none-match'], answer.etag)) return reply.status(304).send();
+      // Sent as is: the body is JSON already, cached by its ETag.
+      return reply.type(JSON_TYPE).send((await answer.json()) as never);
+    },
+  );
+
+  r.patch(
+    '/v1/products/:id',
+    {
+      onRequest: guards.seller,
+      schema: {
+        tags,
+        summary: 'Change a product of the caller’s shop',
+        security: bearerSecurity,
+        params: IdParams,
+        body: ProductPatch,
+        response: { 200: ProductDetail },
+      },
+    },
+    async (request) => service.updateProduct(callerOf(request), request.params.id, request.body),
+  );
+
+  r.post(
+    '/v1/products/:id/variants',
+    {
+      onRequest: guards.seller,
+      schema: {
+        tags,
+        summary: 'Add a variant to a product of the caller’s shop',
+        security: bearerSecurity,
+        params: IdParams,
+        body: VariantBody,
+        response: { 201: Variant },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await service.addVariant(callerOf(request), request.params.id, request.body)),
+  );
+
+  r.patch(
+    '/v1/variants/:id',
+    {
+      onRequest: guards.seller,
+      schema: {
+        tags,
+        summary: 'Change a variant’s title, price or on-hand stock',
+        description: '`on_hand` below the quantity reserved by open orders is 409 `conflict`.',
+        security: bearerSecurity,
+        params: IdParams,
+        body: VariantPatch,
+        response: { 200: Variant },
+      },
+    },
+    async (request) => service.updateVariant(callerOf(request), request.params.id, request.body),
+  );
+
+  r.get(
+    '/v1/shop/products',
+    {
+      onRequest: guards.seller,
+      schema: {
+        tags,
+        summary: 'The caller’s own products, any status',
+        security: bearerSecurity,
+        querystring: ShopProductQuery,
+        response: { 200: ShopProductPage },
+      },
+    },
+    async (request) => service.listShopProducts(callerOf(request), request.query),
+  );
+
+  r.post(
+    '/v1/admin/products/:id/archive',
+    {
+      onRequest: guards.admin,
+      schema: {
+        tags: ['admin', ...tags],
+        summary: 'Take a product down: archived, and its seller cannot reactivate it',
+        security: bearerSecurity,
+        params: IdParams,
+        response: { 200: ProductDetail },
+      },
+    },
+    async (request) => service.takeDown(request.params.id),
+  );
+}

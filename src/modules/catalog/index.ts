@@ -1,0 +1,11 @@
+/**
+ * Catalog: categories, products, variants and product images, full-text search and browsing.
+ * Owns the tables categories, products, variants, product_images, catalog_shops (its projection of
+ * identity's shops, kept by identity's shop listener), catalog_rating_totals and catalog_words.
+ * Stock is inventory's: read live through inventory, never cached.
+ */
+export { type BulkLoadOptions, sampleSearchPhrases } from './bulk-load.js';
+export { catalogRoutes } from './catalog.routes.js';
+export { IdParams, ProductSummary, type ProductSummaryView, RatingDetail } from './catalog.schemas.js';
+export { CatalogService, type IssuedMedia } from './catalog.service.js';
+export { catalogVariantDirectory } from './purchasable-variants.js';

@@ -1,0 +1,206 @@
+import { type Queryable, sql, sqlArray } from '../../platform/db.js';
+
+export interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  passwordHash: string;
+  isAdmin: boolean;
+  suspendedAt: Date | null;
+  createdAt: Date;
+}
+
+export interface ShopRow {
+  id: string;
+  ownerId: string;
+  name: string;
+  description: string;
+  ratingCount: number;
+  ratingSum: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A live session joined with its user and shop: all a request needs to know its caller. */
+export interface SessionCallerRow {
+  userId: string;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+  createdAt: Date;
+  shopId: string | null;
+  shopName: string | null;
+  lastUsedAt: Date;
+}
+
+const USER_COLUMNS = sql`id, email, name, password_hash AS "passwordHash", is_admin AS "isAdmin",
+  suspended_at AS "suspendedAt", created_at AS "createdAt"`;
+const SHOP_COLUMNS = sql`id, owner_id AS "ownerId", name, description, rating_count AS "ratingCount",
+  rating_sum AS "ratingSum", created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+export async function insertUser(
+  db: Queryable,
+  user: { id: string; email: string; name: string; passwordHash: string; isAdmin: boolean },
+): Promise<UserRow> {
+  const [row] = await db.query<UserRow>(sql`
+    INSERT INTO users (id, email, name, password_hash, is_admin)
+    VALUES (${user.id}, ${user.email}, ${user.name}, ${user.passwordHash}, ${user.isAdmin})
+    RETURNING ${USER_COLUMNS}`);
+  return row!;
+}
+
+export async function findUserByEmail(db: Queryable, email: string): Promise<UserRow | undefined> {
+  const [row] = await db.query<UserRow>(
+    sql`SELECT ${USER_COLUMNS} FROM users WHERE lower(email) = lower(${email})`,
+  );
+  return row;
+}
+
+export async function anyUserExists(db: Queryable): Promise<boolean> {
+  const [row] = await db.query<{ exists: boolean }>(sql`SELECT EXISTS (SELECT 1 FROM users) AS exists`);
+  return row?.exists ?? false;
+}
+
+export async function findUserById(db: Queryable, id: string): Promise<UserRow | undefined> {
+  const [row] = await db.query<UserRow>(sql`SELECT ${USER_COLUMNS} FROM users WHERE id = ${id}`);
+  return row;
+}
+
+export async function updatePasswordHash(db: Queryable, userId: string, passwordHash: string): Promise<void> {
+  await db.execute(
+    sql`UPDATE users SET password_hash = ${passwordHash}, updated_at = now() WHERE id = ${userId}`,
+  );
+}
+
+export async function setSuspended(
+  db: Queryable,
+  userId: string,
+  suspended: boolean,
+): Promise<UserRow | undefined> {
+  const [row] = await db.query<UserRow>(sql`
+    UPDATE users
+    SET suspended_at = CASE WHEN ${suspended} THEN coalesce(suspended_at, now()) END, updated_at = now()
+    WHERE id = ${userId}
+    RETURNING ${USER_COLUMNS}`);
+  return row;
+}
+
+export async function grantAdmin(db: Queryable, email: string): Promise<boolean> {
+  return (
+    (await db.execute(
+      sql`UPDATE users SET is_admin = true, updated_at = now() WHERE lower(email) = lower(${email})`,
+    )) > 0
+  );
+}
+
+export async function insertSession(db: Queryable, tokenHash: Buffer, userId: string): Promise<void> {
+  await db.execute(sql`INSERT INTO sessions (token_hash, user_id) VALUES (${tokenHash}, ${userId})`);
+}
+
+/**
+ * One indexed lookup per authenticated request; idle or suspended sessions find nothing.
+ * Prepared: planning this three-table join costs PostgreSQL several times what running it does.
+ */
+export async function findSessionCaller(
+  db: Queryable,
+  tokenHash: Buffer,
+  idleSeconds: number,
+): Promise<SessionCallerRow | undefined> {
+  const [row] = await db.query<SessionCallerRow>(
+    sql`
+    SELECT u.id AS "userId", u.email, u.name, u.is_admin AS "isAdmin", u.created_at AS "createdAt",
+           sh.id AS "shopId", sh.name AS "shopName", s.last_used_at AS "lastUsedAt"
+    FROM sessions s
+    JOIN users u ON u.id = s.user_id
+    LEFT JOIN shops sh ON sh.owner_id = u.id
+    WHERE s.token_hash = ${tokenHash}
+      AND s.last_used_at > now() - make_interval(secs => ${idleSeconds})
+      AND u.suspended_at IS NULL`,
+    { prepareAs: 'identity_find_session_caller' },
+  );
+  return row;
+}
+
+export async function touchSession(db: Queryable, tokenHash: Buffer): Promise<void> {
+  await db.execute(sql`UPDATE sessions SET last_used_at = now() WHERE token_hash = ${tokenHash}`);
+}
+
+export async function deleteSession(db: Queryable, tokenHash: Buffer): Promise<void> {
+  await db.execute(sql`DELETE FROM sessions WHERE token_hash = ${tokenHash}`);
+}
+
+/** Ends every session of a user, except `keep` when given. */
+export async function deleteSessionsOf(db: Queryable, userId: string, keep?: Buffer): Promise<number> {
+  return db.execute(
+    keep
+      ? sql`DELETE FROM sessions WHERE user_id = ${userId} AND token_hash <> ${keep}`
+      : sql`DELETE FROM sessions WHERE user_id = ${userId}`,
+  );
+}
+
+export async function deleteIdleSessions(db: Queryable, idleSeconds: number): Promise<number> {
+  return db.execute(
+    sql`DELETE FROM sessions WHERE last_used_at <= now() - make_interval(secs => ${idleSeconds})`,
+  );
+}
+
+export async function insertShop(
+  db: Queryable,
+  shop: { id: string; ownerId: string; name: string; description: string },
+): Promise<ShopRow> {
+  const [row] = await db.query<ShopRow>(sql`
+    INSERT INTO shops (id, owner_id, name, description)
+    VALUES (${shop.id}, ${shop.ownerId}, ${shop.name}, ${shop.description})
+    RETURNING ${SHOP_COLUMNS}`);
+  return row!;
+}
+
+export async function updateShop(
+  db: Queryable,
+  ownerId: string,
+  changes: { name?: string | undefined; description?: string | undefined },
+): Promise<ShopRow | undefined> {
+  const [row] = await db.query<ShopRow>(sql`
+    UPDATE shops
+    SET name = coalesce(${changes.name ?? null}, name),
+        description = coalesce(${changes.description ?? null}, description),
+        updated_at = now()
+    WHERE owner_id = ${ownerId}
+    RETURNING ${SHOP_COLUMNS}`);
+  return row;
+}
+
+export async function findShop(db: Queryable, id: string): Promise<ShopRow | undefined> {
+  const [row] = await db.query<ShopRow>(sql`SELECT ${SHOP_COLUMNS} FROM shops WHERE id = ${id}`);
+  return row;
+}
+
+export async function findShopOfOwner(db: Queryable, ownerId: string): Promise<ShopRow | undefined> {
+  const [row] = await db.query<ShopRow>(sql`SELECT ${SHOP_COLUMNS} FROM shops WHERE owner_id = ${ownerId}`);
+  return row;
+}
+
+/** Adds (delta 1) or removes (delta -1) visible ratings of shops, in one statement. */
+export async function addShopRatings(
+  db: Queryable,
+  changes: readonly { shopId: string; rating: number; delta: number }[],
+): Promise<void> {
+  await db.execute(sql`
+    UPDATE shops s SET rating_count = s.rating_count + c.count, rating_sum = s.rating_sum + c.sum
+    FROM (
+      SELECT shop_id, sum(delta) AS count, sum(delta * rating) AS sum
+      FROM unnest(${sqlArray(changes.map((c) => c.shopId))}::text[], ${sqlArray(changes.map((c) => c.rating))}::int[],
+                  ${sqlArray(changes.map((c) => c.delta))}::int[]) AS c(shop_id, rating, delta)
+      GROUP BY shop_id
+    ) c
+    WHERE s.id = c.shop_id`);
+}
+
+export async function findUserNames(
+  db: Queryable,
+  ids: readonly string[],
+): Promise<{ id: string; name: string }[]> {
+  return db.query<{ id: string; name: string }>(
+    sql`SELECT id, name FROM users WHERE id = ANY(${sqlArray(ids)}::text[])`,
+  );
+}

@@ -1,0 +1,144 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { type AuthGuards, bearerSecurity, callerOf } from '../../platform/http.js';
+import {
+  AdminUser,
+  AuthAnswer,
+  ChangePasswordBody,
+  IdParams,
+  LoginBody,
+  OpenShopBody,
+  presentCaller,
+  presentShop,
+  RegisterBody,
+  Shop,
+  UpdateShopBody,
+  User,
+} from './identity.schemas.js';
+import type { IdentityService } from './identity.service.js';
+
+export function identityRoutes(app: FastifyInstance, service: IdentityService, guards: AuthGuards): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['identity'];
+
+  r.post(
+    '/v1/auth/register',
+    { schema: { tags, summary: 'Create an account', body: RegisterBody, response: { 201: AuthAnswer } } },
+    async (request, reply) => {
+      const session = await service.register(request.body);
+      return reply.status(201).send({ user: presentCaller(session.caller), token: session.token });
+    },
+  );
+
+  r.post(
+    '/v1/auth/login',
+    {
+      schema: {
+        tags,
+        summary: 'Log in; answers a new session token',
+        body: LoginBody,
+        response: { 200: AuthAnswer },
+      },
+    },
+    async (request) => {
+      const session = await service.login(request.body, request.ip);
+      return { user: presentCaller(session.caller), token: session.token };
+    },
+  );
+
+  r.post(
+    '/v1/auth/logout',
+    { onRequest: guards.user, schema: { tags, summary: 'End this session', security: bearerSecurity } },
+    async (request, reply) => {
+      await service.logout(callerOf(request));
+      return reply.status(204).send();
+    },
+  );
+
+  r.get(
+    '/v1/me',
+    {
+      onRequest: guards.user,
+      schema: { tags, summary: 'The caller', security: bearerSecurity, response: { 200: User } },
+    },
+    async (request) => presentCaller(callerOf(request)),
+  );
+
+  r.post(
+    '/v1/me/password',
+    {
+      onRequest: guards.user,
+      schema: {
+        tags,
+        summary: 'Change password; ends every other session',
+        security: bearerSecurity,
+        body: ChangePasswordBody,
+      },
+    },
+    async (request, reply) => {
+      await service.changePassword(
+        callerOf(request),
+        { currentPassword: request.body.current_password, newPassword: request.body.new_password },
+        request.ip,
+      );
+      return reply.status(204).send();
+    },
+  );
+
+  r.post(
+    '/v1/me/shop',
+    {
+      onRequest: guards.user,
+      schema: {
+        tags,
+        summary: 'Open a shop; the caller becomes a seller',
+        security: bearerSecurity,
+        body: OpenShopBody,
+        response: { 201: Shop },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(presentShop(await service.openShop(callerOf(request), request.body))),
+  );
+
+  r.patch(
+    '/v1/me/shop',
+    {
+      onRequest: guards.seller,
+      schema: {
+        tags,
+        summary: "Edit the caller's shop",
+        security: bearerSecurity,
+        body: UpdateShopBody,
+        response: { 200: Shop },
+      },
+    },
+    async (request) => presentShop(await service.updateShop(callerOf(request), request.body)),
+  );
+
+  r.get(
+    '/v1/shops/:id',
+    { schema: { tags, summary: 'A shop', params: IdParams, response: { 200: Shop } } },
+    async (request) => presentShop(await service.getShop(request.params.id)),
+  );
+
+  for (const action of ['suspend', 'unsuspend'] as const) {
+    r.post(
+      `/v1/admin/users/:id/${action}`,
+      {
+        onRequest: guards.admin,
+        schema: {
+          tags: ['admin'],
+          summary:
+            action === 'suspend'
+              ? 'Suspend a user: sessions end, the shop leaves the catalog'
+              : 'Reinstate a user',
+          security: bearerSecurity,
+          params: IdParams,
+          response: { 200: AdminUser },
+        },
+      },
+      async (request) => service.setSuspended(callerOf(request), request.params.id, action === 'suspend'),
+    );
+  }
+}

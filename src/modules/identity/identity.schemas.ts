@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import type { Caller, Role } from '../../platform/http.js';
+import type { ShopRow, UserRow } from './identity.repo.js';
+
+export const Email = z.email().max(254);
+export const Id = z.string().min(1).max(64);
+
+export const RegisterBody = z.strictObject({
+  email: Email,
+  // Length and commonness are checked by the password policy, which names the rule broken.
+  password: z.string(),
+  name: z.string().trim().min(1).max(200),
+});
+
+export const LoginBody = z.strictObject({
+  email: z.string().max(254),
+  password: z.string().max(1024),
+});
+
+export const ChangePasswordBody = z.strictObject({
+  current_password: z.string().max(1024),
+  new_password: z.string(),
+});
+
+export const OpenShopBody = z.strictObject({
+  name: z.string().trim().min(1).max(120),
+  description: z.string().max(5000).optional(),
+});
+
+export const UpdateShopBody = z.strictObject({
+  name: z.string().trim().min(1).max(120).optional(),
+  description: z.string().max(5000).optional(),
+});
+
+export const IdParams = z.strictObject({ id: Id });
+
+export const ShopRef = z.object({ id: z.string(), name: z.string() });
+
+export const User = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  roles: z.array(z.enum(['buyer', 'seller', 'admin'])),
+  shop: ShopRef.nullable(),
+  created_at: z.string(),
+});
+
+export const AuthAnswer = z.object({ user: User, token: z.string() });
+
+export const Shop = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  rating: z.object({ average: z.number(), count: z.number().int() }),
+  created_at: z.string(),
+});
+
+export const AdminUser = User.extend({ suspended: z.boolean(), suspended_at: z.string().nullable() });
+
+export const presentCaller = (caller: Caller): z.infer<typeof User> => ({
+  id: caller.id,
+  email: caller.email,
+  name: caller.name,
+  roles: caller.roles,
+  shop: caller.shop,
+  created_at: caller.createdAt.toISOString(),
+});
+
+export const presentShop = (shop: ShopRow): z.infer<typeof Shop> => ({
+  id: shop.id,
+  name: shop.name,
+  description: shop.description,
+  rating: {
+    average: shop.ratingCount === 0 ? 0 : Math.round((shop.ratingSum / shop.ratingCount) * 100) / 100,
+    count: shop.ratingCount,
+  },
+  created_at: shop.createdAt.toISOString(),
+});
+
+export const presentAdminUser = (
+  user: UserRow,
+  roles: Role[],
+  shop: ShopRow | undefined,
+): z.infer<typeof AdminUser> => ({
+  id: user.id,
+  email: user.email,
+  name: user.name,
+  roles,
+  shop: shop ? { id: shop.id, name: shop.name } : null,
+  created_at: user.createdAt.toISOString(),
+  suspended: user.suspendedAt !== null,
+  suspended_at: user.suspendedAt?.toISOString() ?? null,
+});

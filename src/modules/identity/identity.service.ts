@@ -1,0 +1,228 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Config } from '../../config.js';
+import type { Database, Queryable } from '../../platform/db.js';
+import { Conflict, InvalidCredentials, NotFound, ValidationFailed } from '../../platform/errors.js';
+import type { Caller, Role } from '../../platform/http.js';
+import { newId } from '../../platform/ids.js';
+import { appendEvent } from '../../platform/outbox.js';
+import * as repo from './identity.repo.js';
+import { presentAdminUser, presentCaller, presentShop } from './identity.schemas.js';
+import type { LoginThrottle } from './login-throttle.js';
+import { hashPassword, passwordProblem, verifyDecoy, verifyPassword } from './passwords.js';
+
+export const SESSION_IDLE_SECONDS = 30 * 24 * 3600;
+/** last_used_at is rewritten at most this often, so authenticated reads stay reads. */
+const SESSION_TOUCH_SECONDS = 600;
+
+export const hashToken = (token: string): Buffer => createHash('sha256').update(token).digest();
+const newToken = (): string => `bzr_${randomBytes(32).toString('base64url')}`;
+
+export interface Session {
+  caller: Caller;
+  token: string;
+}
+
+function assertAcceptablePassword(password: string, path: string): void {
+  const problem = passwordProblem(password);
+  if (problem) throw ValidationFailed.at(path, `password ${problem}`);
+}
+
+/**
+ * Told of every shop change in the transaction that makes it, so that modules keeping their own
+ * view of shops (the catalog) never disagree with identity: `listed` is false while the owner is
+ * suspended.
+ */
+export interface ShopListener {
+  shopChanged(tx: Queryable, shop: { id: string; name: string; listed: boolean }): Promise<void>;
+}
+
+export class IdentityService {
+  constructor(
+    private readonly db: Database,
+    private readonly config: Pick<Config, 'adminEmails'>,
+    private readonly throttle: LoginThrottle,
+    private readonly shopListener: ShopListener,
+  ) {}
+
+  private rolesOf(user: { email: string; isAdmin: boolean }, hasShop: boolean): Role[] {
+    const roles: Role[] = ['buyer'];
+    if (hasShop) roles.push('seller');
+    if (user.isAdmin || this.config.adminEmails.has(user.email.toLowerCase())) roles.push('admin');
+    return roles;
+  }
+
+  private callerOf(user: repo.UserRow, shop: repo.ShopRow | undefined, tokenHash: Buffer): Caller {
+    return {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      roles: this.rolesOf(user, shop !== undefined),
+      shop: shop ? { id: shop.id, name: shop.name } : null,
+      createdAt: user.createdAt,
+      sessionKey: tokenHash,
+    };
+  }
+
+  async register(input: { email: string; password: string; name: string }): Promise<Session> {
+    assertAcceptablePassword(input.password, '/password');
+    const passwordHash = await hashPassword(input.password);
+    const token = newToken();
+    const tokenHash = hashToken(token);
+    return this.db.transaction(async (tx) => {
+      if (await repo.findUserByEmail(tx, input.email))
+        throw new Conflict('This email is already registered.');
+      const user = await repo.insertUser(tx, {
+        id: newId('usr'),
+        email: input.email,
+        name: input.name,
+        passwordHash,
+        isAdmin: false,
+      });
+      await repo.insertSession(tx, tokenHash, user.id);
+      const caller = this.callerOf(user, undefined, tokenHash);
+      await appendEvent(tx, 'user.registered.v1', presentCaller(caller));
+      return { caller, token };
+    });
+  }
+
+  async login(input: { email: string; password: string }, clientAddress: string): Promise<Session> {
+    await this.throttle.assertAllowed(input.email, clientAddress);
+    const user = await repo.findUserByEmail(this.db, input.email);
+    const passwordMatches = user
+      ? await verifyPassword(user.passwordHash, input.password)
+      : await verifyDecoy(input.password);
+    if (!user || !passwordMatches || user.suspendedAt) {
+      await this.throttle.recordFailure(input.email, clientAddress);
+      throw new InvalidCredentials();
+    }
+    await this.throttle.recordSuccess(input.email, clientAddress);
+    const token = newToken();
+    const tokenHash = hashToken(token);
+    const shop = await this.db.transaction(async (tx) => {
+      await repo.insertSession(tx, tokenHash, user.id);
+      return repo.findShopOfOwner(tx, user.id);
+    });
+    return { caller: this.callerOf(user, shop, tokenHash), token };
+  }
+
+  async authenticate(token: string): Promise<Caller | null> {
+    const tokenHash = hashToken(token);
+    const row = await repo.findSessionCaller(this.db, tokenHash, SESSION_IDLE_SECONDS);
+    if (!row) return null;
+    if (Date.now() - row.lastUsedAt.getTime() > SESSION_TOUCH_SECONDS * 1000) {
+      await repo.touchSession(this.db, tokenHash);
+    }
+    return {
+      id: row.userId,
+      email: row.email,
+      name: row.name,
+      roles: this.rolesOf(row, row.shopId !== null),
+      shop: row.shopId && row.shopName !== null ? { id: row.shopId, name: row.shopName } : null,
+      createdAt: row.createdAt,
+      sessionKey: tokenHash,
+    };
+  }
+
+  async logout(caller: Caller): Promise<void> {
+    await repo.deleteSession(this.db, caller.sessionKey);
+  }
+
+  async changePassword(
+    caller: Caller,
+    input: { currentPassword: string; newPassword: string },
+    clientAddress: string,
+  ) {
+    await this.throttle.assertAllowed(caller.email, clientAddress);
+    const user = await repo.findUserById(this.db, caller.id);
+    if (!user) throw new NotFound('user');
+    if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+      await this.throttle.recordFailure(caller.email, clientAddress);
+      throw ValidationFailed.at('/current_password', 'the current password is wrong');
+    }
+    assertAcceptablePassword(input.newPassword, '/new_password');
+    const passwordHash = await hashPassword(input.newPassword);
+    await this.db.transaction(async (tx) => {
+      await repo.updatePasswordHash(tx, caller.id, passwordHash);
+      await repo.deleteSessionsOf(tx, caller.id, caller.sessionKey);
+    });
+  }
+
+  async openShop(caller: Caller, input: { name: string; description?: string | undefined }) {
+    return this.db.transaction(async (tx) => {
+      if (await repo.findShopOfOwner(tx, caller.id)) throw new Conflict('You already have a shop.');
+      const shop = await repo.insertShop(tx, {
+        id: newId('shop'),
+        ownerId: caller.id,
+        name: input.name,
+        description: input.description ?? '',
+      });
+      await appendEvent(tx, 'shop.opened.v1', { ...presentShop(shop), owner_id: caller.id });
+      await this.shopListener.shopChanged(tx, { id: shop.id, name: shop.name, listed: true });
+      return shop;
+    });
+  }
+
+  async updateShop(caller: Caller, changes: { name?: string | undefined; description?: string | undefined }) {
+    return this.db.transaction(async (tx) => {
+      const shop = await repo.updateShop(tx, caller.id, changes);
+      if (!shop) throw new NotFound('shop');
+      await appendEvent(tx, 'shop.updated.v1', { ...presentShop(shop), owner_id: caller.id });
+      await this.shopListener.shopChanged(tx, { id: shop.id, name: shop.name, listed: true });
+      return shop;
+    });
+  }
+
+  async getShop(id: string) {
+    const shop = await repo.findShop(this.db, id);
+    if (!shop) throw new NotFound('shop');
+    return shop;
+  }
+
+  /** Suspends or reinstates a user; suspension ends every session at once. */
+  async setSuspended(admin: Caller, userId: string, suspended: boolean) {
+    if (suspended && userId === admin.id) throw new Conflict('An admin cannot suspend their own account.');
+    return this.db.transaction(async (tx) => {
+      const user = await repo.setSuspended(tx, userId, suspended);
+      if (!user) throw new NotFound('user');
+      if (suspended) await repo.deleteSessionsOf(tx, userId);
+      const shop = await repo.findShopOfOwner(tx, userId);
+      if (shop) await this.shopListener.shopChanged(tx, { id: shop.id, name: shop.name, listed: !suspended });
+      const view = presentAdminUser(user, this.rolesOf(user, shop !== undefined), shop);
+      await appendEvent(tx, suspended ? 'user.suspended.v1' : 'user.unsuspended.v1', view);
+      return view;
+    });
+  }
+
+  async grantAdmin(email: string): Promise<void> {
+    if (!(await repo.grantAdmin(this.db, email))) throw new NotFound('user');
+  }
+
+  async userExists(email: string): Promise<boolean> {
+    return (await repo.findUserByEmail(this.db, email)) !== undefined;
+  }
+
+  async hasAnyUser(): Promise<boolean> {
+    return repo.anyUserExists(this.db);
+  }
+
+  /** Users' display names by id (reviews show their authors by name, never by email). */
+  async userNames(db: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    return new Map((await repo.findUserNames(db, ids)).map((user) => [user.id, user.name]));
+  }
+
+  /**
+   * Visible ratings of shops that appear (delta 1) or disappear (delta -1), in the reviews
+   * module's transaction: keeps each shop's rating count and sum.
+   */
+  async recordShopRatings(
+    tx: Queryable,
+    changes: readonly { shopId: string; rating: number; delta: 1 | -1 }[],
+  ): Promise<void> {
+    if (changes.length > 0) await repo.addShopRatings(tx, changes);
+  }
+
+  purgeIdleSessions(): Promise<number> {
+    return repo.deleteIdleSessions(this.db, SESSION_IDLE_SECONDS);
+  }
+}

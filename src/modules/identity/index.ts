@@ -1,0 +1,9 @@
+/**
+ * Identity: users, sessions, shops and roles. Owns the tables users, sessions and shops.
+ * Other modules learn who is calling through `Caller` (platform/http) and read shops through
+ * this service, never through the tables.
+ */
+export { identityRoutes } from './identity.routes.js';
+export { IdentityService, type ShopListener } from './identity.service.js';
+export { LoginThrottle } from './login-throttle.js';
+export { hashPassword } from './passwords.js';

@@ -1,0 +1,162 @@
+import type { SQL } from 'drizzle-orm';
+import { type Queryable, sql, sqlArray } from '../../platform/db.js';
+
+export type MovementKind = 'initial' | 'adjustment' | 'reservation' | 'release' | 'commit' | 'restock';
+
+export interface StockLevelRow {
+  variantId: string;
+  onHand: number;
+  reserved: number;
+}
+
+export interface StockLine {
+  variantId: string;
+  quantity: number;
+}
+
+const LEVEL_COLUMNS = sql`variant_id AS "variantId", on_hand AS "onHand", reserved`;
+
+export async function insertStockLevel(
+  db: Queryable,
+  variantId: string,
+  onHand: number,
+  reference: string | null,
+) {
+  await db.execute(sql`
+    WITH level AS (
+      INSERT INTO stock_levels (variant_id, on_hand) VALUES (${variantId}, ${onHand}) RETURNING variant_id
+    )
+    INSERT INTO stock_movements (variant_id, kind, on_hand_delta, reserved_delta, reference)
+    SELECT variant_id, 'initial', ${onHand}, 0, ${reference} FROM level`);
+}
+
+/** After bulk loads, outside any transaction: vacuumed and analysed, so autovacuum has nothing left to do. */
+export async function vacuumStock(db: Queryable): Promise<void> {
+  await db.execute(sql`VACUUM (ANALYZE) stock_levels, stock_movements`);
+}
+
+/** Many levels at once (bulk loads), each with its 'initial' movement. */
+export async function insertStockLevels(
+  db: Queryable,
+  levels: readonly StockLine[],
+  reference: string | null,
+) {
+  await db.execute(sql`
+    WITH level AS (
+      INSERT INTO stock_levels (variant_id, on_hand)
+      SELECT * FROM unnest(${sqlArray(levels.map((l) => l.variantId))}::text[], ${sqlArray(levels.map((l) => l.quantity))}::int[])
+      RETURNING variant_id, on_hand
+    )
+    INSERT INTO stock_movements (variant_id, kind, on_hand_delta, reserved_delta, reference)
+    SELECT variant_id, 'initial', on_hand, 0, ${reference} FROM level`);
+}
+
+/**
+ * SQL for other modules' statements, so they read stock live in one statement without naming this
+ * module's table. `variantId` is a column of their statement; each is one primary-key lookup.
+ */
+/** What buyers can still get of the variant: on hand minus reserved (NULL without a stock row). */
+export const availableSql = (variantId: SQL): SQL =>
+  sql`(SELECT sl.on_hand - sl.reserved FROM stock_levels sl WHERE sl.variant_id = ${variantId})`;
+
+/** The variant's stock as the JSON array [on_hand, reserved] (NULL without a stock row). */
+export const levelJsonSql = (variantId: SQL): SQL =>
+  sql`(SELECT json_build_array(sl.on_hand, sl.reserved) FROM stock_levels sl WHERE sl.variant_id = ${variantId})`;
+
+export async function findStockLevels(
+  db: Queryable,
+  variantIds: readonly string[],
+): Promise<StockLevelRow[]> {
+  if (variantIds.length === 0) return [];
+  return db.query<StockLevelRow>(
+    sql`SELECT ${LEVEL_COLUMNS} FROM stock_levels WHERE variant_id = ANY(${sqlArray(variantIds)}::text[])`,
+  );
+}
+
+/** Sets the physical quantity unless it would fall below what is reserved. */
+export async function setOnHand(
+  db: Queryable,
+  variantId: string,
+  onHand: number,
+  reference: string | null,
+): Promise<StockLevelRow | undefined> {
+  const [row] = await db.query<StockLevelRow>(sql`
+    WITH before AS (
+      SELECT variant_id, on_hand FROM stock_levels WHERE variant_id = ${variantId} FOR UPDATE
+    ), changed AS (
+      UPDATE stock_levels s SET on_hand = ${onHand}, updated_at = now()
+      FROM before b
+      WHERE s.variant_id = b.variant_id AND s.reserved <= ${onHand}
+      RETURNING s.variant_id, s.on_hand, s.reserved, s.on_hand - b.on_hand AS delta
+    ), logged AS (
+      INSERT INTO stock_movements (variant_id, kind, on_hand_delta, reserved_delta, reference)
+      SELECT variant_id, 'adjustment', delta, 0, ${reference} FROM changed WHERE delta <> 0
+    )
+    SELECT variant_id AS "variantId", on_hand AS "onHand", reserved FROM changed`);
+  return row;
+}
+
+/**
+ * Locks the variants' stock rows in variant-id order, so concurrent multi-line changes always
+ * take their locks in the same order and never deadlock.
+ */
+export async function lockStockLevels(db: Queryable, variantIds: readonly string[]): Promise<void> {
+  await db.execute(sql`
+    SELECT variant_id FROM stock_levels
+    WHERE variant_id = ANY(${sqlArray(variantIds)}::text[])
+    ORDER BY variant_id
+    FOR UPDATE`);
+}
+
+const linesTable = (lines: readonly StockLine[]) =>
+  sql`unnest(${sqlArray(lines.map((l) => l.variantId))}::text[], ${sqlArray(lines.map((l) => l.quantity))}::int[]) AS line(variant_id, quantity)`;
+
+/**
+ * Reserves each line where on_hand - reserved covers it: the check and the write are one
+ * conditional statement. Answers the variant ids that were reserved.
+ */
+export async function reserveLines(
+  db: Queryable,
+  lines: readonly StockLine[],
+  reference: string,
+): Promise<string[]> {
+  const rows = await db.query<{ variantId: string }>(sql`
+    WITH reserved AS (
+      UPDATE stock_levels s SET reserved = s.reserved + line.quantity, updated_at = now()
+      FROM ${linesTable(lines)}
+      WHERE s.variant_id = line.variant_id AND s.on_hand - s.reserved >= line.quantity
+      RETURNING s.variant_id, line.quantity
+    )
+    INSERT INTO stock_movements (variant_id, kind, on_hand_delta, reserved_delta, reference)
+    SELECT variant_id, 'reservation', 0, quantity, ${reference} FROM reserved
+    RETURNING variant_id AS "variantId"`);
+  return rows.map((r) => r.variantId);
+}
+
+/**
+ * Moves reserved stock: `release` gives it back (cancel, expiry), `commit` takes it out of the
+ * building (shipped), `restock` returns shipped goods to on-hand stock. Answers the lines applied;
+ * the CHECK constraints refuse anything that would unbalance a level.
+ */
+export async function moveStock(
+  db: Queryable,
+  kind: 'release' | 'commit' | 'restock',
+  lines: readonly StockLine[],
+  reference: string,
+): Promise<number> {
+  const onHandSign = kind === 'release' ? 0 : kind === 'commit' ? -1 : 1;
+  const reservedSign = kind === 'restock' ? 0 : -1;
+  return db.execute(sql`
+    WITH moved AS (
+      UPDATE stock_levels s
+      SET on_hand = s.on_hand + ${onHandSign}::int * line.quantity,
+          reserved = s.reserved + ${reservedSign}::int * line.quantity,
+          updated_at = now()
+      FROM ${linesTable(lines)}
+      WHERE s.variant_id = line.variant_id
+      RETURNING s.variant_id, line.quantity
+    )
+    INSERT INTO stock_movements (variant_id, kind, on_hand_delta, reserved_delta, reference)
+    SELECT variant_id, ${kind}, ${onHandSign}::int * quantity, ${reservedSign}::int * quantity, ${reference}
+    FROM moved`);
+}

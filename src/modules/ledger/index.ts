@@ -1,0 +1,7 @@
+/**
+ * Ledger: the marketplace's double-entry books (accounts, journal entries, postings) and the seller
+ * money views built on them. Owns the tables ledger_accounts, ledger_entries and ledger_postings;
+ * the database refuses unbalanced entries and any change to posted ones.
+ */
+export { ledgerRoutes } from './ledger.routes.js';
+export { LedgerService, type OrderOfShop } from './ledger.service.js';

@@ -1,0 +1,175 @@
+import { basisPointsOf } from '../../platform/money.js';
+
+export const PLATFORM_ACCOUNTS = ['provider_clearing', 'commission', 'payouts'] as const;
+export const SHOP_ACCOUNTS = ['pending', 'available', 'paid_out'] as const;
+export type PlatformAccountName = (typeof PLATFORM_ACCOUNTS)[number];
+export type ShopAccountName = (typeof SHOP_ACCOUNTS)[number];
+export type AccountName = PlatformAccountName | ShopAccountName;
+
+export type EntryKind = 'payment' | 'delivery' | 'refund' | 'payout' | 'payout_reversal';
+
+export interface Account {
+  id: string;
+  shopId: string | null;
+  name: AccountName;
+  currency: string;
+}
+
+export const platformAccount = (name: PlatformAccountName, currency: string): Account => ({
+  id: `platform:${name}:${currency}`,
+  shopId: null,
+  name,
+  currency,
+});
+
+export const shopAccount = (shopId: string, name: ShopAccountName, currency: string): Account => ({
+  id: `${shopId}:${name}:${currency}`,
+  shopId,
+  name,
+  currency,
+});
+
+/** Signed minor units: a debit is positive, a credit negative. */
+export interface Posting {
+  account: Account;
+  amount: number;
+}
+
+export interface EntryDraft {
+  kind: EntryKind;
+  reference: string;
+  shopId: string;
+  orderId: string | null;
+  postings: Posting[];
+}
+
+/** round_half_up(amount × part / whole) in exact integer arithmetic, for non-negative integers. */
+export function proportionOf(amount: number, part: number, whole: number): number {
+  if (whole <= 0) throw new RangeError('the whole must be positive');
+  const doubled = 2n * BigInt(amount) * BigInt(part) + BigInt(whole);
+  return Number(doubled / (2n * BigInt(whole)));
+}
+
+/** The platform's share of an order: round_half_up(total × bps / 10000). */
+export const commissionOf = (totalAmount: number, commissionBps: number) =>
+  basisPointsOf(totalAmount, commissionBps);
+
+/**
+ * What a refund takes back from the commission and from the seller. Both shares are computed on
+ * the cumulative refunded amount and differenced, so however an order is refunded in parts, the
+ * parts add up to exactly the whole commission and the whole seller share when it is refunded in
+ * full: rounding never drifts.
+ */
+export function refundShares(order: {
+  capturedAmount: number;
+  commissionAmount: number;
+  refundedBefore: number;
+  refundedAfter: number;
+}): { commission: number; seller: number } {
+  const { capturedAmount, commissionAmount, refundedBefore, refundedAfter } = order;
+  if (refundedBefore < 0 || refundedAfter <= refundedBefore || refundedAfter > capturedAmount) {
+    throw new RangeError(`cannot refund ${refundedBefore} → ${refundedAfter} of ${capturedAmount}`);
+  }
+  const commission =
+    proportionOf(commissionAmount, refundedAfter, capturedAmount) -
+    proportionOf(commissionAmount, refundedBefore, capturedAmount);
+  return { commission, seller: refundedAfter - refundedBefore - commission };
+}
+
+const entry = (draft: EntryDraft): EntryDraft => ({
+  ...draft,
+  postings: draft.postings.filter((posting) => posting.amount !== 0),
+});
+
+/** The provider holds the order's total; the seller's share waits in pending; the platform keeps its commission. */
+export function paymentEntry(
+  paymentId: string,
+  order: { orderId: string; shopId: string; totalAmount: number; currency: string },
+  commissionBps: number,
+): EntryDraft {
+  const { orderId, shopId, totalAmount, currency } = order;
+  const commission = commissionOf(totalAmount, commissionBps);
+  return entry({
+    kind: 'payment',
+    reference: paymentId,
+    shopId,
+    orderId,
+    postings: [
+      { account: platformAccount('provider_clearing', currency), amount: totalAmount },
+      { account: shopAccount(shopId, 'pending', currency), amount: -(totalAmount - commission) },
+      { account: platformAccount('commission', currency), amount: -commission },
+    ],
+  });
+}
+
+/** Delivered: what is still pending for the order becomes available to the seller. */
+export function deliveryEntry(
+  order: { orderId: string; shopId: string; currency: string },
+  pendingAmount: number,
+) {
+  const { orderId, shopId, currency } = order;
+  return entry({
+    kind: 'delivery',
+    reference: orderId,
+    shopId,
+    orderId,
+    postings: [
+      { account: shopAccount(shopId, 'pending', currency), amount: pendingAmount },
+      { account: shopAccount(shopId, 'available', currency), amount: -pendingAmount },
+    ],
+  });
+}
+
+/**
+ * A refund leaves through the provider. The seller's share comes out of what is still pending for
+ * the order first, the rest out of available (an order is delivered, or was already paid out:
+ * available may then go negative until later sales cover it).
+ */
+export function refundEntry(
+  refund: { refundId: string; orderId: string; shopId: string; currency: string },
+  shares: { commission: number; seller: number },
+  pendingForOrder: number,
+): EntryDraft {
+  const { refundId, orderId, shopId, currency } = refund;
+  const fromPending = Math.min(Math.max(pendingForOrder, 0), shares.seller);
+  return entry({
+    kind: 'refund',
+    reference: refundId,
+    shopId,
+    orderId,
+    postings: [
+      { account: shopAccount(shopId, 'pending', currency), amount: fromPending },
+      { account: shopAccount(shopId, 'available', currency), amount: shares.seller - fromPending },
+      { account: platformAccount('commission', currency), amount: shares.commission },
+      {
+        account: platformAccount('provider_clearing', currency),
+        amount: -(shares.seller + shares.commission),
+      },
+    ],
+  });
+}
+
+/**
+ * A payout moves the seller's available money to paid_out, and the money leaves the provider
+ * balance; the platform's `payouts` account mirrors every seller's paid_out, so the provider
+ * clearing account keeps saying what the provider still holds.
+ */
+export function payoutEntry(
+  payout: { payoutId: string; shopId: string; amount: number; currency: string },
+  kind: 'payout' | 'payout_reversal' = 'payout',
+): EntryDraft {
+  const { payoutId, shopId, amount, currency } = payout;
+  const sign = kind === 'payout' ? 1 : -1;
+  return entry({
+    kind,
+    reference: payoutId,
+    shopId,
+    orderId: null,
+    postings: [
+      { account: shopAccount(shopId, 'available', currency), amount: sign * amount },
+      { account: shopAccount(shopId, 'paid_out', currency), amount: -sign * amount },
+      { account: platformAccount('payouts', currency), amount: sign * amount },
+      { account: platformAccount('provider_clearing', currency), amount: -sign * amount },
+    ],
+  });
+}

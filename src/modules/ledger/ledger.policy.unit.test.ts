@@ -1,0 +1,115 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  commissionOf,
+  deliveryEntry,
+  type EntryDraft,
+  paymentEntry,
+  payoutEntry,
+  proportionOf,
+  refundEntry,
+  refundShares,
+} from './ledger.policy.js';
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+const sumOf = (entry: EntryDraft) => entry.postings.reduce((sum, posting) => sum + posting.amount, 0);
+
+describe('proportionOf and commissionOf', () => {
+  it('round half up, exactly, also beyond 2^53 in the intermediate product', () => {
+    expect(proportionOf(1, 1, 2)).toBe(1);
+    expect(proportionOf(3, 1, 2)).toBe(2);
+    expect(proportionOf(200, 999, 1999)).toBe(100);
+    expect(proportionOf(200, 995, 2000)).toBe(100);
+    expect(proportionOf(200, 994, 2000)).toBe(99);
+    expect(proportionOf(0, 5, 7)).toBe(0);
+    expect(proportionOf(9_000_000_000_000, 9_000_000_000_000, 9_000_000_000_000)).toBe(9_000_000_000_000);
+    expect(() => proportionOf(1, 1, 0)).toThrow(RangeError);
+    expect(commissionOf(1999, 1000)).toBe(200);
+    expect(commissionOf(5, 1000)).toBe(1);
+    expect(commissionOf(4, 1000)).toBe(0);
+    expect(commissionOf(2500, 0)).toBe(0);
+    expect(commissionOf(2500, 10_000)).toBe(2500);
+  });
+});
+
+describe('refundShares', () => {
+  it('adds up to exactly the commission and the seller share however a total is refunded in parts', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.array(fc.integer({ min: 1, max: 1_000_000 }), { minLength: 1, maxLength: 12 }),
+        (total, bps, weights) => {
+          const commission = commissionOf(total, bps);
+          // Cut the total into parts proportional to the weights (the last part takes the rest).
+          const weightSum = weights.reduce((a, b) => a + b, 0);
+          const cuts = [
+            ...new Set(
+              weights
+                .slice(0, -1)
+                .map((_, i) => Math.floor((total * sum(weights.slice(0, i + 1))) / weightSum)),
+            ),
+          ]
+            .filter((cut) => cut > 0 && cut < total)
+            .sort((a, b) => a - b);
+          const marks = [0, ...cuts, total];
+          let commissionBack = 0;
+          let sellerBack = 0;
+          for (let i = 1; i < marks.length; i++) {
+            const shares = refundShares({
+              capturedAmount: total,
+              commissionAmount: commission,
+              refundedBefore: marks[i - 1]!,
+              refundedAfter: marks[i]!,
+            });
+            expect(shares.commission).toBeGreaterThanOrEqual(0);
+            expect(shares.seller).toBeGreaterThanOrEqual(0);
+            expect(shares.commission + shares.seller).toBe(marks[i]! - marks[i - 1]!);
+            commissionBack += shares.commission;
+            sellerBack += shares.seller;
+          }
+          expect(commissionBack).toBe(commission);
+          expect(sellerBack).toBe(total - commission);
+        },
+      ),
+    );
+  });
+
+  it('refuses an empty, backwards or excessive refund', () => {
+    const order = { capturedAmount: 1000, commissionAmount: 100 };
+    expect(() => refundShares({ ...order, refundedBefore: 10, refundedAfter: 10 })).toThrow(RangeError);
+    expect(() => refundShares({ ...order, refundedBefore: 10, refundedAfter: 5 })).toThrow(RangeError);
+    expect(() => refundShares({ ...order, refundedBefore: 0, refundedAfter: 1001 })).toThrow(RangeError);
+  });
+});
+
+describe('entries', () => {
+  const order = { orderId: 'ord_1', shopId: 'shop_1', totalAmount: 1999, currency: 'USD' };
+
+  it('each balances, and drops postings of zero', () => {
+    const payment = paymentEntry('pay_1', order, 1000);
+    expect(payment.postings.map((p) => [p.account.id, p.amount])).toEqual([
+      ['platform:provider_clearing:USD', 1999],
+      ['shop_1:pending:USD', -1799],
+      ['platform:commission:USD', -200],
+    ]);
+    expect(paymentEntry('pay_1', order, 0).postings).toHaveLength(2);
+    const refund = refundEntry({ refundId: 'ref_1', ...order }, { commission: 100, seller: 899 }, 500);
+    expect(refund.postings.map((p) => [p.account.name, p.amount])).toEqual([
+      ['pending', 500],
+      ['available', 399],
+      ['commission', 100],
+      ['provider_clearing', -999],
+    ]);
+    const entries = [
+      payment,
+      deliveryEntry(order, 1799),
+      refund,
+      refundEntry({ refundId: 'ref_2', ...order }, { commission: 0, seller: 10 }, -5),
+      payoutEntry({ payoutId: 'po_1', shopId: 'shop_1', amount: 300, currency: 'USD' }),
+      payoutEntry({ payoutId: 'po_1', shopId: 'shop_1', amount: 300, currency: 'USD' }, 'payout_reversal'),
+    ];
+    for (const entry of entries) expect(sumOf(entry)).toBe(0);
+    expect(deliveryEntry(order, 0).postings).toEqual([]);
+  });
+});

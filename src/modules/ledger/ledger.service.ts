@@ -1,0 +1,172 @@
+import type { Config } from '../../config.js';
+import type { Database, Queryable } from '../../platform/db.js';
+import { ValidationFailed } from '../../platform/errors.js';
+import { money } from '../../platform/money.js';
+import { decodeCursor, paginate } from '../../platform/pagination.js';
+import {
+  deliveryEntry,
+  PLATFORM_ACCOUNTS,
+  paymentEntry,
+  payoutEntry,
+  platformAccount,
+  refundEntry,
+  refundShares,
+  SHOP_ACCOUNTS,
+  shopAccount,
+} from './ledger.policy.js';
+import * as repo from './ledger.repo.js';
+import { type BalanceView, LedgerCursor, presentLine, type TrialBalanceView } from './ledger.schemas.js';
+
+export interface OrderOfShop {
+  orderId: string;
+  shopId: string;
+  currency: string;
+}
+
+const orderAccounts = ({ shopId, currency }: OrderOfShop) => ({
+  clearing: platformAccount('provider_clearing', currency).id,
+  commission: platformAccount('commission', currency).id,
+  pending: shopAccount(shopId, 'pending', currency).id,
+  available: shopAccount(shopId, 'available', currency).id,
+});
+
+/**
+ * The marketplace's books. Posting functions run in the caller's transaction, one entry per cause
+ * (posting the same cause twice changes nothing); balances are always summed from postings.
+ */
+export class LedgerService {
+  constructor(
+    private readonly db: Database,
+    private readonly config: Pick<Config, 'currency' | 'commissionBps'>,
+  ) {}
+
+  /** A payment succeeded: one entry per order it paid for. */
+  async paymentCaptured(
+    tx: Queryable,
+    paymentId: string,
+    orders: readonly (OrderOfShop & { totalAmount: number })[],
+  ): Promise<void> {
+    await repo.postEntries(
+      tx,
+      orders.map((order) => paymentEntry(paymentId, order, this.config.commissionBps)),
+    );
+  }
+
+  /** Delivered: the seller's proceeds still pending for the order become available. */
+  async orderDelivered(tx: Queryable, order: OrderOfShop): Promise<void> {
+    const booked = await repo.orderMoney(tx, order.orderId, orderAccounts(order));
+    await repo.postEntries(tx, [deliveryEntry(order, booked.pending)]);
+  }
+
+  /**
+   * A refund of an order, given its cumulative refunded amount before and after: the seller and the
+   * commission give back their shares (see refundShares). Runs while the caller holds the order.
+   */
+  async refunded(
+    tx: Queryable,
+    refund: OrderOfShop & { refundId: string; refundedBefore: number; refundedAfter: number },
+  ): Promise<void> {
+    const booked = await repo.orderMoney(tx, refund.orderId, orderAccounts(refund));
+    if (booked.captured === 0)
+      throw new Error(`order ${refund.orderId} has no payment in the ledger to refund`);
+    const shares = refundShares({
+      capturedAmount: booked.captured,
+      commissionAmount: booked.commission,
+      refundedBefore: refund.refundedBefore,
+      refundedAfter: refund.refundedAfter,
+    });
+    await repo.postEntries(tx, [refundEntry(refund, shares, booked.pending)]);
+  }
+
+  /**
+   * Moves `amount` of a shop's available money to paid_out, never more than is available: the
+   * shop's available account is locked first, so concurrent payouts see each other.
+   */
+  async payout(
+    tx: Queryable,
+    payout: { payoutId: string; shopId: string; amount: number; currency: string },
+  ) {
+    const available = shopAccount(payout.shopId, 'available', payout.currency).id;
+    await repo.lockAccount(tx, available);
+    const balance = (await repo.creditBalances(tx, [available])).get(available) ?? 0;
+    if (payout.amount > balance) {
+      throw ValidationFailed.at(
+        '/amount',
+        balance > 0 ? `at most ${balance} is available to pay out` : 'nothing is available to pay out',
+      );
+    }
+    await repo.postEntries(tx, [payoutEntry(payout)]);
+  }
+
+  /** The provider could not pay out: the money goes back to available. */
+  async payoutFailed(
+    tx: Queryable,
+    payout: { payoutId: string; shopId: string; amount: number; currency: string },
+  ) {
+    await repo.postEntries(tx, [payoutEntry(payout, 'payout_reversal')]);
+  }
+
+  async balance(shopId: string): Promise<BalanceView> {
+    const { currency } = this.config;
+    const ids = SHOP_ACCOUNTS.map((name) => shopAccount(shopId, name, currency).id);
+    const balances = await repo.creditBalances(this.db, ids);
+    const [pending, available, paidOut] = ids.map((id) => money(balances.get(id) ?? 0, currency));
+    return { pending: pending!, available: available!, paid_out: paidOut! };
+  }
+
+  async lines(shopId: string, query: { limit: number; cursor?: string | undefined }) {
+    const ids = SHOP_ACCOUNTS.map((name) => shopAccount(shopId, name, this.config.currency).id);
+    const after = decodeCursor(query.cursor, LedgerCursor);
+    const rows = await repo.listLines(this.db, ids, { after, limit: query.limit });
+    return paginate(rows, query.limit, presentLine, (row) => ({ createdAt: row.position, id: row.id }));
+  }
+
+  async sales(shopId: string, days: number) {
+    const { currency } = this.config;
+    const rows = await repo.salesByDay(this.db, shopId, days, {
+      clearing: platformAccount('provider_clearing', currency).id,
+      pending: shopAccount(shopId, 'pending', currency).id,
+      available: shopAccount(shopId, 'available', currency).id,
+    });
+    return {
+      data: rows.map((row) => ({
+        date: row.date,
+        orders: row.orders,
+        gross: money(row.gross, currency),
+        net: money(row.net, currency),
+      })),
+    };
+  }
+
+  /** Every account name with its debits and credits; the two totals are equal when the books balance. */
+  async trialBalance(): Promise<TrialBalanceView> {
+    const { currency } = this.config;
+    const rows = await repo.trialBalance(this.db);
+    const accounts = [...PLATFORM_ACCOUNTS, ...SHOP_ACCOUNTS].map((account) => {
+      const row = rows.find((r) => r.account === account && r.currency === currency);
+      const debits = row?.debits ?? 0;
+      const credits = row?.credits ?? 0;
+      return {
+        account,
+        debits: money(debits, currency),
+        credits: money(credits, currency),
+        balance: money(debits - credits, currency),
+      };
+    });
+    const sum = (pick: (a: (typeof accounts)[number]) => number) =>
+      accounts.reduce((total, a) => total + pick(a), 0);
+    return {
+      accounts,
+      totals: {
+        debits: money(
+          sum((a) => a.debits.amount),
+          currency,
+        ),
+        credits: money(
+          sum((a) => a.credits.amount),
+          currency,
+        ),
+      },
+    };
+  }
+}

@@ -1,0 +1,74 @@
+import type { Database, Queryable } from '../../platform/db.js';
+import { NotFound, PayloadTooLarge, UnsupportedMediaType } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { identifyImage } from './image-type.js';
+import { findMedia, insertMedia } from './media.repo.js';
+import type { MediaStorage } from './media.storage.js';
+
+export const MAX_MEDIA_BYTES = 5 * 1024 * 1024;
+
+export interface StoredMedia {
+  id: string;
+  /** `/media/<id>.<ext>`, relative to this server. */
+  url: string;
+  width: number;
+  height: number;
+}
+
+/** The file name of an issued image, `<id>.<ext>`; anything else names nothing we serve. */
+const MEDIA_NAME = /^(med_[0-9a-z]{26})\.(png|jpg|webp)$/;
+const MEDIA_URL_PREFIX = '/media/';
+
+export class MediaService {
+  constructor(
+    private readonly db: Database,
+    private readonly storage: MediaStorage,
+  ) {}
+
+  /**
+   * Keeps an uploaded (or generated) image: its type and size come from its bytes alone. The file
+   * is written before its row, so an issued URL never points at missing bytes.
+   */
+  async store(bytes: Buffer, uploaderId?: string): Promise<StoredMedia> {
+    if (bytes.length > MAX_MEDIA_BYTES) throw new PayloadTooLarge('An image may have at most 5 MiB.');
+    const image = identifyImage(bytes);
+    if (!image) throw new UnsupportedMediaType('The file is not a PNG, JPEG or WebP image.');
+    const id = newId('med');
+    const name = `${id}.${image.ext}`;
+    await this.storage.put(name, bytes);
+    await insertMedia(this.db, {
+      id,
+      ext: image.ext,
+      contentType: image.contentType,
+      width: image.width,
+      height: image.height,
+      bytes: bytes.length,
+      uploaderId: uploaderId ?? null,
+    });
+    return { id, url: `${MEDIA_URL_PREFIX}${name}`, width: image.width, height: image.height };
+  }
+
+  /**
+   * Whether the URL is exactly one this server issued (`/media/<id>.<ext>`). Pass the open
+   * transaction as `db` when calling from inside one.
+   */
+  async isIssuedUrl(url: string, db: Queryable = this.db): Promise<boolean> {
+    if (!url.startsWith(MEDIA_URL_PREFIX)) return false;
+    return (await this.issued(db, url.slice(MEDIA_URL_PREFIX.length))) !== undefined;
+  }
+
+  /** The bytes and content type of an issued image, by its file name. */
+  async load(name: string): Promise<{ bytes: Buffer; contentType: string }> {
+    const media = await this.issued(this.db, name);
+    const bytes = media && (await this.storage.get(name));
+    if (!media || !bytes) throw new NotFound('image');
+    return { bytes, contentType: media.contentType };
+  }
+
+  private async issued(db: Queryable, name: string) {
+    const match = MEDIA_NAME.exec(name);
+    if (!match) return undefined;
+    const media = await findMedia(db, match[1]!);
+    return media?.ext === match[2] ? media : undefined;
+  }
+}

@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createTestApp, type TestApp } from '../../../test/app.js';
+import { testDatabaseKind } from '../../../test/db.js';
+import { callerOfUser, newUser, type TestUser } from '../../../test/factories/identity.js';
+import { newStockedProduct, stockOf } from '../../../test/factories/inventory.js';
+import { countBy } from '../../../test/statuses.js';
+import { sql } from '../../platform/db.js';
+import { JobRunner } from '../../platform/jobs.js';
+import { registerOrderJobs } from './orders.jobs.js';
+
+/**
+ * Real parallel connections on PostgreSQL (a pool of 20); the embedded database runs the same
+ * races at a smaller scale, serialised by its single connection.
+ */
+const onPostgres = testDatabaseKind() === 'postgres';
+const scale = (postgres: number, embedded: number) => (onPostgres ? postgres : embedded);
+
+let t: TestApp;
+let seller: TestUser;
+beforeAll(async () => {
+  t = await createTestApp({ env: { BAZAAR_DB_POOL_SIZE: '20' } });
+  seller = await newUser(t.db, { shop: 'Flash Shop' });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const ADDRESS = { name: 'B', line1: '1 St', city: 'C', postal_code: '1', country: 'US' };
+
+async function buyersWithCarts(
+  count: number,
+  lines: (i: number) => { variantId: string; quantity: number }[],
+) {
+  const buyers: TestUser[] = [];
+  for (let i = 0; i < count; i++) {
+    const buyer = await newUser(t.db);
+    for (const line of lines(i)) await t.services.cart.addItem(callerOfUser(buyer), line);
+    buyers.push(buyer);
+  }
+  return buyers;
+}
+
+const checkout = (buyer: TestUser, key: string) =>
+  t.app.inject({
+    method: 'POST',
+    url: '/v1/checkout',
+    payload: { shipping_address: ADDRESS },
+    headers: { ...bearer(buyer.token), 'idempotency-key': key },
+  });
+
+describe('checkout under concurrency', () => {
+  it('sells exactly the units in stock when many more buyers check out at once', async () => {
+    const units = scale(100, 10);
+    const buyersCount = scale(1000, 40);
+    const product = await newStockedProduct(t.db, { shopId: seller.shopId!, variants: [{ stock: units }] });
+    const variantId = product.variants[0]!.id;
+    // Every buyer may add one unit: the cart checks stock at add time, and nothing is reserved yet.
+    const buyers = await buyersWithCarts(buyersCount, () => [{ variantId, quantity: 1 }]);
+
+    const responses = await Promise.all(buyers.map((buyer, i) => checkout(buyer, `flash-${i}`)));
+    const statuses = countBy(responses.map((r) => r.statusCode));
+    expect(statuses).toEqual({ 201: units, 409: buyersCount - units });
+    for (const response of responses.filter((r) => r.statusCode === 409)) {
+      expect(response.json().code).toBe('insufficient_stock');
+    }
+    expect(await stockOf(t.db, variantId)).toEqual({ onHand: units, reserved: units });
+    const [orders] = await t.db.query<{ count: number; quantity: number }>(sql`
+      SELECT count(DISTINCT o.id)::int AS count, coalesce(sum(i.quantity), 0)::int AS quantity
+      FROM orders o JOIN order_items i ON i.order_id = o.id WHERE i.variant_id = ${variantId}`);
+    expect(orders).toEqual({ count: units, quantity: units });
+  });
+
+  it('never lets a deadlock reach a client when multi-line carts cross', async () => {
+    const product = await newStockedProduct(t.db, {
+      shopId: seller.shopId!,
+      variants: [{ stock: 1000 }, { stock: 1000 }, { stock: 1000 }],
+    });
+    const [a, b, c] = product.variants.map((v) => v.id) as [string, string, string];
+    const orders = [
+      [a, b, c],
+      [c, b, a],
+      [b, c, a],
+    ];
+    const buyers = await buyersWithCarts(scale(90, 12), (i) =>
+      orders[i % 3]!.map((variantId) => ({ variantId, quantity: 1 + (i % 2) })),
+    );
+    const responses = await Promise.all(buyers.map((buyer, i) => checkout(buyer, `cross-${i}`)));
+    expect(countBy(responses.map((r) => r.statusCode))).toEqual({ 201: buyers.length });
+    const sold = buyers.reduce((sum, _b, i) => sum + 1 + (i % 2), 0);
+    for (const variantId of [a, b, c])
+      expect(await stockOf(t.db, variantId)).toEqual({ onHand: 1000, reserved: sold });
+  });
+
+  it('runs one checkout for many identical requests with one Idempotency-Key', async () => {
+    const product = await newStockedProduct(t.db, { shopId: seller.shopId!, variants: [{ stock: 5 }] });
+    const [buyer] = await buyersWithCarts(1, () => [{ variantId: product.variants[0]!.id, quantity: 1 }]);
+    const responses = await Promise.all(
+      Array.from({ length: scale(200, 30) }, () => checkout(buyer!, 'the-one-key')),
+    );
+    const created = responses.filter((r) => r.statusCode === 201);
+    const statuses = new Set(responses.map((r) => r.statusCode));
+    expect([...statuses].every((s) => s === 201 || s === 409)).toBe(true);
+    for (const r of responses.filter((r) => r.statusCode === 409))
+      expect(r.json().code).toBe('idempotency_key_in_use');
+    expect(new Set(created.map((r) => r.body)).size).toBe(1);
+    expect(created.filter((r) => r.headers['idempotent-replayed'] !== 'true')).toHaveLength(1);
+    const [{ count }] = (await t.db.query<{ count: number }>(
+      sql`SELECT count(*)::int AS count FROM orders WHERE buyer_id = ${buyer!.id}`,
+    )) as [{ count: number }];
+    expect(count).toBe(1);
+    expect(await stockOf(t.db, product.variants[0]!.id)).toEqual({ onHand: 5, reserved: 1 });
+  });
+
+  it('releases stock once when expiry races the buyer cancelling', async () => {
+    const rounds = scale(30, 8);
+    const product = await newStockedProduct(t.db, {
+      shopId: seller.shopId!,
+      variants: [{ stock: rounds * 2 }],
+    });
+    const variantId = product.variants[0]!.id;
+    const buyers = await buyersWithCarts(rounds, () => [{ variantId, quantity: 2 }]);
+    const placed = await Promise.all(buyers.map((buyer, i) => checkout(buyer, `race-${i}`)));
+    const orderIds = placed.map((r) => r.json().orders[0].id as string);
+    await t.db.execute(
+      sql`UPDATE orders SET expires_at = now() - interval '1 second' WHERE id = ANY(${sql.param(orderIds)}::text[])`,
+    );
+
+    const outcomes = await Promise.all(
+      orderIds.flatMap((orderId, i) => [
+        t.services.orders.expire(orderId).then((expired) => (expired ? 'expired' : 'noop')),
+        t.app
+          .inject({ method: 'POST', url: `/v1/orders/${orderId}/cancel`, headers: bearer(buyers[i]!.token) })
+          .then((r) => (r.statusCode === 200 ? 'cancelled' : String(r.statusCode))),
+      ]),
+    );
+    const winners = outcomes.filter((o) => o === 'expired' || o === 'cancelled');
+    expect(winners).toHaveLength(rounds);
+    expect(outcomes.every((o) => ['expired', 'cancelled', 'noop', '409'].includes(o))).toBe(true);
+    expect(await stockOf(t.db, variantId)).toEqual({ onHand: rounds * 2, reserved: 0 });
+    const [{ released }] = (await t.db.query<{ released: number }>(sql`
+      SELECT coalesce(sum(-reserved_delta), 0)::int AS released FROM stock_movements
+      WHERE variant_id = ${variantId} AND kind = 'release'`)) as [{ released: number }];
+    expect(released).toBe(rounds * 2);
+  });
+});
+
+describe('order expiry job', () => {
+  it('cancels an order that expired while no worker ran, exactly once with two workers racing', async () => {
+    const expiring = await createTestApp({
+      env: { BAZAAR_ORDER_TTL_SECONDS: '1' },
+      database: { db: t.db, url: t.url },
+    });
+    try {
+      const product = await newStockedProduct(t.db, { shopId: seller.shopId!, variants: [{ stock: 3 }] });
+      const variantId = product.variants[0]!.id;
+      const [buyer] = await buyersWithCarts(1, () => [{ variantId, quantity: 2 }]);
+      const placed = await expiring.app.inject({
+        method: 'POST',
+        url: '/v1/checkout',
+        payload: { shipping_address: ADDRESS },
+        headers: { ...bearer(buyer!.token), 'idempotency-key': 'expiring' },
+      });
+      const orderId = placed.json().orders[0].id;
+      // Not due yet: running the due jobs (other modules' periodic ones may be among them) leaves it.
+      await expiring.services.jobs.runDueJobs();
+      const early = await expiring.app.inject({
+        method: 'GET',
+        url: `/v1/orders/${orderId}`,
+        headers: bearer(buyer!.token),
+      });
+      expect(early.json().status).toBe('pending_payment');
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+
+      const secondWorker = new JobRunner(t.db);
+      registerOrderJobs(secondWorker, expiring.services.orders);
+      const ran = await Promise.all([expiring.services.jobs.runDueJobs(), secondWorker.runDueJobs()]);
+      expect(ran.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
+
+      const order = await expiring.app.inject({
+        method: 'GET',
+        url: `/v1/orders/${orderId}`,
+        headers: bearer(buyer!.token),
+      });
+      expect(order.json().status).toBe('cancelled');
+      expect(await stockOf(t.db, variantId)).toEqual({ onHand: 3, reserved: 0 });
+      const releases = await t.db.query(
+        sql`SELECT 1 FROM stock_movements WHERE variant_id = ${variantId} AND kind = 'release'`,
+      );
+      expect(releases).toHaveLength(1);
+      const payment = await expiring.services.payments.get(callerOfUser(buyer!), placed.json().payment.id);
+      expect(payment).toMatchObject({ status: 'canceled', amount: { amount: 0 } });
+    } finally {
+      await expiring.close();
+    }
+  });
+});

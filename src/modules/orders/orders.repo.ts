@@ -1,0 +1,267 @@
+import { type Queryable, sql, sqlArray } from '../../platform/db.js';
+import { keysetTime } from '../../platform/pagination.js';
+import type { OrderStatus } from './orders.state.js';
+
+export interface ShippingAddress {
+  name: string;
+  line1: string;
+  line2?: string | undefined;
+  city: string;
+  postal_code: string;
+  country: string;
+}
+
+export interface OrderRow {
+  id: string;
+  number: number;
+  checkoutId: string;
+  buyerId: string;
+  shopId: string;
+  shopName: string;
+  status: OrderStatus;
+  currency: string;
+  subtotalAmount: number;
+  totalAmount: number;
+  refundedAmount: number;
+  shippingAddress: ShippingAddress;
+  carrier: string | null;
+  trackingNumber: string | null;
+  paymentId: string;
+  expired: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  expiresAt: Date;
+  paidAt: Date | null;
+  shippedAt: Date | null;
+  deliveredAt: Date | null;
+  cancelledAt: Date | null;
+}
+
+export interface OrderItemRow {
+  id: string;
+  orderId: string;
+  variantId: string;
+  productId: string;
+  title: string;
+  sku: string;
+  quantity: number;
+  unitPriceAmount: number;
+  lineTotalAmount: number;
+  /** Units taken back out of the order by refunds (released before shipping, restocked after). */
+  restockedQuantity: number;
+}
+
+export interface NewOrder {
+  id: string;
+  checkoutId: string;
+  buyerId: string;
+  shopId: string;
+  shopName: string;
+  currency: string;
+  totalAmount: number;
+  shippingAddress: ShippingAddress;
+  paymentId: string;
+  expiresAt: Date;
+}
+
+const ORDER_COLUMNS = sql`id, number, checkout_id AS "checkoutId", buyer_id AS "buyerId", shop_id AS "shopId",
+  shop_name AS "shopName", status, currency, subtotal_amount AS "subtotalAmount", total_amount AS "totalAmount",
+  refunded_amount AS "refundedAmount", shipping_address AS "shippingAddress", carrier,
+  tracking_number AS "trackingNumber", payment_id AS "paymentId", expired, created_at AS "createdAt",
+  updated_at AS "updatedAt", expires_at AS "expiresAt", paid_at AS "paidAt", shipped_at AS "shippedAt",
+  delivered_at AS "deliveredAt", cancelled_at AS "cancelledAt"`;
+
+const ITEM_COLUMNS = sql`id, order_id AS "orderId", variant_id AS "variantId", product_id AS "productId", title, sku,
+  quantity, unit_price_amount AS "unitPriceAmount", line_total_amount AS "lineTotalAmount",
+  restocked_quantity AS "restockedQuantity"`;
+
+/** Inserts a checkout's orders and their items in two statements, whatever their number. */
+export async function insertOrders(
+  db: Queryable,
+  orders: NewOrder[],
+  items: OrderItemRow[],
+): Promise<OrderRow[]> {
+  const inserted = await db.query<OrderRow>(sql`
+    INSERT INTO orders (id, checkout_id, buyer_id, shop_id, shop_name, status, currency, subtotal_amount,
+                        total_amount, shipping_address, payment_id, expires_at)
+    SELECT o.id, o.checkout_id, o.buyer_id, o.shop_id, o.shop_name, 'pending_payment', o.currency, o.total_amount,
+           o.total_amount, o.shipping_address, o.payment_id, o.expires_at
+    FROM jsonb_to_recordset(${JSON.stringify(
+      orders.map((o) => ({
+        id: o.id,
+        checkout_id: o.checkoutId,
+        buyer_id: o.buyerId,
+        shop_id: o.shopId,
+        shop_name: o.shopName,
+        currency: o.currency,
+        total_amount: o.totalAmount,
+        shipping_address: o.shippingAddress,
+        payment_id: o.paymentId,
+        expires_at: o.expiresAt.toISOString(),
+      })),
+    )}::jsonb) AS o(id text, checkout_id text, buyer_id text, shop_id text, shop_name text, currency text,
+                    total_amount bigint, shipping_address jsonb, payment_id text, expires_at timestamptz)
+    RETURNING ${ORDER_COLUMNS}`);
+  await db.execute(sql`
+    INSERT INTO order_items (id, order_id, variant_id, product_id, title, sku, quantity, unit_price_amount, line_total_amount)
+    SELECT i.id, i.order_id, i.variant_id, i.product_id, i.title, i.sku, i.quantity, i.unit_price_amount, i.line_total_amount
+    FROM jsonb_to_recordset(${JSON.stringify(
+      items.map((i) => ({
+        id: i.id,
+        order_id: i.orderId,
+        variant_id: i.variantId,
+        product_id: i.productId,
+        title: i.title,
+        sku: i.sku,
+        quantity: i.quantity,
+        unit_price_amount: i.unitPriceAmount,
+        line_total_amount: i.lineTotalAmount,
+      })),
+    )}::jsonb) AS i(id text, order_id text, variant_id text, product_id text, title text, sku text, quantity int,
+                    unit_price_amount bigint, line_total_amount bigint)`);
+  return inserted;
+}
+
+export async function findOrder(db: Queryable, id: string, lock = false): Promise<OrderRow | undefined> {
+  const [row] = await db.query<OrderRow>(
+    lock
+      ? sql`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ${id} FOR UPDATE`
+      : sql`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ${id}`,
+  );
+  return row;
+}
+
+export async function findOrders(db: Queryable, ids: readonly string[]): Promise<OrderRow[]> {
+  if (ids.length === 0) return [];
+  return db.query<OrderRow>(
+    sql`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ANY(${sqlArray(ids)}::text[]) ORDER BY id`,
+  );
+}
+
+export async function findItems(db: Queryable, orderIds: readonly string[]): Promise<OrderItemRow[]> {
+  if (orderIds.length === 0) return [];
+  return db.query<OrderItemRow>(
+    sql`SELECT ${ITEM_COLUMNS} FROM order_items WHERE order_id = ANY(${sqlArray(orderIds)}::text[]) ORDER BY order_id, id`,
+  );
+}
+
+export type TimestampColumn = 'paid_at' | 'shipped_at' | 'delivered_at' | 'cancelled_at';
+
+/**
+ * Moves orders to `to` only from one of `from`, stamping `stamp`: of two racing transitions (an
+ * expiry and a cancel, two webhooks) exactly one changes the row; the other gets nothing back.
+ */
+export async function transitionOrders(
+  db: Queryable,
+  ids: readonly string[],
+  change: {
+    from: readonly OrderStatus[];
+    to: OrderStatus;
+    stamp?: TimestampColumn;
+    expired?: boolean;
+    dueBefore?: 'expires_at';
+    shipment?: { carrier: string; trackingNumber: string };
+  },
+): Promise<OrderRow[]> {
+  const stamp = change.stamp ? sql`, ${sql.identifier(change.stamp)} = now()` : sql``;
+  const shipment = change.shipment
+    ? sql`, carrier = ${change.shipment.carrier}, tracking_number = ${change.shipment.trackingNumber}`
+    : sql``;
+  const expired = change.expired ? sql`, expired = true` : sql``;
+  const due = change.dueBefore ? sql` AND expires_at <= now()` : sql``;
+  return db.query<OrderRow>(sql`
+    UPDATE orders SET status = ${change.to}, updated_at = now()${stamp}${shipment}${expired}
+    WHERE id = ANY(${sqlArray(ids)}::text[]) AND status = ANY(${sqlArray(change.from)}::text[])${due}
+    RETURNING ${ORDER_COLUMNS}`);
+}
+
+/**
+ * Raises the refunded amount, never beyond the total (the check and the write are one statement;
+ * a CHECK constraint backs it). With `completes`, an order refunded in full becomes `refunded`.
+ */
+export async function addRefunded(
+  db: Queryable,
+  id: string,
+  amount: number,
+  completes: boolean,
+): Promise<OrderRow | undefined> {
+  const [row] = await db.query<OrderRow>(sql`
+    UPDATE orders
+    SET refunded_amount = refunded_amount + ${amount},
+        status = CASE WHEN ${completes} AND refunded_amount + ${amount} = total_amount THEN 'refunded' ELSE status END,
+        updated_at = now()
+    WHERE id = ${id} AND refunded_amount + ${amount} <= total_amount
+    RETURNING ${ORDER_COLUMNS}`);
+  return row;
+}
+
+/** The order's money arrived (a payment that succeeded after the order was cancelled). */
+export async function stampPaid(db: Queryable, id: string): Promise<OrderRow | undefined> {
+  const [row] = await db.query<OrderRow>(sql`
+    UPDATE orders SET paid_at = coalesce(paid_at, now()), updated_at = now() WHERE id = ${id}
+    RETURNING ${ORDER_COLUMNS}`);
+  return row;
+}
+
+/** Takes units back out of an order's items, never more than each item has left. Answers the items changed. */
+export async function addRestocked(
+  db: Queryable,
+  orderId: string,
+  lines: readonly { itemId: string; quantity: number }[],
+): Promise<number> {
+  return db.execute(sql`
+    UPDATE order_items i SET restocked_quantity = i.restocked_quantity + line.quantity
+    FROM unnest(${sqlArray(lines.map((l) => l.itemId))}::text[], ${sqlArray(lines.map((l) => l.quantity))}::int[])
+      AS line(item_id, quantity)
+    WHERE i.id = line.item_id AND i.order_id = ${orderId} AND i.restocked_quantity + line.quantity <= i.quantity`);
+}
+
+export interface OrderListFilter {
+  buyerId?: string;
+  shopId?: string;
+  status?: OrderStatus | undefined;
+  after?: { createdAt: string; id: string } | undefined;
+  limit: number;
+}
+
+/** Newest first, keyset-paginated on (created_at, id). */
+export async function listOrders(
+  db: Queryable,
+  filter: OrderListFilter,
+): Promise<(OrderRow & { createdKey: string })[]> {
+  const owner = filter.buyerId ? sql`buyer_id = ${filter.buyerId}` : sql`shop_id = ${filter.shopId!}`;
+  const status = filter.status ? sql` AND status = ${filter.status}` : sql``;
+  const after = filter.after
+    ? sql` AND (created_at, id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id})`
+    : sql``;
+  return db.query<OrderRow & { createdKey: string }>(sql`
+    SELECT ${ORDER_COLUMNS}, ${keysetTime(sql`created_at`)} AS "createdKey" FROM orders
+    WHERE ${owner}${status}${after}
+    ORDER BY created_at DESC, id DESC
+    LIMIT ${filter.limit + 1}`);
+}
+
+export interface ReviewableItemRow {
+  orderItemId: string;
+  productId: string;
+  shopId: string;
+  orderStatus: OrderStatus;
+}
+
+/** A buyer's order item with its order's shop and status; the order is held FOR SHARE. */
+export async function findReviewableItem(
+  db: Queryable,
+  buyerId: string,
+  orderItemId: string,
+): Promise<ReviewableItemRow | undefined> {
+  const [row] = await db.query<ReviewableItemRow>(sql`
+    SELECT i.id AS "orderItemId", i.product_id AS "productId", o.shop_id AS "shopId", o.status AS "orderStatus"
+    FROM order_items i JOIN orders o ON o.id = i.order_id
+    WHERE i.id = ${orderItemId} AND o.buyer_id = ${buyerId}
+    FOR SHARE OF o`);
+  return row;
+}
+
+export async function countOrdersByStatus(db: Queryable): Promise<{ status: OrderStatus; count: number }[]> {
+  return db.query(sql`SELECT status, count(*)::int AS count FROM orders GROUP BY status`);
+}

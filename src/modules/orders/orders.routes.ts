@@ -1,0 +1,176 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { type AuthGuards, bearerSecurity, callerOf } from '../../platform/http.js';
+import { type Idempotency, IdempotencyKeyHeader } from '../../platform/idempotency.js';
+import { pageOf } from '../../platform/pagination.js';
+import { Refund } from '../payments/index.js';
+import {
+  CheckoutAnswer,
+  CheckoutBody,
+  Order,
+  OrderListQuery,
+  OrderParams,
+  refundBody,
+  ShipBody,
+} from './orders.schemas.js';
+import type { OrdersService } from './orders.service.js';
+
+export function ordersRoutes(
+  app: FastifyInstance,
+  service: OrdersService,
+  guards: AuthGuards,
+  idempotency: Idempotency,
+  currency: string,
+): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['orders'];
+  const security = bearerSecurity;
+
+  r.post(
+    '/v1/checkout',
+    {
+      onRequest: guards.user,
+      schema: {
+        tags,
+        summary: 'Check out the cart: reserve stock, one order per shop, one payment',
+        security,
+        headers: IdempotencyKeyHeader,
+        body: CheckoutBody,
+        response: { 201: CheckoutAnswer },
+      },
+    },
+    async (request, reply) =>
+      idempotency.run(request, reply, async (answer) => ({
+        status: 201,
+        body: await service.checkout(callerOf(request), request.body.shipping_address, answer),
+      })),
+  );
+
+  r.get(
+    '/v1/orders',
+    {
+      onRequest: guards.user,
+      schema: {
+        tags,
+        summary: "The caller's orders, newest first",
+        security,
+        querystring: OrderListQuery,
+        response: { 200: pageOf(Order) },
+      },
+    },
+    async (request) => service.list(callerOf(request), 'buyer', request.query),
+  );
+
+  r.get(
+    '/v1/shop/orders',
+    {
+      onRequest: guards.seller,
+      schema: {
+        tags,
+        summary: "Orders of the caller's shop, newest first",
+        security,
+        querystring: OrderListQuery,
+        response: { 200: pageOf(Order) },
+      },
+    },
+    async (request) => service.list(callerOf(request), 'shop', request.query),
+  );
+
+  r.get(
+    '/v1/orders/:id',
+    {
+      onRequest: guards.user,
+      schema: {
+        tags,
+        summary: 'An order (its buyer, a seller of its shop, or an admin)',
+        security,
+        params: OrderParams,
+        response: { 200: Order },
+      },
+    },
+    async (request) => service.get(callerOf(request), request.params.id),
+  );
+
+  r.post(
+    '/v1/orders/:id/cancel',
+    {
+      onRequest: guards.user,
+      schema: {
+        tags,
+        summary: 'Cancel an order not yet shipped (its buyer); a paid one is refunded in full',
+        security,
+        params: OrderParams,
+        response: { 200: Order },
+      },
+    },
+    async (request) => service.cancel(callerOf(request), request.params.id),
+  );
+
+  r.post(
+    '/v1/orders/:id/ship',
+    {
+      onRequest: guards.user,
+      schema: {
+        tags,
+        summary: 'Ship a paid order (a seller of its shop)',
+        security,
+        params: OrderParams,
+        body: ShipBody,
+        response: { 200: Order },
+      },
+    },
+    async (request) =>
+      service.ship(callerOf(request), request.params.id, {
+        carrier: request.body.carrier,
+        trackingNumber: request.body.tracking_number,
+      }),
+  );
+
+  r.post(
+    '/v1/orders/:id/confirm-delivery',
+    {
+      onRequest: guards.user,
+      schema: {
+        tags,
+        summary: 'Confirm a shipped order arrived (its buyer)',
+        security,
+        params: OrderParams,
+        response: { 200: Order },
+      },
+    },
+    async (request) => service.confirmDelivery(callerOf(request), request.params.id),
+  );
+
+  r.post(
+    '/v1/orders/:id/refunds',
+    {
+      onRequest: guards.user,
+      schema: {
+        tags,
+        summary: 'Refund part or all of a paid order (a seller of its shop, or an admin)',
+        security,
+        params: OrderParams,
+        headers: IdempotencyKeyHeader,
+        body: refundBody(currency),
+        response: { 201: Refund },
+      },
+    },
+    async (request, reply) =>
+      idempotency.run(request, reply, async (answer) => ({
+        status: 201,
+        body: await service.refund(
+          callerOf(request),
+          request.params.id,
+          {
+            amount: request.body.amount.amount,
+            reason: request.body.reason,
+            restockItems: (request.body.restock_items ?? []).map((item) => ({
+              orderItemId: item.order_item_id,
+              quantity: item.quantity,
+            })),
+          },
+          answer,
+        ),
+      })),
+  );
+}

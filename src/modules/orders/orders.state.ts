@@ -1,0 +1,34 @@
+import { InvalidState } from '../../platform/errors.js';
+
+export const ORDER_STATUSES = [
+  'pending_payment',
+  'paid',
+  'shipped',
+  'delivered',
+  'cancelled',
+  'refunded',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export type OrderEvent = 'pay' | 'cancel' | 'expire' | 'ship' | 'deliver' | 'refund_in_full';
+
+/** The order lifecycle as data: status → event → next status. Anything missing is invalid. */
+export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, Partial<Record<OrderEvent, OrderStatus>>>> = {
+  pending_payment: { pay: 'paid', cancel: 'cancelled', expire: 'cancelled' },
+  paid: { ship: 'shipped', cancel: 'cancelled', refund_in_full: 'refunded' },
+  shipped: { deliver: 'delivered', refund_in_full: 'refunded' },
+  delivered: { refund_in_full: 'refunded' },
+  cancelled: {},
+  refunded: {},
+};
+
+/** The status `event` leads to from `from`, or 409 invalid_state. */
+export function nextOrderStatus(from: OrderStatus, event: OrderEvent): OrderStatus {
+  const to = ORDER_TRANSITIONS[from][event];
+  if (!to) throw new InvalidState(`An order that is ${from} cannot ${event.replaceAll('_', ' ')}.`);
+  return to;
+}
+
+/** Every status from which `event` is allowed (the WHERE of a conditional transition). */
+export const statusesAllowing = (event: OrderEvent): OrderStatus[] =>
+  ORDER_STATUSES.filter((status) => ORDER_TRANSITIONS[status][event] !== undefined);

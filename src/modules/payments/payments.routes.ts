@@ -1,0 +1,138 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { type AuthGuards, bearerSecurity, callerOf } from '../../platform/http.js';
+import { type Idempotency, IdempotencyKeyHeader } from '../../platform/idempotency.js';
+import { pageOf } from '../../platform/pagination.js';
+import {
+  ConfirmBody,
+  Payment,
+  Payout,
+  PayoutListQuery,
+  payoutBody,
+  WebhookAnswer,
+  WebhookParams,
+} from './payments.schemas.js';
+import type { PaymentsService } from './payments.service.js';
+
+const Params = z.strictObject({ id: z.string().min(1).max(64) });
+
+/** Webhook bodies are verified byte for byte; JSON parsing happens after the signature check. */
+const WEBHOOK_BODY_LIMIT_BYTES = 256 * 1024;
+
+export function paymentsRoutes(
+  app: FastifyInstance,
+  service: PaymentsService,
+  guards: AuthGuards,
+  idempotency: Idempotency,
+  currency: string,
+): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['payments'];
+
+  r.get(
+    '/v1/payments/:id',
+    {
+      onRequest: guards.user,
+      schema: {
+        tags,
+        summary: 'A payment of the caller',
+        security: bearerSecurity,
+        params: Params,
+        response: { 200: Payment },
+      },
+    },
+    async (request) => service.get(callerOf(request), request.params.id),
+  );
+
+  r.post(
+    '/v1/payments/:id/confirm',
+    {
+      onRequest: guards.user,
+      schema: {
+        tags,
+        summary:
+          'Confirm a payment with a payment method (sandbox: pm_card_visa, pm_card_declined, pm_card_insufficient_funds, pm_card_slow)',
+        security: bearerSecurity,
+        params: Params,
+        headers: IdempotencyKeyHeader,
+        body: ConfirmBody,
+        response: { 200: Payment },
+      },
+    },
+    async (request, reply) =>
+      idempotency.run(request, reply, async (answer) => ({
+        status: 200,
+        body: await service.confirm(
+          callerOf(request),
+          request.params.id,
+          request.body.payment_method,
+          answer,
+        ),
+      })),
+  );
+
+  // In a scope of its own: the raw bytes of the body, whatever its content type, for the signature.
+  void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser(
+      '*',
+      { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT_BYTES },
+      (_request, body, done) => done(null, body),
+    );
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/v1/webhooks/:provider',
+      {
+        schema: {
+          tags,
+          summary:
+            'A signed event from a payment provider (sandbox: header Bazaar-Signature; stripe: Stripe-Signature); applied once',
+          params: WebhookParams,
+          response: { 200: WebhookAnswer },
+        },
+      },
+      async (request) => ({
+        received: true as const,
+        outcome: await service.receiveWebhook(
+          request.params.provider,
+          Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+          request.headers,
+        ),
+      }),
+    );
+  });
+
+  const seller = { tags: ['seller money'], security: bearerSecurity };
+  r.post(
+    '/v1/shop/payouts',
+    {
+      onRequest: guards.seller,
+      schema: {
+        ...seller,
+        summary: "Pay out the shop's available money (never more than available)",
+        headers: IdempotencyKeyHeader,
+        body: payoutBody(currency),
+        response: { 201: Payout },
+      },
+    },
+    async (request, reply) =>
+      idempotency.run(request, reply, async (answer) => ({
+        status: 201,
+        body: await service.requestPayout(callerOf(request), request.body.amount.amount, answer),
+      })),
+  );
+
+  r.get(
+    '/v1/shop/payouts',
+    {
+      onRequest: guards.seller,
+      schema: {
+        ...seller,
+        summary: "The shop's payouts, newest first",
+        querystring: PayoutListQuery,
+        response: { 200: pageOf(Payout) },
+      },
+    },
+    async (request) => service.listPayouts(callerOf(request), request.query),
+  );
+}

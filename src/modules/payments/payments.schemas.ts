@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { MoneySchema, money, moneyInput } from '../../platform/money.js';
+import { PageQuery } from '../../platform/pagination.js';
+import type { PaymentRow, PayoutRow, RefundRow } from './payments.repo.js';
+import { PAYMENT_STATUSES } from './payments.state.js';
+
+export const Payment = z.object({
+  id: z.string(),
+  status: z.enum(PAYMENT_STATUSES),
+  amount: MoneySchema,
+  provider: z.string(),
+  orders: z.array(z.string()),
+  failure_code: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type PaymentView = z.infer<typeof Payment>;
+
+export const ConfirmBody = z.strictObject({ payment_method: z.string().min(1).max(100) });
+
+export const presentPayment = (payment: PaymentRow): PaymentView => ({
+  id: payment.id,
+  status: payment.status,
+  amount: money(payment.amount, payment.currency),
+  provider: payment.provider,
+  orders: payment.orderIds,
+  failure_code: payment.failureCode,
+  created_at: payment.createdAt.toISOString(),
+  updated_at: payment.updatedAt.toISOString(),
+});
+
+export const Refund = z.object({
+  id: z.string(),
+  order_id: z.string(),
+  amount: MoneySchema,
+  reason: z.string(),
+  status: z.enum(['pending', 'succeeded', 'failed']),
+  created_at: z.string(),
+});
+export type RefundView = z.infer<typeof Refund>;
+
+export const presentRefund = (refund: RefundRow): RefundView => ({
+  id: refund.id,
+  order_id: refund.orderId,
+  amount: money(refund.amount, refund.currency),
+  reason: refund.reason,
+  status: refund.status,
+  created_at: refund.createdAt.toISOString(),
+});
+
+export const Payout = z.object({
+  id: z.string(),
+  amount: MoneySchema,
+  status: z.enum(['pending', 'paid', 'failed']),
+  created_at: z.string(),
+});
+export type PayoutView = z.infer<typeof Payout>;
+
+export const presentPayout = (payout: PayoutRow): PayoutView => ({
+  id: payout.id,
+  amount: money(payout.amount, payout.currency),
+  status: payout.status,
+  created_at: payout.createdAt.toISOString(),
+});
+
+export const payoutBody = (currency: string) => z.strictObject({ amount: moneyInput(currency) });
+
+export const PayoutListQuery = PageQuery.strict();
+export const PayoutCursor = z.object({ createdAt: z.string(), id: z.string() });
+
+export const WebhookParams = z.strictObject({ provider: z.string().min(1).max(32) });
+export const WebhookAnswer = z.object({
+  received: z.literal(true),
+  outcome: z
+    .enum(['applied', 'duplicate', 'ignored'])
+    .describe('ignored: an unknown payment, or a type not acted on'),
+});
+export type WebhookOutcome = z.infer<typeof WebhookAnswer>['outcome'];

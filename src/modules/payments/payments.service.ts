@@ -1,0 +1,490 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Config } from '../../config.js';
+import { silentLog, type WorkerLog } from '../../platform/background.js';
+import type { Database, Queryable } from '../../platform/db.js';
+import { AppError, InvalidState, NotFound } from '../../platform/errors.js';
+import type { Caller } from '../../platform/http.js';
+import type { IdempotentAnswer } from '../../platform/idempotency.js';
+import { newId } from '../../platform/ids.js';
+import { scheduleJob } from '../../platform/jobs.js';
+import { appendEvent } from '../../platform/outbox.js';
+import { decodeCursor, paginate } from '../../platform/pagination.js';
+import type { LedgerService, OrderOfShop } from '../ledger/index.js';
+import type { ChargeOutcome, PaymentProvider, ProviderEvent, ProviderName } from './payments.provider.js';
+import * as repo from './payments.repo.js';
+import {
+  type PaymentView,
+  PayoutCursor,
+  presentPayment,
+  presentPayout,
+  presentRefund,
+  type RefundView,
+  type WebhookOutcome,
+} from './payments.schemas.js';
+import { nextPaymentStatus, type PaymentStatus } from './payments.state.js';
+
+export const SEND_REFUND_JOB = 'payments.send-refund';
+export const SEND_PAYOUT_JOB = 'payments.send-payout';
+export const CANCEL_INTENT_JOB = 'payments.cancel-intent';
+
+/** A payment processing for longer than this is re-read from its provider (the reconciliation job). */
+export const STUCK_PROCESSING_SECONDS = 5 * 60;
+const RECONCILE_BATCH = 100;
+
+/** An order as money sees it. */
+export interface OrderMoney extends OrderOfShop {
+  paymentId: string;
+  totalAmount: number;
+}
+
+/** What other modules do when a payment settles, in the same transaction. */
+export interface PaymentListener {
+  /**
+   * Marks the payment's orders still awaiting payment paid. Answers every order the payment was
+   * for, `paid` false for those cancelled or expired while it was processing.
+   */
+  paymentSucceeded(
+    tx: Queryable,
+    payment: { id: string; orderIds: string[] },
+  ): Promise<(OrderOfShop & { totalAmount: number; paid: boolean })[]>;
+  /** An order cancelled before its payment succeeded is refunded in full. */
+  refundCancelledOrder(tx: Queryable, orderId: string): Promise<void>;
+}
+
+export type PaymentProviders = { sandbox: PaymentProvider } & Partial<Record<ProviderName, PaymentProvider>>;
+
+/** One confirm attempt of a payment, and its intent at the provider when known. */
+interface Attempt {
+  paymentId: string;
+  attempt: number;
+  reference: string | null;
+}
+
+const intentRequestOf = (payment: repo.PaymentRow) => ({
+  paymentId: payment.id,
+  attempt: payment.attempt,
+  amountMinor: payment.amount,
+  currency: payment.currency,
+});
+
+export class PaymentsService {
+  private listener: PaymentListener | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly providers: PaymentProviders,
+    private readonly config: Pick<Config, 'currency' | 'paymentProvider'>,
+    private readonly ledger: LedgerService,
+    private readonly log: WorkerLog = silentLog,
+  ) {}
+
+  /** Set by the composition root: orders listen to payments, and payments are created by orders. */
+  listen(listener: PaymentListener): void {
+    this.listener = listener;
+  }
+
+  private get orders(): PaymentListener {
+    if (!this.listener) throw new Error('PaymentsService has no listener: call listen() first');
+    return this.listener;
+  }
+
+  private provider(name: string): PaymentProvider {
+    const provider = this.providers[name as ProviderName];
+    if (!provider) throw new Error(`the payment provider "${name}" is not configured`);
+    return provider;
+  }
+
+  /** One payment for a whole checkout, created in the checkout's transaction. */
+  createForCheckout(
+    tx: Queryable,
+    payment: { id: string; buyerId: string; amount: number; currency: string; orderIds: string[] },
+  ) {
+    return repo.insertPayment(tx, { ...payment, provider: this.config.paymentProvider });
+  }
+
+  /**
+   * An unpaid order was cancelled or expired. A payment not being charged loses the order's total
+   * (and is canceled with no order left); a payment being charged keeps it, and refunds it if the
+   * charge succeeds.
+   */
+  async orderCancelled(tx: Queryable, paymentId: string, orderId: string, amount: number): Promise<void> {
+    const removed = await repo.removeOrderFromPayment(tx, paymentId, orderId, amount);
+    if (removed) {
+      if (removed.status === 'canceled') await this.scheduleIntentCancel(tx, removed);
+      return;
+    }
+    if (await repo.withdrawOrder(tx, paymentId, orderId, amount)) return;
+    const payment = await repo.findPayment(tx, paymentId);
+    throw new InvalidState(
+      `The order's payment is ${payment?.status ?? 'missing'}; it cannot be cancelled now.`,
+    );
+  }
+
+  async get(caller: Caller, id: string): Promise<PaymentView> {
+    const payment = await repo.findPayment(this.db, id);
+    if (!payment || !(payment.buyerId === caller.id || caller.roles.includes('admin')))
+      throw new NotFound('payment');
+    return presentPayment(payment);
+  }
+
+  /**
+   * Confirms with a payment method: the payment becomes processing under a new attempt in one
+   * transaction, the provider is called outside any transaction, and its outcome is applied in
+   * another, together with the stored idempotent answer.
+   */
+  async confirm(caller: Caller, id: string, method: string, answer: IdempotentAnswer): Promise<string> {
+    const started = await this.db.transaction(async (tx) => {
+      const payment = await repo.findPayment(tx, id, true);
+      if (!payment || payment.buyerId !== caller.id) throw new NotFound('payment');
+      this.provider(payment.provider).assertKnownMethod(method);
+      nextPaymentStatus(payment.status, 'confirm');
+      return (await repo.startAttempt(tx, id, payment.status, method))!;
+    });
+    const { reference, outcome } = await this.charge(started, method);
+    return this.db.transaction(async (tx) => {
+      const attempt = { paymentId: id, attempt: started.attempt, reference: reference ?? null };
+      const settled = await this.applyOutcome(tx, attempt, outcome);
+      return answer.complete(tx, 200, presentPayment(settled ?? (await repo.findPayment(tx, id))!));
+    });
+  }
+
+  /**
+   * The attempt's intent, confirmed. A provider that cannot be reached leaves the payment
+   * processing: the reconciliation job asks the provider again later.
+   */
+  private async charge(
+    payment: repo.PaymentRow,
+    method: string,
+  ): Promise<{ reference?: string; outcome: ChargeOutcome }> {
+    const provider = this.provider(payment.provider);
+    let reference: string | undefined;
+    try {
+      reference = (await provider.createIntent(intentRequestOf(payment))).reference;
+      return { reference, outcome: await provider.confirm(reference, method) };
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      this.log.warn({ err: error, paymentId: payment.id }, 'payment provider unreachable; left processing');
+      return { ...(reference ? { reference } : {}), outcome: { status: 'processing' } };
+    }
+  }
+
+  /**
+   * Applies what the provider says of an attempt, if it is still the payment's current one; answers
+   * the payment when it changed. A charge still processing only records its intent.
+   */
+  private async applyOutcome(
+    tx: Queryable,
+    attempt: Attempt,
+    outcome: ChargeOutcome,
+  ): Promise<repo.PaymentRow | undefined> {
+    switch (outcome.status) {
+      case 'succeeded':
+        return this.applySucceeded(tx, attempt);
+      case 'failed':
+        return this.applyFailed(tx, attempt, outcome.failureCode);
+      case 'canceled':
+        return this.applyFailed(tx, attempt, 'payment_canceled');
+      default:
+        if (attempt.reference)
+          await repo.setProviderReference(tx, attempt.paymentId, attempt.attempt, attempt.reference);
+        return undefined;
+    }
+  }
+
+  /**
+   * The attempt captured the money: its orders become paid and the ledger books each, and an order
+   * cancelled or expired while the charge was in flight is refunded in full.
+   */
+  private async applySucceeded(tx: Queryable, attempt: Attempt): Promise<repo.PaymentRow | undefined> {
+    const payment = await repo.markSucceeded(tx, attempt.paymentId, attempt.attempt, attempt.reference);
+    if (!payment) return undefined;
+    await appendEvent(tx, 'payment.succeeded.v1', presentPayment(payment));
+    const orders = await this.orders.paymentSucceeded(tx, payment);
+    await this.ledger.paymentCaptured(tx, payment.id, orders);
+    for (const order of orders) {
+      if (!order.paid) await this.orders.refundCancelledOrder(tx, order.orderId);
+    }
+    return payment;
+  }
+
+  /** The attempt failed: the orders stay pending_payment and the buyer may confirm again. */
+  private async applyFailed(
+    tx: Queryable,
+    attempt: Attempt,
+    failureCode: string,
+  ): Promise<repo.PaymentRow | undefined> {
+    const payment = await repo.markFailed(tx, attempt.paymentId, attempt.attempt, {
+      code: failureCode,
+      reference: attempt.reference,
+    });
+    if (!payment) return undefined;
+    await appendEvent(tx, 'payment.failed.v1', presentPayment(payment));
+    if (payment.status === 'canceled') await this.scheduleIntentCancel(tx, payment);
+    return payment;
+  }
+
+  private async scheduleIntentCancel(tx: Queryable, payment: repo.PaymentRow): Promise<void> {
+    if (!payment.providerReference) return;
+    await scheduleJob(tx, {
+      kind: CANCEL_INTENT_JOB,
+      runAt: new Date(),
+      payload: { provider: payment.provider, reference: payment.providerReference },
+      dedupeKey: payment.providerReference,
+    });
+  }
+
+  /** Job: a canceled payment's intent is canceled at the provider too. */
+  async cancelIntent(provider: string, reference: string): Promise<void> {
+    await this.provider(provider).cancel(reference);
+  }
+
+  /**
+   * A webhook from `providerName`: verified on the raw body, then applied exactly once. A duplicate
+   * (the event id was applied before), an event for a payment, refund or payout we do not know, or
+   * a type we do not act on changes nothing.
+   */
+  async receiveWebhook(
+    providerName: string,
+    rawBody: Buffer,
+    headers: IncomingHttpHeaders,
+  ): Promise<WebhookOutcome> {
+    const provider = this.providers[providerName as ProviderName];
+    if (!provider) throw new NotFound('webhook endpoint');
+    const event = await provider.parseWebhook(rawBody, headers);
+    if (event.about === 'nothing') return 'ignored';
+    if (await repo.webhookEventSeen(this.db, provider.name, event.id)) return 'duplicate';
+    return this.db.transaction(async (tx) => {
+      if (!(await this.lockSubject(tx, event))) return 'ignored';
+      if (!(await repo.recordWebhookEvent(tx, provider.name, event.id, event.type))) return 'duplicate';
+      await this.applyEvent(tx, event);
+      return 'applied';
+    });
+  }
+
+  /** Locks what the event is about, so that its duplicates queue; false when we do not know it. */
+  private async lockSubject(tx: Queryable, event: ProviderEvent): Promise<boolean> {
+    switch (event.about) {
+      case 'payment':
+        return (await repo.findPayment(tx, event.paymentId, true)) !== undefined;
+      case 'refund':
+        return (await repo.findRefund(tx, event.refundId)) !== undefined;
+      case 'payout':
+        return (await repo.findPayout(tx, event.payoutId)) !== undefined;
+      default:
+        return false;
+    }
+  }
+
+  private async applyEvent(tx: Queryable, event: ProviderEvent): Promise<void> {
+    if (event.about === 'payment') {
+      await this.applyOutcome(
+        tx,
+        { paymentId: event.paymentId, attempt: event.attempt, reference: event.reference },
+        event.outcome,
+      );
+    } else if (event.about === 'refund') {
+      await this.applyRefundOutcome(tx, event.refundId, {
+        status: event.outcome,
+        reference: null,
+        failureCode: event.failureCode,
+      });
+    } else if (event.about === 'payout') {
+      await this.applyPayoutOutcome(tx, event.payoutId, {
+        status: event.outcome,
+        failureCode: event.failureCode,
+      });
+    }
+  }
+
+  /**
+   * Job: payments processing for longer than `olderThanSeconds` are re-read from their provider.
+   * An attempt the provider never received a confirmation for failed. Answers how many changed.
+   */
+  async reconcile(olderThanSeconds = STUCK_PROCESSING_SECONDS): Promise<number> {
+    const stuck = await repo.findStuckProcessing(this.db, olderThanSeconds, RECONCILE_BATCH);
+    let changed = 0;
+    for (const payment of stuck) {
+      try {
+        const provider = this.provider(payment.provider);
+        const reference =
+          payment.providerReference ?? (await provider.createIntent(intentRequestOf(payment))).reference;
+        let outcome = await provider.fetchStatus(reference);
+        if (outcome.status === 'requires_confirmation') {
+          await provider.cancel(reference);
+          outcome = { status: 'failed', failureCode: 'confirmation_interrupted' };
+        }
+        const settled = outcome;
+        const applied = await this.db.transaction(async (tx) => {
+          return this.applyOutcome(
+            tx,
+            { paymentId: payment.id, attempt: payment.attempt, reference },
+            settled,
+          );
+        });
+        if (applied) changed++;
+      } catch (error) {
+        this.log.warn(
+          { err: error, paymentId: payment.id },
+          'reconciliation of a payment failed; will retry',
+        );
+      }
+    }
+    return changed;
+  }
+
+  // Refunds
+
+  /**
+   * Records a refund of an order in the caller's transaction. The caller (orders) holds the order
+   * and has raised its refunded amount from `refundedBefore`; the ledger takes the money back and a
+   * job asks the provider, outside this transaction.
+   */
+  async recordRefund(
+    tx: Queryable,
+    refund: { order: OrderMoney; amount: number; refundedBefore: number; reason: string },
+  ): Promise<RefundView> {
+    const { order, amount, refundedBefore, reason } = refund;
+    const payment = await repo.findPayment(tx, order.paymentId);
+    if (!payment) throw new Error(`order ${order.orderId} has no payment ${order.paymentId}`);
+    const row = await repo.insertRefund(tx, {
+      id: newId('ref'),
+      orderId: order.orderId,
+      paymentId: order.paymentId,
+      shopId: order.shopId,
+      amount,
+      currency: order.currency,
+      reason,
+      provider: payment.provider,
+    });
+    await this.ledger.refunded(tx, {
+      ...order,
+      refundId: row.id,
+      refundedBefore,
+      refundedAfter: refundedBefore + amount,
+    });
+    await scheduleJob(tx, {
+      kind: SEND_REFUND_JOB,
+      runAt: new Date(),
+      payload: { refundId: row.id },
+      dedupeKey: row.id,
+    });
+    const view = presentRefund(row);
+    await appendEvent(tx, 'refund.created.v1', view);
+    return view;
+  }
+
+  /** Refunds of each order, oldest first. */
+  async refundsOf(db: Queryable, orderIds: readonly string[]): Promise<Map<string, RefundView[]>> {
+    const byOrder = new Map<string, RefundView[]>();
+    for (const row of await repo.refundsOfOrders(db, orderIds)) {
+      byOrder.set(row.orderId, [...(byOrder.get(row.orderId) ?? []), presentRefund(row)]);
+    }
+    return byOrder;
+  }
+
+  /** Job: asks the provider for a pending refund; the refund id keys it, so a rerun never refunds twice. */
+  async sendRefund(refundId: string): Promise<void> {
+    const refund = await repo.findRefund(this.db, refundId);
+    if (refund?.status !== 'pending') return;
+    const payment = await repo.findPayment(this.db, refund.paymentId);
+    if (!payment?.providerReference)
+      throw new Error(`payment ${refund.paymentId} has no provider reference to refund`);
+    const answer = await this.provider(refund.provider).refund({
+      refundId,
+      paymentReference: payment.providerReference,
+      amountMinor: refund.amount,
+      currency: refund.currency,
+    });
+    await this.db.transaction((tx) => this.applyRefundOutcome(tx, refundId, answer));
+  }
+
+  private async applyRefundOutcome(
+    tx: Queryable,
+    refundId: string,
+    outcome: { status: repo.RefundStatus; reference: string | null; failureCode: string | null },
+  ): Promise<void> {
+    if (outcome.status === 'pending') return;
+    const settled = await repo.settleRefund(tx, refundId, outcome);
+    if (settled?.status === 'failed') {
+      // The books keep the refund as owed to the buyer: an operator pays it back another way.
+      this.log.error({ refundId, failureCode: settled.failureCode }, 'the provider refused a refund');
+    }
+  }
+
+  // Payouts
+
+  /** Pays `amount` of the caller's shop's available money out, never more than is available. */
+  async requestPayout(caller: Caller, amount: number, answer: IdempotentAnswer): Promise<string> {
+    const shopId = caller.shop!.id;
+    const { currency, paymentProvider } = this.config;
+    return this.db.transaction(async (tx) => {
+      const payoutId = newId('po');
+      await this.ledger.payout(tx, { payoutId, shopId, amount, currency });
+      const row = await repo.insertPayout(tx, {
+        id: payoutId,
+        shopId,
+        amount,
+        currency,
+        provider: paymentProvider,
+      });
+      await scheduleJob(tx, {
+        kind: SEND_PAYOUT_JOB,
+        runAt: new Date(),
+        payload: { payoutId },
+        dedupeKey: payoutId,
+      });
+      const view = presentPayout(row);
+      await appendEvent(tx, 'payout.created.v1', view);
+      return answer.complete(tx, 201, view);
+    });
+  }
+
+  async listPayouts(caller: Caller, query: { limit: number; cursor?: string | undefined }) {
+    const after = decodeCursor(query.cursor, PayoutCursor);
+    const rows = await repo.listPayouts(this.db, caller.shop!.id, { after, limit: query.limit });
+    return paginate(rows, query.limit, presentPayout, (row) => ({ createdAt: row.position, id: row.id }));
+  }
+
+  /** Job: asks the provider to pay a pending payout out; the payout id keys it. */
+  async sendPayout(payoutId: string): Promise<void> {
+    const payout = await repo.findPayout(this.db, payoutId);
+    if (payout?.status !== 'pending') return;
+    const answer = await this.provider(payout.provider).payout({
+      payoutId,
+      shopId: payout.shopId,
+      amountMinor: payout.amount,
+      currency: payout.currency,
+    });
+    await this.db.transaction(async (tx) => {
+      await repo.setPayoutReference(tx, payoutId, answer.reference);
+      if (answer.status !== 'pending') {
+        await this.applyPayoutOutcome(tx, payoutId, {
+          status: answer.status,
+          failureCode: answer.failureCode,
+        });
+      }
+    });
+  }
+
+  /** A payout the provider could not make gives the money back to available. */
+  private async applyPayoutOutcome(
+    tx: Queryable,
+    payoutId: string,
+    outcome: { status: 'paid' | 'failed'; failureCode: string | null },
+  ): Promise<void> {
+    const settled = await repo.settlePayout(tx, payoutId, outcome);
+    if (settled?.status === 'failed') {
+      await this.ledger.payoutFailed(tx, {
+        payoutId,
+        shopId: settled.shopId,
+        amount: settled.amount,
+        currency: settled.currency,
+      });
+    }
+  }
+
+  /** How many payments are in each status, for /metrics. */
+  countByStatus(): Promise<{ status: PaymentStatus; count: number }[]> {
+    return repo.countPaymentsByStatus(this.db);
+  }
+}

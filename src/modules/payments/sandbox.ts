@@ -1,0 +1,322 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { z } from 'zod';
+import type { Database, Queryable } from '../../platform/db.js';
+import { ValidationFailed } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { type JobRunner, scheduleJob } from '../../platform/jobs.js';
+import { InvalidSignature } from './payments.errors.js';
+import type {
+  ChargeOutcome,
+  IntentRequest,
+  PaymentProvider,
+  PayoutRequest,
+  ProviderEvent,
+  RefundRequest,
+} from './payments.provider.js';
+import * as repo from './sandbox.repo.js';
+import { signWebhook, verifyWebhookSignature } from './webhook-signature.js';
+
+/** The sandbox's test payment methods and what a charge with each does. */
+const TEST_METHODS: Record<string, ChargeOutcome> = {
+  pm_card_visa: { status: 'succeeded' },
+  pm_card_declined: { status: 'failed', failureCode: 'card_declined' },
+  pm_card_insufficient_funds: { status: 'failed', failureCode: 'insufficient_funds' },
+  pm_card_slow: { status: 'processing' },
+};
+
+export const SANDBOX_DELIVER_JOB = 'sandbox.deliver-event';
+export const SANDBOX_SETTLE_INTENT_JOB = 'sandbox.settle-intent';
+export const SANDBOX_SETTLE_PAYOUT_JOB = 'sandbox.settle-payout';
+
+export interface WebhookDelivery {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** How webhooks reach the endpoint: HTTP in production, `app.inject` in in-process tests. */
+export type WebhookTransport = (delivery: WebhookDelivery) => Promise<{ status: number }>;
+
+const WEBHOOK_TIMEOUT_MS = 10_000;
+
+export const httpWebhookTransport: WebhookTransport = async ({ url, headers, body }) => {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers,
+    body,
+    signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+  });
+  await response.body?.cancel();
+  return { status: response.status };
+};
+
+export type SandboxEventType = 'payment.succeeded' | 'payment.failed' | 'refund.succeeded' | 'payout.paid';
+
+const SandboxEventBody = z.object({
+  id: z.string().min(1),
+  type: z.string(),
+  created: z.number().int(),
+  data: z.looseObject({
+    payment_id: z.string().nullable().optional(),
+    attempt: z.number().int().optional(),
+    intent_id: z.string().optional(),
+    failure_code: z.string().nullable().optional(),
+    refund_id: z.string().optional(),
+    payout_id: z.string().optional(),
+  }),
+});
+
+const randomRef = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
+
+export interface SandboxOptions {
+  /** Where its webhooks go: BAZAAR_PUBLIC_URL + /v1/webhooks/sandbox. */
+  webhookUrl: string;
+  /** The shared webhook secret (see PaymentsService.sandboxSecret). */
+  secret: () => Promise<string>;
+  transport: WebhookTransport;
+  /** How long a `pm_card_slow` charge stays processing, and a payout pending. */
+  settleAfterMs?: number;
+  now?: () => Date;
+}
+
+/**
+ * The built-in payment service provider. It keeps its own books (tables sandbox_*), answers
+ * confirms by test payment method, and tells our webhook endpoint what happened asynchronously:
+ * each event is a durable job, signed when sent and retried with backoff until answered 2xx, so it
+ * arrives at least once, possibly out of order, also across restarts.
+ */
+export class SandboxProvider implements PaymentProvider {
+  readonly name = 'sandbox' as const;
+  private readonly settleAfterMs: number;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: SandboxOptions,
+  ) {
+    this.settleAfterMs = options.settleAfterMs ?? 2000;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  registerJobs(jobs: JobRunner): void {
+    const EventJob = z.object({ eventId: z.string() });
+    const SettleJob = z.object({ id: z.string() });
+    jobs.register(SANDBOX_DELIVER_JOB, async (payload) => this.deliver(EventJob.parse(payload).eventId));
+    jobs.register(SANDBOX_SETTLE_INTENT_JOB, async (payload) =>
+      this.settleIntent(SettleJob.parse(payload).id),
+    );
+    jobs.register(SANDBOX_SETTLE_PAYOUT_JOB, async (payload) =>
+      this.settlePayout(SettleJob.parse(payload).id),
+    );
+  }
+
+  assertKnownMethod(method: string): void {
+    if (!(method in TEST_METHODS)) {
+      throw ValidationFailed.at(
+        '/payment_method',
+        `unknown payment method; the sandbox knows ${Object.keys(TEST_METHODS).join(', ')}`,
+      );
+    }
+  }
+
+  async createIntent(request: IntentRequest): Promise<{ reference: string }> {
+    const intent = await repo.intentFor(this.db, {
+      id: randomRef('si'),
+      idempotencyKey: `${request.paymentId}:${request.attempt}`,
+      paymentId: request.paymentId,
+      attempt: request.attempt,
+      amount: request.amountMinor,
+      currency: request.currency,
+    });
+    return { reference: intent.id };
+  }
+
+  async confirm(reference: string, method: string): Promise<ChargeOutcome> {
+    this.assertKnownMethod(method);
+    const outcome = TEST_METHODS[method]!;
+    const intent = await this.db.transaction(async (tx) => {
+      const charged = await repo.chargeIntent(tx, {
+        id: randomRef('ch'),
+        intentId: reference,
+        method,
+        status: outcome.status,
+        failureCode: outcome.status === 'failed' ? outcome.failureCode : null,
+      });
+      if (!charged) return repo.findIntent(tx, reference);
+      if (charged.status === 'processing') {
+        await scheduleJob(tx, {
+          kind: SANDBOX_SETTLE_INTENT_JOB,
+          runAt: new Date(this.now().getTime() + this.settleAfterMs),
+          payload: { id: charged.id },
+        });
+      } else {
+        await this.emitPaymentEvent(tx, charged);
+      }
+      return charged;
+    });
+    if (!intent) throw new Error(`the sandbox has no intent ${reference}`);
+    return outcomeOf(intent);
+  }
+
+  async fetchStatus(reference: string): Promise<ChargeOutcome> {
+    const intent = await repo.findIntent(this.db, reference);
+    if (!intent) throw new Error(`the sandbox has no intent ${reference}`);
+    return outcomeOf(intent);
+  }
+
+  async cancel(reference: string): Promise<void> {
+    await repo.cancelIntent(this.db, reference);
+  }
+
+  async refund(request: RefundRequest) {
+    return this.db.transaction(async (tx) => {
+      const intent = await repo.findIntent(tx, request.paymentReference, true);
+      const existing = await repo.findRefund(tx, request.refundId);
+      if (existing) return { reference: existing.id, status: 'succeeded' as const, failureCode: null };
+      const reference = randomRef('re');
+      const refunded =
+        intent !== undefined &&
+        (await repo.insertRefund(tx, {
+          id: reference,
+          idempotencyKey: request.refundId,
+          intentId: intent.id,
+          amount: request.amountMinor,
+        }));
+      if (!refunded) return { reference, status: 'failed' as const, failureCode: 'charge_not_refundable' };
+      await this.emit(tx, 'refund.succeeded', {
+        payment_id: intent.paymentId,
+        refund_id: request.refundId,
+        amount: request.amountMinor,
+        failure_code: null,
+      });
+      return { reference, status: 'succeeded' as const, failureCode: null };
+    });
+  }
+
+  async payout(request: PayoutRequest) {
+    return this.db.transaction(async (tx) => {
+      const payout = await repo.payoutFor(tx, {
+        id: randomRef('po'),
+        idempotencyKey: request.payoutId,
+        amount: request.amountMinor,
+        currency: request.currency,
+      });
+      if (payout.status === 'pending') {
+        await scheduleJob(tx, {
+          kind: SANDBOX_SETTLE_PAYOUT_JOB,
+          runAt: new Date(this.now().getTime() + this.settleAfterMs),
+          payload: { id: payout.id },
+          dedupeKey: payout.id,
+        });
+      }
+      return { reference: payout.id, status: payout.status, failureCode: null };
+    });
+  }
+
+  async parseWebhook(rawBody: Buffer, headers: IncomingHttpHeaders): Promise<ProviderEvent> {
+    const header = headers['bazaar-signature'];
+    verifyWebhookSignature(
+      await this.options.secret(),
+      rawBody,
+      Array.isArray(header) ? header[0] : header,
+      Math.floor(this.now().getTime() / 1000),
+    );
+    let parsed: z.infer<typeof SandboxEventBody>;
+    try {
+      parsed = SandboxEventBody.parse(JSON.parse(rawBody.toString('utf8')));
+    } catch {
+      throw new InvalidSignature('The signed body is not a sandbox event.');
+    }
+    const { id, type, data } = parsed;
+    if (
+      (type === 'payment.succeeded' || type === 'payment.failed') &&
+      data.payment_id &&
+      data.attempt &&
+      data.intent_id
+    ) {
+      const outcome =
+        type === 'payment.succeeded'
+          ? ({ status: 'succeeded' } as const)
+          : ({ status: 'failed', failureCode: data.failure_code ?? 'card_declined' } as const);
+      return {
+        id,
+        type,
+        about: 'payment',
+        paymentId: data.payment_id,
+        attempt: data.attempt,
+        reference: data.intent_id,
+        outcome,
+      };
+    }
+    if (type === 'refund.succeeded' && data.refund_id) {
+      return { id, type, about: 'refund', refundId: data.refund_id, outcome: 'succeeded', failureCode: null };
+    }
+    if (type === 'payout.paid' && data.payout_id) {
+      return { id, type, about: 'payout', payoutId: data.payout_id, outcome: 'paid', failureCode: null };
+    }
+    return { id, type, about: 'nothing' };
+  }
+
+  /** Job: the event's body, signed now, to the webhook endpoint; anything but 2xx is retried. */
+  private async deliver(eventId: string): Promise<void> {
+    const body = await repo.findEventBody(this.db, eventId);
+    if (body === undefined) return;
+    const signature = signWebhook(await this.options.secret(), body, Math.floor(this.now().getTime() / 1000));
+    const answer = await this.options.transport({
+      url: this.options.webhookUrl,
+      headers: { 'content-type': 'application/json', 'bazaar-signature': signature },
+      body,
+    });
+    if (answer.status < 200 || answer.status >= 300)
+      throw new Error(`the webhook endpoint answered ${answer.status}`);
+    await repo.markEventDelivered(this.db, eventId);
+  }
+
+  /** Job: a slow charge goes through. */
+  private async settleIntent(intentId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const settled = await repo.settleIntent(tx, intentId);
+      if (settled) await this.emitPaymentEvent(tx, settled);
+    });
+  }
+
+  private async settlePayout(payoutId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const paid = await repo.markPayoutPaid(tx, payoutId);
+      if (paid) {
+        await this.emit(tx, 'payout.paid', {
+          payment_id: null,
+          payout_id: paid.idempotencyKey,
+          amount: paid.amount,
+          failure_code: null,
+        });
+      }
+    });
+  }
+
+  private emitPaymentEvent(tx: Queryable, intent: repo.SandboxIntentRow) {
+    return this.emit(tx, intent.status === 'succeeded' ? 'payment.succeeded' : 'payment.failed', {
+      payment_id: intent.paymentId,
+      attempt: intent.attempt,
+      intent_id: intent.id,
+      amount: intent.amount,
+      currency: intent.currency,
+      failure_code: intent.failureCode,
+    });
+  }
+
+  /** Records an event and the durable job that delivers it, in the sandbox's transaction. */
+  private async emit(tx: Queryable, type: SandboxEventType, data: Record<string, unknown>): Promise<void> {
+    const id = newId('evt');
+    const body = JSON.stringify({ id, type, created: Math.floor(this.now().getTime() / 1000), data });
+    await repo.insertEvent(tx, { id, type, body });
+    await scheduleJob(tx, { kind: SANDBOX_DELIVER_JOB, runAt: this.now(), payload: { eventId: id } });
+  }
+}
+
+function outcomeOf(intent: repo.SandboxIntentRow): ChargeOutcome {
+  if (intent.status === 'failed')
+    return { status: 'failed', failureCode: intent.failureCode ?? 'card_declined' };
+  return { status: intent.status };
+}

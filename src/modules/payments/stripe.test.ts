@@ -1,0 +1,295 @@
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../../test/app.js';
+import { newUser } from '../../../test/factories/identity.js';
+import { newStockedProduct } from '../../../test/factories/inventory.js';
+import { moneyFlows, usd } from '../../../test/factories/payments.js';
+import { expectProblem } from '../../../test/problem.js';
+import { StripeStandIn } from '../../../test/stripe-stand-in.js';
+import { sql } from '../../platform/db.js';
+import { StripeProvider } from './stripe.js';
+
+const SECRET_KEY = 'sk_test_standin';
+const WEBHOOK_SECRET = 'whsec_standin';
+
+const standIn = new StripeStandIn();
+let apiUrl: string;
+let sut: StripeProvider;
+
+beforeAll(async () => {
+  apiUrl = await standIn.start();
+  sut = new StripeProvider({ secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl });
+});
+afterAll(async () => {
+  await standIn.stop();
+});
+
+/** A Stripe event as Stripe signs it, with the SDK's own test-header helper. */
+function stripeEvent(
+  type: string,
+  object: Record<string, unknown>,
+  options: { id?: string; timestamp?: number; secret?: string } = {},
+) {
+  const payload = JSON.stringify({
+    id: options.id ?? `evt_${Math.random().toString(36).slice(2)}`,
+    object: 'event',
+    type,
+    api_version: '2025-01-01',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    data: { object },
+  });
+  const header = Stripe.webhooks.generateTestHeaderString({
+    payload,
+    secret: options.secret ?? WEBHOOK_SECRET,
+    ...(options.timestamp ? { timestamp: options.timestamp } : {}),
+  });
+  return { payload, header };
+}
+
+describe('the Stripe provider against a stand-in of the Stripe API', () => {
+  it('creates one intent per attempt, confirms it, and maps declines to failure codes', async () => {
+    const request = { paymentId: 'pay_s1', attempt: 1, amountMinor: 2500, currency: 'USD' };
+    const { reference } = await sut.createIntent(request);
+    expect((await sut.createIntent(request)).reference).toBe(reference);
+    const created = standIn.calls.filter((c) => c.path === '/v1/payment_intents');
+    expect(created[0]).toMatchObject({
+      method: 'POST',
+      idempotencyKey: 'bazaar-intent-pay_s1-1',
+      authorization: `Bearer ${SECRET_KEY}`,
+      form: { amount: '2500', currency: 'usd', 'metadata[payment_id]': 'pay_s1', 'metadata[attempt]': '1' },
+    });
+    expect(await sut.fetchStatus(reference)).toEqual({ status: 'requires_confirmation' });
+    expect(await sut.confirm(reference, 'pm_card_visa')).toEqual({ status: 'succeeded' });
+    expect(await sut.fetchStatus(reference)).toEqual({ status: 'succeeded' });
+
+    const declined = (await sut.createIntent({ ...request, paymentId: 'pay_s2' })).reference;
+    expect(await sut.confirm(declined, 'pm_card_chargeDeclined')).toEqual({
+      status: 'failed',
+      failureCode: 'card_declined',
+    });
+    expect(await sut.fetchStatus(declined)).toEqual({ status: 'failed', failureCode: 'card_declined' });
+    const poor = (await sut.createIntent({ ...request, paymentId: 'pay_s3' })).reference;
+    expect(await sut.confirm(poor, 'pm_card_chargeDeclinedInsufficientFunds')).toEqual({
+      status: 'failed',
+      failureCode: 'insufficient_funds',
+    });
+    const slow = (await sut.createIntent({ ...request, paymentId: 'pay_s4' })).reference;
+    expect(await sut.confirm(slow, 'pm_card_processing')).toEqual({ status: 'processing' });
+
+    await sut.cancel(declined);
+    expect(await sut.fetchStatus(declined)).toEqual({ status: 'canceled' });
+    await sut.cancel(reference);
+    expect(() => sut.assertKnownMethod('visa')).toThrow(/PaymentMethod/);
+  });
+
+  it('refunds and pays out with our ids as idempotency keys', async () => {
+    const { reference } = await sut.createIntent({
+      paymentId: 'pay_r1',
+      attempt: 1,
+      amountMinor: 900,
+      currency: 'USD',
+    });
+    await sut.confirm(reference, 'pm_card_visa');
+    const refund = await sut.refund({
+      refundId: 'ref_1',
+      paymentReference: reference,
+      amountMinor: 400,
+      currency: 'USD',
+    });
+    expect(refund).toMatchObject({ status: 'succeeded', failureCode: null });
+    expect(standIn.calls.at(-1)).toMatchObject({
+      idempotencyKey: 'bazaar-refund-ref_1',
+      form: { payment_intent: reference, amount: '400', 'metadata[refund_id]': 'ref_1' },
+    });
+    const payout = await sut.payout({
+      payoutId: 'po_1',
+      shopId: 'shop_1',
+      amountMinor: 300,
+      currency: 'USD',
+    });
+    expect(payout).toMatchObject({ status: 'pending' });
+    expect(standIn.calls.at(-1)).toMatchObject({
+      idempotencyKey: 'bazaar-payout-po_1',
+      form: { amount: '300', currency: 'usd' },
+    });
+  });
+
+  it('verifies webhooks with constructEvent on the raw body: missing, wrong, stale or future signatures are refused', async () => {
+    const intent = {
+      id: 'pi_x',
+      object: 'payment_intent',
+      status: 'succeeded',
+      metadata: { payment_id: 'pay_w', attempt: '2' },
+    };
+    const { payload, header } = stripeEvent('payment_intent.succeeded', intent, { id: 'evt_ok' });
+    expect(await sut.parseWebhook(Buffer.from(payload), { 'stripe-signature': header })).toEqual({
+      id: 'evt_ok',
+      type: 'payment_intent.succeeded',
+      about: 'payment',
+      paymentId: 'pay_w',
+      attempt: 2,
+      reference: 'pi_x',
+      outcome: { status: 'succeeded' },
+    });
+    const now = Math.floor(Date.now() / 1000);
+    for (const [body, headers] of [
+      [payload, {}],
+      [
+        payload,
+        {
+          'stripe-signature': stripeEvent('payment_intent.succeeded', intent, { secret: 'whsec_other' })
+            .header,
+        },
+      ],
+      [
+        payload,
+        {
+          'stripe-signature': stripeEvent('payment_intent.succeeded', intent, { timestamp: now - 301 })
+            .header,
+        },
+      ],
+      [
+        payload,
+        {
+          'stripe-signature': stripeEvent('payment_intent.succeeded', intent, { timestamp: now + 301 })
+            .header,
+        },
+      ],
+      [payload.replace('succeeded', 'canceled'), { 'stripe-signature': header }],
+    ] as const) {
+      await expect(sut.parseWebhook(Buffer.from(body), headers)).rejects.toMatchObject({
+        code: 'invalid_signature',
+        status: 400,
+      });
+    }
+    const failed = stripeEvent('payment_intent.payment_failed', {
+      ...intent,
+      status: 'requires_payment_method',
+      last_payment_error: { code: 'card_declined', decline_code: 'insufficient_funds' },
+    });
+    expect(
+      await sut.parseWebhook(Buffer.from(failed.payload), { 'stripe-signature': failed.header }),
+    ).toMatchObject({
+      about: 'payment',
+      outcome: { status: 'failed', failureCode: 'insufficient_funds' },
+    });
+    const refund = stripeEvent('refund.updated', {
+      id: 're_1',
+      object: 'refund',
+      status: 'succeeded',
+      metadata: { refund_id: 'ref_9' },
+    });
+    expect(
+      await sut.parseWebhook(Buffer.from(refund.payload), { 'stripe-signature': refund.header }),
+    ).toMatchObject({
+      about: 'refund',
+      refundId: 'ref_9',
+      outcome: 'succeeded',
+    });
+    const payout = stripeEvent('payout.paid', {
+      id: 'po_s',
+      object: 'payout',
+      status: 'paid',
+      metadata: { payout_id: 'po_9' },
+    });
+    expect(
+      await sut.parseWebhook(Buffer.from(payout.payload), { 'stripe-signature': payout.header }),
+    ).toMatchObject({
+      about: 'payout',
+      payoutId: 'po_9',
+      outcome: 'paid',
+    });
+    const other = stripeEvent('customer.created', { id: 'cus_1', object: 'customer' });
+    expect(
+      await sut.parseWebhook(Buffer.from(other.payload), { 'stripe-signature': other.header }),
+    ).toMatchObject({ about: 'nothing' });
+  });
+});
+
+describe('payments through the app with BAZAAR_PAYMENT_PROVIDER=stripe', () => {
+  let t: TestApp;
+  let flows: ReturnType<typeof moneyFlows>;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      env: {
+        BAZAAR_PAYMENT_PROVIDER: 'stripe',
+        STRIPE_SECRET_KEY: SECRET_KEY,
+        STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        STRIPE_API_URL: apiUrl,
+      },
+    });
+    flows = moneyFlows(t);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('charges, refunds through Stripe, and applies its signed webhooks once', async () => {
+    const [seller, buyer] = [await newUser(t.db, { shop: true }), await newUser(t.db)];
+    const product = await newStockedProduct(t.db, {
+      shopId: seller.shopId!,
+      variants: [{ priceMinor: 3000, stock: 5 }],
+    });
+    const placed = await flows.placeOrder(buyer, [{ variantId: product.variants[0]!.id, quantity: 1 }]);
+    expect((await flows.call('GET', `/v1/payments/${placed.payment.id}`, buyer.token)).json().provider).toBe(
+      'stripe',
+    );
+    expectProblem(await flows.confirm(buyer, placed.payment.id, 'visa'), 422, 'validation_failed');
+    const unknownToStripe = await flows.confirm(buyer, placed.payment.id, 'pm_card_slow');
+    expect(unknownToStripe.json()).toMatchObject({ status: 'failed', failure_code: 'resource_missing' });
+    const declined = await flows.confirm(buyer, placed.payment.id, 'pm_card_chargeDeclined');
+    expect(declined.json()).toMatchObject({ status: 'failed', failure_code: 'card_declined' });
+    const processing = await flows.confirm(buyer, placed.payment.id, 'pm_card_processing');
+    expect(processing.json().status).toBe('processing');
+    expect(standIn.calls.filter((c) => c.form['metadata[payment_id]'] === placed.payment.id)).toHaveLength(3);
+    const [payment] = await t.db.query<{ reference: string }>(
+      sql`SELECT provider_reference AS reference FROM payments WHERE id = ${placed.payment.id}`,
+    );
+
+    const succeeded = stripeEvent(
+      'payment_intent.succeeded',
+      {
+        id: payment!.reference,
+        object: 'payment_intent',
+        status: 'succeeded',
+        metadata: { payment_id: placed.payment.id, attempt: '3' },
+      },
+      { id: 'evt_app_1' },
+    );
+    const deliver = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/webhooks/stripe',
+        payload: succeeded.payload,
+        headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': succeeded.header },
+      });
+    expect((await deliver()).json()).toEqual({ received: true, outcome: 'applied' });
+    expect((await deliver()).json()).toEqual({ received: true, outcome: 'duplicate' });
+    const order = (await flows.call('GET', `/v1/orders/${placed.orders[0]!.id}`, buyer.token)).json();
+    expect(order.status).toBe('paid');
+    const unsigned = await t.app.inject({
+      method: 'POST',
+      url: '/v1/webhooks/stripe',
+      payload: succeeded.payload,
+    });
+    expectProblem(unsigned, 400, 'invalid_signature');
+
+    // Stripe marks the stand-in's intent succeeded too, so the refund goes through.
+    standIn.intents.get(payment!.reference)!.status = 'succeeded';
+    const refund = await flows.refund(seller.token, order.id, { amount: usd(1000), reason: 'part' });
+    expect(refund.statusCode, refund.body).toBe(201);
+    await flows.drainJobs();
+    expect(standIn.calls.at(-1)).toMatchObject({
+      path: '/v1/refunds',
+      idempotencyKey: `bazaar-refund-${refund.json().id}`,
+    });
+    const refunded = (await flows.call('GET', `/v1/orders/${order.id}`, buyer.token)).json();
+    expect(refunded.refunds).toMatchObject([
+      { id: refund.json().id, status: 'succeeded', amount: usd(1000) },
+    ]);
+  });
+});

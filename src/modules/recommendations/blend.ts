@@ -1,0 +1,194 @@
+import type { UserItem } from './interactions.js';
+import { type NeighbourList, ScoreBoard, TopK } from './top-k.js';
+
+export type NeighbourLookup = (item: number) => NeighbourList | undefined;
+
+/** Everything a recommendation is computed from; neighbour lists may come from memory or tables. */
+export interface Signals {
+  itemCount: number;
+  coPurchase: NeighbourLookup;
+  content: NeighbourLookup;
+  /** Popularity scaled to [0, 1]. */
+  popularity: (item: number) => number;
+  /** Items in descending popularity, equal popularity by ascending index. */
+  popular: Iterable<number>;
+}
+
+export interface BlendOptions {
+  /** A history item's weight halves for every this many days it lies before the latest one. */
+  recencyHalfLifeDays: number;
+  /** Score = co-purchase + contentWeight · content + popularityWeight · popularity. */
+  contentWeight: number;
+  popularityWeight: number;
+}
+
+export type Source = 'co_purchase' | 'content' | 'popular';
+
+export interface Recommendation {
+  item: number;
+  score: number;
+  /** The signal that contributed most to this item's score. */
+  source: Source;
+}
+
+const SECONDS_PER_DAY = 86_400;
+
+/** Each history item's weight, discounted by how long before the user's latest interest it lies. */
+export function historyWeights(history: readonly UserItem[], recencyHalfLifeDays: number): Float64Array {
+  let latest = Number.NEGATIVE_INFINITY;
+  for (const { timestamp } of history) latest = Math.max(latest, timestamp);
+  const halfLifeSeconds = recencyHalfLifeDays * SECONDS_PER_DAY;
+  return Float64Array.from(
+    history,
+    ({ weight, timestamp }) => weight * 2 ** ((timestamp - latest) / halfLifeSeconds),
+  );
+}
+
+/** Adds Σ over history items h of weight(h) · sim(h, j) to each neighbour j's score. */
+function addNeighbourScores(
+  history: readonly UserItem[],
+  weights: Float64Array,
+  lookup: NeighbourLookup,
+  into: ScoreBoard,
+): void {
+  for (let h = 0; h < history.length; h++) {
+    const neighbours = lookup(history[h]!.item);
+    if (!neighbours) continue;
+    for (let n = 0; n < neighbours.items.length; n++) {
+      into.add(neighbours.items[n]!, weights[h]! * neighbours.scores[n]!);
+    }
+  }
+}
+
+export function blendScore(
+  coPurchase: number,
+  content: number,
+  popularity: number,
+  options: BlendOptions,
+): number {
+  return coPurchase + options.contentWeight * content + options.popularityWeight * popularity;
+}
+
+/** Per-signal scores of every item for one history: what the blend and its offline evaluation read. */
+export class SignalScores {
+  readonly coPurchase: ScoreBoard;
+  readonly content: ScoreBoard;
+
+  constructor(itemCount: number) {
+    this.coPurchase = new ScoreBoard(itemCount);
+    this.content = new ScoreBoard(itemCount);
+  }
+
+  /** Replaces the scores with those of `history`. */
+  score(history: readonly UserItem[], signals: Signals, options: BlendOptions): void {
+    this.coPurchase.reset();
+    this.content.reset();
+    const weights = historyWeights(history, options.recencyHalfLifeDays);
+    addNeighbourScores(history, weights, signals.coPurchase, this.coPurchase);
+    addNeighbourScores(history, weights, signals.content, this.content);
+  }
+}
+
+/**
+ * The `limit` best items for a history by blended score, skipping excluded ones. Only items
+ * near the history (touched by a neighbour list) and the most popular items can rank, so this
+ * equals ranking the whole catalogue without scoring it.
+ */
+export function recommend(
+  history: readonly UserItem[],
+  signals: Signals,
+  options: BlendOptions,
+  limit: number,
+  isExcluded: (item: number) => boolean,
+): Recommendation[] {
+  const scores = new SignalScores(signals.itemCount);
+  scores.score(history, signals, options);
+  const candidates = new Set([...scores.coPurchase.touched, ...scores.content.touched]);
+  let popularTaken = 0;
+  for (const item of signals.popular) {
+    if (popularTaken === limit) break;
+    if (!isExcluded(item)) {
+      candidates.add(item);
+      popularTaken++;
+    }
+  }
+  const best = new TopK(limit);
+  for (const item of candidates) {
+    if (isExcluded(item)) continue;
+    best.offer(
+      item,
+      blendScore(
+        scores.coPurchase.values[item]!,
+        scores.content.values[item]!,
+        signals.popularity(item),
+        options,
+      ),
+    );
+  }
+  const { items, scores: blended } = best.take();
+  return Array.from(items, (item, rank) => ({
+    item,
+    score: blended[rank]!,
+    source: strongestSource(
+      scores.coPurchase.values[item]!,
+      options.contentWeight * scores.content.values[item]!,
+      options.popularityWeight * signals.popularity(item),
+    ),
+  }));
+}
+
+function strongestSource(coPurchase: number, content: number, popularity: number): Source {
+  if (coPurchase > 0 && coPurchase >= content && coPurchase >= popularity) return 'co_purchase';
+  if (content > 0 && content >= popularity) return 'content';
+  return 'popular';
+}
+
+/** The source behind most of the list; a tie goes to the more specific signal. */
+export function dominantSource(recommendations: readonly Recommendation[]): Source {
+  const counts: Record<Source, number> = { co_purchase: 0, content: 0, popular: 0 };
+  for (const { source } of recommendations) counts[source]++;
+  if (
+    counts.co_purchase > 0 &&
+    counts.co_purchase >= counts.content &&
+    counts.co_purchase >= counts.popular
+  ) {
+    return 'co_purchase';
+  }
+  return counts.content > 0 && counts.content >= counts.popular ? 'content' : 'popular';
+}
+
+/** "Customers who bought this also bought": the neighbours of one item. */
+export function recommendForItem(
+  item: number,
+  signals: Signals,
+  options: BlendOptions,
+  limit: number,
+  isExcluded: (item: number) => boolean,
+): { recommendations: Recommendation[]; strategy: Source } {
+  const recommendations = recommend(
+    [{ item, weight: 1, timestamp: 0 }],
+    signals,
+    options,
+    limit,
+    (other) => other === item || isExcluded(other),
+  );
+  return { recommendations, strategy: dominantSource(recommendations) };
+}
+
+/**
+ * A user's list from the neighbours of what they bought and viewed; `personal` unless popular
+ * items make up most of it (a new user has no neighbours, so gets popular items).
+ */
+export function recommendForUser(
+  history: readonly UserItem[],
+  signals: Signals,
+  options: BlendOptions,
+  limit: number,
+  isExcluded: (item: number) => boolean,
+): { recommendations: Recommendation[]; strategy: 'personal' | 'popular' } {
+  const recommendations = recommend(history, signals, options, limit, isExcluded);
+  return {
+    recommendations,
+    strategy: dominantSource(recommendations) === 'popular' ? 'popular' : 'personal',
+  };
+}

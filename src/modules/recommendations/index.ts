@@ -1,0 +1,10 @@
+/**
+ * Recommendations: co-purchase, content similarity and popularity, refreshed incrementally into
+ * tables by a worker job and served as lookups. Owns the tables recommendation_interactions,
+ * recommendation_neighbours, recommendation_popularity and recommendation_refresh.
+ */
+
+export { subscribeToPurchases } from './recommendations.events.js';
+export type { PurchaseLine } from './recommendations.repo.js';
+export { recommendationsRoutes } from './recommendations.routes.js';
+export { RecommendationsService } from './recommendations.service.js';

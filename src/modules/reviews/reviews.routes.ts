@@ -1,0 +1,105 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { type AuthGuards, bearerSecurity, callerOf } from '../../platform/http.js';
+import {
+  NewReviewBody,
+  ProductParams,
+  ReplyBody,
+  Review,
+  ReviewChangesBody,
+  ReviewListQuery,
+  ReviewPage,
+  ReviewParams,
+} from './reviews.schemas.js';
+import type { ReviewsService } from './reviews.service.js';
+
+export function reviewsRoutes(app: FastifyInstance, service: ReviewsService, guards: AuthGuards): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['reviews'];
+  const security = bearerSecurity;
+
+  r.post(
+    '/v1/products/:id/reviews',
+    {
+      onRequest: guards.user,
+      schema: {
+        tags,
+        summary: 'Review an item of one of your delivered orders',
+        security,
+        params: ProductParams,
+        body: NewReviewBody,
+        response: { 201: Review },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await service.create(callerOf(request), request.params.id, request.body)),
+  );
+
+  r.get(
+    '/v1/products/:id/reviews',
+    {
+      onRequest: guards.optional,
+      schema: {
+        tags,
+        summary: "A product's visible reviews and its rating summary",
+        params: ProductParams,
+        querystring: ReviewListQuery,
+        response: { 200: ReviewPage },
+      },
+    },
+    async (request) => service.list(request.caller, request.params.id, request.query),
+  );
+
+  r.patch(
+    '/v1/reviews/:id',
+    {
+      onRequest: guards.user,
+      schema: {
+        tags,
+        summary: 'Edit your review (within 30 days of writing it)',
+        security,
+        params: ReviewParams,
+        body: ReviewChangesBody,
+        response: { 200: Review },
+      },
+    },
+    async (request) => service.update(callerOf(request), request.params.id, request.body),
+  );
+
+  r.post(
+    '/v1/reviews/:id/reply',
+    {
+      onRequest: guards.seller,
+      schema: {
+        tags,
+        summary: "Reply to a review of your shop's product (once)",
+        security,
+        params: ReviewParams,
+        body: ReplyBody,
+        response: { 201: Review },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await service.reply(callerOf(request), request.params.id, request.body.body)),
+  );
+
+  for (const [action, hidden] of [
+    ['hide', true],
+    ['unhide', false],
+  ] as const) {
+    r.post(
+      `/v1/admin/reviews/:id/${action}`,
+      {
+        onRequest: guards.admin,
+        schema: {
+          tags,
+          summary: hidden ? 'Hide a review from lists and ratings' : 'Show a hidden review again',
+          security,
+          params: ReviewParams,
+          response: { 200: Review },
+        },
+      },
+      async (request) => service.setHidden(request.params.id, hidden),
+    );
+  }
+}

@@ -1,0 +1,175 @@
+import type { Database, Queryable } from '../../platform/db.js';
+import { Conflict, Forbidden, InvalidState, NotFound } from '../../platform/errors.js';
+import type { Caller } from '../../platform/http.js';
+import { newId } from '../../platform/ids.js';
+import { appendEvent } from '../../platform/outbox.js';
+import { decodeCursor, paginate } from '../../platform/pagination.js';
+import type { CatalogService } from '../catalog/index.js';
+import type { IdentityService } from '../identity/index.js';
+import { orderItems } from '../orders/index.js';
+import * as repo from './reviews.repo.js';
+import { EDIT_WINDOW_DAYS, presentReview, ReviewCursor, type ReviewView } from './reviews.schemas.js';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+export interface NewReviewInput {
+  order_item_id: string;
+  rating: number;
+  title?: string | undefined;
+  body: string;
+}
+
+export interface ReviewChanges {
+  rating?: number | undefined;
+  title?: string | null | undefined;
+  body?: string | undefined;
+}
+
+/** A visible rating appearing (1) or disappearing (-1) from a product's and its shop's aggregates. */
+type RatingChange = { rating: number; delta: 1 | -1 };
+
+export class ReviewsService {
+  constructor(
+    private readonly db: Database,
+    private readonly catalog: CatalogService,
+    private readonly identity: IdentityService,
+  ) {}
+
+  /**
+   * A buyer reviews an order item of a delivered order of theirs, once. The database's unique
+   * order item decides between concurrent attempts; aggregates change in the same transaction.
+   */
+  async create(caller: Caller, productId: string, input: NewReviewInput): Promise<ReviewView> {
+    return this.db.transaction(async (tx) => {
+      const item = await orderItems.reviewable(tx, caller.id, input.order_item_id);
+      if (!item || item.productId !== productId) throw new NotFound('order item');
+      if (item.orderStatus !== 'delivered') {
+        throw new InvalidState(
+          `Only items of delivered orders can be reviewed; this order is ${item.orderStatus}.`,
+        );
+      }
+      const row = await repo.insertReview(tx, {
+        id: newId('rev'),
+        orderItemId: item.orderItemId,
+        productId,
+        shopId: item.shopId,
+        authorId: caller.id,
+        rating: input.rating,
+        title: input.title ?? null,
+        body: input.body,
+      });
+      if (!row) throw new Conflict('This order item has been reviewed already.');
+      await this.applyRatings(tx, row, [{ rating: row.rating, delta: 1 }]);
+      const view = presentReview(row, caller.name);
+      await appendEvent(tx, 'review.created.v1', view);
+      return view;
+    });
+  }
+
+  /** The author edits a review within EDIT_WINDOW_DAYS of writing it; a new rating moves the aggregates. */
+  async update(caller: Caller, id: string, changes: ReviewChanges): Promise<ReviewView> {
+    return this.db.transaction(async (tx) => {
+      const review = await repo.findReview(tx, id, true);
+      if (!review || (review.hidden && review.authorId !== caller.id)) throw new NotFound('review');
+      if (review.authorId !== caller.id) throw new Forbidden('Only its author may edit a review.');
+      if (Date.now() - review.createdAt.getTime() > EDIT_WINDOW_DAYS * DAY_MS) {
+        throw new InvalidState(`A review can be edited for ${EDIT_WINDOW_DAYS} days after it was written.`);
+      }
+      const rating = changes.rating ?? review.rating;
+      await repo.updateReview(tx, id, {
+        rating,
+        title: changes.title === undefined ? review.title : changes.title,
+        body: changes.body ?? review.body,
+      });
+      if (rating !== review.rating && !review.hidden) {
+        await this.applyRatings(tx, review, [
+          { rating: review.rating, delta: -1 },
+          { rating, delta: 1 },
+        ]);
+      }
+      return this.present(tx, (await repo.findReview(tx, id))!);
+    });
+  }
+
+  /** A seller of the reviewed product's shop answers a review, once. */
+  async reply(caller: Caller, id: string, body: string): Promise<ReviewView> {
+    return this.db.transaction(async (tx) => {
+      const review = await repo.findReview(tx, id);
+      const ownShop = review !== undefined && caller.shop?.id === review.shopId;
+      if (!review || (review.hidden && !ownShop)) throw new NotFound('review');
+      if (!ownShop) throw new Forbidden("Only the reviewed product's shop may reply.");
+      if (!(await repo.insertReply(tx, { reviewId: id, authorId: caller.id, body }))) {
+        throw new Conflict('This review has a reply already.');
+      }
+      return this.present(tx, (await repo.findReview(tx, id))!);
+    });
+  }
+
+  /** An admin hides (or shows again) a review: it leaves (or rejoins) lists and aggregates. */
+  async setHidden(id: string, hidden: boolean): Promise<ReviewView> {
+    return this.db.transaction(async (tx) => {
+      const review = await repo.findReview(tx, id, true);
+      if (!review) throw new NotFound('review');
+      if (review.hidden === hidden) return this.present(tx, review);
+      await repo.setHidden(tx, id, hidden);
+      await this.applyRatings(tx, review, [{ rating: review.rating, delta: hidden ? -1 : 1 }]);
+      const view = await this.present(tx, { ...review, hidden });
+      await appendEvent(tx, hidden ? 'review.hidden.v1' : 'review.unhidden.v1', view);
+      return view;
+    });
+  }
+
+  /** Visible reviews of a product `viewer` may see, with its rating summary. */
+  async list(
+    viewer: Caller | null,
+    productId: string,
+    query: {
+      sort: repo.ReviewSort;
+      rating?: number | undefined;
+      limit: number;
+      cursor?: string | undefined;
+    },
+  ) {
+    const summary = await this.catalog.productRating(productId, viewer);
+    const after = decodeCursor(query.cursor, ReviewCursor);
+    const rows = await repo.listReviews(this.db, {
+      productId,
+      sort: query.sort,
+      rating: query.rating,
+      after,
+      limit: query.limit,
+    });
+    const names = await this.identity.userNames(
+      this.db,
+      rows.map((row) => row.authorId),
+    );
+    const page = paginate(
+      rows,
+      query.limit,
+      (row) => presentReview(row, names.get(row.authorId) ?? ''),
+      (row) => ({ rating: row.rating, createdAt: row.createdKey, id: row.id }),
+    );
+    return { ...page, summary };
+  }
+
+  private async present(tx: Queryable, row: repo.ReviewRow): Promise<ReviewView> {
+    const names = await this.identity.userNames(tx, [row.authorId]);
+    return presentReview(row, names.get(row.authorId) ?? '');
+  }
+
+  /** Product first, then shop: every review transaction takes these locks in one order. */
+  private async applyRatings(
+    tx: Queryable,
+    review: Pick<repo.ReviewRow, 'productId' | 'shopId'>,
+    changes: readonly RatingChange[],
+  ): Promise<void> {
+    await this.catalog.recordRatings(
+      tx,
+      changes.map((change) => ({ productId: review.productId, ...change })),
+    );
+    await this.identity.recordShopRatings(
+      tx,
+      changes.map((change) => ({ shopId: review.shopId, ...change })),
+    );
+  }
+}

@@ -1,0 +1,261 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdirSync } from 'node:fs';
+import type { PGlite, Transaction as PGliteTransaction } from '@electric-sql/pglite';
+import { type SQL, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import { isRetryableTransactionError } from './errors.js';
+
+export { sql } from 'drizzle-orm';
+
+/**
+ * One array parameter (write `${sqlArray(ids)}::text[]`). A bare JS array inside Drizzle's `sql`
+ * expands into a parenthesised list of parameters instead.
+ */
+export const sqlArray = (values: readonly unknown[]) => sql.param([...values]);
+
+export interface QueryOptions {
+  /**
+   * Prepares the statement under this name once per PostgreSQL connection and reuses its plan.
+   * For hot statements whose planning costs more than running them (joins on every request);
+   * the name must be unique to the statement's text. The embedded database ignores it.
+   */
+  prepareAs?: string;
+}
+
+/** Anything that runs SQL: the root handle or an open transaction. Repos take one as first argument. */
+export interface Queryable {
+  /** Rows of a statement, with snake_case columns as the database names them. */
+  query<Row extends object>(statement: SQL, options?: QueryOptions): Promise<Row[]>;
+  /** Runs a statement and answers how many rows it touched. */
+  execute(statement: SQL): Promise<number>;
+}
+
+export interface Tx extends Queryable {
+  /** Runs a multi-statement script without parameters (migrations). */
+  exec(script: string): Promise<void>;
+}
+
+export interface TransactionOptions {
+  /** Retries on serialization failure or deadlock (PostgreSQL only). */
+  retries?: number;
+  isolation?: 'read committed' | 'repeatable read' | 'serializable';
+}
+
+export interface Database extends Queryable {
+  readonly kind: 'embedded' | 'postgres';
+  transaction<T>(work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const dialect = new PgDialect();
+const INT8_OID = 20;
+const parseInt8 = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`bigint ${value} exceeds the safe integer range`);
+  return n;
+};
+
+const openTransaction = new AsyncLocalStorage<true>();
+
+/**
+ * On the embedded database there is one connection: a query on the root handle while this async
+ * context holds a transaction would wait for that transaction forever. On PostgreSQL it would
+ * run outside the transaction. Either is a bug, so the root handle refuses.
+ */
+function assertNoOpenTransaction(): void {
+  if (openTransaction.getStore()) {
+    throw new Error('root database handle used inside a transaction: pass the transaction instead');
+  }
+}
+
+interface RawQuery {
+  name: string | undefined;
+  text: string;
+  values: unknown[];
+}
+
+const toQuery = (statement: SQL, options?: QueryOptions): RawQuery => {
+  const { sql: text, params } = dialect.sqlToQuery(statement);
+  return { name: options?.prepareAs, text, values: params };
+};
+
+interface RawClient {
+  query(query: RawQuery): Promise<{ rows: unknown[]; affected: number }>;
+  exec(script: string): Promise<void>;
+}
+
+const txOver = (client: RawClient): Tx => ({
+  async query<Row extends object>(statement: SQL, options?: QueryOptions) {
+    return (await client.query(toQuery(statement, options))).rows as Row[];
+  },
+  async execute(statement: SQL) {
+    return (await client.query(toQuery(statement))).affected;
+  },
+  exec: (script) => client.exec(script),
+});
+
+async function withRetries<T>(retries: number, attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 0; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (tries >= retries || !isRetryableTransactionError(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 10 * (tries + 1)));
+    }
+  }
+}
+
+const beginStatement = (options?: TransactionOptions) =>
+  options?.isolation ? `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}` : 'BEGIN';
+
+class PostgresDatabase implements Database {
+  readonly kind = 'postgres' as const;
+
+  constructor(readonly pool: pg.Pool) {}
+
+  async query<Row extends object>(statement: SQL, options?: QueryOptions): Promise<Row[]> {
+    assertNoOpenTransaction();
+    return (await this.pool.query(toQuery(statement, options))).rows as Row[];
+  }
+
+  async execute(statement: SQL): Promise<number> {
+    assertNoOpenTransaction();
+    const { text, values } = toQuery(statement);
+    return (await this.pool.query(text, values)).rowCount ?? 0;
+  }
+
+  transaction<T>(work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    assertNoOpenTransaction();
+    return withRetries(options?.retries ?? 3, async () => {
+      const client = await this.pool.connect();
+      let broken = false;
+      try {
+        await client.query(beginStatement(options));
+        const tx = txOver({
+          async query(query) {
+            const result = await client.query(query);
+            return { rows: result.rows, affected: result.rowCount ?? 0 };
+          },
+          async exec(script) {
+            await client.query(script);
+          },
+        });
+        const result = await openTransaction.run(true, () => work(tx));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+class EmbeddedDatabase implements Database {
+  readonly kind = 'embedded' as const;
+
+  constructor(readonly pglite: PGlite) {}
+
+  async query<Row extends object>(statement: SQL): Promise<Row[]> {
+    assertNoOpenTransaction();
+    const { text, values } = toQuery(statement);
+    return (await this.pglite.query<Row>(text, values)).rows;
+  }
+
+  async execute(statement: SQL): Promise<number> {
+    assertNoOpenTransaction();
+    const { text, values } = toQuery(statement);
+    return (await this.pglite.query(text, values)).affectedRows ?? 0;
+  }
+
+  transaction<T>(work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    assertNoOpenTransaction();
+    // One connection serialises every transaction, so isolation levels and retries do not apply.
+    void options;
+    return this.pglite.transaction((raw: PGliteTransaction) =>
+      openTransaction.run(true, () =>
+        work(
+          txOver({
+            async query({ text, values }) {
+              const result = await raw.query(text, values);
+              return { rows: result.rows, affected: result.affectedRows ?? 0 };
+            },
+            async exec(script) {
+              await raw.exec(script);
+            },
+          }),
+        ),
+      ),
+    );
+  }
+
+  async ping(): Promise<void> {
+    await this.pglite.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    if (!this.pglite.closed) await this.pglite.close();
+  }
+}
+
+export interface OpenDatabaseOptions {
+  databaseUrl?: string | undefined;
+  /** Where the embedded database keeps its files; omitted means in memory. */
+  dataDir?: string | undefined;
+  /** A dump of a data directory to start the embedded database from (test templates). */
+  loadDataDir?: Blob | File | undefined;
+  poolSize?: number;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 20,
+      // Short OLTP statements only: JIT compilation once cost a cold catalog query ~250 ms.
+      options: '-c jit=off',
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          oid === INT8_OID
+            ? parseInt8
+            : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      },
+    });
+    // An idle client that loses its connection must not crash the process; the pool replaces it.
+    pool.on('error', () => {});
+    return new PostgresDatabase(pool);
+  }
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  // Loaded only here: through tsx, PGlite's modules cost a PostgreSQL server ~40 MB of RSS for nothing.
+  const [{ PGlite }, { pg_trgm }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+  ]);
+  const pglite = await PGlite.create({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    extensions: { pg_trgm },
+    parsers: { [INT8_OID]: parseInt8 },
+  });
+  return new EmbeddedDatabase(pglite);
+}
+
+/** Dumps an embedded database's data directory, to start copies from it. */
+export async function dumpEmbedded(db: Database): Promise<Blob> {
+  if (!(db instanceof EmbeddedDatabase)) throw new Error('only the embedded database can be dumped');
+  return db.pglite.dumpDataDir('none');
+}

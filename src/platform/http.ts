@@ -1,0 +1,101 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import client from 'prom-client';
+import { Forbidden, Unauthenticated } from './errors.js';
+
+export type Role = 'buyer' | 'seller' | 'admin';
+
+/** Who is calling, as resolved from the bearer token. */
+export interface Caller {
+  id: string;
+  email: string;
+  name: string;
+  roles: Role[];
+  shop: { id: string; name: string } | null;
+  createdAt: Date;
+  /** Identifies the caller's current session (the SHA-256 of its token). */
+  sessionKey: Buffer;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller: Caller | null;
+  }
+}
+
+/** Resolves a bearer token to its caller, or null when the token is unknown, expired or revoked. */
+export type Authenticate = (token: string) => Promise<Caller | null>;
+
+export type Guard = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+export interface AuthGuards {
+  /** Any signed-in user. */
+  user: Guard;
+  seller: Guard;
+  admin: Guard;
+  /** Resolves the caller when a valid token is sent; otherwise the request stays anonymous. */
+  optional: Guard;
+}
+
+const bearerToken = (request: FastifyRequest): string | undefined => {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+};
+
+export function createAuthGuards(authenticate: Authenticate): AuthGuards {
+  const resolve = async (request: FastifyRequest): Promise<Caller | null> => {
+    if (request.caller) return request.caller;
+    const token = bearerToken(request);
+    request.caller = token ? await authenticate(token) : null;
+    return request.caller;
+  };
+  const requireRole = (role: Role | null): Guard => {
+    return async (request) => {
+      const caller = await resolve(request);
+      if (!caller) throw new Unauthenticated();
+      if (role && !caller.roles.includes(role)) {
+        throw new Forbidden(role === 'seller' ? 'Open a shop first.' : `This needs the ${role} role.`);
+      }
+    };
+  };
+  return {
+    user: requireRole(null),
+    seller: requireRole('seller'),
+    admin: requireRole('admin'),
+    optional: async (request) => {
+      await resolve(request);
+    },
+  };
+}
+
+/** The caller of a route guarded by `user`, `seller` or `admin`. */
+export function callerOf(request: FastifyRequest): Caller {
+  if (!request.caller) throw new Unauthenticated();
+  return request.caller;
+}
+
+/** The OpenAPI security requirement of guarded routes. */
+export const bearerSecurity = [{ bearerAuth: [] }];
+
+/** Request counts and latency by route, on the app's own registry so test apps don't collide. */
+export function registerHttpMetrics(app: FastifyInstance, registry: client.Registry): void {
+  const requests = new client.Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
+  });
+  const latency = new client.Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency by method and route',
+    labelNames: ['method', 'route'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    requests.inc({ method: request.method, route, status: reply.statusCode });
+    latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+}

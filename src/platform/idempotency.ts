@@ -1,0 +1,165 @@
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { type Database, type Queryable, sql } from './db.js';
+import { AppError, problemOf, toAppError, ValidationFailed } from './errors.js';
+import { callerOf } from './http.js';
+
+/** How long a claimed key blocks retries before a crashed attempt may be taken over. */
+const CLAIM_LEASE_SECONDS = 60;
+/** Answers are kept at least this long (API.md: 24 h). */
+export const IDEMPOTENCY_RETENTION_SECONDS = 24 * 3600;
+
+export const IdempotencyKeyHeader = z.object({ 'idempotency-key': z.string().min(1).max(255) });
+
+export class IdempotencyKeyInUse extends AppError {
+  constructor() {
+    super(
+      409,
+      'idempotency_key_in_use',
+      'Idempotency key in use',
+      'A request with this key is still running.',
+    );
+  }
+}
+
+export class IdempotencyKeyReused extends AppError {
+  constructor() {
+    super(
+      422,
+      'idempotency_key_reused',
+      'Idempotency key reused',
+      'This key was used with a different request body.',
+    );
+  }
+}
+
+/** Handed to a use case: it stores the final answer inside the use case's own transaction. */
+export interface IdempotentAnswer {
+  complete(tx: Queryable, status: number, body: unknown): Promise<string>;
+}
+
+/** JSON with object keys sorted, so equal bodies hash equally whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+interface KeyRow {
+  requestHash: string;
+  status: 'in_progress' | 'completed';
+  responseStatus: number | null;
+  responseBody: string | null;
+}
+
+/** Stored answers are sent as stored text, so a replay is byte-identical to the first answer. */
+const sendStored = (reply: FastifyReply, status: number, body: string, replayed: boolean) => {
+  if (replayed) reply.header('idempotent-replayed', 'true');
+  return reply
+    .status(status)
+    .type(status >= 400 ? 'application/problem+json' : 'application/json; charset=utf-8')
+    .send(body);
+};
+
+/**
+ * Runs a request at most once per (caller, method, route, path ids, key): concurrent duplicates get
+ * 409 at once, retries get the stored answer, a different body under the same key gets 422.
+ */
+export class Idempotency {
+  constructor(private readonly db: Database) {}
+
+  async run(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    work: (answer: IdempotentAnswer) => Promise<{ status: number; body: string }>,
+  ) {
+    const parsed = IdempotencyKeyHeader.safeParse(request.headers);
+    if (!parsed.success)
+      throw ValidationFailed.at(
+        '/headers/idempotency-key',
+        'an Idempotency-Key of 1–255 characters is required',
+      );
+    const key = parsed.data['idempotency-key'];
+    const scope = [
+      callerOf(request).id,
+      request.method,
+      request.routeOptions.url,
+      canonicalJson(request.params ?? {}),
+    ].join(' ');
+    const requestHash = createHash('sha256')
+      .update(canonicalJson(request.body ?? null))
+      .digest('hex');
+
+    const claimed = await this.claim(scope, key, requestHash);
+    if (claimed !== true) {
+      if (claimed.requestHash !== requestHash) throw new IdempotencyKeyReused();
+      if (claimed.status === 'completed') {
+        return sendStored(reply, claimed.responseStatus!, claimed.responseBody!, true);
+      }
+      throw new IdempotencyKeyInUse();
+    }
+
+    const answer: IdempotentAnswer = {
+      async complete(tx, status, body) {
+        const text = JSON.stringify(body);
+        await tx.execute(sql`
+          UPDATE idempotency_keys
+          SET status = 'completed', response_status = ${status}, response_body = ${text},
+              completed_at = now(), locked_until = NULL
+          WHERE scope = ${scope} AND key = ${key}`);
+        return text;
+      },
+    };
+    try {
+      const result = await work(answer);
+      return sendStored(reply, result.status, result.body, false);
+    } catch (error) {
+      const appError = toAppError(error);
+      const storable = appError && appError.status < 500 && appError.code !== 'validation_failed';
+      if (!storable) {
+        await this.db.execute(
+          sql`DELETE FROM idempotency_keys WHERE scope = ${scope} AND key = ${key} AND status = 'in_progress'`,
+        );
+        throw error;
+      }
+      const body = problemOf(appError, request.id);
+      await answer.complete(this.db, appError.status, body);
+      reply.headers(appError.headers);
+      return sendStored(reply, appError.status, JSON.stringify(body), false);
+    }
+  }
+
+  /** true when this call now owns the key; otherwise the key's current row. */
+  private async claim(scope: string, key: string, requestHash: string): Promise<true | KeyRow> {
+    const inserted = await this.db.execute(sql`
+      INSERT INTO idempotency_keys (scope, key, request_hash, status, locked_until)
+      VALUES (${scope}, ${key}, ${requestHash}, 'in_progress', now() + make_interval(secs => ${CLAIM_LEASE_SECONDS}))
+      ON CONFLICT (scope, key) DO NOTHING`);
+    if (inserted === 1) return true;
+    // A claim whose lease ran out belongs to an attempt that crashed before committing anything.
+    const takenOver = await this.db.execute(sql`
+      UPDATE idempotency_keys SET locked_until = now() + make_interval(secs => ${CLAIM_LEASE_SECONDS})
+      WHERE scope = ${scope} AND key = ${key} AND request_hash = ${requestHash}
+        AND status = 'in_progress' AND locked_until < now()`);
+    if (takenOver === 1) return true;
+    const [row] = await this.db.query<KeyRow>(sql`
+      SELECT request_hash AS "requestHash", status,
+             response_status AS "responseStatus", response_body AS "responseBody"
+      FROM idempotency_keys WHERE scope = ${scope} AND key = ${key}`);
+    if (!row) return this.claim(scope, key, requestHash);
+    return row;
+  }
+
+  /** Forgets answers older than the retention period. */
+  purgeExpired(): Promise<number> {
+    return this.db.execute(
+      sql`DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => ${IDEMPOTENCY_RETENTION_SECONDS})`,
+    );
+  }
+}

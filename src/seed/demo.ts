@@ -1,0 +1,84 @@
+import type { Services } from '../app.js';
+import type { Caller } from '../platform/http.js';
+import { seedDemoCatalog } from './demo-catalog.js';
+import { seedDemoOrders } from './demo-orders.js';
+import { seedDemoPurchases } from './demo-purchases.js';
+import { seedDemoReviews } from './demo-reviews.js';
+
+export const DEMO_PASSWORD = 'bazaar-demo-2026';
+
+export interface DemoAccount {
+  email: string;
+  name: string;
+  role: 'admin' | 'seller' | 'buyer';
+  shop?: { name: string; description: string };
+}
+
+export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
+  { email: 'admin@demo.bazaar', name: 'Avery Admin', role: 'admin' },
+  {
+    email: 'ada@demo.bazaar',
+    name: 'Ada Lovelace',
+    role: 'seller',
+    shop: { name: "Ada's Atelier", description: 'Hand-made homeware, prints and gifts.' },
+  },
+  {
+    email: 'bo@demo.bazaar',
+    name: 'Bo Jensen',
+    role: 'seller',
+    shop: { name: 'Bo & Co. Outfitters', description: 'Clothing and gear for city and trail.' },
+  },
+  {
+    email: 'cy@demo.bazaar',
+    name: 'Cy Okafor',
+    role: 'seller',
+    shop: { name: 'Okafor Audio', description: 'Speakers, headphones and desk gear, tuned by ear.' },
+  },
+  {
+    email: 'dee@demo.bazaar',
+    name: 'Dee Moreau',
+    role: 'seller',
+    shop: { name: 'Papeterie Moreau', description: 'Paper, ink and prints from a Lyon workshop.' },
+  },
+  {
+    email: 'eli@demo.bazaar',
+    name: 'Eli Park',
+    role: 'seller',
+    shop: { name: 'Park Pantry', description: 'Small-batch tea, coffee and spices.' },
+  },
+  { email: 'cleo@demo.bazaar', name: 'Cleo Buyer', role: 'buyer' },
+  { email: 'dev@demo.bazaar', name: 'Dev Shopper', role: 'buyer' },
+];
+
+/**
+ * Loads the demo marketplace through the same use cases the API runs, so demo data obeys every
+ * rule real data does. Does nothing when the demo accounts already exist.
+ */
+export async function seedDemo(services: Services): Promise<{ seeded: boolean }> {
+  const { identity } = services;
+  if (await identity.userExists(DEMO_ACCOUNTS[0]!.email)) return { seeded: false };
+  const sellers = new Map<string, Caller>();
+  const buyers = new Map<string, Caller>();
+  for (const account of DEMO_ACCOUNTS) {
+    const { caller } = await identity.register({
+      email: account.email,
+      password: DEMO_PASSWORD,
+      name: account.name,
+    });
+    if (account.role === 'admin') await identity.grantAdmin(account.email);
+    if (account.role === 'buyer') buyers.set(account.email, caller);
+    if (account.shop) {
+      const shop = await identity.openShop(caller, account.shop);
+      sellers.set(account.email, {
+        ...caller,
+        roles: ['buyer', 'seller'],
+        shop: { id: shop.id, name: shop.name },
+      });
+    }
+  }
+  await seedDemoCatalog(services, sellers);
+  await seedDemoOrders(services, buyers, sellers);
+  await seedDemoPurchases(services);
+  await seedDemoReviews(services, buyers);
+  return { seeded: true };
+}

@@ -1,0 +1,38 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Services } from './app.js';
+
+const IDLE_SESSION_PURGE_SECONDS = 60 * 60;
+const IDEMPOTENCY_PURGE_SECONDS = 60 * 60;
+const PAYMENT_RECONCILE_SECONDS = 60;
+
+/**
+ * Background work of this process: the job runner and the outbox relay that modules registered
+ * their handlers and subscribers on. Any number of workers may run at once; each job and event
+ * is claimed by one of them at a time.
+ */
+export function startWorker(services: Services, log: Pick<FastifyBaseLogger, 'info'>) {
+  services.jobs.every('identity.purge-idle-sessions', IDLE_SESSION_PURGE_SECONDS, async () => {
+    const purged = await services.identity.purgeIdleSessions();
+    if (purged > 0) log.info({ purged }, 'purged idle sessions');
+  });
+  services.jobs.every('platform.purge-idempotency-keys', IDEMPOTENCY_PURGE_SECONDS, async () => {
+    const purged = await services.idempotency.purgeExpired();
+    if (purged > 0) log.info({ purged }, 'purged expired idempotency keys');
+  });
+  services.jobs.every('payments.reconcile', PAYMENT_RECONCILE_SECONDS, async () => {
+    const settled = await services.payments.reconcile();
+    if (settled > 0) log.info({ settled }, 'reconciled payments stuck in processing');
+  });
+  services.jobs.every('recommendations.refresh', services.config.recsRefreshSeconds, async () => {
+    const { coPurchase, content } = await services.recommendations.refresh();
+    if (coPurchase.length + content.length > 0)
+      log.info({ coPurchase: coPurchase.length, content: content.length }, 'refreshed recommendation lists');
+  });
+  services.jobs.start();
+  services.outbox.start();
+  return {
+    async stop() {
+      await Promise.all([services.jobs.stop(), services.outbox.stop()]);
+    },
+  };
+}

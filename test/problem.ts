@@ -1,0 +1,12 @@
+import { expect } from 'vitest';
+
+/** Asserts a problem+json answer with this status and stable error code. */
+export function expectProblem(
+  response: { statusCode: number; headers: Record<string, unknown>; json(): unknown },
+  status: number,
+  code: string,
+): void {
+  expect(response.statusCode).toBe(status);
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(response.json()).toMatchObject({ status, code });
+}

@@ -1,0 +1,163 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** What the stand-in saw of one API call. */
+export interface StripeCall {
+  method: string;
+  path: string;
+  idempotencyKey: string | undefined;
+  authorization: string | undefined;
+  form: Record<string, string>;
+}
+
+type StripeObject = Record<string, unknown> & { id: string };
+
+/** Card test methods, as Stripe's test mode answers them. */
+const CARDS: Record<string, { status: string; code?: string; declineCode?: string }> = {
+  pm_card_visa: { status: 'succeeded' },
+  pm_card_chargeDeclined: { status: 'declined', code: 'card_declined', declineCode: 'generic_decline' },
+  pm_card_chargeDeclinedInsufficientFunds: {
+    status: 'declined',
+    code: 'card_declined',
+    declineCode: 'insufficient_funds',
+  },
+  pm_card_processing: { status: 'processing' },
+};
+
+/**
+ * A local HTTP server standing in for the Stripe API: the PaymentIntents, refunds and payouts the
+ * Stripe provider calls, form-encoded like Stripe, answers replayed per Idempotency-Key like
+ * Stripe. Listens on 127.0.0.1 only, so the tests need no network.
+ */
+export class StripeStandIn {
+  readonly calls: StripeCall[] = [];
+  readonly intents = new Map<string, StripeObject>();
+  private readonly replies = new Map<string, { status: number; body: unknown }>();
+  private server: Server | undefined;
+  private counter = 0;
+
+  async start(): Promise<string> {
+    this.server = createServer((request, response) => void this.handle(request, response));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve, reject) =>
+      this.server?.close((error) => (error ? reject(error) : resolve())),
+    );
+  }
+
+  private nextId(prefix: string) {
+    this.counter += 1;
+    return `${prefix}_standin${this.counter}`;
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+    const header = (name: string) => {
+      const value = request.headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    };
+    const call: StripeCall = {
+      method: request.method ?? 'GET',
+      path: (request.url ?? '/').split('?')[0]!,
+      idempotencyKey: header('idempotency-key'),
+      authorization: header('authorization'),
+      form,
+    };
+    this.calls.push(call);
+    const replayKey = call.idempotencyKey && `${call.method} ${call.path} ${call.idempotencyKey}`;
+    const reply = (replayKey && this.replies.get(replayKey)) || this.answer(call);
+    if (replayKey) this.replies.set(replayKey, reply);
+    response.writeHead(reply.status, {
+      'content-type': 'application/json',
+      'request-id': `req_${this.counter}`,
+    });
+    response.end(JSON.stringify(reply.body));
+  }
+
+  private answer(call: StripeCall): { status: number; body: unknown } {
+    const metadata = (prefix = 'metadata') =>
+      Object.fromEntries(
+        Object.entries(call.form)
+          .filter(([key]) => key.startsWith(`${prefix}[`))
+          .map(([key, value]) => [key.slice(prefix.length + 1, -1), value]),
+      );
+    const intentPath = /^\/v1\/payment_intents\/([^/]+)(\/confirm|\/cancel)?$/.exec(call.path);
+    if (call.method === 'POST' && call.path === '/v1/payment_intents') {
+      const intent = {
+        id: this.nextId('pi'),
+        object: 'payment_intent',
+        amount: Number(call.form.amount),
+        currency: call.form.currency,
+        status: 'requires_payment_method',
+        metadata: metadata(),
+        last_payment_error: null,
+        latest_charge: null,
+      };
+      this.intents.set(intent.id, intent);
+      return { status: 200, body: intent };
+    }
+    if (intentPath) {
+      const intent = this.intents.get(intentPath[1]!);
+      if (!intent) return this.error(404, 'invalid_request_error', 'resource_missing');
+      if (intentPath[2] === '/cancel') {
+        if (intent.status === 'succeeded')
+          return this.error(400, 'invalid_request_error', 'payment_intent_unexpected_state');
+        intent.status = 'canceled';
+      }
+      if (intentPath[2] === '/confirm') {
+        const card = CARDS[call.form.payment_method ?? ''];
+        if (!card) return this.error(400, 'invalid_request_error', 'resource_missing');
+        intent.latest_charge = this.nextId('ch');
+        if (card.status === 'declined') {
+          intent.status = 'requires_payment_method';
+          intent.last_payment_error = { type: 'card_error', code: card.code, decline_code: card.declineCode };
+          return this.error(402, 'card_error', card.code!, {
+            decline_code: card.declineCode,
+            payment_intent: intent,
+          });
+        }
+        intent.status = card.status;
+      }
+      return { status: 200, body: intent };
+    }
+    if (call.method === 'POST' && call.path === '/v1/refunds') {
+      const intent = this.intents.get(call.form.payment_intent ?? '');
+      if (intent?.status !== 'succeeded')
+        return this.error(400, 'invalid_request_error', 'charge_not_refundable');
+      return {
+        status: 200,
+        body: {
+          id: this.nextId('re'),
+          object: 'refund',
+          amount: Number(call.form.amount),
+          status: 'succeeded',
+          metadata: metadata(),
+          failure_reason: null,
+        },
+      };
+    }
+    if (call.method === 'POST' && call.path === '/v1/payouts') {
+      return {
+        status: 200,
+        body: {
+          id: this.nextId('po'),
+          object: 'payout',
+          amount: Number(call.form.amount),
+          status: 'pending',
+          metadata: metadata(),
+          failure_code: null,
+        },
+      };
+    }
+    return this.error(404, 'invalid_request_error', 'resource_missing');
+  }
+
+  private error(status: number, type: string, code: string, extra: Record<string, unknown> = {}) {
+    return { status, body: { error: { type, code, message: `stand-in: ${code}`, ...extra } } };
+  }
+}
