@@ -43,6 +43,7 @@ import { JetStreamSink } from './platform/jetstream.js';
 import { JobRunner } from './platform/jobs.js';
 import { OutboxRelay } from './platform/outbox.js';
 import { registerRateLimit } from './platform/rate-limit.js';
+import { serveWebApp } from './platform/web.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -116,6 +117,7 @@ export function buildServices(
   const recommendations = new RecommendationsService(
     db,
     catalog,
+    caches,
     log.child({ component: 'recommendations' }),
   );
   catalog.listenForViews((userId, productId) => recommendations.recordView(userId, productId));
@@ -169,6 +171,8 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Routes added before the app is sealed, beside the API's (the bench's reference routes). */
   extraRoutes?: (app: FastifyInstance) => void;
+  /** The built web app to serve at `/` (WEB_DIST); none when unset or not built. */
+  webDist?: string;
 }
 
 export async function buildApp(services: Services, options: BuildAppOptions = {}) {
@@ -236,7 +240,10 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
       .type('application/problem+json')
       .send(problemOf(appError, request.id));
   });
+  const webApp = options.webDist ? await serveWebApp(app, options.webDist) : undefined;
   app.setNotFoundHandler((request, reply) => {
+    const page = webApp?.(request, reply);
+    if (page) return page;
     const problem = problemOf(new NotFound('route'), request.id);
     return reply.status(404).type('application/problem+json').send(problem);
   });

@@ -5,13 +5,15 @@ import { type Config, ConfigError, loadConfig } from './config.js';
 import { runRecsCommand } from './modules/recommendations/evaluate.cli.js';
 import { type Database, openDatabase } from './platform/db.js';
 import { migrate } from './platform/migrate.js';
+import { buildWebApp, isBuilt, WEB_DIST } from './platform/web.js';
 import { seedBenchCatalog } from './seed/bench-catalog.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from './seed/demo.js';
 import { startWorker } from './worker.js';
 
 const USAGE = `usage: bazaar <command>
-  start               migrate, then serve the API and run the worker in one process (npm start)
-  serve               serve the API
+  start               migrate, then serve the API and the web app (built on first start) and run
+                      the worker in one process (npm start)
+  serve               serve the API (and the web app if built: npm run build:web)
   worker              run background jobs
   migrate             apply database migrations
   seed --demo         load the demo marketplace
@@ -119,11 +121,17 @@ async function run(argv: string[]): Promise<void> {
       if (command !== 'worker') {
         const seeding = command === 'start' && (await shouldSeedDemo(config, services));
         if (seeding) await seedDemo(services);
-        const app = await buildApp(services);
+        if (command === 'start' && !isBuilt()) {
+          log.info('building the web app (first start)');
+          await buildWebApp();
+        }
+        const app = await buildApp(services, { webDist: WEB_DIST });
         await app.listen({ port: config.port, host: config.host });
         parts.push(app);
         const url = `http://${config.host}:${config.port}`;
-        console.log(`\nBazaar is serving ${url}\n  API docs: ${url}/docs\n  OpenAPI:  ${url}/openapi.json`);
+        console.log(
+          `\nBazaar is serving ${url}\n  web app:  ${isBuilt() ? url : 'not built (npm run build:web)'}\n  API docs: ${url}/docs\n  OpenAPI:  ${url}/openapi.json`,
+        );
         console.log(
           `  database: ${db.kind === 'embedded' ? `embedded, in ${path.join(config.dataDir, 'db')}` : 'PostgreSQL'}`,
         );

@@ -13,7 +13,13 @@ export interface TestApp extends TestDatabase {
 
 /** The real app on a fresh database of its own; `env` overrides configuration variables. */
 export async function createTestApp(
-  options: { env?: Record<string, string>; counters?: WindowCounters; database?: TestDatabase } = {},
+  options: {
+    env?: Record<string, string>;
+    counters?: WindowCounters;
+    database?: TestDatabase;
+    /** A built web app to serve at `/`. */
+    webDist?: string;
+  } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const config = loadConfig({
@@ -29,7 +35,7 @@ export async function createTestApp(
     return { status: response.statusCode };
   };
   const services = buildServices(config, database.db, options.counters, { webhookTransport });
-  app = await buildApp(services);
+  app = await buildApp(services, options.webDist ? { webDist: options.webDist } : {});
   return {
     ...database,
     app,

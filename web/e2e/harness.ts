@@ -1,0 +1,113 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { test as base } from 'vitest';
+import { freePort } from '../../test/free-port.js';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const SCREENSHOTS = path.join(REPO, 'test-results');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface Bazaar {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * `bazaar start` (API, web app, worker) on a fresh embedded database seeded with the demo
+ * marketplace, on a free port; resolves once it serves.
+ */
+export async function startBazaar(): Promise<Bazaar> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'bazaar-e2e-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const server: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
+    cwd: REPO,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: String(port),
+      BAZAAR_DATA_DIR: dataDir,
+      BAZAAR_PUBLIC_URL: url,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<never>((_, reject) =>
+    server.once('exit', (code) => reject(new Error(`bazaar start exited with ${code}`))),
+  );
+  const deadline = Date.now() + 150_000;
+  for (;;) {
+    const ready = await fetch(`${url}/readyz`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) break;
+    if (Date.now() > deadline) throw new Error('bazaar start did not serve within 150 s');
+    await Promise.race([new Promise((resolve) => setTimeout(resolve, 250)), exited]);
+  }
+  return {
+    url,
+    async stop() {
+      server.kill('SIGTERM');
+      await new Promise((resolve) => server.once('exit', resolve));
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * A vitest `test` whose `browse` fixture opens a fresh browser context (no shared session) on the
+ * server at `url()`: a phone-width or desktop viewport. Each failing test leaves a screenshot of
+ * every page it opened in test-results/.
+ */
+export function browserTest(browser: () => Browser, url: () => string) {
+  return base.extend<{ browse: (options?: { phone?: boolean }) => Promise<Page> }>({
+    browse: async ({ task }, use) => {
+      const contexts: BrowserContext[] = [];
+      const pages: Page[] = [];
+      await use(async ({ phone = false } = {}) => {
+        const context = await browser().newContext({
+          baseURL: url(),
+          viewport: phone ? { width: 390, height: 844 } : { width: 1280, height: 800 },
+          ...(phone ? { isMobile: true, hasTouch: true } : {}),
+        });
+        contexts.push(context);
+        const page = await context.newPage();
+        pages.push(page);
+        return page;
+      });
+      if (task.result?.state === 'fail') {
+        await mkdir(SCREENSHOTS, { recursive: true });
+        const name = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 80);
+        await Promise.all(
+          pages.map((page, index) =>
+            page
+              .screenshot({ path: path.join(SCREENSHOTS, `${name}-${index + 1}.png`), fullPage: true })
+              .catch(() => {}),
+          ),
+        );
+      }
+      await Promise.all(contexts.map((context) => context.close()));
+    },
+  });
+}

@@ -1,0 +1,30 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { type Bazaar, browserTest, launchChromium, startBazaar } from './harness.js';
+
+let bazaar: Bazaar;
+let browser: Browser;
+beforeAll(async () => {
+  [bazaar, browser] = await Promise.all([startBazaar(), launchChromium()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await bazaar?.stop();
+});
+
+const test = browserTest(
+  () => browser,
+  () => bazaar.url,
+);
+
+test('serves the web app at / and at a deep link, and the API beside it', async ({ browse }) => {
+  const page = await browse();
+  await page.goto('/');
+  await expect(page.title()).resolves.toBe('Bazaar');
+  await expect(page.getByRole('link', { name: 'Bazaar', exact: true }).isVisible()).resolves.toBe(true);
+  await page.goto('/no/such/page');
+  await page.getByRole('heading', { name: 'Not found' }).waitFor();
+  const api = await page.request.get('/v1/no-such-route');
+  expect(api.status()).toBe(404);
+  expect(api.headers()['content-type']).toContain('application/problem+json');
+});

@@ -1,0 +1,71 @@
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { ApiError, api, call, session } from './api/client';
+import type { paths } from './api/schema';
+
+export type Me = paths['/v1/me']['get']['responses'][200]['content']['application/json'];
+type Credentials = { email: string; password: string };
+
+interface Auth {
+  /** undefined while the session is being checked; null when signed out. */
+  me: Me | null | undefined;
+  login(credentials: Credentials): Promise<Me>;
+  signup(details: Credentials & { name: string }): Promise<Me>;
+  logout(): Promise<void>;
+  /** Reads the account again (after opening a shop, say). */
+  refresh(): Promise<void>;
+}
+
+const AuthContext = createContext<Auth | null>(null);
+
+async function loadMe(): Promise<Me | null> {
+  if (!session.token()) return null;
+  try {
+    return await call(api.GET('/v1/me'));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      session.set(null);
+      return null;
+    }
+    throw error;
+  }
+}
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+
+  const refresh = useCallback(async () => {
+    setMe(await loadMe().catch(() => null));
+  }, []);
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  const signIn = useCallback(async (answer: { token: string }) => {
+    session.set(answer.token);
+    const account = await call(api.GET('/v1/me'));
+    setMe(account);
+    return account;
+  }, []);
+
+  const auth = useMemo<Auth>(
+    () => ({
+      me,
+      login: async (body) => signIn(await call(api.POST('/v1/auth/login', { body }))),
+      signup: async (body) => signIn(await call(api.POST('/v1/auth/register', { body }))),
+      logout: async () => {
+        await call(api.POST('/v1/auth/logout')).catch(() => {});
+        session.set(null);
+        setMe(null);
+      },
+      refresh,
+    }),
+    [me, signIn, refresh],
+  );
+  return <AuthContext.Provider value={auth}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): Auth {
+  const auth = useContext(AuthContext);
+  if (!auth) throw new Error('useAuth outside AuthProvider');
+  return auth;
+}

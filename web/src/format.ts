@@ -1,0 +1,33 @@
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+const formatters = new Map<string, Intl.NumberFormat>();
+
+/** `amount` is in the currency's minor units (cents), as the API sends it. */
+export function formatMoney(money: Money, locale?: string): string {
+  const key = `${locale ?? ''}:${money.currency}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.NumberFormat(locale, { style: 'currency', currency: money.currency });
+    formatters.set(key, formatter);
+  }
+  const digits = formatter.resolvedOptions().maximumFractionDigits ?? 2;
+  return formatter.format(money.amount / 10 ** digits);
+}
+
+/** A price typed by a person ("12.5", "12,50") in minor units, or null if it is not one. */
+export function parseMoneyInput(text: string, digits = 2): number | null {
+  const normalised = text.trim().replace(',', '.');
+  if (!/^\d+(\.\d+)?$/.test(normalised)) return null;
+  const [whole, fraction = ''] = normalised.split('.');
+  if (fraction.length > digits) return null;
+  return Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0');
+}
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+export const formatDate = (iso: string): string => dateFormat.format(new Date(iso));
+export const formatDateTime = (iso: string): string => dateTimeFormat.format(new Date(iso));

@@ -1,0 +1,27 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { adminRoutes } from './admin/routes';
+import { AuthProvider } from './auth';
+import { sellerRoutes } from './seller/routes';
+import { storeRoutes } from './store/routes';
+import { Layout } from './ui/layout';
+import { NotFound } from './ui/not-found';
+import './styles.css';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <BrowserRouter>
+      <AuthProvider>
+        <Routes>
+          <Route element={<Layout />}>
+            {storeRoutes}
+            {sellerRoutes}
+            {adminRoutes}
+            <Route path="*" element={<NotFound />} />
+          </Route>
+        </Routes>
+      </AuthProvider>
+    </BrowserRouter>
+  </StrictMode>,
+);

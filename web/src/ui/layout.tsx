@@ -1,0 +1,108 @@
+import { type FormEvent, type ReactNode, useState } from 'react';
+import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate, useSearchParams } from 'react-router';
+import { useAuth } from '../auth';
+import { Spinner } from './feedback';
+
+function SearchBox() {
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const [text, setText] = useState(params.get('q') ?? '');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    navigate(text.trim() ? `/search?q=${encodeURIComponent(text.trim())}` : '/search');
+  };
+  return (
+    <search className="search-box">
+      <form onSubmit={submit}>
+        <label className="visually-hidden" htmlFor="site-search">
+          Search products
+        </label>
+        <input
+          id="site-search"
+          type="search"
+          placeholder="Search products"
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+        />
+        <button type="submit">Search</button>
+      </form>
+    </search>
+  );
+}
+
+function AccountLinks() {
+  const { me, logout } = useAuth();
+  const navigate = useNavigate();
+  if (me === undefined) return null;
+  if (me === null) {
+    return (
+      <>
+        <NavLink to="/login">Log in</NavLink>
+        <NavLink to="/signup">Sign up</NavLink>
+      </>
+    );
+  }
+  return (
+    <>
+      <NavLink to="/orders">Orders</NavLink>
+      {me.roles.includes('seller') ? (
+        <NavLink to="/seller">Seller center</NavLink>
+      ) : (
+        <NavLink to="/seller/open">Sell on Bazaar</NavLink>
+      )}
+      {me.roles.includes('admin') && <NavLink to="/admin">Admin</NavLink>}
+      <button
+        type="button"
+        className="button-link"
+        onClick={async () => {
+          await logout();
+          navigate('/');
+        }}
+      >
+        Log out
+      </button>
+    </>
+  );
+}
+
+export function Layout() {
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="site-header">
+        <Link to="/" className="brand">
+          Bazaar
+        </Link>
+        <SearchBox />
+        <nav aria-label="Account" className="site-nav">
+          <NavLink to="/cart">Cart</NavLink>
+          <AccountLinks />
+        </nav>
+      </header>
+      <main id="main" className="site-main">
+        <Outlet />
+      </main>
+      <footer className="site-footer">Bazaar: an open-source marketplace</footer>
+    </>
+  );
+}
+
+/** Shows its children to a signed-in person (with the role, if one is named); sends others to log in. */
+export function RequireAuth({ role, children }: { role?: 'seller' | 'admin'; children: ReactNode }) {
+  const { me } = useAuth();
+  const location = useLocation();
+  if (me === undefined) return <Spinner />;
+  if (me === null)
+    return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  if (role === 'seller' && !me.roles.includes('seller')) return <Navigate to="/seller/open" replace />;
+  if (role === 'admin' && !me.roles.includes('admin')) {
+    return (
+      <div className="notice notice-error" role="alert">
+        This page is for administrators.
+      </div>
+    );
+  }
+  return <>{children}</>;
+}
