@@ -1,12 +1,24 @@
 import { basisPointsOf } from '../../platform/money.js';
 
-export const PLATFORM_ACCOUNTS = ['provider_clearing', 'commission', 'payouts'] as const;
+/**
+ * `refunds_owed`: refunds the provider refused. The buyer is still owed the money, which has not left
+ * the provider: an operator pays it back another way.
+ */
+export const PLATFORM_ACCOUNTS = ['provider_clearing', 'commission', 'payouts', 'refunds_owed'] as const;
 export const SHOP_ACCOUNTS = ['pending', 'available', 'paid_out'] as const;
 export type PlatformAccountName = (typeof PLATFORM_ACCOUNTS)[number];
 export type ShopAccountName = (typeof SHOP_ACCOUNTS)[number];
 export type AccountName = PlatformAccountName | ShopAccountName;
 
-export type EntryKind = 'payment' | 'delivery' | 'refund' | 'payout' | 'payout_reversal';
+export const ENTRY_KINDS = [
+  'payment',
+  'delivery',
+  'refund',
+  'refund_failure',
+  'payout',
+  'payout_reversal',
+] as const;
+export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 export interface Account {
   id: string;
@@ -145,6 +157,31 @@ export function refundEntry(
         account: platformAccount('provider_clearing', currency),
         amount: -(shares.seller + shares.commission),
       },
+    ],
+  });
+}
+
+/**
+ * The provider refused a refund that the books had already sent out through it: the money is still
+ * at the provider, and the platform owes it to the buyer. The seller's and the platform's shares stay
+ * refunded, since the buyer is owed them either way.
+ */
+export function refundFailureEntry(refund: {
+  refundId: string;
+  orderId: string;
+  shopId: string;
+  amount: number;
+  currency: string;
+}): EntryDraft {
+  const { refundId, orderId, shopId, amount, currency } = refund;
+  return entry({
+    kind: 'refund_failure',
+    reference: refundId,
+    shopId,
+    orderId,
+    postings: [
+      { account: platformAccount('provider_clearing', currency), amount },
+      { account: platformAccount('refunds_owed', currency), amount: -amount },
     ],
   });
 }

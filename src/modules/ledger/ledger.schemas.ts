@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import { MoneySchema, money } from '../../platform/money.js';
 import { PageQuery } from '../../platform/pagination.js';
-import { PLATFORM_ACCOUNTS, SHOP_ACCOUNTS } from './ledger.policy.js';
+import { ENTRY_KINDS, PLATFORM_ACCOUNTS, SHOP_ACCOUNTS } from './ledger.policy.js';
 import type { LedgerLineRow } from './ledger.repo.js';
-
-const ENTRY_KINDS = ['payment', 'delivery', 'refund', 'payout', 'payout_reversal'] as const;
 
 export const Balance = z.object({ pending: MoneySchema, available: MoneySchema, paid_out: MoneySchema });
 export type BalanceView = z.infer<typeof Balance>;

@@ -10,6 +10,7 @@ import {
   payoutEntry,
   platformAccount,
   refundEntry,
+  refundFailureEntry,
   refundShares,
   SHOP_ACCOUNTS,
   shopAccount,
@@ -96,6 +97,14 @@ export class LedgerService {
       );
     }
     await repo.postEntries(tx, [payoutEntry(payout)]);
+  }
+
+  /** The provider refused a refund: see refundFailureEntry. */
+  async refundFailed(
+    tx: Queryable,
+    refund: { refundId: string; orderId: string; shopId: string; amount: number; currency: string },
+  ) {
+    await repo.postEntries(tx, [refundFailureEntry(refund)]);
   }
 
   /** The provider could not pay out: the money goes back to available. */

@@ -192,6 +192,7 @@ describe('seller money views', () => {
       'provider_clearing',
       'commission',
       'payouts',
+      'refunds_owed',
       'pending',
       'available',
       'paid_out',

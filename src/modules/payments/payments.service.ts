@@ -406,7 +406,13 @@ export class PaymentsService {
     if (outcome.status === 'pending') return;
     const settled = await repo.settleRefund(tx, refundId, outcome);
     if (settled?.status === 'failed') {
-      // The books keep the refund as owed to the buyer: an operator pays it back another way.
+      await this.ledger.refundFailed(tx, {
+        refundId,
+        orderId: settled.orderId,
+        shopId: settled.shopId,
+        amount: settled.amount,
+        currency: settled.currency,
+      });
       this.log.error({ refundId, failureCode: settled.failureCode }, 'the provider refused a refund');
     }
   }

@@ -81,6 +81,43 @@ describe('POST /v1/orders/{id}/refunds', () => {
     expect(await balanceOf(seller)).toEqual({ pending: usd(0), available: usd(0), paid_out: usd(0) });
   });
 
+  it('keeps the books true when the provider refuses a refund: the money stays there, owed to the buyer', async () => {
+    const [seller, buyer] = [await newSeller(), await newUser(t.db)];
+    const { order } = await flows.paidOrder(buyer, seller, { priceMinor: 2500, quantity: 2 });
+    // The provider has nothing left to refund on this charge (refunded elsewhere, say): it refuses.
+    await t.db.execute(sql`
+      UPDATE sandbox_intents SET refunded_amount = amount
+      WHERE payment_id = (SELECT payment_id FROM orders WHERE id = ${order.id})`);
+    const refund = await flows.refund(seller.token, order.id, { amount: usd(1000), reason: 'scratched' });
+    expect(refund.statusCode, refund.body).toBe(201);
+    await flows.drainJobs();
+    const [settled] = (await orderOf(buyer, order.id)).refunds;
+    expect(settled).toMatchObject({ id: refund.json().id, status: 'failed' });
+
+    const postings = await t.db.query<{ name: string; kind: string; amount: number }>(sql`
+      SELECT a.name, e.kind, sum(p.amount)::int AS amount
+      FROM ledger_postings p JOIN ledger_entries e ON e.id = p.entry_id JOIN ledger_accounts a ON a.id = p.account_id
+      WHERE e.order_id = ${order.id} AND a.shop_id IS NULL
+      GROUP BY a.name, e.kind ORDER BY e.kind, a.name`);
+    expect(postings).toEqual([
+      { name: 'commission', kind: 'payment', amount: expect.any(Number) },
+      { name: 'provider_clearing', kind: 'payment', amount: 5000 },
+      { name: 'commission', kind: 'refund', amount: expect.any(Number) },
+      { name: 'provider_clearing', kind: 'refund', amount: -1000 },
+      { name: 'provider_clearing', kind: 'refund_failure', amount: 1000 },
+      { name: 'refunds_owed', kind: 'refund_failure', amount: -1000 },
+    ]);
+    // Rerunning the outcome (a duplicate job or webhook) books nothing twice.
+    await flows.drainJobs();
+    const [{ entries }] = (await t.db.query<{ entries: number }>(sql`
+      SELECT count(*)::int AS entries FROM ledger_entries WHERE kind = 'refund_failure' AND order_id = ${order.id}`)) as [
+      { entries: number },
+    ];
+    expect(entries).toBe(1);
+    const trial = await t.services.ledger.trialBalance();
+    expect(trial.totals.debits).toEqual(trial.totals.credits);
+  });
+
   it('refuses more than is left (422), an unpaid order (409), a buyer (403), another shop (404), and bad bodies', async () => {
     const [seller, other, buyer] = [await newSeller(), await newSeller(), await newUser(t.db)];
     const { order } = await flows.paidOrder(buyer, seller, { priceMinor: 3000 });
