@@ -14,6 +14,8 @@ export const CartItem = z.object({
   id: z.string(),
   variant_id: z.string(),
   product_id: z.string(),
+  /** The shop that sells it: checkout makes one order per shop (an extension of the contract). */
+  shop: z.object({ id: z.string(), name: z.string() }),
   title: z.string(),
   quantity: z.number().int(),
   unit_price: MoneySchema,

@@ -109,6 +109,7 @@ export class CartService {
           id: item.id,
           variant_id: item.variantId,
           product_id: variant.productId,
+          shop: { id: variant.shopId, name: variant.shopName },
           title: lineTitle(variant),
           quantity: item.quantity,
           unit_price: money(variant.priceMinor, variant.currency),

@@ -74,6 +74,7 @@ describe('cart', () => {
     expect(merged.items[0]).toMatchObject({
       variant_id: variantId,
       product_id: product.id,
+      shop: { id: sellerA.shopId, name: expect.any(String) },
       quantity: 5,
       unit_price: { amount: 1250, currency: 'USD' },
       line_total: { amount: 6250, currency: 'USD' },
