@@ -164,7 +164,7 @@ const checkout: DrivenScenario = {
 };
 
 /** A database that counts its round trips to PostgreSQL: every statement, BEGIN and COMMIT. */
-function countingRoundTrips(db: Database): { db: Database; count: () => number } {
+export function countingRoundTrips(db: Database): { db: Database; count: () => number } {
   let roundTrips = 0;
   const counted = <Q extends Database | Tx>(inner: Q) => ({
     query<Row extends object>(statement: Parameters<Q['query']>[0], options?: QueryOptions) {
@@ -189,6 +189,7 @@ function countingRoundTrips(db: Database): { db: Database; count: () => number }
             roundTrips++;
             return tx.exec(script);
           },
+          afterCommit: (effect) => tx.afterCommit(effect),
         });
       }, options),
     ping: () => db.ping(),

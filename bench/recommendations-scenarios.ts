@@ -1,25 +1,32 @@
 /**
  * The recommendation scenarios of `npm run bench`, on the generated catalog of the catalog
  * scenarios with synthetic purchase history (baskets of five, skewed towards some products)
- * refreshed into neighbour lists once: both endpoints are then lookups, compared to the product
- * detail route they sit beside.
+ * refreshed into neighbour lists once: both endpoints are then lookups, compared to the raw limit
+ * of their own work (the service call from loops in the bench process, no HTTP) and to the
+ * product detail route they sit beside.
  */
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type autocannon from 'autocannon';
-import { buildServices } from '../src/app.js';
+import { buildServices, type Services } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import type { PurchaseLine } from '../src/modules/recommendations/index.js';
+import { openDatabase } from '../src/platform/db.js';
 import { seededRandom } from '../src/platform/random.js';
 import { newUser, type TestUser } from '../test/factories/identity.js';
 import { benchCatalog } from './catalog-scenarios.js';
+import { type DrivenScenario, loopFor } from './driven.js';
+import { countingRoundTrips } from './orders-scenarios.js';
 import type { BenchContext, Scenario } from './scenarios.js';
+import { serverConfig } from './without-http.js';
 
 const BASKETS = 20_000;
 const BASKET_SIZE = 5;
 /** Products the item scenario rotates over, and signed-in buyers of the personal one. */
 const ROTATED_PRODUCTS = 1000;
 const BUYERS = 200;
+/** Loops of the raw limits: as many as the HTTP scenarios' connections. */
+const RAW_LOOPS = 50;
 
 interface SeededRecommendations {
   productIds: string[];
@@ -56,32 +63,131 @@ function seededRecommendations(context: BenchContext): Promise<SeededRecommendat
   });
 }
 
-export const RECOMMENDATION_SCENARIOS: Scenario[] = [
+/** Every `step`-th product of the catalog, `ROTATED_PRODUCTS` in all. */
+function rotatedProducts(productIds: readonly string[]): string[] {
+  const step = Math.floor(productIds.length / ROTATED_PRODUCTS);
+  return Array.from({ length: ROTATED_PRODUCTS }, (_, i) => productIds[i * step]!);
+}
+
+/**
+ * The raw limit of a recommendation route: its service call (the route's SQL and ranking) from
+ * `loops` loops in the bench process, with the server's pool size, each call the next request in turn.
+ */
+function rawLimit(
+  name: string,
+  summary: string,
+  calls: (seeded: SeededRecommendations) => ((services: Services) => Promise<unknown>)[],
+  loops = RAW_LOOPS,
+): DrivenScenario {
+  return {
+    name,
+    summary,
+    async drive(setup) {
+      const inTurn = calls(await seededRecommendations(setup.context));
+      const config = serverConfig(setup.databaseUrl);
+      const db = await openDatabase({ databaseUrl: setup.databaseUrl, poolSize: config.dbPoolSize });
+      const counting = countingRoundTrips(db);
+      const services = buildServices(config, counting.db);
+      // Every request once, so that the rounds find the process's caches as the server's are.
+      for (let start = 0; start < inTurn.length; start += RAW_LOOPS) {
+        await Promise.all(inTurn.slice(start, start + RAW_LOOPS).map((call) => call(services)));
+      }
+      const roundTripsBefore = counting.count();
+      let next = 0;
+      return {
+        concurrency: loops,
+        run: (seconds) =>
+          loopFor(loops, seconds, async () => {
+            await inTurn[next++ % inTurn.length]!(services);
+            return { outcome: '200', expected: true };
+          }),
+        async finish() {
+          await services.close();
+          await db.close();
+          const roundTrips = counting.count() - roundTripsBefore;
+          return {
+            // Warm-up round included.
+            figures: { sql_round_trips_per_request: Number((roundTrips / next).toFixed(2)) },
+            problems: [],
+          };
+        },
+      };
+    },
+  };
+}
+
+const productRecommendationCalls = ({ productIds }: SeededRecommendations) =>
+  rotatedProducts(productIds).map(
+    (id) => (services: Services) => services.recommendations.forProduct(id, 10),
+  );
+const myRecommendationCalls = ({ buyers }: SeededRecommendations) =>
+  buyers.map((buyer) => (services: Services) => services.recommendations.forUser(buyer.id, 10));
+
+const productRecommendationRequests = async (context: BenchContext): Promise<autocannon.Request[]> =>
+  rotatedProducts((await seededRecommendations(context)).productIds).map((id) => ({
+    method: 'GET',
+    path: `/v1/products/${id}/recommendations`,
+  }));
+const myRecommendationRequests = async (context: BenchContext): Promise<autocannon.Request[]> =>
+  (await seededRecommendations(context)).buyers.map((buyer) => ({
+    method: 'GET',
+    path: '/v1/me/recommendations',
+    headers: { authorization: `Bearer ${buyer.token}` },
+  }));
+
+export const RECOMMENDATION_SCENARIOS: (Scenario | DrivenScenario)[] = [
+  // One request at a time: what a lookup costs a buyer (the target: p99 under 10 ms), beside the
+  // same service call without HTTP; the loaded scenarios below measure throughput.
+  rawLimit(
+    'product-recommendations-raw-latency',
+    'The raw latency of product recommendations: forProduct one call at a time, no HTTP',
+    productRecommendationCalls,
+    1,
+  ),
+  {
+    name: 'product-recommendations-latency',
+    summary: 'GET /v1/products/{id}/recommendations over one connection: one request at a time',
+    connections: 1,
+    compareTo: [{ scenario: 'product-recommendations-raw-latency' }],
+    prepare: productRecommendationRequests,
+  },
+  rawLimit(
+    'my-recommendations-raw-latency',
+    'The raw latency of personal recommendations: forUser one call at a time, no HTTP',
+    myRecommendationCalls,
+    1,
+  ),
+  {
+    name: 'my-recommendations-latency',
+    summary: 'GET /v1/me/recommendations over one connection: one request at a time',
+    connections: 1,
+    compareTo: [{ scenario: 'my-recommendations-raw-latency' }],
+    prepare: myRecommendationRequests,
+  },
+  rawLimit(
+    'product-recommendations-raw',
+    `The raw limit of product recommendations: forProduct of ${ROTATED_PRODUCTS} products in turn, no HTTP`,
+    productRecommendationCalls,
+  ),
+  rawLimit(
+    'my-recommendations-raw',
+    `The raw limit of personal recommendations: forUser of ${BUYERS} buyers in turn, no HTTP (the caller lookup left out)`,
+    myRecommendationCalls,
+  ),
   {
     name: 'product-recommendations',
     summary: `GET /v1/products/{id}/recommendations, ${ROTATED_PRODUCTS} products, ${BASKETS} baskets of ${BASKET_SIZE}`,
-    compareTo: [{ scenario: 'product-detail' }, { scenario: 'select-one' }],
-    prepare: async (context) => {
-      const { productIds } = await seededRecommendations(context);
-      const step = Math.floor(productIds.length / ROTATED_PRODUCTS);
-      return Array.from(
-        { length: ROTATED_PRODUCTS },
-        (_, i): autocannon.Request => ({
-          method: 'GET',
-          path: `/v1/products/${productIds[i * step]}/recommendations`,
-        }),
-      );
-    },
+    compareTo: [
+      { scenario: 'product-recommendations-raw' },
+      { scenario: 'product-detail' },
+      { scenario: 'select-one' },
+    ],
+    prepare: productRecommendationRequests,
   },
   {
     name: 'my-recommendations',
     summary: `GET /v1/me/recommendations, ${BUYERS} buyers with history in turn`,
-    compareTo: [{ scenario: 'me' }, { scenario: 'select-one' }],
-    prepare: async (context) =>
-      (await seededRecommendations(context)).buyers.map((buyer) => ({
-        method: 'GET',
-        path: '/v1/me/recommendations',
-        headers: { authorization: `Bearer ${buyer.token}` },
-      })),
+    compareTo: [{ scenario: 'my-recommendations-raw' }, { scenario: 'me' }, { scenario: 'select-one' }],
+    prepare: myRecommendationRequests,
   },
 ];

@@ -300,7 +300,7 @@ async function prepareLoad(
   }
   const settings = {
     url: server.url,
-    connections: options.connections,
+    connections: scenario.connections ?? options.connections,
     requests: await scenario.prepare(context),
   };
   return { scenario, server, usesServer: () => true, cpu, kind: 'autocannon', settings, rounds: [] };

@@ -30,6 +30,8 @@ export interface Scenario {
   name: string;
   summary: string;
   compareTo?: Comparison[];
+  /** Concurrent connections, when not the run's (1 measures a request's latency, not throughput). */
+  connections?: number;
   /** The requests each connection sends in turn, over and over. */
   prepare(context: BenchContext): Promise<autocannon.Request[]>;
 }

@@ -110,7 +110,16 @@ export function buildServices(
   const ledger = new LedgerService(db, config);
   const providers = createPaymentProviders(db, config, options);
   const payments = new PaymentsService(db, providers, config, ledger, log.child({ component: 'payments' }));
-  const orders = new OrdersService(db, config, cart, catalogVariantDirectory, payments, ledger, reviewLookup);
+  const orders = new OrdersService(
+    db,
+    config,
+    cart,
+    catalogVariantDirectory,
+    payments,
+    ledger,
+    reviewLookup,
+    catalog,
+  );
   const identity = new IdentityService(db, config, new LoginThrottle(windowCounters), catalog);
   payments.listen(orders.paymentListener);
   registerOrderJobs(jobs, orders);

@@ -34,6 +34,11 @@ export interface Queryable {
 export interface Tx extends Queryable {
   /** Runs a multi-statement script without parameters (migrations). */
   exec(script: string): Promise<void>;
+  /**
+   * Calls `effect` once this transaction has committed, never if it rolls back: for what others
+   * may only see after the commit (dropping a cache of what it changed). `effect` must not throw.
+   */
+  afterCommit(effect: () => void): void;
 }
 
 export interface TransactionOptions {
@@ -86,15 +91,27 @@ interface RawClient {
   exec(script: string): Promise<void>;
 }
 
-const txOver = (client: RawClient): Tx => ({
-  async query<Row extends object>(statement: SQL, options?: QueryOptions) {
-    return (await client.query(toQuery(statement, options))).rows as Row[];
-  },
-  async execute(statement: SQL) {
-    return (await client.query(toQuery(statement))).affected;
-  },
-  exec: (script) => client.exec(script),
-});
+/** A transaction over `client`, and the effects to run once it commits. */
+const txOver = (client: RawClient): { tx: Tx; committed(): void } => {
+  const effects: (() => void)[] = [];
+  return {
+    tx: {
+      async query<Row extends object>(statement: SQL, options?: QueryOptions) {
+        return (await client.query(toQuery(statement, options))).rows as Row[];
+      },
+      async execute(statement: SQL) {
+        return (await client.query(toQuery(statement))).affected;
+      },
+      exec: (script) => client.exec(script),
+      afterCommit: (effect) => {
+        effects.push(effect);
+      },
+    },
+    committed: () => {
+      for (const effect of effects) effect();
+    },
+  };
+};
 
 async function withRetries<T>(retries: number, attempt: () => Promise<T>): Promise<T> {
   for (let tries = 0; ; tries++) {
@@ -133,7 +150,7 @@ class PostgresDatabase implements Database {
       let broken = false;
       try {
         await client.query(beginStatement(options));
-        const tx = txOver({
+        const { tx, committed } = txOver({
           async query(query) {
             const result = await client.query(query);
             return { rows: result.rows, affected: result.rowCount ?? 0 };
@@ -144,6 +161,7 @@ class PostgresDatabase implements Database {
         });
         const result = await openTransaction.run(true, () => work(tx));
         await client.query('COMMIT');
+        committed();
         return result;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {
@@ -182,25 +200,26 @@ class EmbeddedDatabase implements Database {
     return (await this.pglite.query(text, values)).affectedRows ?? 0;
   }
 
-  transaction<T>(work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T> {
+  async transaction<T>(work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T> {
     assertNoOpenTransaction();
     // One connection serialises every transaction, so isolation levels and retries do not apply.
     void options;
-    return this.pglite.transaction((raw: PGliteTransaction) =>
-      openTransaction.run(true, () =>
-        work(
-          txOver({
-            async query({ text, values }) {
-              const result = await raw.query(text, values);
-              return { rows: result.rows, affected: result.affectedRows ?? 0 };
-            },
-            async exec(script) {
-              await raw.exec(script);
-            },
-          }),
-        ),
-      ),
-    );
+    let committed = () => {};
+    const result = await this.pglite.transaction((raw: PGliteTransaction) => {
+      const over = txOver({
+        async query({ text, values }) {
+          const answer = await raw.query(text, values);
+          return { rows: answer.rows, affected: answer.affectedRows ?? 0 };
+        },
+        async exec(script) {
+          await raw.exec(script);
+        },
+      });
+      committed = over.committed;
+      return openTransaction.run(true, () => work(over.tx));
+    });
+    committed();
+    return result;
   }
 
   async ping(): Promise<void> {

@@ -43,7 +43,10 @@ export const presentCategory = (category: CategoryRow): CategoryView => ({
 /** A listing entry, without its stock: what a cached page holds. */
 export type SummaryContent = Omit<ProductSummaryView, 'in_stock'>;
 
-export const presentSummary = (row: SummaryRow, prior: RatingPrior): SummaryContent => ({
+export const presentSummary = (
+  row: Omit<SummaryRow, 'sortKey' | 'inStock'>,
+  prior: RatingPrior,
+): SummaryContent => ({
   id: row.id,
   title: row.title,
   image: row.image,

@@ -462,6 +462,16 @@ export async function activeProductTexts(db: Queryable): Promise<ProductTextRow[
     FROM products WHERE status = 'active'`);
 }
 
+/** Titles of these products, whatever their status. */
+export async function findProductTitles(
+  db: Queryable,
+  ids: readonly string[],
+): Promise<{ id: string; title: string }[]> {
+  return db.query<{ id: string; title: string }>(
+    sql`SELECT id, title FROM products WHERE id = ANY(${sqlArray(ids)}::text[])`,
+  );
+}
+
 export async function latestProductChange(db: Queryable): Promise<Date | null> {
   const [row] = await db.query<{ latest: Date | null }>(sql`SELECT max(updated_at) AS latest FROM products`);
   return row?.latest ?? null;
@@ -478,6 +488,53 @@ export async function productsInStock(db: Queryable, productIds: readonly string
     { prepareAs: 'catalog_products_in_stock' },
   );
   return new Set(rows.map((row) => row.id));
+}
+
+/** A product as its summary shows it, with the catalog's rating totals its score needs. */
+export interface SummaryContentRow extends Omit<SummaryRow, 'sortKey' | 'inStock'> {
+  totalRatingCount: number;
+  totalRatingSum: number;
+}
+
+export async function findSummaryContents(
+  db: Queryable,
+  productIds: readonly string[],
+): Promise<SummaryContentRow[]> {
+  return db.query<SummaryContentRow>(
+    sql`
+    SELECT p.id, p.title, p.status, p.price_from_minor AS "priceFromMinor", p.currency,
+           p.rating_count AS "ratingCount", p.rating_sum AS "ratingSum",
+           p.shop_id AS "shopId", s.name AS "shopName",
+           (SELECT i.url FROM product_images i WHERE i.product_id = p.id ORDER BY i.position LIMIT 1) AS image,
+           (SELECT rating_count FROM catalog_rating_totals) AS "totalRatingCount",
+           (SELECT rating_sum FROM catalog_rating_totals) AS "totalRatingSum"
+    FROM products p
+    JOIN catalog_shops s ON s.shop_id = p.shop_id
+    WHERE p.id = ANY(${sqlArray([...productIds])}::text[])`,
+    { prepareAs: 'catalog_find_summary_contents' },
+  );
+}
+
+export interface BuyerStateRow {
+  id: string;
+  /** Active, of a listed shop. */
+  visible: boolean;
+  inStock: boolean;
+}
+
+/** Whether buyers may see each product, and whether it is in stock. Prepared: read for every list item. */
+export async function findBuyerStates(
+  db: Queryable,
+  productIds: readonly string[],
+): Promise<BuyerStateRow[]> {
+  return db.query<BuyerStateRow>(
+    sql`
+    SELECT p.id, (p.status = 'active' AND s.listed) AS visible, ${inStockSql(sql`p.id`)} AS "inStock"
+    FROM products p
+    JOIN catalog_shops s ON s.shop_id = p.shop_id
+    WHERE p.id = ANY(${sqlArray([...productIds])}::text[])`,
+    { prepareAs: 'catalog_find_buyer_states' },
+  );
 }
 
 export async function findVariantsForSale(

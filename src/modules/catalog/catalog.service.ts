@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Config } from '../../config.js';
 import type { Caches, InvalidatedCache, VersionedCache } from '../../platform/cache.js';
 import { CoalescedReads } from '../../platform/coalesce.js';
-import type { Database, Queryable } from '../../platform/db.js';
+import type { Database, Queryable, Tx } from '../../platform/db.js';
 import {
   Conflict,
   Forbidden,
@@ -27,6 +27,7 @@ import {
   presentSummary,
   presentVariant,
   ratingPrior,
+  type SummaryContent,
 } from './catalog.present.js';
 import * as repo from './catalog.repo.js';
 import {
@@ -100,8 +101,6 @@ const FEW_MATCHES = 3;
  * arrive (Redis down, or a change committed by another module's transaction after we invalidated).
  */
 const LISTING_TTL_MS = 1000;
-/** A change committed by another module's transaction is invalidated again after this long. */
-const LATE_INVALIDATION_MS = 250;
 const CONTENT_TTL_MS = 10 * 60 * 1000;
 /**
  * Reads of live stock queued together share one query (see CoalescedReads). One query at a time
@@ -159,6 +158,21 @@ export class CatalogService {
     const rows = await repo.findProductHeads(this.db, ids);
     return new Map(rows.map((row) => [row.id, row]));
   }, COALESCING);
+  /** Summaries of single products, as listing pages cache theirs: everything but stock. */
+  private readonly summaryContents: InvalidatedCache<SummaryContent>;
+  private readonly summaryReads = new CoalescedReads<SummaryContent>(async (ids) => {
+    const rows = await repo.findSummaryContents(this.db, ids);
+    return new Map(
+      rows.map((row) => {
+        const totals = { count: row.totalRatingCount, sum: row.totalRatingSum };
+        return [row.id, presentSummary(row, ratingPrior(this.config.ratingPriorWeight, totals))];
+      }),
+    );
+  }, COALESCING);
+  private readonly buyerStates = new CoalescedReads<repo.BuyerStateRow>(async (ids) => {
+    const rows = await repo.findBuyerStates(this.db, ids);
+    return new Map(rows.map((row) => [row.id, row]));
+  }, COALESCING);
   private readonly inStock = new CoalescedReads<boolean>(async (ids) => {
     const inStock = await repo.productsInStock(this.db, ids);
     return new Map(ids.map((id) => [id, inStock.has(id)]));
@@ -176,6 +190,7 @@ export class CatalogService {
     this.contents = caches.versioned('catalog.product', { max: 10_000, ttlMs: CONTENT_TTL_MS });
     this.bodies = caches.local('catalog.product-body', { max: 2_000, ttlMs: CONTENT_TTL_MS });
     this.listings = caches.invalidated('catalog.listing', { max: 500, ttlMs: LISTING_TTL_MS });
+    this.summaryContents = caches.invalidated('catalog.summary', { max: 20_000, ttlMs: LISTING_TTL_MS });
     this.categoryList = caches.invalidated('catalog.categories', { max: 1, ttlMs: LISTING_TTL_MS });
   }
 
@@ -264,28 +279,45 @@ export class CatalogService {
 
   /**
    * Summaries of those of `ids` a buyer may see and buy now (active, of a listed shop, in stock),
-   * in the order given.
+   * in the order given. Visibility and stock are read live, the rest as listing pages cache it.
    */
   async summariesOf(ids: readonly string[]): Promise<ProductSummaryView[]> {
-    if (ids.length === 0) return [];
-    const prior = ratingPrior(this.config.ratingPriorWeight, await repo.ratingTotals(this.db));
-    const rows = await repo.listProducts(this.db, {
-      publicOnly: true,
-      ids,
-      sort: 'newest',
-      prior,
-      limit: ids.length,
-    });
-    const byId = new Map(rows.filter((row) => row.inStock).map((row) => [row.id, row]));
-    return ids.flatMap((id) => {
-      const row = byId.get(id);
-      return row ? [{ ...presentSummary(row, prior), in_stock: true }] : [];
-    });
+    return this.buyableSummaries(ids, await this.buyerStates.readAll(ids));
+  }
+
+  /** `summariesOf(ids)`, read with whether a buyer may see product `id`: undefined when not. */
+  async summariesBeside(id: string, ids: readonly string[]): Promise<ProductSummaryView[] | undefined> {
+    const [own, ...states] = await this.buyerStates.readAll([id, ...ids]);
+    if (!own?.visible) return undefined;
+    return this.buyableSummaries(ids, states);
+  }
+
+  private async buyableSummaries(
+    ids: readonly string[],
+    states: readonly (repo.BuyerStateRow | undefined)[],
+  ): Promise<ProductSummaryView[]> {
+    const buyable = ids.filter((_, index) => states[index]?.visible && states[index].inStock);
+    const contents = await Promise.all(
+      buyable.map((id) =>
+        this.summaryContents.get(id, async () => {
+          const content = await this.summaryReads.read(id);
+          if (!content) throw new NotFound('product');
+          return content;
+        }),
+      ),
+    );
+    return contents.map((content) => ({ ...content, in_stock: true }));
   }
 
   /** Title and category of every active product, and when it last changed. */
   async productTexts(): Promise<repo.ProductTextRow[]> {
     return repo.activeProductTexts(this.db);
+  }
+
+  /** The title of each of these products, archived and taken-down ones included: for lists naming them. */
+  async productTitles(db: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    return new Map((await repo.findProductTitles(db, ids)).map((product) => [product.id, product.title]));
   }
 
   async latestProductChange(): Promise<Date | null> {
@@ -544,16 +576,16 @@ export class CatalogService {
   // Called by other modules, inside their transactions
 
   /** Identity's shop listener: a shop opened, renamed, or its owner (un)suspended. */
-  async shopChanged(tx: Queryable, shop: { id: string; name: string; listed: boolean }): Promise<void> {
+  async shopChanged(tx: Tx, shop: { id: string; name: string; listed: boolean }): Promise<void> {
     await repo.upsertShop(tx, shop);
-    this.invalidateListingsAfterCommit();
+    this.invalidateListingsAfterCommit(tx);
   }
 
   /** Units sold, for `sort=best_selling` (orders, when an order is paid). */
-  async recordSales(tx: Queryable, lines: readonly { productId: string; quantity: number }[]): Promise<void> {
+  async recordSales(tx: Tx, lines: readonly { productId: string; quantity: number }[]): Promise<void> {
     if (lines.length === 0) return;
     await repo.addSales(tx, lines);
-    this.invalidateListingsAfterCommit();
+    this.invalidateListingsAfterCommit(tx);
   }
 
   /**
@@ -561,7 +593,7 @@ export class CatalogService {
    * unhidden or re-rated. Keeps each product's aggregates and the marketplace mean.
    */
   async recordRatings(
-    tx: Queryable,
+    tx: Tx,
     changes: readonly { productId: string; rating: number; delta: 1 | -1 }[],
   ): Promise<void> {
     if (changes.length === 0) return;
@@ -571,7 +603,7 @@ export class CatalogService {
       }
     }
     await repo.addRatings(tx, changes);
-    this.invalidateListingsAfterCommit();
+    this.invalidateListingsAfterCommit(tx);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -630,16 +662,16 @@ export class CatalogService {
   }
 
   private async invalidateListings(): Promise<void> {
-    await Promise.all([this.listings.invalidate(), this.categoryList.invalidate()]);
+    await Promise.all([
+      this.listings.invalidate(),
+      this.categoryList.invalidate(),
+      this.summaryContents.invalidate(),
+    ]);
   }
 
-  /**
-   * For changes made in another module's transaction, which commits after this returns: now, and
-   * again once it has likely committed, so a page reloaded in between does not stay.
-   */
-  private invalidateListingsAfterCommit(): void {
-    void this.invalidateListings();
-    setTimeout(() => void this.invalidateListings(), LATE_INVALIDATION_MS).unref();
+  /** For changes made in another module's transaction: a page loaded before its commit must not stay. */
+  private invalidateListingsAfterCommit(tx: Tx): void {
+    tx.afterCommit(() => void this.invalidateListings());
   }
 }
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Config } from '../../config.js';
-import type { Database, Queryable } from '../../platform/db.js';
+import type { Database, Queryable, Tx } from '../../platform/db.js';
 import { Conflict, InvalidCredentials, NotFound, ValidationFailed } from '../../platform/errors.js';
 import type { Caller, Role } from '../../platform/http.js';
 import { newId } from '../../platform/ids.js';
@@ -33,7 +33,7 @@ function assertAcceptablePassword(password: string, path: string): void {
  * suspended.
  */
 export interface ShopListener {
-  shopChanged(tx: Queryable, shop: { id: string; name: string; listed: boolean }): Promise<void>;
+  shopChanged(tx: Tx, shop: { id: string; name: string; listed: boolean }): Promise<void>;
 }
 
 export class IdentityService {

@@ -7,5 +7,5 @@
 export { AUTO_DELIVER_JOB, EXPIRE_ORDER_JOB, registerOrderJobs } from './orders.jobs.js';
 export { ordersRoutes } from './orders.routes.js';
 export { Order, type OrderView, presentOrder } from './orders.schemas.js';
-export { OrdersService } from './orders.service.js';
+export { OrdersService, type SalesCounter } from './orders.service.js';
 export { orderItems, type ReviewableItem, type ReviewLookup } from './review-lookup.js';

@@ -1,5 +1,5 @@
 import type { Config } from '../../config.js';
-import type { Database, Queryable } from '../../platform/db.js';
+import type { Database, Queryable, Tx } from '../../platform/db.js';
 import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../platform/errors.js';
 import type { Caller } from '../../platform/http.js';
 import type { IdempotentAnswer } from '../../platform/idempotency.js';
@@ -55,6 +55,11 @@ type Effects = (
   shipment?: { carrier: string; trackingNumber: string };
 }>;
 
+/** The catalog's count of units sold (sort=best_selling), kept in the transaction that pays. */
+export interface SalesCounter {
+  recordSales(tx: Tx, lines: readonly { productId: string; quantity: number }[]): Promise<void>;
+}
+
 export class OrdersService {
   constructor(
     private readonly db: Database,
@@ -64,6 +69,7 @@ export class OrdersService {
     private readonly payments: PaymentsService,
     private readonly ledger: LedgerService,
     private readonly reviews: ReviewLookup,
+    private readonly sales: SalesCounter,
   ) {}
 
   /**
@@ -399,6 +405,10 @@ export class OrdersService {
       const items = await repo.findItems(
         tx,
         paid.map((order) => order.id),
+      );
+      await this.sales.recordSales(
+        tx,
+        items.map((item) => ({ productId: item.productId, quantity: item.quantity })),
       );
       for (const order of paid) {
         // Paid this instant: no refund can exist yet.

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Config } from '../../config.js';
 import { silentLog, type WorkerLog } from '../../platform/background.js';
-import type { Database, Queryable } from '../../platform/db.js';
+import type { Database, Queryable, Tx } from '../../platform/db.js';
 import { AppError, InvalidState, NotFound } from '../../platform/errors.js';
 import type { Caller } from '../../platform/http.js';
 import type { IdempotentAnswer } from '../../platform/idempotency.js';
@@ -44,7 +44,7 @@ export interface PaymentListener {
    * for, `paid` false for those cancelled or expired while it was processing.
    */
   paymentSucceeded(
-    tx: Queryable,
+    tx: Tx,
     payment: { id: string; orderIds: string[] },
   ): Promise<(OrderOfShop & { totalAmount: number; paid: boolean })[]>;
   /** An order cancelled before its payment succeeded is refunded in full. */
@@ -173,7 +173,7 @@ export class PaymentsService {
    * the payment when it changed. A charge still processing only records its intent.
    */
   private async applyOutcome(
-    tx: Queryable,
+    tx: Tx,
     attempt: Attempt,
     outcome: ChargeOutcome,
   ): Promise<repo.PaymentRow | undefined> {
@@ -195,7 +195,7 @@ export class PaymentsService {
    * The attempt captured the money: its orders become paid and the ledger books each, and an order
    * cancelled or expired while the charge was in flight is refunded in full.
    */
-  private async applySucceeded(tx: Queryable, attempt: Attempt): Promise<repo.PaymentRow | undefined> {
+  private async applySucceeded(tx: Tx, attempt: Attempt): Promise<repo.PaymentRow | undefined> {
     const payment = await repo.markSucceeded(tx, attempt.paymentId, attempt.attempt, attempt.reference);
     if (!payment) return undefined;
     await appendEvent(tx, 'payment.succeeded.v1', presentPayment(payment));
@@ -275,7 +275,7 @@ export class PaymentsService {
     }
   }
 
-  private async applyEvent(tx: Queryable, event: ProviderEvent): Promise<void> {
+  private async applyEvent(tx: Tx, event: ProviderEvent): Promise<void> {
     if (event.about === 'payment') {
       await this.applyOutcome(
         tx,

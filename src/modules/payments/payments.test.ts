@@ -386,6 +386,27 @@ describe('payment outcomes', () => {
   });
 });
 
+describe('units sold', () => {
+  it('count when an order is paid, not before, and sort=best_selling follows at once', async () => {
+    const [seller, buyer] = [await newSeller(), await newUser(t.db)];
+    const first = await flows.paidOrder(buyer, seller, { quantity: 2 });
+    const second = await flows.paidOrder(buyer, seller, { quantity: 3 });
+    // Placed but not paid: does not count.
+    await flows.placeOrder(buyer, [{ variantId: first.variantId, quantity: 5 }]);
+    const bestSelling = async () =>
+      (await flows.call('GET', `/v1/products?shop=${seller.shopId}&sort=best_selling`))
+        .json()
+        .data.map((product: { id: string }) => product.id);
+    expect(await bestSelling()).toEqual([second.product.id, first.product.id]);
+
+    const placed = await flows.placeOrder(buyer, [{ variantId: first.variantId, quantity: 2 }]);
+    const paid = await flows.confirm(buyer, placed.payment.id, 'pm_card_visa');
+    expect(paid.json().status).toBe('succeeded');
+    // The listing page cached above was dropped when the payment committed.
+    expect(await bestSelling()).toEqual([first.product.id, second.product.id]);
+  });
+});
+
 describe('payouts', () => {
   it('pays out available money only, never more; the provider pays it and says so by webhook', async () => {
     const [seller, buyer] = [await newSeller(), await newUser(t.db)];

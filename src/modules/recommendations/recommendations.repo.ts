@@ -95,22 +95,29 @@ export async function interestsOfUsers(db: Queryable, userIds: readonly string[]
     GROUP BY user_id, product_id`);
 }
 
-/** The user's latest interests, newest first. */
-export async function historyOf(db: Queryable, userId: string, limit: number): Promise<InterestRow[]> {
-  return db.query<InterestRow>(sql`
-    SELECT ${INTEREST_COLUMNS} FROM recommendation_interactions
-    WHERE NOT revoked AND user_id = ${userId}
-    GROUP BY user_id, product_id
-    ORDER BY "firstAt" DESC, product_id
-    LIMIT ${limit}`);
+/** An interest of the user, and whether it includes a purchase that counts. */
+export interface UserInterestRow extends InterestRow {
+  bought: boolean;
 }
 
-/** Products the user bought in orders that still count. */
-export async function boughtBy(db: Queryable, userId: string): Promise<string[]> {
-  const rows = await db.query<{ productId: string }>(sql`
-    SELECT DISTINCT product_id AS "productId" FROM recommendation_interactions
-    WHERE user_id = ${userId} AND kind = 'purchase' AND NOT revoked`);
-  return rows.map((row) => row.productId);
+/**
+ * The user's latest `limit` interests, newest first, then any product they bought before those:
+ * the history a personal list is built from and what it must leave out, in one read.
+ */
+export async function historyOf(db: Queryable, userId: string, limit: number): Promise<UserInterestRow[]> {
+  return db.query<UserInterestRow>(
+    sql`
+    SELECT "userId", "productId", weight, "firstAt", bought FROM (
+      SELECT ${INTEREST_COLUMNS}, bool_or(kind = 'purchase') AS bought,
+             row_number() OVER (ORDER BY min(occurred_at) DESC, product_id) AS position
+      FROM recommendation_interactions
+      WHERE NOT revoked AND user_id = ${userId}
+      GROUP BY user_id, product_id
+    ) AS interest
+    WHERE position <= ${limit} OR bought
+    ORDER BY position`,
+    { prepareAs: 'recommendations_history_of' },
+  );
 }
 
 export interface Changes {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { silentLog, type WorkerLog } from '../../platform/background.js';
+import { Caches, type InvalidatedCache } from '../../platform/cache.js';
 import type { Database } from '../../platform/db.js';
+import { NotFound } from '../../platform/errors.js';
 import type { DomainEvent } from '../../platform/outbox.js';
 import type { CatalogService, ProductSummaryView } from '../catalog/index.js';
 import { type Recommendation, recommendForItem, recommendForUser, type Signals } from './blend.js';
@@ -22,7 +24,24 @@ const MAX_HISTORY = 50;
 /** Candidates beyond `limit` whose availability is asked, for those that turn out sold out. */
 const SHORTLIST_MARGIN = 10;
 
+/**
+ * Stored lists and popularity change only when a refresh writes them, which invalidates them in
+ * every process; this bounds how long a process that missed the message serves old ones.
+ */
+const MODEL_TTL_MS = 60_000;
+/** Products whose lists a process keeps: a storefront's hot set, a few kB each. */
+const CACHED_PRODUCTS = 5_000;
+
 const shortlistSize = (limit: number) => 2 * limit + SHORTLIST_MARGIN;
+
+/** A stored neighbour list as served: best first, with each neighbour's popularity. */
+interface StoredList {
+  ids: string[];
+  scores: Float64Array;
+  popularity: Float64Array;
+}
+
+type StoredLists = Partial<Record<repo.NeighbourStrategy, StoredList>>;
 
 export interface RecommendationList {
   data: ProductSummaryView[];
@@ -65,13 +84,23 @@ export class RecommendationsService {
   private readonly pendingViews = new Map<string, repo.ViewRow>();
   private flushTimer: NodeJS.Timeout | undefined;
   private state: CoPurchaseState | undefined;
+  /** The stored lists of each product, and the most popular products by count asked. */
+  private readonly neighbourLists: InvalidatedCache<StoredLists>;
+  private readonly popular: InvalidatedCache<{ productId: string; score: number }[]>;
 
   constructor(
     private readonly db: Database,
     private readonly catalog: CatalogService,
+    caches: Caches = new Caches(),
     private readonly log: WorkerLog = silentLog,
     private readonly params: RecommenderParams = DEFAULT_RECOMMENDER_PARAMS,
-  ) {}
+  ) {
+    this.neighbourLists = caches.invalidated('recommendations.neighbours', {
+      max: CACHED_PRODUCTS,
+      ttlMs: MODEL_TTL_MS,
+    });
+    this.popular = caches.invalidated('recommendations.popular', { max: 100, ttlMs: MODEL_TTL_MS });
+  }
 
   // -------------------------------------------------------------------------------------------
   // Signals
@@ -152,6 +181,9 @@ export class RecommendationsService {
       });
     });
     this.state.seq = changes.latestSeq;
+    if (affected.length > 0 || content) {
+      await Promise.all([this.neighbourLists.invalidate(), this.popular.invalidate()]);
+    }
     return { coPurchase: affected, content: content?.changed ?? [] };
   }
 
@@ -218,55 +250,66 @@ export class RecommendationsService {
 
   /** "Customers who bought this also bought", then similar content, then popular products. */
   async forProduct(productId: string, limit: number): Promise<RecommendationList> {
-    await this.catalog.product(productId, null);
     const local = await this.localSignals([productId], shortlistSize(limit));
     const self = local.items.indexOf(productId)!;
-    return this.availableOnly(local.items, [productId], limit, (count, isExcluded) =>
-      recommendForItem(self, local.signals, this.params.blend, count, isExcluded),
+    const shortlist = recommendForItem(
+      self,
+      local.signals,
+      this.params.blend,
+      shortlistSize(limit),
+      (item) => item === self,
+    );
+    // The product's visibility is read with its neighbours' availability: one query.
+    const summaries = await this.catalog.summariesBeside(productId, idsOf(local.items, shortlist));
+    if (!summaries) throw new NotFound('product');
+    return this.availableOnly(local.items, summaries, (isUnavailable) =>
+      recommendForItem(self, local.signals, this.params.blend, limit, isUnavailable),
     );
   }
 
   /** From the neighbours of what the user bought and viewed, never what they bought. */
   async forUser(userId: string, limit: number): Promise<RecommendationList> {
-    const [interests, bought] = await Promise.all([
-      repo.historyOf(this.db, userId, MAX_HISTORY),
-      repo.boughtBy(this.db, userId),
-    ]);
+    const interests = await repo.historyOf(this.db, userId, MAX_HISTORY);
+    const recent = interests.slice(0, MAX_HISTORY);
+    const bought = new Set(interests.flatMap((interest) => (interest.bought ? [interest.productId] : [])));
     const local = await this.localSignals(
-      interests.map((interest) => interest.productId),
-      shortlistSize(limit) + bought.length,
+      recent.map((interest) => interest.productId),
+      shortlistSize(limit) + bought.size,
     );
-    const history: UserItem[] = interests.map((interest) => ({
+    const history: UserItem[] = recent.map((interest) => ({
       item: local.items.indexOf(interest.productId)!,
       weight: interest.weight,
       timestamp: toSeconds(interest.firstAt),
     }));
-    return this.availableOnly(local.items, bought, limit, (count, isExcluded) =>
-      recommendForUser(history, local.signals, this.params.blend, count, isExcluded),
+    const isBought = (item: number) => bought.has(local.items.keys[item]!);
+    const shortlist = recommendForUser(
+      history,
+      local.signals,
+      this.params.blend,
+      shortlistSize(limit),
+      isBought,
+    );
+    const summaries = await this.catalog.summariesOf(idsOf(local.items, shortlist));
+    return this.availableOnly(local.items, summaries, (isUnavailable) =>
+      recommendForUser(history, local.signals, this.params.blend, limit, isUnavailable),
     );
   }
 
   /**
-   * The best `limit` items a buyer may be shown, apart from `excluded`. Availability is asked
-   * of the catalog for a shortlist only (the best items as if all were available), so a request
-   * reads a few dozen summaries, not every neighbour's.
+   * The list chosen again among the shortlist's items a buyer may be shown. Availability is asked
+   * of the catalog for a shortlist only (the best items as if all were available, apart from
+   * those left out), so a request reads a few dozen summaries, not every neighbour's.
    */
-  private async availableOnly<Strategy extends RecommendationList['strategy']>(
+  private availableOnly(
     items: Vocabulary,
-    excluded: readonly string[],
-    limit: number,
-    choose: (
-      count: number,
-      isExcluded: (item: number) => boolean,
-    ) => { recommendations: Recommendation[]; strategy: Strategy },
-  ): Promise<RecommendationList> {
-    const skip = new Set(excluded);
-    const shortlist = choose(shortlistSize(limit), (item) => skip.has(items.keys[item]!));
-    const summaries = await this.catalog.summariesOf(
-      shortlist.recommendations.map(({ item }) => items.keys[item]!),
-    );
+    summaries: readonly ProductSummaryView[],
+    choose: (isUnavailable: (item: number) => boolean) => {
+      recommendations: Recommendation[];
+      strategy: RecommendationList['strategy'];
+    },
+  ): RecommendationList {
     const available = new Map(summaries.map((summary) => [summary.id, summary]));
-    const { recommendations, strategy } = choose(limit, (item) => !available.has(items.keys[item]!));
+    const { recommendations, strategy } = choose((item) => !available.has(items.keys[item]!));
     return { data: recommendations.map(({ item }) => available.get(items.keys[item]!)!), strategy };
   }
 
@@ -275,36 +318,57 @@ export class RecommendationsService {
    * neighbours and the most popular products are the only items a list can hold.
    */
   private async localSignals(productIds: readonly string[], popularCount: number) {
-    const [rows, popular] = await Promise.all([
-      repo.neighboursOf(this.db, productIds),
-      repo.mostPopular(this.db, popularCount),
+    const [stored, popular] = await Promise.all([
+      this.storedListsOf(productIds),
+      this.popular.get(String(popularCount), () => repo.mostPopular(this.db, popularCount)),
     ]);
     const items = new Vocabulary();
     for (const id of productIds) items.intern(id);
-    for (const row of rows) items.intern(row.neighbourId);
+    for (const lists of stored) {
+      for (const list of Object.values(lists)) for (const id of list.ids) items.intern(id);
+    }
     for (const { productId } of popular) items.intern(productId);
     const popularity = new Map(popular.map(({ productId, score }) => [productId, score]));
-    for (const row of rows) popularity.set(row.neighbourId, row.neighbourPopularity);
-    const highest = popular[0]?.score ?? 0;
-    const lists = {
+    const byStrategy = {
       co_purchase: new Map<number, NeighbourList>(),
       content: new Map<number, NeighbourList>(),
     };
-    for (const group of groupBy(rows, (row) => `${row.strategy}\u0000${row.productId}`).values()) {
-      const { strategy, productId } = group[0]!;
-      lists[strategy].set(items.indexOf(productId)!, {
-        items: Int32Array.from(group, (row) => items.indexOf(row.neighbourId)!),
-        scores: Float64Array.from(group, (row) => row.score),
-      });
+    for (const [index, productId] of productIds.entries()) {
+      const lists = Object.entries(stored[index]!) as [repo.NeighbourStrategy, StoredList][];
+      for (const [strategy, list] of lists) {
+        for (const [rank, id] of list.ids.entries()) popularity.set(id, list.popularity[rank]!);
+        byStrategy[strategy].set(items.indexOf(productId)!, {
+          items: Int32Array.from(list.ids, (id) => items.indexOf(id)!),
+          scores: list.scores,
+        });
+      }
     }
+    const highest = popular[0]?.score ?? 0;
     const signals: Signals = {
       itemCount: items.size,
-      coPurchase: (item) => lists.co_purchase.get(item),
-      content: (item) => lists.content.get(item),
+      coPurchase: (item) => byStrategy.co_purchase.get(item),
+      content: (item) => byStrategy.content.get(item),
       popularity: (item) => (highest > 0 ? (popularity.get(items.keys[item]!) ?? 0) / highest : 0),
       popular: popular.map(({ productId }) => items.indexOf(productId)!),
     };
     return { items, signals };
+  }
+
+  /**
+   * The stored lists of these products, from this process's cache; the products missing from it
+   * are read together, in one query started once every lookup below has asked.
+   */
+  private async storedListsOf(productIds: readonly string[]): Promise<StoredLists[]> {
+    const missing: string[] = [];
+    let loading: Promise<Map<string, StoredLists>> | undefined;
+    const load = (productId: string) => {
+      missing.push(productId);
+      loading ??= Promise.resolve().then(async () =>
+        storedListsByProduct(await repo.neighboursOf(this.db, missing)),
+      );
+      return loading.then((lists) => lists.get(productId) ?? {});
+    };
+    return Promise.all(productIds.map((id) => this.neighbourLists.get(id, () => load(id))));
   }
 
   async close(): Promise<void> {
@@ -334,6 +398,25 @@ function rowsOf(
     neighbourId: ids.keys[neighbour]!,
     score: list.scores[rank]!,
   })).filter((row) => row.score > 0);
+}
+
+const idsOf = (items: Vocabulary, list: { recommendations: Recommendation[] }) =>
+  list.recommendations.map(({ item }) => items.keys[item]!);
+
+/** Rows of stored lists, each list's best first, as each product's lists. */
+function storedListsByProduct(rows: readonly repo.StoredNeighbourRow[]): Map<string, StoredLists> {
+  const byProduct = new Map<string, StoredLists>();
+  for (const group of groupBy(rows, (row) => `${row.strategy}\u0000${row.productId}`).values()) {
+    const { productId, strategy } = group[0]!;
+    const lists = byProduct.get(productId) ?? {};
+    lists[strategy] = {
+      ids: group.map((row) => row.neighbourId),
+      scores: Float64Array.from(group, (row) => row.score),
+      popularity: Float64Array.from(group, (row) => row.neighbourPopularity),
+    };
+    byProduct.set(productId, lists);
+  }
+  return byProduct;
 }
 
 function groupBy<T>(values: readonly T[], keyOf: (value: T) => string): Map<string, T[]> {

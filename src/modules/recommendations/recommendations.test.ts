@@ -7,8 +7,9 @@ import { moneyFlows } from '../../../test/factories/payments.js';
 import { newId } from '../../platform/ids.js';
 import type { DomainEvent, EventType } from '../../platform/outbox.js';
 import { startWorker } from '../../worker.js';
+import { inventory } from '../inventory/index.js';
 import * as repo from './recommendations.repo.js';
-import { RecommendationsService } from './recommendations.service.js';
+import { RecommendationsService, VIEW_WEIGHT } from './recommendations.service.js';
 
 let t: TestApp;
 let seller: TestUser;
@@ -181,6 +182,24 @@ describe('GET /v1/me/recommendations', () => {
     expect(ids(response)[0]).toBe(companion);
   });
 
+  it('never lists what the caller bought, however many interests came after it', async () => {
+    const [old, viewed] = await Promise.all([product(), product()]);
+    const caller = await newUser(t.db);
+    await buy(caller.id, [old]);
+    await buy((await newUser(t.db)).id, [viewed, old]);
+    // Views of products no longer in the catalog are history all the same: 60 of them, then `viewed`.
+    const later = Date.now() + 60_000;
+    const views = [...Array.from({ length: 60 }, (_, n) => `prod_gone_${caller.id}_${n}`), viewed].map(
+      (productId, n) => ({ userId: caller.id, productId, occurredAt: new Date(later + n * 1000) }),
+    );
+    await repo.insertViews(t.db, views, VIEW_WEIGHT);
+    await t.services.recommendations.refresh();
+
+    const response = await myRecs(caller, '?limit=100');
+    expect(response.statusCode, response.body).toBe(200);
+    expect(ids(response)).not.toContain(old);
+  });
+
   it('asks for a signed-in caller and validates `limit`', async () => {
     const anonymous = await t.app.inject({ method: 'GET', url: '/v1/me/recommendations' });
     expect(anonymous.statusCode).toBe(401);
@@ -279,6 +298,22 @@ describe('refresh', () => {
     expect(await fresh.refresh()).toEqual({ coPurchase: [], content: [] });
     await buy((await newUser(t.db)).id, [y]);
     expect((await fresh.refresh()).coPurchase).toEqual([y]);
+  });
+
+  it('serves the lists the latest refresh wrote, with visibility and stock read now', async () => {
+    const anchor = await product();
+    const partner = await newStockedProduct(t.db, { shopId: seller.shopId! });
+    expect((await productRecs(anchor)).json().strategy).toBe('popular');
+    await buy((await newUser(t.db)).id, [anchor, partner.id]);
+    await t.services.recommendations.refresh();
+
+    const refreshed = await productRecs(anchor, '?limit=1');
+    expect(refreshed.json().strategy).toBe('co_purchase');
+    expect(ids(refreshed)[0]).toBe(partner.id);
+    await inventory.setOnHand(t.db, partner.variants[0]!.id, 0);
+    expect(ids(await productRecs(anchor))).not.toContain(partner.id);
+    await t.services.catalog.takeDown(anchor);
+    expect((await productRecs(anchor)).json().code).toBe('not_found');
   });
 });
 

@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import { type Queryable, sql, sqlArray } from '../../platform/db.js';
 import { keysetTime } from '../../platform/pagination.js';
 
@@ -98,17 +99,21 @@ export interface ReviewListQuery {
   limit: number;
 }
 
+/** Rows after `after` in newest-first order. */
+const olderThan = (after: Omit<ReviewPosition, 'rating'>) =>
+  sql`(r.created_at, r.id) < (${after.createdAt}::timestamptz, ${after.id})`;
+
 /** Visible reviews of a product, keyset-paginated; fetches limit + 1 rows. */
 export async function listReviews(db: Queryable, query: ReviewListQuery): Promise<ReviewRow[]> {
   const conditions = [sql`r.product_id = ${query.productId}`, sql`NOT r.hidden`];
   if (query.rating !== undefined) conditions.push(sql`r.rating = ${query.rating}`);
   const after = query.after;
   if (after) {
-    const newer = sql`(r.created_at, r.id) < (${after.createdAt}::timestamptz, ${after.id})`;
-    if (query.sort === 'newest') conditions.push(newer);
+    const older = olderThan(after);
+    if (query.sort === 'newest') conditions.push(older);
     else {
       const beyond = query.sort === 'rating_desc' ? sql`<` : sql`>`;
-      conditions.push(sql`(r.rating ${beyond} ${after.rating} OR (r.rating = ${after.rating} AND ${newer}))`);
+      conditions.push(sql`(r.rating ${beyond} ${after.rating} OR (r.rating = ${after.rating} AND ${older}))`);
     }
   }
   const order =
@@ -119,6 +124,32 @@ export async function listReviews(db: Queryable, query: ReviewListQuery): Promis
     SELECT ${REVIEW_COLUMNS} FROM ${FROM_REVIEWS}
     WHERE ${sql.join(conditions, sql` AND `)}
     ORDER BY ${order}
+    LIMIT ${query.limit + 1}`);
+}
+
+export interface NewestReviewsQuery {
+  /** Only reviews of this shop's products. */
+  shopId?: string | undefined;
+  hidden?: boolean | undefined;
+  /** Only reviews with (true) or without (false) a seller's reply. */
+  replied?: boolean | undefined;
+  after?: Omit<ReviewPosition, 'rating'> | undefined;
+  limit: number;
+}
+
+/** Reviews across products, newest first, keyset-paginated; fetches limit + 1 rows. */
+export async function listNewestReviews(db: Queryable, query: NewestReviewsQuery): Promise<ReviewRow[]> {
+  const conditions: SQL[] = [];
+  if (query.shopId !== undefined) conditions.push(sql`r.shop_id = ${query.shopId}`);
+  if (query.hidden !== undefined) conditions.push(query.hidden ? sql`r.hidden` : sql`NOT r.hidden`);
+  if (query.replied !== undefined) {
+    conditions.push(query.replied ? sql`p.review_id IS NOT NULL` : sql`p.review_id IS NULL`);
+  }
+  if (query.after) conditions.push(olderThan(query.after));
+  return db.query<ReviewRow>(sql`
+    SELECT ${REVIEW_COLUMNS} FROM ${FROM_REVIEWS}
+    ${conditions.length > 0 ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``}
+    ORDER BY r.created_at DESC, r.id DESC
     LIMIT ${query.limit + 1}`);
 }
 

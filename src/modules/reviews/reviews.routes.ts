@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { type AuthGuards, bearerSecurity, callerOf } from '../../platform/http.js';
 import {
+  AdminReviewListQuery,
+  AdminReviewPage,
   NewReviewBody,
   ProductParams,
   ReplyBody,
@@ -10,6 +12,8 @@ import {
   ReviewListQuery,
   ReviewPage,
   ReviewParams,
+  ShopReviewListQuery,
+  ShopReviewPage,
 } from './reviews.schemas.js';
 import type { ReviewsService } from './reviews.service.js';
 
@@ -81,6 +85,36 @@ export function reviewsRoutes(app: FastifyInstance, service: ReviewsService, gua
     },
     async (request, reply) =>
       reply.status(201).send(await service.reply(callerOf(request), request.params.id, request.body.body)),
+  );
+
+  r.get(
+    '/v1/shop/reviews',
+    {
+      onRequest: guards.seller,
+      schema: {
+        tags,
+        summary: "Reviews of the caller's shop's products, newest first (hidden ones excluded)",
+        security,
+        querystring: ShopReviewListQuery,
+        response: { 200: ShopReviewPage },
+      },
+    },
+    async (request) => service.listOfShop(callerOf(request), request.query),
+  );
+
+  r.get(
+    '/v1/admin/reviews',
+    {
+      onRequest: guards.admin,
+      schema: {
+        tags,
+        summary: 'All reviews, hidden ones included, newest first',
+        security,
+        querystring: AdminReviewListQuery,
+        response: { 200: AdminReviewPage },
+      },
+    },
+    async (request) => service.listAll(request.query),
   );
 
   for (const [action, hidden] of [

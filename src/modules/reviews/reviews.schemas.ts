@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PageQuery } from '../../platform/pagination.js';
+import { PageQuery, pageOf } from '../../platform/pagination.js';
 import { RatingDetail } from '../catalog/index.js';
 import { REVIEW_SORTS, type ReviewRow } from './reviews.repo.js';
 
@@ -35,6 +35,18 @@ export const ReviewListQuery = PageQuery.extend({
 }).strict();
 
 export const ReviewCursor = z.object({ rating: z.number().int(), createdAt: z.string(), id: z.string() });
+/** The position in a newest-first list. */
+export const NewestReviewCursor = ReviewCursor.omit({ rating: true });
+
+/** `?flag=true|false`; anything else is a 422 at the parameter. */
+const QueryFlag = z.enum(['true', 'false']).transform((flag) => flag === 'true');
+
+export const ShopReviewListQuery = PageQuery.extend({
+  /** false: only reviews still waiting for the shop's reply. */
+  replied: QueryFlag.optional(),
+}).strict();
+
+export const AdminReviewListQuery = PageQuery.extend({ hidden: QueryFlag.optional() }).strict();
 
 export const Review = z.object({
   id: z.string(),
@@ -51,6 +63,21 @@ export const Review = z.object({
   updated_at: z.string(),
 });
 export type ReviewView = z.infer<typeof Review>;
+
+const ProductRef = z.object({ id: z.string(), title: z.string() });
+
+/** A review as its shop sees it: hidden ones are never listed to the shop, so `hidden` is false. */
+export const ShopReview = Review.extend({ product: ProductRef });
+export type ShopReviewView = z.infer<typeof ShopReview>;
+
+export const AdminReview = Review.extend({
+  product: ProductRef,
+  author: z.object({ id: z.string(), name: z.string() }),
+});
+export type AdminReviewView = z.infer<typeof AdminReview>;
+
+export const ShopReviewPage = pageOf(ShopReview);
+export const AdminReviewPage = pageOf(AdminReview);
 
 export const ReviewPage = z.object({
   data: z.array(Review),

@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '../../platform/db.js';
+import type { Database, Queryable, Tx } from '../../platform/db.js';
 import { Conflict, Forbidden, InvalidState, NotFound } from '../../platform/errors.js';
 import type { Caller } from '../../platform/http.js';
 import { newId } from '../../platform/ids.js';
@@ -8,7 +8,15 @@ import type { CatalogService } from '../catalog/index.js';
 import type { IdentityService } from '../identity/index.js';
 import { orderItems } from '../orders/index.js';
 import * as repo from './reviews.repo.js';
-import { EDIT_WINDOW_DAYS, presentReview, ReviewCursor, type ReviewView } from './reviews.schemas.js';
+import {
+  type AdminReviewView,
+  EDIT_WINDOW_DAYS,
+  NewestReviewCursor,
+  presentReview,
+  ReviewCursor,
+  type ReviewView,
+  type ShopReviewView,
+} from './reviews.schemas.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -27,6 +35,8 @@ export interface ReviewChanges {
 
 /** A visible rating appearing (1) or disappearing (-1) from a product's and its shop's aggregates. */
 type RatingChange = { rating: number; delta: 1 | -1 };
+
+const newestPosition = (row: repo.ReviewRow) => ({ createdAt: row.createdKey, id: row.id });
 
 export class ReviewsService {
   constructor(
@@ -152,6 +162,71 @@ export class ReviewsService {
     return { ...page, summary };
   }
 
+  /** Reviews of the seller's shop's products, newest first; hidden ones have left every list. */
+  async listOfShop(
+    caller: Caller,
+    query: { replied?: boolean | undefined; limit: number; cursor?: string | undefined },
+  ): Promise<{ data: ShopReviewView[]; next_cursor: string | null }> {
+    const rows = await repo.listNewestReviews(this.db, {
+      shopId: caller.shop!.id,
+      hidden: false,
+      replied: query.replied,
+      after: decodeCursor(query.cursor, NewestReviewCursor),
+      limit: query.limit,
+    });
+    const { names, titles } = await this.namesAndTitles(rows);
+    return paginate(
+      rows,
+      query.limit,
+      (row) => ({
+        ...presentReview(row, names.get(row.authorId) ?? ''),
+        product: { id: row.productId, title: titles.get(row.productId) ?? '' },
+      }),
+      newestPosition,
+    );
+  }
+
+  /** Every review, hidden ones included, newest first, for moderation. */
+  async listAll(query: {
+    hidden?: boolean | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  }): Promise<{ data: AdminReviewView[]; next_cursor: string | null }> {
+    const rows = await repo.listNewestReviews(this.db, {
+      hidden: query.hidden,
+      after: decodeCursor(query.cursor, NewestReviewCursor),
+      limit: query.limit,
+    });
+    const { names, titles } = await this.namesAndTitles(rows);
+    return paginate(
+      rows,
+      query.limit,
+      (row) => {
+        const name = names.get(row.authorId) ?? '';
+        return {
+          ...presentReview(row, name),
+          product: { id: row.productId, title: titles.get(row.productId) ?? '' },
+          author: { id: row.authorId, name },
+        };
+      },
+      newestPosition,
+    );
+  }
+
+  private async namesAndTitles(rows: readonly repo.ReviewRow[]) {
+    const [names, titles] = await Promise.all([
+      this.identity.userNames(
+        this.db,
+        rows.map((row) => row.authorId),
+      ),
+      this.catalog.productTitles(
+        this.db,
+        rows.map((row) => row.productId),
+      ),
+    ]);
+    return { names, titles };
+  }
+
   private async present(tx: Queryable, row: repo.ReviewRow): Promise<ReviewView> {
     const names = await this.identity.userNames(tx, [row.authorId]);
     return presentReview(row, names.get(row.authorId) ?? '');
@@ -159,7 +234,7 @@ export class ReviewsService {
 
   /** Product first, then shop: every review transaction takes these locks in one order. */
   private async applyRatings(
-    tx: Queryable,
+    tx: Tx,
     review: Pick<repo.ReviewRow, 'productId' | 'shopId'>,
     changes: readonly RatingChange[],
   ): Promise<void> {
