@@ -1,3 +1,25 @@
 import { Fragment } from 'react';
+import { Route } from 'react-router';
+import { MoneyPage } from './money';
+import { OpenShopPage } from './open-shop';
+import { OrderDetailPage } from './order-detail';
+import { OrdersPage } from './orders';
+import { OverviewPage } from './overview';
+import { EditProductPage } from './product-edit';
+import { NewProductPage } from './product-new';
+import { ProductsPage } from './products';
+import { ReviewsPage } from './reviews';
 
-export const sellerRoutes = <Fragment />;
+export const sellerRoutes = (
+  <Fragment>
+    <Route path="/seller/open" element={<OpenShopPage />} />
+    <Route path="/seller" element={<OverviewPage />} />
+    <Route path="/seller/products" element={<ProductsPage />} />
+    <Route path="/seller/products/new" element={<NewProductPage />} />
+    <Route path="/seller/products/:id" element={<EditProductPage />} />
+    <Route path="/seller/orders" element={<OrdersPage />} />
+    <Route path="/seller/orders/:id" element={<OrderDetailPage />} />
+    <Route path="/seller/reviews" element={<ReviewsPage />} />
+    <Route path="/seller/money" element={<MoneyPage />} />
+  </Fragment>
+);

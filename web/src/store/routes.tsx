@@ -1,3 +1,26 @@
 import { Fragment } from 'react';
+import { Route } from 'react-router';
+import { LoginPage, SignupPage } from './auth-pages';
+import { CartPage } from './cart';
+import { CheckoutPage } from './checkout';
+import { HomePage } from './home';
+import { OrderPage } from './order';
+import { OrdersPage } from './orders';
+import { PaymentPage } from './pay';
+import { ProductPage } from './product';
+import { SearchPage } from './search';
 
-export const storeRoutes = <Fragment />;
+export const storeRoutes = (
+  <Fragment>
+    <Route index element={<HomePage />} />
+    <Route path="search" element={<SearchPage />} />
+    <Route path="products/:id" element={<ProductPage />} />
+    <Route path="cart" element={<CartPage />} />
+    <Route path="checkout" element={<CheckoutPage />} />
+    <Route path="checkout/pay/:paymentId" element={<PaymentPage />} />
+    <Route path="orders" element={<OrdersPage />} />
+    <Route path="orders/:id" element={<OrderPage />} />
+    <Route path="login" element={<LoginPage />} />
+    <Route path="signup" element={<SignupPage />} />
+  </Fragment>
+);

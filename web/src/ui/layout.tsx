@@ -1,4 +1,4 @@
-import { type FormEvent, type ReactNode, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { useAuth } from '../auth';
 import { Spinner } from './feedback';
@@ -6,7 +6,10 @@ import { Spinner } from './feedback';
 function SearchBox() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
-  const [text, setText] = useState(params.get('q') ?? '');
+  const query = params.get('q') ?? '';
+  const [text, setText] = useState(query);
+  // Follows the URL when it changes under the box (back, forward, a link to a search).
+  useEffect(() => setText(query), [query]);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     navigate(text.trim() ? `/search?q=${encodeURIComponent(text.trim())}` : '/search');

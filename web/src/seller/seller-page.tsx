@@ -1,0 +1,33 @@
+import type { ReactNode } from 'react';
+import { NavLink } from 'react-router';
+import { RequireAuth } from '../ui/layout';
+
+const SECTIONS = [
+  { to: '/seller', label: 'Overview', end: true },
+  { to: '/seller/products', label: 'Products', end: false },
+  { to: '/seller/orders', label: 'Orders', end: false },
+  { to: '/seller/reviews', label: 'Reviews', end: false },
+  { to: '/seller/money', label: 'Money', end: false },
+];
+
+/** A seller-center page: for sellers only, under the seller-center navigation. */
+export function SellerPage({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    // biome-ignore lint/a11y/useValidAriaRole: an account role, not an ARIA one
+    <RequireAuth role="seller">
+      <div className="seller-center">
+        <nav aria-label="Seller center" className="seller-nav">
+          {SECTIONS.map((section) => (
+            <NavLink key={section.to} to={section.to} end={section.end}>
+              {section.label}
+            </NavLink>
+          ))}
+        </nav>
+        <section className="seller-content">
+          <h1>{title}</h1>
+          {children}
+        </section>
+      </div>
+    </RequireAuth>
+  );
+}

@@ -1,0 +1,140 @@
+import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { MemoryRouter, Route, Routes } from 'react-router';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { api } from '../api/client';
+import { CheckoutPage } from './checkout';
+import type { Cart } from './types';
+
+vi.mock('../auth', () => ({ useAuth: () => ({ me: { id: 'usr_1', roles: ['buyer'] } }) }));
+
+const usd = (amount: number) => ({ amount, currency: 'USD' });
+const cart: Cart = {
+  id: 'cart_1',
+  items: [
+    {
+      id: 'ci_1',
+      variant_id: 'var_lamp',
+      product_id: 'prod_lamp',
+      shop: { id: 'shop_ada', name: "Ada's Atelier" },
+      title: 'Brass desk lamp',
+      quantity: 3,
+      unit_price: usd(6900),
+      line_total: usd(20700),
+      available: 3,
+    },
+    {
+      id: 'ci_2',
+      variant_id: 'var_tea',
+      product_id: 'prod_tea',
+      shop: { id: 'shop_bo', name: 'Bo & Co.' },
+      title: 'Smoky tea',
+      quantity: 1,
+      unit_price: usd(900),
+      line_total: usd(900),
+      available: 1,
+    },
+  ],
+  subtotal: usd(21600),
+};
+
+type SentWithKey = { params: { header: Record<string, string> } };
+
+const ok = (data: unknown) => Promise.resolve({ data, response: new Response(null, { status: 200 }) });
+const refused = (status: number, problem: object) =>
+  Promise.resolve({
+    error: { status, title: 'refused', ...problem },
+    response: new Response(null, { status }),
+  });
+
+function renderCheckout() {
+  render(
+    <MemoryRouter initialEntries={['/checkout']}>
+      <Routes>
+        <Route path="/checkout" element={<CheckoutPage />} />
+        <Route path="/checkout/pay/:paymentId" element={<p>Payment step</p>} />
+      </Routes>
+    </MemoryRouter>,
+  );
+}
+
+async function fillAddress(user: ReturnType<typeof userEvent.setup>) {
+  await user.type(await screen.findByLabelText('Full name'), 'Eve Buyer');
+  await user.type(screen.getByLabelText('Address line 1'), '1 Market Street');
+  await user.type(screen.getByLabelText('City'), 'Lyon');
+  await user.type(screen.getByLabelText('Postal code'), '69001');
+  await user.type(screen.getByLabelText('Country'), 'FR');
+}
+
+afterEach(() => {
+  cleanup();
+  vi.restoreAllMocks();
+});
+
+describe('checkout', () => {
+  it('shows missing fields at the fields without calling the server', async () => {
+    vi.spyOn(api, 'GET').mockImplementation((() => ok(cart)) as never);
+    const post = vi.spyOn(api, 'POST');
+    const user = userEvent.setup();
+    renderCheckout();
+    await user.click(await screen.findByRole('button', { name: 'Continue to payment' }));
+    expect(screen.getByLabelText('City').getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText('Enter the city.')).toBeTruthy();
+    expect(post).not.toHaveBeenCalled();
+  });
+
+  it('says which items ran out, fixes the cart and retries with a new key', async () => {
+    vi.spyOn(api, 'GET').mockImplementation((() => ok(cart)) as never);
+    const patch = vi.spyOn(api, 'PATCH').mockImplementation((() => ok(cart)) as never);
+    const remove = vi.spyOn(api, 'DELETE').mockImplementation((() => ok(cart)) as never);
+    const post = vi
+      .spyOn(api, 'POST')
+      .mockImplementationOnce((() =>
+        refused(409, {
+          code: 'insufficient_stock',
+          errors: [
+            { variant_id: 'var_lamp', requested: 3, available: 1 },
+            { variant_id: 'var_tea', requested: 1, available: 0 },
+          ],
+        })) as never)
+      .mockImplementationOnce((() => ok({ id: 'chk_1', orders: [], payment: { id: 'pay_1' } })) as never);
+    const user = userEvent.setup();
+    renderCheckout();
+    await fillAddress(user);
+    await user.click(screen.getByRole('button', { name: 'Continue to payment' }));
+
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Brass desk lamp: only 1 left (you asked for 3).');
+    expect(alert.textContent).toContain('Smoky tea: sold out.');
+
+    await user.click(screen.getByRole('button', { name: 'Update my cart and place the order' }));
+    await screen.findByText('Payment step');
+    expect(patch).toHaveBeenCalledWith('/v1/cart/items/{id}', {
+      params: { path: { id: 'ci_1' } },
+      body: { quantity: 1 },
+    });
+    expect(remove).toHaveBeenCalledWith('/v1/cart/items/{id}', { params: { path: { id: 'ci_2' } } });
+    const keys = (post.mock.calls as unknown as [string, SentWithKey][]).map(
+      ([, init]) => init.params.header['idempotency-key'],
+    );
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).not.toBe(keys[1]);
+  });
+
+  it('shows the server’s field errors at the field', async () => {
+    vi.spyOn(api, 'GET').mockImplementation((() => ok(cart)) as never);
+    vi.spyOn(api, 'POST').mockImplementation((() =>
+      refused(422, {
+        code: 'validation_failed',
+        errors: [{ path: '/shipping_address/postal_code', message: 'is too long' }],
+      })) as never);
+    const user = userEvent.setup();
+    renderCheckout();
+    await fillAddress(user);
+    await user.click(screen.getByRole('button', { name: 'Continue to payment' }));
+    await waitFor(() =>
+      expect(screen.getByLabelText('Postal code').getAttribute('aria-invalid')).toBe('true'),
+    );
+    expect(screen.getByText('is too long')).toBeTruthy();
+  });
+});
