@@ -97,10 +97,16 @@ export interface ProductAnswer {
 /** Fewer first-page matches than this and misspelt words of the query are corrected. */
 const FEW_MATCHES = 3;
 /**
- * Listing pages live this long in a process: the bound on staleness when an invalidation does not
- * arrive (Redis down, or a change committed by another module's transaction after we invalidated).
+ * Listing pages live this long in a process: the bound on the staleness of their stock (`in_stock`,
+ * which reservations change without invalidating), and on any change whose invalidation message
+ * does not arrive (Redis down).
  */
 const LISTING_TTL_MS = 1000;
+/**
+ * Summaries without stock (read live beside them) change only with an invalidation, so they may live
+ * longer: this bounds only a lost invalidation message.
+ */
+const SUMMARY_TTL_MS = 60_000;
 const CONTENT_TTL_MS = 10 * 60 * 1000;
 /**
  * Reads of live stock queued together share one query (see CoalescedReads). One query at a time
@@ -190,7 +196,7 @@ export class CatalogService {
     this.contents = caches.versioned('catalog.product', { max: 10_000, ttlMs: CONTENT_TTL_MS });
     this.bodies = caches.local('catalog.product-body', { max: 2_000, ttlMs: CONTENT_TTL_MS });
     this.listings = caches.invalidated('catalog.listing', { max: 500, ttlMs: LISTING_TTL_MS });
-    this.summaryContents = caches.invalidated('catalog.summary', { max: 20_000, ttlMs: LISTING_TTL_MS });
+    this.summaryContents = caches.invalidated('catalog.summary', { max: 20_000, ttlMs: SUMMARY_TTL_MS });
     this.categoryList = caches.invalidated('catalog.categories', { max: 1, ttlMs: LISTING_TTL_MS });
   }
 
