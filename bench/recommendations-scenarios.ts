@@ -148,7 +148,7 @@ export const RECOMMENDATION_SCENARIOS: (Scenario | DrivenScenario)[] = [
     name: 'product-recommendations-latency',
     summary: 'GET /v1/products/{id}/recommendations over one connection: one request at a time',
     connections: 1,
-    compareTo: [{ scenario: 'product-recommendations-raw-latency' }],
+    compareTo: [{ scenario: 'product-recommendations-raw-latency' }, { scenario: 'select-one-latency' }],
     prepare: productRecommendationRequests,
   },
   rawLimit(
@@ -161,7 +161,7 @@ export const RECOMMENDATION_SCENARIOS: (Scenario | DrivenScenario)[] = [
     name: 'my-recommendations-latency',
     summary: 'GET /v1/me/recommendations over one connection: one request at a time',
     connections: 1,
-    compareTo: [{ scenario: 'my-recommendations-raw-latency' }],
+    compareTo: [{ scenario: 'my-recommendations-raw-latency' }, { scenario: 'select-one-latency' }],
     prepare: myRecommendationRequests,
   },
   rawLimit(

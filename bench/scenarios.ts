@@ -53,6 +53,12 @@ function seededUsers(context: BenchContext): Promise<TestUser[]> {
   });
 }
 
+const selectOneRequests = async (context: BenchContext): Promise<autocannon.Request[]> =>
+  (await seededUsers(context)).map((user) => ({
+    method: 'GET',
+    path: `/__bench/select-one?id=${encodeURIComponent(user.id)}`,
+  }));
+
 export const SCENARIOS: (Scenario | DrivenScenario)[] = [
   {
     name: 'bare',
@@ -62,11 +68,14 @@ export const SCENARIOS: (Scenario | DrivenScenario)[] = [
   {
     name: 'select-one',
     summary: 'GET /__bench/select-one: one primary-key SELECT of a user through the app pool',
-    prepare: async (context) =>
-      (await seededUsers(context)).map((user) => ({
-        method: 'GET',
-        path: `/__bench/select-one?id=${encodeURIComponent(user.id)}`,
-      })),
+    prepare: selectOneRequests,
+  },
+  {
+    name: 'select-one-latency',
+    summary:
+      'GET /__bench/select-one over one connection: the latency floor of a request that reads the database',
+    connections: 1,
+    prepare: selectOneRequests,
   },
   {
     name: 'me',
