@@ -53,7 +53,8 @@ async function addFirstInStock(page: Page, shop: string): Promise<string> {
   return title;
 }
 
-async function checkOut(page: Page): Promise<void> {
+/** Goes from the cart to the checkout page and fills the shipping address. */
+async function fillAddress(page: Page): Promise<void> {
   await page.getByRole('link', { name: 'Cart', exact: true }).click();
   await page.getByRole('button', { name: 'Check out' }).click();
   await page.getByLabel('Full name').fill('Eve Buyer');
@@ -61,6 +62,10 @@ async function checkOut(page: Page): Promise<void> {
   await page.getByLabel('City').fill('Springfield');
   await page.getByLabel('Postal code').fill('12345');
   await page.getByLabel('Country').fill('US');
+}
+
+async function checkOut(page: Page): Promise<void> {
+  await fillAddress(page);
   await page.getByRole('button', { name: 'Continue to payment' }).click();
   await page.getByRole('heading', { name: 'Payment' }).waitFor();
 }
@@ -175,4 +180,82 @@ test('search results load the next page as the buyer scrolls, and filters live i
   await page.goBack();
   await page.waitForURL(/sort=price_asc/);
   expect(await page.getByLabel('Sort by').inputValue()).toBe('price_asc');
+});
+
+interface StockedVariant {
+  id: string;
+  stock: number;
+  on_hand: number;
+  reserved: number;
+}
+
+test('stock that runs out before checkout is named, and the buyer places the order for what is left', async ({
+  browse,
+}) => {
+  const page = await browse();
+  // A product of this test only, so its stock is ours to change.
+  const login = await page.request.post('/v1/auth/login', {
+    data: { email: 'eli@demo.bazaar', password: 'bazaar-demo-2026' },
+  });
+  const { token } = (await login.json()) as { token: string };
+  const seller = { authorization: `Bearer ${token}` };
+  const title = `Brass compass ${Date.now()}`;
+  const created = await page.request.post('/v1/products', {
+    headers: seller,
+    data: {
+      title,
+      description: 'A pocket compass in a brass case.',
+      variants: [
+        {
+          sku: `COMPASS-${Date.now()}`,
+          title: 'Standard',
+          price: { amount: 2400, currency: 'USD' },
+          stock: 5,
+        },
+      ],
+    },
+  });
+  expect(created.status()).toBe(201);
+  const product = (await created.json()) as { id: string };
+
+  await signUp(page);
+  await page.goto(`/products/${product.id}`);
+  await page.getByRole('heading', { name: title, level: 1 }).waitFor();
+  await page.getByLabel('Quantity').fill('3');
+  await page.getByRole('button', { name: 'Add to cart' }).click();
+  await page.getByText('Added to your cart.').waitFor();
+  await fillAddress(page);
+
+  // While the buyer is on the checkout page, the seller recounts: one unit is left for sale,
+  // whatever open orders hold.
+  const variantOf = async () =>
+    (
+      (await (await page.request.get(`/v1/products/${product.id}`, { headers: seller })).json()) as {
+        variants: StockedVariant[];
+      }
+    ).variants[0]!;
+  const before = await variantOf();
+  const lowered = await page.request.patch(`/v1/variants/${before.id}`, {
+    headers: seller,
+    data: { on_hand: before.reserved + 1 },
+  });
+  expect(lowered.status()).toBe(200);
+  expect((await variantOf()).stock).toBe(1);
+
+  await page.getByRole('button', { name: 'Continue to payment' }).click();
+  const problem = page.getByRole('alert').filter({ hasText: 'Some items ran out while you were shopping' });
+  await problem.getByText(`${title} — Standard: only 1 left (you asked for 3).`).waitFor();
+  await problem.getByRole('button', { name: 'Update my cart and place the order' }).click();
+  await page.getByRole('heading', { name: 'Payment' }).waitFor();
+
+  const buyerToken = await page.evaluate<string>("localStorage.getItem('bazaar.token')");
+  const orders = (await (
+    await page.request.get('/v1/orders', { headers: { authorization: `Bearer ${buyerToken}` } })
+  ).json()) as { data: { status: string; items: { product_id: string; quantity: number }[] }[] };
+  expect(orders.data).toHaveLength(1);
+  expect(orders.data[0]).toMatchObject({
+    status: 'pending_payment',
+    items: [{ product_id: product.id, quantity: 1 }],
+  });
+  expect(await variantOf()).toMatchObject({ stock: 0, reserved: before.reserved + 1 });
 });
