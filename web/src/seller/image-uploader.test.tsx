@@ -1,5 +1,6 @@
 import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api } from '../api/client';
 import { ImageUploader } from './image-uploader';
@@ -55,5 +56,39 @@ describe('the image uploader', () => {
     await screen.findByText('huge.png is larger than 5 MiB.');
     expect(api.POST).toHaveBeenCalledTimes(2);
     expect(onChange).not.toHaveBeenCalled();
+  });
+});
+
+function ProductImages() {
+  const [images, setImages] = useState<string[]>([]);
+  return <ImageUploader images={images} onChange={setImages} />;
+}
+
+describe('two uploads in flight', () => {
+  it('keeps the images of both, whichever ends first', async () => {
+    const answers: ((url: string) => void)[] = [];
+    vi.spyOn(api, 'POST').mockImplementation(
+      (() =>
+        new Promise((resolve) => {
+          answers.push((url) =>
+            resolve({
+              data: { id: 'med', url, width: 1, height: 1 },
+              response: new Response(null, { status: 201 }),
+            }),
+          );
+        })) as never,
+    );
+    const user = userEvent.setup();
+    render(<ProductImages />);
+    const input = screen.getByLabelText('Upload images');
+    await user.upload(input, new File(['png'], 'mug.png', { type: 'image/png' }));
+    await user.upload(input, new File(['png'], 'cup.png', { type: 'image/png' }));
+    await vi.waitFor(() => expect(answers).toHaveLength(2));
+    answers[0]!('/media/mug.png');
+    await screen.findByAltText('Uploaded file 1');
+    answers[1]!('/media/cup.png');
+    await screen.findByAltText('Uploaded file 2');
+    const shown = screen.getAllByRole('img').map((image) => image.getAttribute('src'));
+    expect(shown).toEqual(['/media/mug.png', '/media/cup.png']);
   });
 });

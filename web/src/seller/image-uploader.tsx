@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { IMAGE_TYPES, MAX_IMAGE_BYTES, uploadErrorOf, uploadImage } from './media';
 
 interface Upload {
@@ -14,6 +14,10 @@ let nextUpload = 1;
 export function ImageUploader({ images, onChange }: { images: string[]; onChange(images: string[]): void }) {
   const inputId = useId();
   const [uploads, setUploads] = useState<Upload[]>([]);
+  // The images as they are when an upload ends: another upload may have ended (or an image been removed)
+  // since this one started, and its list must not be overwritten.
+  const latestImages = useRef(images);
+  latestImages.current = images;
 
   const upload = async (file: File) => {
     const id = nextUpload++;
@@ -42,7 +46,7 @@ export function ImageUploader({ images, onChange }: { images: string[]; onChange
     if (!files?.length) return;
     const urls = await Promise.all([...files].map(upload));
     const added = urls.filter((url): url is string => Boolean(url));
-    if (added.length) onChange([...images, ...added]);
+    if (added.length) onChange([...latestImages.current, ...added]);
   };
 
   return (

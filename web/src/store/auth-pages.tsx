@@ -5,9 +5,13 @@ import { useAuth } from '../auth';
 import { TextField } from '../ui/field';
 import { useAction } from '../ui/use-api';
 
-/** Where to go after signing in: a path on this site only, never another origin. */
+/**
+ * Where to go after signing in: a path on this site only, never another origin. Checked by resolving it
+ * as the browser will: "/\evil.example" (a backslash) or "/<tab>/evil.example" lead to another origin too.
+ */
 export function safeNext(next: string | null): string {
-  return next?.startsWith('/') && !next.startsWith('//') ? next : '/';
+  if (!next?.startsWith('/')) return '/';
+  return new URL(next, window.location.origin).origin === window.location.origin ? next : '/';
 }
 
 function problemText(error: unknown, mode: 'login' | 'signup'): string {

@@ -332,7 +332,15 @@ function AlsoBought({ productId }: { productId: string }) {
 
 export function ProductPage() {
   const { id = '' } = useParams();
-  const product = useApi(() => call(api.GET('/v1/products/{id}', { params: { path: { id } } })), [id]);
+  const loaded = useApi(() => call(api.GET('/v1/products/{id}', { params: { path: { id } } })), [id]);
+  // Following a link to another product keeps this page mounted: until that product arrives, the previous
+  // one must not stay on screen (its "Add to cart" would add the wrong product).
+  const product: typeof loaded =
+    loaded.data === undefined || loaded.data.id === id
+      ? loaded
+      : loaded.state === 'error'
+        ? { state: 'error', error: loaded.error, reload: loaded.reload }
+        : { state: 'loading', reload: loaded.reload };
   if (product.state === 'error' && product.error instanceof ApiError && product.error.status === 404)
     return <NotFound what="product" />;
   return (

@@ -22,21 +22,33 @@ describe('variant selection from options', () => {
     expect(defaultVariant([shirts[1]!])?.id).toBe('s-rust');
   });
 
-  it('keeps the other options when the combination exists', () => {
-    expect(chooseOption(shirts, shirts[0], 'colour', 'Rust')?.id).toBe('s-rust');
+  it('keeps the other options when that combination is in stock', () => {
+    expect(chooseOption(shirts, shirts[4], 'size', 'M')?.id).toBe('m-rust');
+    expect(chooseOption(shirts, shirts[2], 'size', 'S')?.id).toBe('s-oat');
   });
 
-  it('falls back to an in-stock variant with the chosen value when the combination does not exist', () => {
-    expect(chooseOption(shirts, shirts[0], 'size', 'L')?.id).toBe('l-rust');
+  it('falls back to an in-stock variant with the chosen value when that combination is sold out or missing', () => {
+    expect(chooseOption(shirts, shirts[0], 'colour', 'Rust')?.id).toBe('m-rust');
+    expect(chooseOption(shirts, shirts[0], 'size', 'M')?.id).toBe('m-rust');
     expect(chooseOption(shirts, shirts[1], 'size', 'M')?.id).toBe('m-rust');
   });
 
-  it('disables a value whose variant is sold out, given the other chosen options', () => {
-    const oat = shirts[0];
-    expect(isOptionAvailable(shirts, oat, 'size', 'S')).toBe(true);
-    expect(isOptionAvailable(shirts, oat, 'size', 'M')).toBe(false);
-    expect(isOptionAvailable(shirts, oat, 'colour', 'Rust')).toBe(false);
-    expect(isOptionAvailable(shirts, shirts[3], 'colour', 'Oat')).toBe(false);
-    expect(isOptionAvailable(shirts, oat, 'size', 'L')).toBe(false);
+  it('lands on the sold-out combination when no variant with the value is in stock', () => {
+    expect(chooseOption(shirts, shirts[0], 'size', 'L')?.id).toBe('l-rust');
+  });
+
+  it('lets every variant in stock be reached from the one shown first', () => {
+    const oat = defaultVariant(shirts);
+    expect(oat?.id).toBe('s-oat');
+    // M only exists in stock as M / Rust, and Rust only as M / Rust: both must stay choosable from S / Oat.
+    expect(isOptionAvailable(shirts, oat, 'size', 'M')).toBe(true);
+    expect(isOptionAvailable(shirts, oat, 'colour', 'Rust')).toBe(true);
+    expect(isOptionAvailable(shirts, shirts[3], 'colour', 'Oat')).toBe(true);
+  });
+
+  it('disables a value no variant in stock has', () => {
+    expect(isOptionAvailable(shirts, shirts[0], 'size', 'S')).toBe(true);
+    expect(isOptionAvailable(shirts, shirts[0], 'size', 'L')).toBe(false);
+    expect(isOptionAvailable(shirts, shirts[3], 'size', 'L')).toBe(false);
   });
 });

@@ -23,7 +23,8 @@ const matches = (variant: Pickable, wanted: Options) =>
 
 /**
  * The variant a person gets by choosing `name = value` while `current` is selected: the one that keeps
- * the other chosen options, else the first (preferably in stock) with that value.
+ * the other chosen options when it is in stock, else the first in stock with that value (so every
+ * variant in stock can be reached, whatever is selected), else the sold-out one that keeps the options.
  */
 export function chooseOption<V extends Pickable>(
   variants: readonly V[],
@@ -31,13 +32,13 @@ export function chooseOption<V extends Pickable>(
   name: string,
   value: string,
 ): V | undefined {
-  const exact = variants.find((variant) => matches(variant, { ...current?.options, [name]: value }));
-  if (exact) return exact;
   const withValue = variants.filter((variant) => variant.options[name] === value);
-  return withValue.find((variant) => variant.in_stock) ?? withValue[0];
+  const exact = withValue.find((variant) => matches(variant, { ...current?.options, [name]: value }));
+  if (exact?.in_stock) return exact;
+  return withValue.find((variant) => variant.in_stock) ?? exact ?? withValue[0];
 }
 
-/** Whether choosing `name = value` (keeping the other options of `current`) leads to a variant in stock. */
+/** Whether choosing `name = value` leads to a variant in stock (some variant with that value is). */
 export function isOptionAvailable(
   variants: readonly Pickable[],
   current: Pickable | undefined,

@@ -51,6 +51,26 @@ describe('Paged', () => {
     expect(load.mock.calls.map(([cursor]) => cursor)).toEqual([undefined, 'c2', 'c3', 'c2', undefined]);
   });
 
+  it('steps one page on a double click of Older, so that Newer leads back to the first page', async () => {
+    let answerSecond: (page: Page<string>) => void = () => {};
+    const load = vi.fn((cursor: string | undefined) =>
+      cursor === 'c2'
+        ? new Promise<Page<string>>((resolve) => {
+            answerSecond = resolve;
+          })
+        : Promise.resolve(pages[cursor ?? 'first']!),
+    );
+    const user = userEvent.setup();
+    renderList(load);
+    await screen.findByText('a');
+    await user.dblClick(screen.getByRole('button', { name: 'Older' }));
+    answerSecond(pages.c2!);
+    await screen.findByText('c');
+    await user.click(screen.getByRole('button', { name: 'Newer' }));
+    await screen.findByText('a');
+    expect(shown()).toEqual(['a', 'b']);
+  });
+
   it('shows the empty state and no pager when there is nothing', async () => {
     renderList(() => Promise.resolve({ data: [], next_cursor: null }));
     await screen.findByText('Nothing here.');

@@ -49,7 +49,12 @@ export function Paged<T>({
                 type="button"
                 className="button-secondary"
                 disabled={!data.next_cursor}
-                onClick={() => data.next_cursor && setCursors((previous) => [...previous, data.next_cursor!])}
+                onClick={() => {
+                  const older = data.next_cursor;
+                  // A second click while that page loads still sees this page's cursor: step once.
+                  if (older)
+                    setCursors((previous) => (previous.at(-1) === older ? previous : [...previous, older]));
+                }}
               >
                 Older
               </button>
