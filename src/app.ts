@@ -41,6 +41,7 @@ import { createAuthGuards, registerHttpMetrics } from './platform/http.js';
 import { Idempotency } from './platform/idempotency.js';
 import { JetStreamSink } from './platform/jetstream.js';
 import { JobRunner } from './platform/jobs.js';
+import { marketplaceRoutes } from './platform/marketplace.js';
 import { OutboxRelay } from './platform/outbox.js';
 import { registerRateLimit } from './platform/rate-limit.js';
 import { serveWebApp } from './platform/web.js';
@@ -331,6 +332,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const guards = createAuthGuards((token) => services.identity.authenticate(token));
+  marketplaceRoutes(app, config.currency);
   identityRoutes(app, services.identity, guards);
   catalogRoutes(app, services.catalog, guards, config.currency);
   mediaRoutes(app, services.media, guards);

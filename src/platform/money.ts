@@ -25,8 +25,14 @@ export const moneyInput = (currency: string, minAmount = 1) =>
       .int('must be an integer number of minor units')
       .min(minAmount)
       .max(Number.MAX_SAFE_INTEGER),
-    currency: z.literal(currency, { error: `must be ${currency}, the marketplace currency` }),
+    // A refined string, not a literal: the OpenAPI document (and the web app's types built from it)
+    // must not bake in the currency of whichever configuration generated it.
+    currency: z.string().refine((code) => code === currency, `must be ${currency}, the marketplace currency`),
   });
+
+/** How many digits the currency's minor unit has: 2 for USD and EUR, 0 for JPY. */
+export const currencyDigits = (currency: string): number =>
+  new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
 
 /** round_half_up(amount × bps / 10000) in exact integer arithmetic, for non-negative amounts. */
 export function basisPointsOf(amountMinor: number, bps: number): number {

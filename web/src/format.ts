@@ -17,14 +17,21 @@ export function formatMoney(money: Money, locale?: string): string {
   return formatter.format(money.amount / 10 ** digits);
 }
 
-/** A price typed by a person ("12.5", "12,50") in minor units, or null if it is not one. */
-export function parseMoneyInput(text: string, digits = 2): number | null {
+/**
+ * A price typed by a person ("12.5", "12,50") in minor units of a currency with `digits` decimals
+ * (the marketplace's `currency_digits`), or null if it is not one.
+ */
+export function parseMoneyInput(text: string, digits: number): number | null {
   const normalised = text.trim().replace(',', '.');
   if (!/^\d+(\.\d+)?$/.test(normalised)) return null;
   const [whole, fraction = ''] = normalised.split('.');
   if (fraction.length > digits) return null;
   return Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0');
 }
+
+/** Minor units as the decimal text a price input shows: 1250 → "12.50" (2 digits), 1250 → "1250" (0). */
+export const decimalText = (amount: number, digits: number): string =>
+  (amount / 10 ** digits).toFixed(digits);
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });

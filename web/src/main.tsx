@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { adminRoutes } from './admin/routes';
 import { AuthProvider } from './auth';
+import { MarketplaceProvider } from './marketplace';
 import { sellerRoutes } from './seller/routes';
 import { storeRoutes } from './store/routes';
 import { Layout } from './ui/layout';
@@ -13,14 +14,16 @@ createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <BrowserRouter>
       <AuthProvider>
-        <Routes>
-          <Route element={<Layout />}>
-            {storeRoutes}
-            {sellerRoutes}
-            {adminRoutes}
-            <Route path="*" element={<NotFound />} />
-          </Route>
-        </Routes>
+        <MarketplaceProvider>
+          <Routes>
+            <Route element={<Layout />}>
+              {storeRoutes}
+              {sellerRoutes}
+              {adminRoutes}
+              <Route path="*" element={<NotFound />} />
+            </Route>
+          </Routes>
+        </MarketplaceProvider>
       </AuthProvider>
     </BrowserRouter>
   </StrictMode>,

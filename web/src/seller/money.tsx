@@ -1,14 +1,15 @@
 import { type FormEvent, useState } from 'react';
 import { api, call, newIdempotencyKey } from '../api/client';
-import { formatDateTime, formatMoney } from '../format';
+import { decimalText, formatDateTime, formatMoney } from '../format';
+import { useMarketplace } from '../marketplace';
 import { DataTable } from '../ui/data-table';
 import { Async, ErrorNotice } from '../ui/feedback';
 import { Paged } from '../ui/paged-list';
 import { useAction, useApi } from '../ui/use-api';
-import { checkAmount, decimalText } from './amount';
+import { checkAmount } from './amount';
 import { BalanceCards } from './overview';
 import { SellerPage } from './seller-page';
-import { type Balance, CURRENCY, type LedgerLine } from './types';
+import type { Balance, LedgerLine } from './types';
 
 const KIND_LABELS: Record<LedgerLine['kind'], string> = {
   payment: 'Sale paid',
@@ -99,6 +100,7 @@ export function MoneyPage() {
 }
 
 export function PayoutForm({ balance, onPaid }: { balance: Balance; onPaid(): void }) {
+  const { currency, currency_digits: digits } = useMarketplace();
   const [amount, setAmount] = useState('');
   const [amountError, setAmountError] = useState<string | null>(null);
   // One key per attempt: a retried click reuses it, a new amount is a new attempt.
@@ -108,7 +110,7 @@ export function PayoutForm({ balance, onPaid }: { balance: Balance; onPaid(): vo
     const created = await call(
       api.POST('/v1/shop/payouts', {
         params: { header: { 'idempotency-key': attemptKey } },
-        body: { amount: { amount: minor, currency: CURRENCY } },
+        body: { amount: { amount: minor, currency } },
       }),
     );
     setAttemptKey(newIdempotencyKey());
@@ -119,7 +121,7 @@ export function PayoutForm({ balance, onPaid }: { balance: Balance; onPaid(): vo
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setPaid(null);
-    const checked = checkAmount(amount, balance.available);
+    const checked = checkAmount(amount, balance.available, digits);
     if ('error' in checked) return setAmountError(checked.error);
     setAmountError(null);
     void payout.run(checked.amount);
@@ -134,7 +136,7 @@ export function PayoutForm({ balance, onPaid }: { balance: Balance; onPaid(): vo
             id="payout-amount"
             inputMode="decimal"
             value={amount}
-            placeholder={decimalText(Math.max(0, balance.available.amount))}
+            placeholder={decimalText(Math.max(0, balance.available.amount), digits)}
             aria-invalid={amountError ? true : undefined}
             aria-describedby="payout-amount-hint"
             onChange={(event) => {

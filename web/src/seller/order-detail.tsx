@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError, api, call, newIdempotencyKey } from '../api/client';
 import { formatDateTime, formatMoney } from '../format';
+import { useMarketplace } from '../marketplace';
 import { DataTable } from '../ui/data-table';
 import { Async, ErrorNotice } from '../ui/feedback';
 import { TextField } from '../ui/field';
@@ -10,7 +11,7 @@ import { useAction, useApi } from '../ui/use-api';
 import { checkAmount } from './amount';
 import { ORDER_STATUS_LABELS } from './orders';
 import { SellerPage } from './seller-page';
-import { CURRENCY, type Order } from './types';
+import type { Order } from './types';
 
 const REFUNDABLE = new Set<Order['status']>(['paid', 'shipped', 'delivered']);
 
@@ -165,6 +166,7 @@ function ShipForm({ order, onShipped }: { order: Order; onShipped(): void }) {
 }
 
 function RefundForm({ order, onRefunded }: { order: Order; onRefunded(): void }) {
+  const marketplace = useMarketplace();
   const refundable = { amount: order.total.amount - order.refunded.amount, currency: order.total.currency };
   const [amount, setAmount] = useState('');
   const [reason, setReason] = useState('');
@@ -176,7 +178,7 @@ function RefundForm({ order, onRefunded }: { order: Order; onRefunded(): void })
     await call(
       api.POST('/v1/orders/{id}/refunds', {
         params: { path: { id: order.id }, header: { 'idempotency-key': attemptKey } },
-        body: { amount: { amount: minor, currency: CURRENCY }, reason: reason.trim() },
+        body: { amount: { amount: minor, currency: marketplace.currency }, reason: reason.trim() },
       }),
     );
     setAttemptKey(newIdempotencyKey());
@@ -192,7 +194,7 @@ function RefundForm({ order, onRefunded }: { order: Order; onRefunded(): void })
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const checked = checkAmount(amount, refundable);
+    const checked = checkAmount(amount, refundable, marketplace.currency_digits);
     if ('error' in checked) return setAmountError(checked.error);
     setAmountError(null);
     void refund.run(checked.amount);

@@ -1,16 +1,16 @@
 import { type FormEvent, useReducer, useState } from 'react';
 import { useLocation, useParams } from 'react-router';
 import { ApiError, api, call } from '../api/client';
-import { formatMoney, parseMoneyInput } from '../format';
+import { decimalText, formatMoney, parseMoneyInput } from '../format';
+import { useMarketplace } from '../marketplace';
 import { Async, ErrorNotice } from '../ui/feedback';
 import { TextField } from '../ui/field';
 import { NotFound } from '../ui/not-found';
 import { useAction, useApi } from '../ui/use-api';
-import { decimalText } from './amount';
 import { CategorySelect } from './categories';
 import { ImageUploader } from './image-uploader';
 import { SellerPage } from './seller-page';
-import { CURRENCY, type NewVariant, type Product, type Variant, type VariantChange } from './types';
+import type { NewVariant, Product, Variant, VariantChange } from './types';
 import { emptyRow, type RowErrors, rowsReducer, validateRows } from './variant-rows';
 import { VariantRowsEditor } from './variant-rows-editor';
 
@@ -135,7 +135,8 @@ function ProductDetails({ product, onSaved }: { product: Product; onSaved(): voi
 }
 
 function VariantEditor({ variant, onSaved }: { variant: Variant; onSaved(): void }) {
-  const [price, setPrice] = useState(decimalText(variant.price.amount));
+  const marketplace = useMarketplace();
+  const [price, setPrice] = useState(decimalText(variant.price.amount, marketplace.currency_digits));
   const [onHand, setOnHand] = useState(String(variant.on_hand ?? variant.stock));
   const [problem, setProblem] = useState<string | null>(null);
   const save = useAction(async (body: VariantChange) => {
@@ -154,13 +155,14 @@ function VariantEditor({ variant, onSaved }: { variant: Variant; onSaved(): void
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const amount = parseMoneyInput(price);
-    if (amount === null || amount <= 0) return setProblem('Enter a price like 12.50.');
+    const amount = parseMoneyInput(price, marketplace.currency_digits);
+    if (amount === null || amount <= 0)
+      return setProblem(`Enter a price like ${decimalText(1250, marketplace.currency_digits)}.`);
     if (!/^\d+$/.test(onHand.trim()))
       return setProblem('Enter the on-hand stock as a whole number, 0 or more.');
     setProblem(null);
     const body: VariantChange = {};
-    if (amount !== variant.price.amount) body.price = { amount, currency: CURRENCY };
+    if (amount !== variant.price.amount) body.price = { amount, currency: marketplace.currency };
     if (Number(onHand) !== variant.on_hand) body.on_hand = Number(onHand);
     if (Object.keys(body).length) void save.run(body);
   };
@@ -211,6 +213,7 @@ function VariantEditor({ variant, onSaved }: { variant: Variant; onSaved(): void
 }
 
 function AddVariant({ product, onAdded }: { product: Product; onAdded(): void }) {
+  const marketplace = useMarketplace();
   const [rows, dispatch] = useReducer(rowsReducer, undefined, () => [emptyRow()]);
   const [errors, setErrors] = useState<RowErrors[]>([]);
   const add = useAction(async (body: NewVariant) => {
@@ -222,6 +225,7 @@ function AddVariant({ product, onAdded }: { product: Product; onAdded(): void })
     event.preventDefault();
     const checked = validateRows(
       rows,
+      marketplace,
       product.variants.map((variant) => variant.sku),
     );
     setErrors(checked.ok ? [] : checked.errors);

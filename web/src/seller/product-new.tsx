@@ -1,6 +1,7 @@
 import { type FormEvent, useReducer, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, call } from '../api/client';
+import { useMarketplace } from '../marketplace';
 import { ErrorNotice } from '../ui/feedback';
 import { TextField } from '../ui/field';
 import { useAction } from '../ui/use-api';
@@ -13,6 +14,7 @@ import { VariantRowsEditor } from './variant-rows-editor';
 
 export function NewProductPage() {
   const navigate = useNavigate();
+  const marketplace = useMarketplace();
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
   const [categoryId, setCategoryId] = useState('');
@@ -32,7 +34,7 @@ export function NewProductPage() {
       description: description.trim() ? undefined : 'Describe the product.',
     };
     setFieldErrors(errors);
-    const checked = validateRows(rows);
+    const checked = validateRows(rows, marketplace);
     setRowErrors(checked.ok ? [] : checked.errors);
     if (!checked.ok || errors.title || errors.description) return;
     void create.run({

@@ -16,7 +16,3 @@ export type OrderStatus = Order['status'];
 export type LedgerLine = JsonOf<paths['/v1/shop/ledger']['get']['responses'][200]>['data'][number];
 export type Payout = JsonOf<paths['/v1/shop/payouts']['get']['responses'][200]>['data'][number];
 export type ShopReview = JsonOf<paths['/v1/shop/reviews']['get']['responses'][200]>['data'][number];
-
-/** Money as request bodies take it: the API accepts only the marketplace currency. */
-export type MoneyInput = NewVariant['price'];
-export const CURRENCY: MoneyInput['currency'] = 'USD';

@@ -1,5 +1,6 @@
-import { parseMoneyInput } from '../format';
-import { CURRENCY, type NewVariant } from './types';
+import { decimalText, parseMoneyInput } from '../format';
+import type { Marketplace } from '../marketplace';
+import type { NewVariant } from './types';
 
 export interface OptionPair {
   name: string;
@@ -76,16 +77,19 @@ export function rowsReducer(rows: VariantRow[], action: RowsAction): VariantRow[
   }
 }
 
-/** The errors of one row, given the SKUs used by the other rows (and existing variants). */
-export function rowErrors(row: VariantRow, otherSkus: readonly string[]): RowErrors {
+/**
+ * The errors of one row, given the SKUs used by the other rows (and existing variants) and the
+ * decimals of the marketplace currency.
+ */
+export function rowErrors(row: VariantRow, otherSkus: readonly string[], digits: number): RowErrors {
   const errors: RowErrors = {};
   const sku = row.sku.trim();
   if (!sku) errors.sku = 'Enter a SKU.';
   else if (otherSkus.some((other) => other.trim().toLowerCase() === sku.toLowerCase()))
     errors.sku = 'Each variant needs its own SKU.';
   if (!row.title.trim()) errors.title = 'Enter a title, e.g. "Large / Blue".';
-  const price = parseMoneyInput(row.price);
-  if (price === null) errors.price = 'Enter a price like 12.50.';
+  const price = parseMoneyInput(row.price, digits);
+  if (price === null) errors.price = `Enter a price like ${decimalText(1250, digits)}.`;
   else if (price <= 0) errors.price = 'The price must be more than zero.';
   if (!/^\d+$/.test(row.stock.trim())) errors.stock = 'Enter a whole number of units, 0 or more.';
   const names = row.options.map((pair) => pair.name.trim());
@@ -97,11 +101,14 @@ export function rowErrors(row: VariantRow, otherSkus: readonly string[]): RowErr
 }
 
 /** A row as the API takes it; only for a row without errors. */
-export function variantOf(row: VariantRow): NewVariant {
+export function variantOf(row: VariantRow, marketplace: Marketplace): NewVariant {
   const variant: NewVariant = {
     sku: row.sku.trim(),
     title: row.title.trim(),
-    price: { amount: parseMoneyInput(row.price) ?? 0, currency: CURRENCY },
+    price: {
+      amount: parseMoneyInput(row.price, marketplace.currency_digits) ?? 0,
+      currency: marketplace.currency,
+    },
     stock: Number(row.stock.trim()),
   };
   if (row.options.length)
@@ -115,14 +122,16 @@ export function variantOf(row: VariantRow): NewVariant {
  */
 export function validateRows(
   rows: readonly VariantRow[],
+  marketplace: Marketplace,
   existingSkus: readonly string[] = [],
 ): { ok: true; variants: NewVariant[] } | { ok: false; errors: RowErrors[] } {
   const errors = rows.map((row) =>
-    rowErrors(row, [
-      ...existingSkus,
-      ...rows.filter((other) => other.key !== row.key).map((other) => other.sku),
-    ]),
+    rowErrors(
+      row,
+      [...existingSkus, ...rows.filter((other) => other.key !== row.key).map((other) => other.sku)],
+      marketplace.currency_digits,
+    ),
   );
   if (errors.some((rowError) => Object.keys(rowError).length > 0)) return { ok: false, errors };
-  return { ok: true, variants: rows.map(variantOf) };
+  return { ok: true, variants: rows.map((row) => variantOf(row, marketplace)) };
 }

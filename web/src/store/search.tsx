@@ -1,7 +1,8 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, call } from '../api/client';
-import { parseMoneyInput } from '../format';
+import { decimalText, parseMoneyInput } from '../format';
+import { useMarketplace } from '../marketplace';
 import { ErrorNotice, Spinner } from '../ui/feedback';
 import { useApi } from '../ui/use-api';
 import { ProductGrid } from './product-card';
@@ -17,7 +18,8 @@ import { usePages } from './use-pages';
 
 const PAGE_SIZE = 24;
 
-const priceText = (minor: number | null) => (minor === null ? '' : (minor / 100).toFixed(2));
+const priceText = (minor: number | null, digits: number) =>
+  minor === null ? '' : decimalText(minor, digits);
 
 /** Loads the next page when the sentinel scrolls into view; the "Load more" button does the same by hand. */
 function useInfiniteScroll(onVisible: () => void, enabled: boolean) {
@@ -41,20 +43,21 @@ function useInfiniteScroll(onVisible: () => void, enabled: boolean) {
 
 function FilterForm({ filters, apply }: { filters: SearchFilters; apply(next: SearchFilters): void }) {
   const categories = useApi(() => call(api.GET('/v1/categories')), []);
-  const [minPrice, setMinPrice] = useState(priceText(filters.minPrice));
-  const [maxPrice, setMaxPrice] = useState(priceText(filters.maxPrice));
+  const { currency_digits: digits } = useMarketplace();
+  const [minPrice, setMinPrice] = useState(priceText(filters.minPrice, digits));
+  const [maxPrice, setMaxPrice] = useState(priceText(filters.maxPrice, digits));
   const [priceError, setPriceError] = useState('');
   useEffect(() => {
-    setMinPrice(priceText(filters.minPrice));
-    setMaxPrice(priceText(filters.maxPrice));
-  }, [filters.minPrice, filters.maxPrice]);
+    setMinPrice(priceText(filters.minPrice, digits));
+    setMaxPrice(priceText(filters.maxPrice, digits));
+  }, [filters.minPrice, filters.maxPrice, digits]);
 
   const submitPrices = (event: FormEvent) => {
     event.preventDefault();
-    const min = minPrice.trim() ? parseMoneyInput(minPrice) : null;
-    const max = maxPrice.trim() ? parseMoneyInput(maxPrice) : null;
+    const min = minPrice.trim() ? parseMoneyInput(minPrice, digits) : null;
+    const max = maxPrice.trim() ? parseMoneyInput(maxPrice, digits) : null;
     if ((minPrice.trim() && min === null) || (maxPrice.trim() && max === null)) {
-      setPriceError('Enter prices as numbers, like 25 or 12.50.');
+      setPriceError(`Enter prices as numbers, like 25 or ${decimalText(1250, digits)}.`);
       return;
     }
     if (min !== null && max !== null && min > max) {
