@@ -161,7 +161,7 @@ export const RECOMMENDATION_SCENARIOS: (Scenario | DrivenScenario)[] = [
     name: 'my-recommendations-latency',
     summary: 'GET /v1/me/recommendations over one connection: one request at a time',
     connections: 1,
-    compareTo: [{ scenario: 'my-recommendations-raw-latency' }, { scenario: 'select-one-latency' }],
+    compareTo: [{ scenario: 'my-recommendations-raw-latency' }, { scenario: 'me-latency' }],
     prepare: myRecommendationRequests,
   },
   rawLimit(

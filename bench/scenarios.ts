@@ -88,6 +88,18 @@ export const SCENARIOS: (Scenario | DrivenScenario)[] = [
         headers: { authorization: `Bearer ${user.token}` },
       })),
   },
+  {
+    name: 'me-latency',
+    summary: 'GET /v1/me over one connection: the latency floor of an authenticated request',
+    connections: 1,
+    compareTo: [{ scenario: 'select-one-latency' }],
+    prepare: async (context) =>
+      (await seededUsers(context)).map((user) => ({
+        method: 'GET',
+        path: '/v1/me',
+        headers: { authorization: `Bearer ${user.token}` },
+      })),
+  },
   ...ORDER_SCENARIOS,
   ...PAYMENT_SCENARIOS,
   ...CATALOG_SCENARIOS,
