@@ -6,8 +6,10 @@ export type Me = paths['/v1/me']['get']['responses'][200]['content']['applicatio
 type Credentials = { email: string; password: string };
 
 interface Auth {
-  /** undefined while the session is being checked; null when signed out. */
+  /** undefined while the session is being checked (or could not be); null when signed out. */
   me: Me | null | undefined;
+  /** Why the session could not be checked (the API unreachable, say): not a reason to sign out. */
+  error: unknown;
   login(credentials: Credentials): Promise<Me>;
   signup(details: Credentials & { name: string }): Promise<Me>;
   logout(): Promise<void>;
@@ -32,9 +34,16 @@ async function loadMe(): Promise<Me | null> {
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [error, setError] = useState<unknown>(null);
 
   const refresh = useCallback(async () => {
-    setMe(await loadMe().catch(() => null));
+    setError(null);
+    try {
+      setMe(await loadMe());
+    } catch (failure) {
+      // The token may still be good: keep it, and let pages offer to try again.
+      setError(failure);
+    }
   }, []);
   useEffect(() => {
     void refresh();
@@ -44,12 +53,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     session.set(answer.token);
     const account = await call(api.GET('/v1/me'));
     setMe(account);
+    setError(null);
     return account;
   }, []);
 
   const auth = useMemo<Auth>(
     () => ({
       me,
+      error,
       login: async (body) => signIn(await call(api.POST('/v1/auth/login', { body }))),
       signup: async (body) => signIn(await call(api.POST('/v1/auth/register', { body }))),
       logout: async () => {
@@ -59,7 +70,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       },
       refresh,
     }),
-    [me, signIn, refresh],
+    [me, error, signIn, refresh],
   );
   return <AuthContext.Provider value={auth}>{children}</AuthContext.Provider>;
 }

@@ -1,7 +1,7 @@
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { useAuth } from '../auth';
-import { Spinner } from './feedback';
+import { ErrorNotice, Spinner } from './feedback';
 
 function SearchBox() {
   const navigate = useNavigate();
@@ -94,9 +94,10 @@ export function Layout() {
 
 /** Shows its children to a signed-in person (with the role, if one is named); sends others to log in. */
 export function RequireAuth({ role, children }: { role?: 'seller' | 'admin'; children: ReactNode }) {
-  const { me } = useAuth();
+  const { me, error, refresh } = useAuth();
   const location = useLocation();
-  if (me === undefined) return <Spinner />;
+  if (me === undefined)
+    return error ? <ErrorNotice error={error} retry={() => void refresh()} /> : <Spinner />;
   if (me === null)
     return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   if (role === 'seller' && !me.roles.includes('seller')) return <Navigate to="/seller/open" replace />;
