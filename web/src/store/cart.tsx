@@ -10,13 +10,13 @@ import type { Cart, CartLine } from './types';
 
 function CartLineRow({ line, update }: { line: CartLine; update(cart: Cart): void }) {
   const [quantity, setQuantity] = useState(String(line.quantity));
-  const change = useAction(async (next: number) =>
-    update(
-      await call(
-        api.PATCH('/v1/cart/items/{id}', { params: { path: { id: line.id } }, body: { quantity: next } }),
-      ),
-    ),
-  );
+  const change = useAction(async (next: number) => {
+    const cart = await call(
+      api.PATCH('/v1/cart/items/{id}', { params: { path: { id: line.id } }, body: { quantity: next } }),
+    );
+    update(cart);
+    return cart;
+  });
   const remove = useAction(async () =>
     update(await call(api.DELETE('/v1/cart/items/{id}', { params: { path: { id: line.id } } }))),
   );
@@ -28,7 +28,11 @@ function CartLineRow({ line, update }: { line: CartLine; update(cart: Cart): voi
       setQuantity(String(line.quantity));
       return;
     }
-    if (next !== line.quantity) void change.run(next);
+    if (next === line.quantity) return;
+    // Refused (more than is left, say): the box shows the quantity the cart still has.
+    void change.run(next).then((cart) => {
+      if (!cart) setQuantity(String(line.quantity));
+    });
   };
   return (
     <li className={`cart-line${over ? ' cart-line-over' : ''}`}>
