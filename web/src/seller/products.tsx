@@ -1,8 +1,9 @@
-import { type FormEvent, useState } from 'react';
+import type { FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, call } from '../api/client';
 import { formatMoney } from '../format';
 import { Paged } from '../ui/paged-list';
+import { useDraft } from '../ui/use-draft';
 import { SellerPage } from './seller-page';
 import type { ProductStatus } from './types';
 
@@ -16,7 +17,7 @@ export function ProductsPage() {
   const [params, setParams] = useSearchParams();
   const status = (params.get('status') ?? '') as '' | ProductStatus;
   const q = params.get('q') ?? '';
-  const [text, setText] = useState(q);
+  const [text, setText] = useDraft(q);
 
   const setFilter = (next: { status?: string; q?: string }) => {
     const merged = { status, q, ...next };

@@ -1,15 +1,13 @@
-import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
+import type { FormEvent, ReactNode } from 'react';
 import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { useAuth } from '../auth';
 import { ErrorNotice, Spinner } from './feedback';
+import { useDraft } from './use-draft';
 
 function SearchBox() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
-  const query = params.get('q') ?? '';
-  const [text, setText] = useState(query);
-  // Follows the URL when it changes under the box (back, forward, a link to a search).
-  useEffect(() => setText(query), [query]);
+  const [text, setText] = useDraft(params.get('q') ?? '');
   const submit = (event: FormEvent) => {
     event.preventDefault();
     navigate(text.trim() ? `/search?q=${encodeURIComponent(text.trim())}` : '/search');
