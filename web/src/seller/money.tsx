@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
-import { api, call, newIdempotencyKey } from '../api/client';
+import { useAttemptKey } from '../api/attempt-key';
+import { api, call } from '../api/client';
 import { decimalText, formatDateTime, formatMoney } from '../format';
 import { useMarketplace } from '../marketplace';
 import { DataTable } from '../ui/data-table';
@@ -103,17 +104,18 @@ export function PayoutForm({ balance, onPaid }: { balance: Balance; onPaid(): vo
   const { currency, currency_digits: digits } = useMarketplace();
   const [amount, setAmount] = useState('');
   const [amountError, setAmountError] = useState<string | null>(null);
-  // One key per attempt: a retried click reuses it, a new amount is a new attempt.
-  const [attemptKey, setAttemptKey] = useState(newIdempotencyKey);
+  // A retried click reuses the attempt's key; a new amount is a new attempt.
+  const attempt = useAttemptKey();
   const [paid, setPaid] = useState<string | null>(null);
   const payout = useAction(async (minor: number) => {
-    const created = await call(
-      api.POST('/v1/shop/payouts', {
-        params: { header: { 'idempotency-key': attemptKey } },
-        body: { amount: { amount: minor, currency } },
-      }),
+    const created = await attempt.send((key) =>
+      call(
+        api.POST('/v1/shop/payouts', {
+          params: { header: { 'idempotency-key': key } },
+          body: { amount: { amount: minor, currency } },
+        }),
+      ),
     );
-    setAttemptKey(newIdempotencyKey());
     setAmount('');
     setPaid(`Payout of ${formatMoney(created.amount)} requested.`);
     onPaid();
@@ -141,7 +143,7 @@ export function PayoutForm({ balance, onPaid }: { balance: Balance; onPaid(): vo
             aria-describedby="payout-amount-hint"
             onChange={(event) => {
               setAmount(event.target.value);
-              setAttemptKey(newIdempotencyKey());
+              attempt.reset();
             }}
           />
           <button type="submit" disabled={payout.pending}>

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { ApiError, api, call, newIdempotencyKey } from '../api/client';
+import { useAttemptKey } from '../api/attempt-key';
+import { ApiError, api, call } from '../api/client';
 import { formatDateTime, formatMoney } from '../format';
 import { useMarketplace } from '../marketplace';
 import { DataTable } from '../ui/data-table';
@@ -171,17 +172,18 @@ function RefundForm({ order, onRefunded }: { order: Order; onRefunded(): void })
   const [amount, setAmount] = useState('');
   const [reason, setReason] = useState('');
   const [amountError, setAmountError] = useState<string | null>(null);
-  // One key per attempt: a retried click after a lost answer reuses it; editing the form starts a new attempt.
-  const [attemptKey, setAttemptKey] = useState(newIdempotencyKey);
+  // A retried click after a lost answer reuses the attempt's key; editing the form starts a new attempt.
+  const attempt = useAttemptKey();
   const [done, setDone] = useState(false);
   const refund = useAction(async (minor: number) => {
-    await call(
-      api.POST('/v1/orders/{id}/refunds', {
-        params: { path: { id: order.id }, header: { 'idempotency-key': attemptKey } },
-        body: { amount: { amount: minor, currency: marketplace.currency }, reason: reason.trim() },
-      }),
+    await attempt.send((key) =>
+      call(
+        api.POST('/v1/orders/{id}/refunds', {
+          params: { path: { id: order.id }, header: { 'idempotency-key': key } },
+          body: { amount: { amount: minor, currency: marketplace.currency }, reason: reason.trim() },
+        }),
+      ),
     );
-    setAttemptKey(newIdempotencyKey());
     setAmount('');
     setReason('');
     setDone(true);
@@ -189,7 +191,7 @@ function RefundForm({ order, onRefunded }: { order: Order; onRefunded(): void })
   });
   const edit = (apply: () => void) => {
     apply();
-    setAttemptKey(newIdempotencyKey());
+    attempt.reset();
     setDone(false);
   };
   const submit = (event: FormEvent) => {

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
+import { useAttemptKey } from '../api/attempt-key';
 import { ApiError, api, call, fieldErrorsOf, stockShortagesOf } from '../api/client';
 import { formatMoney } from '../format';
 import { Async, ErrorNotice } from '../ui/feedback';
@@ -14,7 +15,7 @@ import {
   EMPTY_ADDRESS,
   validateAddress,
 } from './address';
-import { useAttemptKey } from './idempotency';
+
 import { planStockFixes, type StockFix } from './stock-fix';
 import type { Cart } from './types';
 
@@ -60,16 +61,16 @@ function CheckoutForm({ cart, reloadCart }: { cart: Cart; reloadCart(): void }) 
   const placeOrder = useAction(async () => {
     setFixes([]);
     try {
-      const answer = await call(
-        api.POST('/v1/checkout', {
-          params: { header: { 'idempotency-key': attempt.key() } },
-          body: { shipping_address: addressForApi(address) },
-        }),
+      const answer = await attempt.send((key) =>
+        call(
+          api.POST('/v1/checkout', {
+            params: { header: { 'idempotency-key': key } },
+            body: { shipping_address: addressForApi(address) },
+          }),
+        ),
       );
-      attempt.settle();
       navigate(`/checkout/pay/${answer.payment.id}`);
     } catch (error) {
-      attempt.settle(error);
       if (error instanceof ApiError && error.code === 'insufficient_stock') {
         setFixes(planStockFixes(stockShortagesOf(error.problem), cart.items));
         return;

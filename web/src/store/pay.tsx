@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { useAttemptKey } from '../api/attempt-key';
 import { ApiError, api, call } from '../api/client';
 import { formatMoney } from '../format';
 import { Async, ErrorNotice, Spinner } from '../ui/feedback';
@@ -7,7 +8,6 @@ import { RequireAuth } from '../ui/layout';
 import { NotFound } from '../ui/not-found';
 import { useAction, useApi } from '../ui/use-api';
 import { CheckoutSteps } from './checkout';
-import { useAttemptKey } from './idempotency';
 import { nextPaymentStep, PAYMENT_METHODS, pollDelay } from './payment-follow';
 import type { Payment } from './types';
 
@@ -49,16 +49,16 @@ function PaymentForm({ initial }: { initial: Payment }) {
   const attempt = useAttemptKey();
   const confirm = useAction(async () => {
     try {
-      const answer = await call(
-        api.POST('/v1/payments/{id}/confirm', {
-          params: { path: { id: payment.id }, header: { 'idempotency-key': attempt.key() } },
-          body: { payment_method: method },
-        }),
+      const answer = await attempt.send((key) =>
+        call(
+          api.POST('/v1/payments/{id}/confirm', {
+            params: { path: { id: payment.id }, header: { 'idempotency-key': key } },
+            body: { payment_method: method },
+          }),
+        ),
       );
-      attempt.settle();
       setPayment(answer);
     } catch (error) {
-      attempt.settle(error);
       // Someone (another tab, a webhook) moved the payment on: show where it is now.
       if (error instanceof ApiError && error.code === 'invalid_state')
         setPayment(await call(api.GET('/v1/payments/{id}', { params: { path: { id: payment.id } } })));
