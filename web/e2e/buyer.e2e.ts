@@ -1,21 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
-import { type Bazaar, browserTest, launchChromium, startBazaar } from './harness.js';
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { bazaarForThisFile } from './harness.js';
 
-let bazaar: Bazaar;
-let browser: Browser;
-beforeAll(async () => {
-  [bazaar, browser] = await Promise.all([startBazaar(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await bazaar?.stop();
-});
-
-const test = browserTest(
-  () => browser,
-  () => bazaar.url,
-);
+const { test } = bazaarForThisFile();
 
 let buyers = 0;
 

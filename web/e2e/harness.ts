@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { test as base } from 'vitest';
+import { afterAll, test as base, beforeAll } from 'vitest';
 import { freePort } from '../../test/free-port.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -110,4 +110,22 @@ export function browserTest(browser: () => Browser, url: () => string) {
       await Promise.all(contexts.map((context) => context.close()));
     },
   });
+}
+
+/**
+ * Bazaar and Chromium for the calling test file, started before its tests and stopped after them.
+ * `test` is browserTest on them; `url()` is the server's, for requests that bypass the pages.
+ */
+export function bazaarForThisFile() {
+  let bazaar: Bazaar | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    [bazaar, browser] = await Promise.all([startBazaar(), launchChromium()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await bazaar?.stop();
+  });
+  const url = () => bazaar!.url;
+  return { test: browserTest(() => browser!, url), url };
 }

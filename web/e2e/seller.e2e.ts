@@ -1,6 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
-import { type Bazaar, browserTest, launchChromium, startBazaar } from './harness.js';
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { bazaarForThisFile } from './harness.js';
 
 const PASSWORD = 'bazaar-demo-2026';
 const SELLER = 'ada@demo.bazaar';
@@ -11,20 +11,7 @@ const PNG = Buffer.from(
   'base64',
 );
 
-let bazaar: Bazaar;
-let browser: Browser;
-beforeAll(async () => {
-  [bazaar, browser] = await Promise.all([startBazaar(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await bazaar?.stop();
-});
-
-const test = browserTest(
-  () => browser,
-  () => bazaar.url,
-);
+const { test, url } = bazaarForThisFile();
 
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 const money = (amount: number) => usd.format(amount / 100);
@@ -37,7 +24,7 @@ async function apiCall<T>(
   body?: unknown,
   headers = {},
 ): Promise<T> {
-  const response = await fetch(`${bazaar.url}${route}`, {
+  const response = await fetch(`${url()}${route}`, {
     method,
     headers: {
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),

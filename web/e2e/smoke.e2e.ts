@@ -1,21 +1,7 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
-import { type Bazaar, browserTest, launchChromium, startBazaar } from './harness.js';
+import { expect } from 'vitest';
+import { bazaarForThisFile } from './harness.js';
 
-let bazaar: Bazaar;
-let browser: Browser;
-beforeAll(async () => {
-  [bazaar, browser] = await Promise.all([startBazaar(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await bazaar?.stop();
-});
-
-const test = browserTest(
-  () => browser,
-  () => bazaar.url,
-);
+const { test } = bazaarForThisFile();
 
 test('serves the web app at / and at a deep link, and the API beside it', async ({ browse }) => {
   const page = await browse();
