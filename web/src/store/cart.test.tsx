@@ -4,28 +4,11 @@ import { MemoryRouter } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api } from '../api/client';
 import { CartPage } from './cart';
-import type { Cart } from './types';
+import { cartLine, cartOf } from './test-carts';
 
 vi.mock('../auth', () => ({ useAuth: () => ({ me: { id: 'usr_1', roles: ['buyer'] }, error: null }) }));
 
-const usd = (amount: number) => ({ amount, currency: 'USD' });
-const cart: Cart = {
-  id: 'cart_1',
-  items: [
-    {
-      id: 'ci_1',
-      variant_id: 'var_lamp',
-      product_id: 'prod_lamp',
-      shop: { id: 'shop_ada', name: "Ada's Atelier" },
-      title: 'Brass desk lamp',
-      quantity: 2,
-      unit_price: usd(6900),
-      line_total: usd(13800),
-      available: 3,
-    },
-  ],
-  subtotal: usd(13800),
-};
+const cart = cartOf([cartLine({ quantity: 2 })]);
 
 afterEach(() => {
   cleanup();

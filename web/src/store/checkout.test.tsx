@@ -4,39 +4,23 @@ import { MemoryRouter, Route, Routes } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api } from '../api/client';
 import { CheckoutPage } from './checkout';
-import type { Cart } from './types';
+import { cartLine, cartOf } from './test-carts';
 
 vi.mock('../auth', () => ({ useAuth: () => ({ me: { id: 'usr_1', roles: ['buyer'] } }) }));
 
-const usd = (amount: number) => ({ amount, currency: 'USD' });
-const cart: Cart = {
-  id: 'cart_1',
-  items: [
-    {
-      id: 'ci_1',
-      variant_id: 'var_lamp',
-      product_id: 'prod_lamp',
-      shop: { id: 'shop_ada', name: "Ada's Atelier" },
-      title: 'Brass desk lamp',
-      quantity: 3,
-      unit_price: usd(6900),
-      line_total: usd(20700),
-      available: 3,
-    },
-    {
-      id: 'ci_2',
-      variant_id: 'var_tea',
-      product_id: 'prod_tea',
-      shop: { id: 'shop_bo', name: 'Bo & Co.' },
-      title: 'Smoky tea',
-      quantity: 1,
-      unit_price: usd(900),
-      line_total: usd(900),
-      available: 1,
-    },
-  ],
-  subtotal: usd(21600),
-};
+const cart = cartOf([
+  cartLine({ quantity: 3 }),
+  cartLine({
+    id: 'ci_2',
+    variant_id: 'var_tea',
+    product_id: 'prod_tea',
+    shop: { id: 'shop_bo', name: 'Bo & Co.' },
+    title: 'Smoky tea',
+    quantity: 1,
+    unitPrice: 900,
+    available: 1,
+  }),
+]);
 
 type SentWithKey = { params: { header: Record<string, string> } };
 
