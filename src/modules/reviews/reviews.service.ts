@@ -163,37 +163,35 @@ export class ReviewsService {
   }
 
   /** Reviews of the seller's shop's products, newest first; hidden ones have left every list. */
-  async listOfShop(
+  listOfShop(
     caller: Caller,
     query: { replied?: boolean | undefined; limit: number; cursor?: string | undefined },
   ): Promise<{ data: ShopReviewView[]; next_cursor: string | null }> {
-    const rows = await repo.listNewestReviews(this.db, {
-      shopId: caller.shop!.id,
-      hidden: false,
-      replied: query.replied,
-      after: decodeCursor(query.cursor, NewestReviewCursor),
-      limit: query.limit,
-    });
-    const { names, titles } = await this.namesAndTitles(rows);
-    return paginate(
-      rows,
-      query.limit,
-      (row) => ({
-        ...presentReview(row, names.get(row.authorId) ?? ''),
-        product: { id: row.productId, title: titles.get(row.productId) ?? '' },
-      }),
-      newestPosition,
-    );
+    const filter = { shopId: caller.shop!.id, hidden: false, replied: query.replied };
+    return this.newest(filter, query, (review, product) => ({ ...review, product }));
   }
 
   /** Every review, hidden ones included, newest first, for moderation. */
-  async listAll(query: {
+  listAll(query: {
     hidden?: boolean | undefined;
     limit: number;
     cursor?: string | undefined;
   }): Promise<{ data: AdminReviewView[]; next_cursor: string | null }> {
+    return this.newest({ hidden: query.hidden }, query, (review, product, row) => ({
+      ...review,
+      product,
+      author: { id: row.authorId, name: review.author.name },
+    }));
+  }
+
+  /** A page of reviews newest first, each presented with its product's title. */
+  private async newest<V>(
+    filter: Omit<repo.NewestReviewsQuery, 'after' | 'limit'>,
+    query: { limit: number; cursor?: string | undefined },
+    present: (review: ReviewView, product: { id: string; title: string }, row: repo.ReviewRow) => V,
+  ): Promise<{ data: V[]; next_cursor: string | null }> {
     const rows = await repo.listNewestReviews(this.db, {
-      hidden: query.hidden,
+      ...filter,
       after: decodeCursor(query.cursor, NewestReviewCursor),
       limit: query.limit,
     });
@@ -201,14 +199,12 @@ export class ReviewsService {
     return paginate(
       rows,
       query.limit,
-      (row) => {
-        const name = names.get(row.authorId) ?? '';
-        return {
-          ...presentReview(row, name),
-          product: { id: row.productId, title: titles.get(row.productId) ?? '' },
-          author: { id: row.authorId, name },
-        };
-      },
+      (row) =>
+        present(
+          presentReview(row, names.get(row.authorId) ?? ''),
+          { id: row.productId, title: titles.get(row.productId) ?? '' },
+          row,
+        ),
       newestPosition,
     );
   }
