@@ -226,7 +226,7 @@ export class CatalogService {
       await appendEvent(tx, 'category.created.v1', presentCategory(row));
       return row;
     });
-    await this.invalidateListings();
+    await this.invalidateListings('categories');
     return presentCategory(category);
   }
 
@@ -250,7 +250,7 @@ export class CatalogService {
       await appendEvent(tx, 'category.updated.v1', presentCategory(row!));
       return row!;
     });
-    await this.invalidateListings();
+    await this.invalidateListings('categories');
     return presentCategory(category);
   }
 
@@ -495,7 +495,7 @@ export class CatalogService {
       await repo.addWords(tx, [input.title, input.description]);
       return this.announce(tx, productId, 'product.created.v1');
     });
-    await this.invalidateListings();
+    await this.invalidateListings('products');
     return view;
   }
 
@@ -518,7 +518,7 @@ export class CatalogService {
       if (texts.length > 0) await repo.addWords(tx, texts);
       return this.announce(tx, id, 'product.updated.v1');
     });
-    await this.invalidateListings();
+    await this.invalidateListings('products');
     return view;
   }
 
@@ -529,7 +529,7 @@ export class CatalogService {
       await repo.updateProduct(tx, id, { status: 'archived', takenDown: true });
       return this.announce(tx, id, 'product.updated.v1');
     });
-    await this.invalidateListings();
+    await this.invalidateListings('products');
     return view;
   }
 
@@ -549,7 +549,7 @@ export class CatalogService {
       await this.announce(tx, productId, 'product.updated.v1');
       return this.variantView(tx, productId, variant.id);
     });
-    await this.invalidateListings();
+    await this.invalidateListings('products');
     return view;
   }
 
@@ -567,14 +567,14 @@ export class CatalogService {
       await this.announce(tx, productId, 'product.updated.v1');
       return this.variantView(tx, productId, variantId);
     });
-    if (contentChanged) await this.invalidateListings();
+    if (contentChanged) await this.invalidateListings('products');
     return view;
   }
 
   /** Generated products for benchmarks (see bulk-load.ts); answers their ids. */
   async bulkLoad(options: Omit<BulkLoadOptions, 'currency'>): Promise<string[]> {
     const ids = await bulkLoadProducts(this.db, { ...options, currency: this.config.currency });
-    await this.invalidateListings();
+    await this.invalidateListings('products');
     return ids;
   }
 
@@ -584,14 +584,14 @@ export class CatalogService {
   /** Identity's shop listener: a shop opened, renamed, or its owner (un)suspended. */
   async shopChanged(tx: Tx, shop: { id: string; name: string; listed: boolean }): Promise<void> {
     await repo.upsertShop(tx, shop);
-    this.invalidateListingsAfterCommit(tx);
+    this.invalidateListingsAfterCommit(tx, 'products');
   }
 
   /** Units sold, for `sort=best_selling` (orders, when an order is paid). */
   async recordSales(tx: Tx, lines: readonly { productId: string; quantity: number }[]): Promise<void> {
     if (lines.length === 0) return;
     await repo.addSales(tx, lines);
-    this.invalidateListingsAfterCommit(tx);
+    this.invalidateListingsAfterCommit(tx, 'sales');
   }
 
   /**
@@ -609,7 +609,7 @@ export class CatalogService {
       }
     }
     await repo.addRatings(tx, changes);
-    this.invalidateListingsAfterCommit(tx);
+    this.invalidateListingsAfterCommit(tx, 'products');
   }
 
   // -------------------------------------------------------------------------------------------
@@ -667,17 +667,21 @@ export class CatalogService {
     return presentVariant(productId, variant, level, true);
   }
 
-  private async invalidateListings(): Promise<void> {
-    await Promise.all([
-      this.listings.invalidate(),
-      this.categoryList.invalidate(),
-      this.summaryContents.invalidate(),
-    ]);
+  /**
+   * Drops what a change makes stale, in every process: listing pages always; product summaries when
+   * what they show changed (not for units sold, which only reorder pages, on every payment); the
+   * category list only when categories changed.
+   */
+  private async invalidateListings(changed: 'categories' | 'products' | 'sales'): Promise<void> {
+    const extra = { categories: this.categoryList, products: this.summaryContents, sales: undefined }[
+      changed
+    ];
+    await Promise.all([this.listings.invalidate(), extra?.invalidate()]);
   }
 
   /** For changes made in another module's transaction: a page loaded before its commit must not stay. */
-  private invalidateListingsAfterCommit(tx: Tx): void {
-    tx.afterCommit(() => void this.invalidateListings());
+  private invalidateListingsAfterCommit(tx: Tx, changed: 'products' | 'sales'): void {
+    tx.afterCommit(() => void this.invalidateListings(changed));
   }
 }
 
