@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
+import { buildWebApp, isBuilt } from './web.js';
 
 let t: TestApp;
 let dist: string;
@@ -75,6 +76,29 @@ describe('without a built web app', () => {
       expect(response.headers['content-type']).toContain('application/problem+json');
     } finally {
       await bare.close();
+    }
+  });
+});
+
+describe('buildWebApp (npm start on a checkout without a build)', () => {
+  it('builds the app that is then served at /', async () => {
+    const built = await mkdtemp(path.join(tmpdir(), 'bazaar-web-build-'));
+    try {
+      expect(isBuilt(built)).toBe(false);
+      await buildWebApp(built);
+      expect(isBuilt(built)).toBe(true);
+      const served = await createTestApp({ database: t, webDist: built });
+      try {
+        const page = await served.app.inject({ method: 'GET', url: '/orders' });
+        expect(page.statusCode).toBe(200);
+        expect(page.body).toContain('<div id="root"></div>');
+        const script = /src="(\/assets\/[^"]+\.js)"/.exec(page.body)?.[1];
+        expect((await served.app.inject({ method: 'GET', url: script! })).statusCode).toBe(200);
+      } finally {
+        await served.close();
+      }
+    } finally {
+      await rm(built, { recursive: true, force: true });
     }
   });
 });

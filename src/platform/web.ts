@@ -39,9 +39,9 @@ export async function serveWebApp(
   };
 }
 
-/** Builds the web app into WEB_DIST (what `npm start` does on a fresh checkout). */
-export async function buildWebApp(): Promise<void> {
+/** Builds the web app into `dist` (what `npm start` does on a fresh checkout). */
+export async function buildWebApp(dist = WEB_DIST): Promise<void> {
   const { build } = await import('vite');
   const configFile = fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url));
-  await build({ configFile, logLevel: 'warn' });
+  await build({ configFile, logLevel: 'warn', build: { outDir: dist, emptyOutDir: true } });
 }
