@@ -1,9 +1,8 @@
-import type { FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, call } from '../api/client';
 import { formatMoney } from '../format';
 import { Paged } from '../ui/paged-list';
-import { useDraft } from '../ui/use-draft';
+import { SearchForm } from '../ui/search-form';
 import { SellerPage } from './seller-page';
 import type { ProductStatus } from './types';
 
@@ -17,15 +16,10 @@ export function ProductsPage() {
   const [params, setParams] = useSearchParams();
   const status = (params.get('status') ?? '') as '' | ProductStatus;
   const q = params.get('q') ?? '';
-  const [text, setText] = useDraft(q);
 
   const setFilter = (next: { status?: string; q?: string }) => {
     const merged = { status, q, ...next };
     setParams(Object.fromEntries(Object.entries(merged).filter(([, value]) => value)));
-  };
-  const search = (event: FormEvent) => {
-    event.preventDefault();
-    setFilter({ q: text.trim() });
   };
 
   return (
@@ -34,23 +28,15 @@ export function ProductsPage() {
         <Link className="button" to="/seller/products/new">
           New product
         </Link>
-        <search>
-          <form className="row" onSubmit={search}>
-            <label htmlFor="product-filter-q" className="visually-hidden">
-              Search your products
-            </label>
-            <input
-              id="product-filter-q"
-              type="search"
-              placeholder="Search your products"
-              value={text}
-              onChange={(event) => setText(event.target.value)}
-            />
-            <button type="submit" className="button-secondary">
-              Filter
-            </button>
-          </form>
-        </search>
+        <SearchForm
+          id="product-filter-q"
+          label="Search your products"
+          value={q}
+          submitLabel="Filter"
+          formClassName="row"
+          buttonClassName="button-secondary"
+          onSearch={(text) => setFilter({ q: text })}
+        />
         <div className="field-inline">
           <label htmlFor="product-filter-status">Status</label>
           <select

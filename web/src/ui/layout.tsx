@@ -1,33 +1,21 @@
-import type { FormEvent, ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { useAuth } from '../auth';
 import { ErrorNotice, Spinner } from './feedback';
-import { useDraft } from './use-draft';
+import { SearchForm } from './search-form';
 
 function SearchBox() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
-  const [text, setText] = useDraft(params.get('q') ?? '');
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    navigate(text.trim() ? `/search?q=${encodeURIComponent(text.trim())}` : '/search');
-  };
   return (
-    <search className="search-box">
-      <form onSubmit={submit}>
-        <label className="visually-hidden" htmlFor="site-search">
-          Search products
-        </label>
-        <input
-          id="site-search"
-          type="search"
-          placeholder="Search products"
-          value={text}
-          onChange={(event) => setText(event.target.value)}
-        />
-        <button type="submit">Search</button>
-      </form>
-    </search>
+    <SearchForm
+      id="site-search"
+      label="Search products"
+      value={params.get('q') ?? ''}
+      submitLabel="Search"
+      className="search-box"
+      onSearch={(text) => navigate(text ? `/search?q=${encodeURIComponent(text)}` : '/search')}
+    />
   );
 }
 
