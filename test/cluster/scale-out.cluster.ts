@@ -382,14 +382,19 @@ describe('three API processes and two workers on PostgreSQL, Redis and NATS', ()
       await holder.end();
     }
 
+    // The handler commits the cancellation, then the runner deletes the job in its own transaction.
     await expect
       .poll(
         async () =>
-          (await db.query<{ status: string }>(sql`SELECT status FROM orders WHERE id = ${orderId}`))[0]!
-            .status,
+          (
+            await db.query<{ status: string; jobs: number }>(sql`
+              SELECT
+                (SELECT status FROM orders WHERE id = ${orderId}) AS status,
+                (SELECT count(*) FROM jobs WHERE kind = 'orders.expire' AND dedupe_key = ${orderId})::int AS jobs`)
+          )[0],
         { timeout: 30_000, interval: 250 },
       )
-      .toBe('cancelled');
+      .toEqual({ status: 'cancelled', jobs: 0 });
     const [once] = await db.query<{
       cancelledAt: Date;
       releases: number;
