@@ -352,7 +352,7 @@ function burstRecorder(
 const flashSale: DrivenScenario = {
   name: 'flash-sale',
   summary: `${FLASH_SALE.buyers} concurrent POST /v1/checkout of one variant with ${FLASH_SALE.stock} in stock: one burst`,
-  compareTo: [{ scenario: 'flash-sale-naive', atLeast: 1 }],
+  compareTo: [{ scenario: 'flash-sale-naive', atLeast: 1 }, { scenario: 'flash-sale-bare' }],
   async drive(setup) {
     const sales = await flashSales(setup);
     const recorder = burstRecorder(setup.context.db, sales, '201');
@@ -380,6 +380,33 @@ const flashSale: DrivenScenario = {
         figures: recorder.figures(measured),
         problems: recorder.problems,
       }),
+    };
+  },
+};
+
+/**
+ * The ceiling HTTP alone puts on a flash sale: the same burst of connections, each sending one
+ * request to a route that does no work. A checkout burst cannot end sooner than this one.
+ */
+const flashSaleBare: DrivenScenario = {
+  name: 'flash-sale-bare',
+  summary: `${FLASH_SALE.buyers} concurrent connections each sending one GET /__bench/bare (no database): the HTTP ceiling of a burst`,
+  compareTo: [{ scenario: 'flash-sale-naive' }],
+  async drive(setup) {
+    const burstOf = (connections: number) =>
+      httpLoad({
+        url: setup.serverUrl,
+        connections,
+        amount: connections,
+        timeoutSeconds: FLASH_TIMEOUT_SECONDS,
+        next: () => ({ method: 'GET', path: '/__bench/bare' }),
+        expected: (status) => status === 200,
+      });
+    return {
+      concurrency: FLASH_SALE.buyers,
+      measuredRounds: 1,
+      run: (_seconds, measured) => burstOf(measured ? FLASH_SALE.buyers : WARMUP_SALE.buyers),
+      finish: async () => ({ figures: {}, problems: [] }),
     };
   },
 };
@@ -419,4 +446,10 @@ const flashSaleNaive: DrivenScenario = {
 };
 
 /** In SCENARIOS order: each after the scenarios it compares itself to. */
-export const ORDER_SCENARIOS: DrivenScenario[] = [checkoutRaw, checkout, flashSaleNaive, flashSale];
+export const ORDER_SCENARIOS: DrivenScenario[] = [
+  checkoutRaw,
+  checkout,
+  flashSaleNaive,
+  flashSaleBare,
+  flashSale,
+];

@@ -4,7 +4,7 @@
  * port it listens on over IPC and stops on SIGTERM.
  */
 import type { FastifyInstance } from 'fastify';
-import { buildApp, buildServices, type Services } from '../src/app.js';
+import { buildApp, buildServices, LISTEN_BACKLOG, type Services } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { findUserById } from '../src/modules/identity/identity.repo.js';
 import { openDatabase } from '../src/platform/db.js';
@@ -33,7 +33,7 @@ if (!config.databaseUrl) throw new Error('the bench server needs DATABASE_URL');
 const db = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize });
 const services = buildServices(config, db);
 const app = await buildApp(services, { extraRoutes: referenceRoutes(services) });
-await app.listen({ host: config.host, port: config.port });
+await app.listen({ host: config.host, port: config.port, backlog: LISTEN_BACKLOG });
 const address = app.server.address();
 if (!address || typeof address === 'string') throw new Error('the bench server has no TCP address');
 process.send?.({ type: 'listening', port: address.port } satisfies ListeningMessage);

@@ -47,6 +47,12 @@ import { registerRateLimit } from './platform/rate-limit.js';
 import { serveWebApp } from './platform/web.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+/**
+ * Connections the kernel may queue before the server accepts them. Node's default of 511 makes a
+ * burst of buyers opening connections at once (a flash sale) lose SYNs, and a lost SYN is retried
+ * only a second later; the kernel caps this at net.core.somaxconn.
+ */
+export const LISTEN_BACKLOG = 4096;
 
 /** Everything the app is made of that outlives one request. */
 export interface Services {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import pino from 'pino';
-import { buildApp, buildServices, loggerOptions, type Services } from './app.js';
+import { buildApp, buildServices, LISTEN_BACKLOG, loggerOptions, type Services } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { runRecsCommand } from './modules/recommendations/evaluate.cli.js';
 import { type Database, openDatabase } from './platform/db.js';
@@ -126,7 +126,7 @@ async function run(argv: string[]): Promise<void> {
           await buildWebApp();
         }
         const app = await buildApp(services, { webDist: WEB_DIST });
-        await app.listen({ port: config.port, host: config.host });
+        await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
         parts.push(app);
         const url = `http://${config.host}:${config.port}`;
         console.log(
