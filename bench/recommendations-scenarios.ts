@@ -150,6 +150,7 @@ export const RECOMMENDATION_SCENARIOS: (Scenario | DrivenScenario)[] = [
     connections: 1,
     compareTo: [{ scenario: 'product-recommendations-raw-latency' }, { scenario: 'select-one-latency' }],
     prepare: productRecommendationRequests,
+    warmEachRequest: true,
   },
   rawLimit(
     'my-recommendations-raw-latency',
@@ -163,6 +164,7 @@ export const RECOMMENDATION_SCENARIOS: (Scenario | DrivenScenario)[] = [
     connections: 1,
     compareTo: [{ scenario: 'my-recommendations-raw-latency' }, { scenario: 'me-latency' }],
     prepare: myRecommendationRequests,
+    warmEachRequest: true,
   },
   rawLimit(
     'product-recommendations-raw',
@@ -183,11 +185,13 @@ export const RECOMMENDATION_SCENARIOS: (Scenario | DrivenScenario)[] = [
       { scenario: 'select-one' },
     ],
     prepare: productRecommendationRequests,
+    warmEachRequest: true,
   },
   {
     name: 'my-recommendations',
     summary: `GET /v1/me/recommendations, ${BUYERS} buyers with history in turn`,
     compareTo: [{ scenario: 'my-recommendations-raw' }, { scenario: 'me' }, { scenario: 'select-one' }],
     prepare: myRecommendationRequests,
+    warmEachRequest: true,
   },
 ];

@@ -271,7 +271,11 @@ type Load = {
   usesServer(): boolean;
   cpu: CpuTimes;
 } & (
-  | { kind: 'autocannon'; settings: autocannon.Options; rounds: RoundResult[] }
+  | {
+      kind: 'autocannon';
+      settings: autocannon.Options & { requests: autocannon.Request[] };
+      rounds: RoundResult[];
+    }
   | { kind: 'driven'; driver: Driver; rounds: DrivenRound[] }
 );
 
@@ -324,6 +328,9 @@ async function runRound(load: Load, seconds: number, measured: boolean): Promise
     const raw = await autocannon({ ...load.settings, duration: seconds, skipAggregateResult: true });
     load.rounds.push(raw as unknown as RoundResult);
   } else {
+    if (!isDriven(load.scenario) && load.scenario.warmEachRequest) {
+      await autocannon({ ...load.settings, connections: 1, amount: load.settings.requests.length });
+    }
     await autocannon({ ...load.settings, duration: seconds });
   }
 }

@@ -34,6 +34,12 @@ export interface Scenario {
   connections?: number;
   /** The requests each connection sends in turn, over and over. */
   prepare(context: BenchContext): Promise<autocannon.Request[]>;
+  /**
+   * The warm-up first sends each request once, over one connection: for routes whose caches fill
+   * per request (a product's or a user's), so that the rounds measure the steady state and not the
+   * first visit of whatever the timed warm-up did not reach.
+   */
+  warmEachRequest?: boolean;
 }
 
 const SEEDED_USERS = 1000;

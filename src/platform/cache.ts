@@ -9,6 +9,13 @@ export interface CacheSpaceOptions {
   max: number;
   /** How long an entry lives; the bound on staleness when an invalidation message is lost. */
   ttlMs: number;
+  /**
+   * Past its TTL an entry is served while one background load replaces it, and each entry lives a
+   * random part of the TTL (half to all of it), so that entries loaded together (a warm-up, a
+   * refresh) neither make their next readers wait nor all reload at once. Staleness is still
+   * bounded by the TTL plus one load; an invalidation still drops entries at once.
+   */
+  serveStaleWhileReloading?: boolean;
 }
 
 /**
@@ -36,25 +43,43 @@ class LocalSpace<V extends {}> {
   private epoch = 0;
 
   constructor(options: CacheSpaceOptions) {
-    this.entries = new LRUCache<string, V>({ max: options.max, ttl: options.ttlMs });
+    const serveStale = options.serveStaleWhileReloading ?? false;
+    this.entries = new LRUCache<string, V>({
+      max: options.max,
+      ttl: options.ttlMs,
+      allowStale: serveStale,
+      noDeleteOnStaleGet: serveStale,
+    });
   }
 
   async get(key: string, load: () => Promise<V>): Promise<V> {
     const hit = this.entries.get(key);
-    if (hit !== undefined) return hit;
+    if (hit === undefined) return this.load(key, load);
+    if (this.entries.allowStale && this.entries.getRemainingTTL(key) <= 0) {
+      // The failure is the next reader's to see: the stale entry is gone by then.
+      this.load(key, load).catch(() => {});
+    }
+    return hit;
+  }
+
+  private load(key: string, load: () => Promise<V>): Promise<V> {
     const pending = this.loading.get(key);
     if (pending) return pending;
     const epoch = this.epoch;
     const loaded = load().then(
       (value) => {
         if (this.epoch === epoch) {
-          this.entries.set(key, value);
+          const { ttl, allowStale } = this.entries;
+          this.entries.set(key, value, { ttl: allowStale ? ttl * (0.5 + Math.random() / 2) : ttl });
           this.loading.delete(key);
         }
         return value;
       },
       (error: unknown) => {
-        if (this.epoch === epoch) this.loading.delete(key);
+        if (this.epoch === epoch) {
+          this.loading.delete(key);
+          this.entries.delete(key);
+        }
         throw error;
       },
     );

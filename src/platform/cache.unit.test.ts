@@ -71,6 +71,72 @@ describe('Caches without Redis', () => {
     expect(await cache.get('k', async () => ({ v: 2 }))).toEqual({ v: 2 });
   });
 
+  describe('serving stale entries while reloading', () => {
+    let spaceNumber = 0;
+    const expiring = () =>
+      caches.invalidated<{ v: number }>(`test.stale.${++spaceNumber}`, {
+        max: 10,
+        ttlMs: 30,
+        serveStaleWhileReloading: true,
+      });
+    const pastTtl = () => new Promise((resolve) => setTimeout(resolve, 60));
+
+    it('answers an expired entry at once and replaces it with one background load', async () => {
+      const cache = expiring();
+      await cache.get('k', async () => ({ v: 1 }));
+      await pastTtl();
+      const reload = controlledLoad({ v: 2 });
+      expect(await cache.get('k', reload.load)).toEqual({ v: 1 });
+      expect(await cache.get('k', reload.load)).toEqual({ v: 1 });
+      expect(reload.load).toHaveBeenCalledTimes(1);
+      reload.release();
+      await eventually(async () => expect(await cache.get('k', reload.load)).toEqual({ v: 2 }));
+    });
+
+    it('drops an expired entry whose reload failed, so the next reader loads it', async () => {
+      const cache = expiring();
+      await cache.get('k', async () => ({ v: 1 }));
+      await pastTtl();
+      let failed = false;
+      expect(
+        await cache.get('k', async () => {
+          failed = true;
+          throw new Error('down');
+        }),
+      ).toEqual({ v: 1 });
+      await eventually(async () => expect(failed).toBe(true));
+      await eventually(async () => expect(await cache.get('k', async () => ({ v: 3 }))).toEqual({ v: 3 }));
+    });
+
+    it('lets entries loaded together expire apart, each within the TTL', async () => {
+      const cache = caches.invalidated<{ v: number }>('test.stale.spread', {
+        max: 200,
+        ttlMs: 2000,
+        serveStaleWhileReloading: true,
+      });
+      const keys = Array.from({ length: 200 }, (_, i) => `k${i}`);
+      await Promise.all(keys.map((key) => cache.get(key, async () => ({ v: 1 }))));
+      // Past the shortest life (half the TTL), well before the longest: a tenth expired, on average.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const reload = vi.fn(async () => ({ v: 2 }));
+      await Promise.all(keys.map((key) => cache.get(key, reload)));
+      expect(reload.mock.calls.length).toBeGreaterThan(0);
+      expect(reload.mock.calls.length).toBeLessThan(keys.length);
+    });
+
+    it('drops entries at once on an invalidation, and keeps no reload that raced it', async () => {
+      const cache = expiring();
+      await cache.get('k', async () => ({ v: 1 }));
+      await pastTtl();
+      const reload = controlledLoad({ v: 2 });
+      await cache.get('k', reload.load);
+      await cache.invalidate();
+      reload.release();
+      await reload.load.mock.results[0]?.value;
+      expect(await cache.get('k', async () => ({ v: 3 }))).toEqual({ v: 3 });
+    });
+  });
+
   it('does not keep a failed load', async () => {
     const cache = space();
     await expect(cache.get('k', async () => Promise.reject(new Error('down')))).rejects.toThrow('down');

@@ -196,7 +196,11 @@ export class CatalogService {
     this.contents = caches.versioned('catalog.product', { max: 10_000, ttlMs: CONTENT_TTL_MS });
     this.bodies = caches.local('catalog.product-body', { max: 2_000, ttlMs: CONTENT_TTL_MS });
     this.listings = caches.invalidated('catalog.listing', { max: 500, ttlMs: LISTING_TTL_MS });
-    this.summaryContents = caches.invalidated('catalog.summary', { max: 20_000, ttlMs: SUMMARY_TTL_MS });
+    this.summaryContents = caches.invalidated('catalog.summary', {
+      max: 20_000,
+      ttlMs: SUMMARY_TTL_MS,
+      serveStaleWhileReloading: true,
+    });
     this.categoryList = caches.invalidated('catalog.categories', { max: 1, ttlMs: LISTING_TTL_MS });
   }
 

@@ -98,8 +98,13 @@ export class RecommendationsService {
     this.neighbourLists = caches.invalidated('recommendations.neighbours', {
       max: CACHED_PRODUCTS,
       ttlMs: MODEL_TTL_MS,
+      serveStaleWhileReloading: true,
     });
-    this.popular = caches.invalidated('recommendations.popular', { max: 100, ttlMs: MODEL_TTL_MS });
+    this.popular = caches.invalidated('recommendations.popular', {
+      max: 100,
+      ttlMs: MODEL_TTL_MS,
+      serveStaleWhileReloading: true,
+    });
   }
 
   // -------------------------------------------------------------------------------------------
