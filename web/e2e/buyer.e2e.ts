@@ -5,6 +5,14 @@ import { bazaarForThisFile } from './harness.js';
 const { test } = bazaarForThisFile();
 
 let buyers = 0;
+const DEMO_PASSWORD = 'bazaar-demo-2026';
+
+/** The Authorization header of a demo user, signed in through the API (not on the page). */
+async function demoAuthorization(page: Page, email: string): Promise<{ authorization: string }> {
+  const login = await page.request.post('/v1/auth/login', { data: { email, password: DEMO_PASSWORD } });
+  const { token } = (await login.json()) as { token: string };
+  return { authorization: `Bearer ${token}` };
+}
 
 /** A new buyer of this test only, signed in on `page`. */
 async function signUp(page: Page): Promise<void> {
@@ -124,17 +132,14 @@ test('a buyer confirms delivery, reviews the item, and cannot open another buyer
 }) => {
   const page = await browse();
   // Discovering an id only: one of the other demo buyer's orders.
-  const login = await page.request.post('/v1/auth/login', {
-    data: { email: 'dev@demo.bazaar', password: 'bazaar-demo-2026' },
-  });
-  const { token } = (await login.json()) as { token: string };
-  const theirs = (await (
-    await page.request.get('/v1/orders', { headers: { authorization: `Bearer ${token}` } })
-  ).json()) as { data: { id: string }[] };
+  const other = await demoAuthorization(page, 'dev@demo.bazaar');
+  const theirs = (await (await page.request.get('/v1/orders', { headers: other })).json()) as {
+    data: { id: string }[];
+  };
 
   await page.goto('/login?next=%2Forders%3Fstatus%3Dshipped');
   await page.getByLabel('Email').fill('cleo@demo.bazaar');
-  await page.getByLabel('Password').fill('bazaar-demo-2026');
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('list', { name: 'Orders' }).getByRole('link').first().click();
   await page.getByRole('button', { name: 'Confirm delivery' }).click();
@@ -181,11 +186,7 @@ test('stock that runs out before checkout is named, and the buyer places the ord
 }) => {
   const page = await browse();
   // A product of this test only, so its stock is ours to change.
-  const login = await page.request.post('/v1/auth/login', {
-    data: { email: 'eli@demo.bazaar', password: 'bazaar-demo-2026' },
-  });
-  const { token } = (await login.json()) as { token: string };
-  const seller = { authorization: `Bearer ${token}` };
+  const seller = await demoAuthorization(page, 'eli@demo.bazaar');
   const title = `Brass compass ${Date.now()}`;
   const created = await page.request.post('/v1/products', {
     headers: seller,
