@@ -4,14 +4,16 @@ interface Waiter<V> {
 }
 
 /**
- * Answers reads of single keys with one query for many: requests that arrive while `concurrency`
- * queries are running wait for the next query, which takes every key asked for meanwhile. A query
- * always starts after the reads it answers were asked, so each answer reflects every commit made
- * before its read: live data (stock) at a fraction of a query per request.
+ * Answers reads of single keys with one query for many: reads asked in the same turn of the event
+ * loop share a query, and requests that arrive while `concurrency` queries are running wait for
+ * the next query, which takes every key asked for meanwhile. A query always starts after the reads
+ * it answers were asked, so each answer reflects every commit made before its read: live data
+ * (stock) at a fraction of a query per request.
  */
 export class CoalescedReads<V> {
   private queued = new Map<string, Waiter<V>[]>();
   private running = 0;
+  private startScheduled = false;
 
   constructor(
     private readonly query: (keys: string[]) => Promise<ReadonlyMap<string, V>>,
@@ -39,8 +41,15 @@ export class CoalescedReads<V> {
     });
   }
 
+  /** Starts a query once the reads asked in this turn are queued (say, one per item of a list). */
   private start(): void {
-    if (this.running < this.options.concurrency && this.queued.size > 0) void this.drain();
+    if (this.startScheduled) return;
+    this.startScheduled = true;
+    queueMicrotask(() => {
+      this.startScheduled = false;
+      // Each drain takes its batch before its first await, so this starts one query per batch.
+      while (this.running < this.options.concurrency && this.queued.size > 0) void this.drain();
+    });
   }
 
   private async drain(): Promise<void> {

@@ -15,20 +15,33 @@ function store() {
 }
 
 describe('CoalescedReads', () => {
-  it('answers reads asked while a query runs with one more query', async () => {
+  it('answers the reads asked in one turn with one query', async () => {
     const { values, queries, readMany } = store();
     values.set('a', 1).set('b', 2).set('c', 3);
     const reads = new CoalescedReads(readMany, { concurrency: 1, maxKeys: 100 });
     const answers = await Promise.all([reads.read('a'), reads.read('b'), reads.read('c'), reads.read('b')]);
     expect(answers).toEqual([1, 2, 3, 2]);
+    expect(queries).toEqual([['a', 'b', 'c']]);
+  });
+
+  it('answers reads asked while a query runs with one more query', async () => {
+    const { values, queries, readMany } = store();
+    values.set('a', 1).set('b', 2).set('c', 3);
+    const reads = new CoalescedReads(readMany, { concurrency: 1, maxKeys: 100 });
+    const first = reads.read('a');
+    await Promise.resolve();
+    const answers = await Promise.all([first, reads.read('b'), reads.read('c'), reads.read('b')]);
+    expect(answers).toEqual([1, 2, 3, 2]);
     expect(queries).toEqual([['a'], ['b', 'c']]);
   });
 
   it('never answers a read with a query that started before it was asked', async () => {
-    const { values, readMany } = store();
+    const { values, queries, readMany } = store();
     values.set('k', 1);
     const reads = new CoalescedReads(readMany, { concurrency: 1, maxKeys: 100 });
     const before = reads.read('k');
+    await Promise.resolve();
+    expect(queries).toEqual([['k']]);
     // Committed after the first query started, before the second read is asked.
     values.set('k', 2);
     const after = reads.read('k');
@@ -40,8 +53,18 @@ describe('CoalescedReads', () => {
     const { values, queries, readMany } = store();
     for (const key of 'abcdef') values.set(key, 0);
     const reads = new CoalescedReads(readMany, { concurrency: 2, maxKeys: 2 });
-    await Promise.all([...'abcdef'].map((key) => reads.read(key)));
-    expect(queries).toEqual([['a'], ['b'], ['c', 'd'], ['e', 'f']]);
+    const answers = Promise.all([...'abcdef'].map((key) => reads.read(key)));
+    await Promise.resolve();
+    expect(queries).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+    await answers;
+    expect(queries).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+      ['e', 'f'],
+    ]);
   });
 
   it('reads several keys in one query', async () => {
@@ -65,6 +88,7 @@ describe('CoalescedReads', () => {
       { concurrency: 1, maxKeys: 10 },
     );
     const first = reads.read('lost');
+    await Promise.resolve();
     const second = reads.read('gone');
     await expect(first).rejects.toThrow('connection lost');
     expect(await second).toBeUndefined();
