@@ -130,12 +130,11 @@ export function buildServices(
   const identity = new IdentityService(db, config, new LoginThrottle(windowCounters), catalog);
   payments.listen(orders.paymentListener);
   registerOrderJobs(jobs, orders);
-  const recommendations = new RecommendationsService(
-    db,
-    catalog,
+  const recommendations = new RecommendationsService(db, catalog, {
     caches,
-    log.child({ component: 'recommendations' }),
-  );
+    log: log.child({ component: 'recommendations' }),
+    refreshSeconds: config.recsRefreshSeconds,
+  });
   catalog.listenForViews((userId, productId) => recommendations.recordView(userId, productId));
   subscribeToPurchases(outbox, recommendations);
   registerPaymentJobs(jobs, payments);

@@ -126,6 +126,10 @@ const Position = z.object({
 type Position = z.infer<typeof Position>;
 
 /** Whether a cursor's key is of the sort's type, in the range its SQL type holds. */
+/** The ids whose buyer state (in the same order) is visible and in stock. */
+const buyableOf = (ids: readonly string[], states: readonly (repo.BuyerStateRow | undefined)[]) =>
+  new Set(ids.filter((_, index) => states[index]?.visible && states[index].inStock));
+
 function keyFits(sort: repo.Sort, key: string | number): boolean {
   switch (sort) {
     case 'newest':
@@ -287,28 +291,25 @@ export class CatalogService {
     this.viewListener = listener;
   }
 
-  /**
-   * Summaries of those of `ids` a buyer may see and buy now (active, of a listed shop, in stock),
-   * in the order given. Visibility and stock are read live, the rest as listing pages cache it.
-   */
-  async summariesOf(ids: readonly string[]): Promise<ProductSummaryView[]> {
-    return this.buyableSummaries(ids, await this.buyerStates.readAll(ids));
+  /** Which of these products a buyer may get now: visible and in stock, read live. */
+  async buyableAmong(ids: readonly string[]): Promise<Set<string>> {
+    return buyableOf(ids, await this.buyerStates.readAll(ids));
   }
 
-  /** `summariesOf(ids)`, read with whether a buyer may see product `id`: undefined when not. */
-  async summariesBeside(id: string, ids: readonly string[]): Promise<ProductSummaryView[] | undefined> {
+  /** `buyableAmong(ids)`, read with whether a buyer may see product `id`: undefined when not. */
+  async buyableBeside(id: string, ids: readonly string[]): Promise<Set<string> | undefined> {
     const [own, ...states] = await this.buyerStates.readAll([id, ...ids]);
     if (!own?.visible) return undefined;
-    return this.buyableSummaries(ids, states);
+    return buyableOf(ids, states);
   }
 
-  private async buyableSummaries(
-    ids: readonly string[],
-    states: readonly (repo.BuyerStateRow | undefined)[],
-  ): Promise<ProductSummaryView[]> {
-    const buyable = ids.filter((_, index) => states[index]?.visible && states[index].inStock);
+  /**
+   * Summaries of products `buyableAmong` has just answered, in order: content from the cache
+   * that listing pages share, `in_stock` as that live read found it.
+   */
+  async buyableSummaries(ids: readonly string[]): Promise<ProductSummaryView[]> {
     const contents = await Promise.all(
-      buyable.map((id) =>
+      ids.map((id) =>
         this.summaryContents.get(id, async () => {
           const content = await this.summaryReads.read(id);
           if (!content) throw new NotFound('product');

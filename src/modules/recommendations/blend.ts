@@ -83,6 +83,8 @@ export class SignalScores {
   score(history: readonly UserItem[], signals: Signals, options: BlendOptions): void {
     this.coPurchase.reset();
     this.content.reset();
+    this.coPurchase.grow(signals.itemCount);
+    this.content.grow(signals.itemCount);
     const weights = historyWeights(history, options.recencyHalfLifeDays);
     addNeighbourScores(history, weights, signals.coPurchase, this.coPurchase);
     addNeighbourScores(history, weights, signals.content, this.content);
@@ -92,7 +94,8 @@ export class SignalScores {
 /**
  * The `limit` best items for a history by blended score, skipping excluded ones. Only items
  * near the history (touched by a neighbour list) and the most popular items can rank, so this
- * equals ranking the whole catalogue without scoring it.
+ * equals ranking the whole catalogue without scoring it. `scores` is working space, reused by a
+ * caller that ranks often (its contents are replaced).
  */
 export function recommend(
   history: readonly UserItem[],
@@ -100,38 +103,38 @@ export function recommend(
   options: BlendOptions,
   limit: number,
   isExcluded: (item: number) => boolean,
+  scores: SignalScores = new SignalScores(signals.itemCount),
 ): Recommendation[] {
-  const scores = new SignalScores(signals.itemCount);
   scores.score(history, signals, options);
-  const candidates = new Set([...scores.coPurchase.touched, ...scores.content.touched]);
+  const { coPurchase, content } = scores;
+  const best = new TopK(limit);
+  const offer = (item: number) => {
+    const score = blendScore(
+      coPurchase.values[item]!,
+      content.values[item]!,
+      signals.popularity(item),
+      options,
+    );
+    // Most candidates fall short of the best so far: asking those whether they are excluded is waste.
+    if (best.admits(item, score) && !isExcluded(item)) best.offer(item, score);
+  };
+  // Each candidate once: co-purchase neighbours, then content-only ones, then untouched popular ones.
+  for (const item of coPurchase.touched) offer(item);
+  for (const item of content.touched) if (!coPurchase.has(item)) offer(item);
   let popularTaken = 0;
   for (const item of signals.popular) {
     if (popularTaken === limit) break;
-    if (!isExcluded(item)) {
-      candidates.add(item);
-      popularTaken++;
-    }
-  }
-  const best = new TopK(limit);
-  for (const item of candidates) {
     if (isExcluded(item)) continue;
-    best.offer(
-      item,
-      blendScore(
-        scores.coPurchase.values[item]!,
-        scores.content.values[item]!,
-        signals.popularity(item),
-        options,
-      ),
-    );
+    popularTaken++;
+    if (!coPurchase.has(item) && !content.has(item)) offer(item);
   }
   const { items, scores: blended } = best.take();
   return Array.from(items, (item, rank) => ({
     item,
     score: blended[rank]!,
     source: strongestSource(
-      scores.coPurchase.values[item]!,
-      options.contentWeight * scores.content.values[item]!,
+      coPurchase.values[item]!,
+      options.contentWeight * content.values[item]!,
       options.popularityWeight * signals.popularity(item),
     ),
   }));
@@ -164,6 +167,7 @@ export function recommendForItem(
   options: BlendOptions,
   limit: number,
   isExcluded: (item: number) => boolean,
+  scores?: SignalScores,
 ): { recommendations: Recommendation[]; strategy: Source } {
   const recommendations = recommend(
     [{ item, weight: 1, timestamp: 0 }],
@@ -171,6 +175,7 @@ export function recommendForItem(
     options,
     limit,
     (other) => other === item || isExcluded(other),
+    scores,
   );
   return { recommendations, strategy: dominantSource(recommendations) };
 }
@@ -185,10 +190,13 @@ export function recommendForUser(
   options: BlendOptions,
   limit: number,
   isExcluded: (item: number) => boolean,
+  scores?: SignalScores,
 ): { recommendations: Recommendation[]; strategy: 'personal' | 'popular' } {
-  const recommendations = recommend(history, signals, options, limit, isExcluded);
-  return {
-    recommendations,
-    strategy: dominantSource(recommendations) === 'popular' ? 'popular' : 'personal',
-  };
+  const recommendations = recommend(history, signals, options, limit, isExcluded, scores);
+  return { recommendations, strategy: userStrategy(recommendations) };
+}
+
+/** A user's list is `personal` unless popular items make up most of it. */
+export function userStrategy(recommendations: readonly Recommendation[]): 'personal' | 'popular' {
+  return dominantSource(recommendations) === 'popular' ? 'popular' : 'personal';
 }

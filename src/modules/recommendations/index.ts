@@ -1,7 +1,7 @@
 /**
  * Recommendations: co-purchase, content similarity and popularity, refreshed incrementally into
  * tables by a worker job and served as lookups. Owns the tables recommendation_interactions,
- * recommendation_neighbours, recommendation_popularity and recommendation_refresh.
+ * recommendation_lists, recommendation_popularity and recommendation_refresh.
  */
 
 export { subscribeToPurchases } from './recommendations.events.js';

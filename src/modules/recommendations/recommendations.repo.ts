@@ -23,11 +23,11 @@ export interface InterestRow {
   firstAt: Date;
 }
 
-export interface NeighbourRow {
+/** One product's neighbours by one signal, best first. */
+export interface NeighbourListRow {
   productId: string;
-  strategy: NeighbourStrategy;
-  neighbourId: string;
-  score: number;
+  neighbourIds: string[];
+  scores: number[];
 }
 
 export interface RefreshWatermark {
@@ -96,7 +96,11 @@ export async function interestsOfUsers(db: Queryable, userIds: readonly string[]
 }
 
 /** An interest of the user, and whether it includes a purchase that counts. */
-export interface UserInterestRow extends InterestRow {
+export interface UserInterestRow {
+  productId: string;
+  weight: number;
+  /** When the interest began, in Unix seconds: a number, which costs no date parsing per row. */
+  firstAtSeconds: number;
   bought: boolean;
 }
 
@@ -107,7 +111,7 @@ export interface UserInterestRow extends InterestRow {
 export async function historyOf(db: Queryable, userId: string, limit: number): Promise<UserInterestRow[]> {
   return db.query<UserInterestRow>(
     sql`
-    SELECT "userId", "productId", weight, "firstAt", bought FROM (
+    SELECT "productId", weight, extract(epoch FROM "firstAt")::float8 AS "firstAtSeconds", bought FROM (
       SELECT ${INTEREST_COLUMNS}, bool_or(kind = 'purchase') AS bought,
              row_number() OVER (ORDER BY min(occurred_at) DESC, product_id) AS position
       FROM recommendation_interactions
@@ -149,54 +153,50 @@ export async function productsOfUsers(db: Queryable, userIds: readonly string[])
   return rows.map((row) => row.productId);
 }
 
-/** Replaces the given products' lists of one strategy. */
-export async function replaceNeighbours(
+/** Lists written by one statement: a full refresh writes one per product of the catalogue. */
+const LISTS_PER_INSERT = 1000;
+
+/** Replaces the given products' lists of one strategy; a product without a list has none after. */
+export async function replaceLists(
   db: Queryable,
   strategy: NeighbourStrategy,
   productIds: readonly string[],
-  rows: readonly NeighbourRow[],
+  lists: readonly NeighbourListRow[],
 ): Promise<void> {
   if (productIds.length === 0) return;
   await db.execute(sql`
-    DELETE FROM recommendation_neighbours
+    DELETE FROM recommendation_lists
     WHERE strategy = ${strategy} AND product_id = ANY(${sqlArray(productIds)}::text[])`);
-  if (rows.length === 0) return;
-  const ranks: number[] = [];
-  let previous: string | undefined;
-  let rank = 0;
-  for (const row of rows) {
-    rank = row.productId === previous ? rank + 1 : 0;
-    previous = row.productId;
-    ranks.push(rank);
+  for (let start = 0; start < lists.length; start += LISTS_PER_INSERT) {
+    const json = JSON.stringify(
+      lists.slice(start, start + LISTS_PER_INSERT).map((list) => ({
+        product_id: list.productId,
+        neighbour_ids: list.neighbourIds,
+        scores: list.scores,
+      })),
+    );
+    await db.execute(sql`
+      INSERT INTO recommendation_lists (product_id, strategy, neighbour_ids, scores)
+      SELECT l.product_id, ${strategy},
+             ARRAY(SELECT id FROM jsonb_array_elements_text(l.neighbour_ids) WITH ORDINALITY AS n(id, at) ORDER BY at),
+             ARRAY(SELECT score::float8 FROM jsonb_array_elements_text(l.scores) WITH ORDINALITY AS s(score, at) ORDER BY at)
+      FROM jsonb_to_recordset(${json}::jsonb) AS l(product_id text, neighbour_ids jsonb, scores jsonb)`);
   }
-  await db.execute(sql`
-    INSERT INTO recommendation_neighbours (product_id, strategy, rank, neighbour_id, score)
-    SELECT n.product_id, ${strategy}, n.rank, n.neighbour_id, n.score
-    FROM unnest(${sqlArray(rows.map((r) => r.productId))}::text[], ${sqlArray(ranks)}::int[],
-                ${sqlArray(rows.map((r) => r.neighbourId))}::text[], ${sqlArray(rows.map((r) => r.score))}::float8[])
-      AS n(product_id, rank, neighbour_id, score)`);
 }
 
-/** A stored neighbour with its popularity, which the blend also weighs. */
-export interface StoredNeighbourRow extends NeighbourRow {
-  neighbourPopularity: number;
-}
-
-/** The neighbour lists of these products, each best first. */
-export async function neighboursOf(
+/** The lists of these products, one row per product and strategy. */
+export async function listsOf(
   db: Queryable,
   productIds: readonly string[],
-): Promise<StoredNeighbourRow[]> {
+): Promise<(NeighbourListRow & { strategy: NeighbourStrategy })[]> {
   if (productIds.length === 0) return [];
-  return db.query<StoredNeighbourRow>(
+  return db.query<NeighbourListRow & { strategy: NeighbourStrategy }>(
     sql`
-    SELECT n.product_id AS "productId", n.strategy, n.neighbour_id AS "neighbourId", n.score,
-           coalesce(p.score, 0) AS "neighbourPopularity"
-    FROM recommendation_neighbours n
-    LEFT JOIN recommendation_popularity p ON p.product_id = n.neighbour_id
-    WHERE n.product_id = ANY(${sqlArray(productIds)}::text[])
-    ORDER BY n.product_id, n.strategy, n.rank`,
-    { prepareAs: 'recommendations_neighbours_of' },
+    SELECT product_id AS "productId", strategy,
+           -- As JSON: parsed natively, where the driver parses an array's text a character at a time.
+           array_to_json(neighbour_ids) AS "neighbourIds", array_to_json(scores) AS scores
+    FROM recommendation_lists WHERE product_id = ANY(${sqlArray(productIds)}::text[])`,
+    { prepareAs: 'recommendations_lists_of' },
   );
 }
 
@@ -215,17 +215,10 @@ export async function refreshPopularity(db: Queryable, productIds: readonly stri
     GROUP BY product_id`);
 }
 
-/** The most popular products, best first (equal scores by id). */
-export async function mostPopular(
-  db: Queryable,
-  limit: number,
-): Promise<{ productId: string; score: number }[]> {
-  return db.query<{ productId: string; score: number }>(
-    sql`
-    SELECT product_id AS "productId", score FROM recommendation_popularity
-    ORDER BY score DESC, product_id LIMIT ${limit}`,
-    { prepareAs: 'recommendations_most_popular' },
-  );
+/** The popularity of every product anyone showed interest in, best first (equal scores by id). */
+export async function allPopularity(db: Queryable): Promise<{ productId: string; score: number }[]> {
+  return db.query<{ productId: string; score: number }>(sql`
+    SELECT product_id AS "productId", score FROM recommendation_popularity ORDER BY score DESC, product_id`);
 }
 
 export async function readWatermark(db: Queryable): Promise<RefreshWatermark> {

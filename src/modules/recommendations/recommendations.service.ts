@@ -5,12 +5,19 @@ import type { Database } from '../../platform/db.js';
 import { NotFound } from '../../platform/errors.js';
 import type { DomainEvent } from '../../platform/outbox.js';
 import type { CatalogService, ProductSummaryView } from '../catalog/index.js';
-import { type Recommendation, recommendForItem, recommendForUser, type Signals } from './blend.js';
+import {
+  dominantSource,
+  type Recommendation,
+  recommendForItem,
+  recommendForUser,
+  userStrategy,
+} from './blend.js';
 import { ContentVectors } from './content.js';
 import { type UserItem, Vocabulary } from './interactions.js';
 import { CoOccurrence } from './item-knn.js';
 import { DEFAULT_RECOMMENDER_PARAMS, type RecommenderParams } from './model.js';
 import * as repo from './recommendations.repo.js';
+import { type Popularity, ServingIndex, type StoredLists } from './serving-index.js';
 import type { NeighbourList } from './top-k.js';
 
 /** A view says less than a purchase: the offline data has no views, so this is a judgement. */
@@ -21,27 +28,16 @@ const VIEW_FLUSH_MS = 1_000;
 const MAX_PENDING_VIEWS = 10_000;
 /** The user's latest interests a personal list is built from. */
 const MAX_HISTORY = 50;
-/** Candidates beyond `limit` whose availability is asked, for those that turn out sold out. */
-const SHORTLIST_MARGIN = 10;
-
 /**
- * Stored lists and popularity change only when a refresh writes them, which invalidates them in
- * every process; this bounds how long a process that missed the message serves old ones.
+ * A list is chosen from a shortlist ranked as if every product were buyable, longer than `limit`
+ * for those that turn out not to be; their availability is asked of the catalog a few beyond
+ * what is still missing at a time, so a request usually asks once, of `limit + ASK_MARGIN`.
  */
-const MODEL_TTL_MS = 60_000;
-/** Products whose lists a process keeps: a storefront's hot set, a few kB each. */
-const CACHED_PRODUCTS = 5_000;
+const shortlistSize = (limit: number) => 3 * limit + 10;
+const ASK_MARGIN = 5;
 
-const shortlistSize = (limit: number) => 2 * limit + SHORTLIST_MARGIN;
-
-/** A stored neighbour list as served: best first, with each neighbour's popularity. */
-interface StoredList {
-  ids: string[];
-  scores: Float64Array;
-  popularity: Float64Array;
-}
-
-type StoredLists = Partial<Record<repo.NeighbourStrategy, StoredList>>;
+/** Products whose lists a process keeps: a storefront's hot set, under 2 kB each. */
+const CACHED_PRODUCTS = 20_000;
 
 export interface RecommendationList {
   data: ProductSummaryView[];
@@ -72,10 +68,8 @@ interface CoPurchaseState {
   seq: number;
 }
 
-const toSeconds = (date: Date) => date.getTime() / 1000;
-
 /**
- * Recommendations: owns the tables recommendation_interactions, recommendation_neighbours,
+ * Recommendations: owns the tables recommendation_interactions, recommendation_lists,
  * recommendation_popularity and recommendation_refresh. Purchases come from order events, views
  * from the catalog; a refresh recomputes only the lists of products whose co-occurrences or text
  * changed, with the same components the offline evaluation trains, so serving is a lookup.
@@ -84,27 +78,36 @@ export class RecommendationsService {
   private readonly pendingViews = new Map<string, repo.ViewRow>();
   private flushTimer: NodeJS.Timeout | undefined;
   private state: CoPurchaseState | undefined;
-  /** The stored lists of each product, and the most popular products by count asked. */
+  /** The stored lists of each product, and the popularity of all. */
   private readonly neighbourLists: InvalidatedCache<StoredLists>;
-  private readonly popular: InvalidatedCache<{ productId: string; score: number }[]>;
+  private readonly popularity: InvalidatedCache<Popularity>;
+  private readonly index = new ServingIndex();
+  private readonly log: WorkerLog;
+  private readonly params: RecommenderParams;
 
   constructor(
     private readonly db: Database,
     private readonly catalog: CatalogService,
-    caches: Caches = new Caches(),
-    private readonly log: WorkerLog = silentLog,
-    private readonly params: RecommenderParams = DEFAULT_RECOMMENDER_PARAMS,
+    options: {
+      /** How often a refresh runs (BAZAAR_RECS_REFRESH_SECONDS). */
+      refreshSeconds: number;
+      caches?: Caches;
+      log?: WorkerLog;
+      params?: RecommenderParams;
+    },
   ) {
+    const caches = options.caches ?? new Caches();
+    this.log = options.log ?? silentLog;
+    this.params = options.params ?? DEFAULT_RECOMMENDER_PARAMS;
+    // Lists and popularity change only when a refresh writes them, which drops them in every
+    // process. A process that missed that message serves old ones one refresh period at most,
+    // so new purchases still shape its lists within two periods.
+    const model = { ttlMs: options.refreshSeconds * 1000, serveStaleWhileReloading: true };
     this.neighbourLists = caches.invalidated('recommendations.neighbours', {
       max: CACHED_PRODUCTS,
-      ttlMs: MODEL_TTL_MS,
-      serveStaleWhileReloading: true,
+      ...model,
     });
-    this.popular = caches.invalidated('recommendations.popular', {
-      max: 100,
-      ttlMs: MODEL_TTL_MS,
-      serveStaleWhileReloading: true,
-    });
+    this.popularity = caches.invalidated('recommendations.popularity', { max: 1, ...model });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -174,12 +177,12 @@ export class RecommendationsService {
       this.addInterests(this.state, await repo.interestsOfUsers(this.db, changes.userIds));
     }
     const affected = await repo.productsOfUsers(this.db, changes.userIds);
-    const coPurchaseRows = this.coPurchaseNeighbours(this.state, affected);
+    const coPurchaseLists = this.coPurchaseNeighbours(this.state, affected);
     const content = await this.contentNeighbours(watermark.contentChangedAt);
     await this.db.transaction(async (tx) => {
-      await repo.replaceNeighbours(tx, 'co_purchase', affected, coPurchaseRows);
+      await repo.replaceLists(tx, 'co_purchase', affected, coPurchaseLists);
       await repo.refreshPopularity(tx, affected);
-      if (content) await repo.replaceNeighbours(tx, 'content', content.changed, content.rows);
+      if (content) await repo.replaceLists(tx, 'content', content.changed, content.lists);
       await repo.writeWatermark(tx, {
         interactionSeq: changes.latestSeq,
         contentChangedAt: content?.changedAt ?? watermark.contentChangedAt,
@@ -187,7 +190,7 @@ export class RecommendationsService {
     });
     this.state.seq = changes.latestSeq;
     if (affected.length > 0 || content) {
-      await Promise.all([this.neighbourLists.invalidate(), this.popular.invalidate()]);
+      await Promise.all([this.neighbourLists.invalidate(), this.popularity.invalidate()]);
     }
     return { coPurchase: affected, content: content?.changed ?? [] };
   }
@@ -218,15 +221,15 @@ export class RecommendationsService {
     }
   }
 
-  private coPurchaseNeighbours(state: CoPurchaseState, productIds: readonly string[]): repo.NeighbourRow[] {
+  private coPurchaseNeighbours(
+    state: CoPurchaseState,
+    productIds: readonly string[],
+  ): repo.NeighbourListRow[] {
     const known = productIds.flatMap((id) => {
       const item = state.items.indexOf(id);
       return item === undefined ? [] : [item];
     });
-    const lists = state.coOccurrence.neighboursOf(known, this.params.itemKnn);
-    return [...lists].flatMap(([item, list]) =>
-      rowsOf(state.items.keys[item]!, 'co_purchase', list, state.items),
-    );
+    return listRows(state.coOccurrence.neighboursOf(known, this.params.itemKnn), state.items);
   }
 
   /** Content lists of the products changed since `since` (all when never computed). */
@@ -246,7 +249,7 @@ export class RecommendationsService {
     return {
       changedAt,
       changed: changedItems.map((item) => ids.keys[item]!),
-      rows: [...lists].flatMap(([item, list]) => rowsOf(ids.keys[item]!, 'content', list, ids)),
+      lists: listRows(lists, ids),
     };
   }
 
@@ -255,108 +258,89 @@ export class RecommendationsService {
 
   /** "Customers who bought this also bought", then similar content, then popular products. */
   async forProduct(productId: string, limit: number): Promise<RecommendationList> {
-    const local = await this.localSignals([productId], shortlistSize(limit));
-    const self = local.items.indexOf(productId)!;
-    const shortlist = recommendForItem(
-      self,
-      local.signals,
-      this.params.blend,
-      shortlistSize(limit),
-      (item) => item === self,
+    const [[stored], popularity] = await Promise.all([this.storedListsOf([productId]), this.allPopularity()]);
+    const self = this.index.indexOf(productId);
+    const { recommendations } = this.index.rank(new Map([[self, stored!]]), popularity, (signals, scores) =>
+      recommendForItem(self, signals, this.params.blend, shortlistSize(limit), () => false, scores),
     );
-    // The product's visibility is read with its neighbours' availability: one query.
-    const summaries = await this.catalog.summariesBeside(productId, idsOf(local.items, shortlist));
-    if (!summaries) throw new NotFound('product');
-    return this.availableOnly(local.items, summaries, (isUnavailable) =>
-      recommendForItem(self, local.signals, this.params.blend, limit, isUnavailable),
-    );
+    // The product's visibility is read with the first neighbours' availability: one query.
+    const chosen = await this.firstBuyable(recommendations, limit, async (ids) => {
+      const buyable = await this.catalog.buyableBeside(productId, ids);
+      if (!buyable) throw new NotFound('product');
+      return buyable;
+    });
+    return this.present(chosen, dominantSource(chosen));
   }
 
   /** From the neighbours of what the user bought and viewed, never what they bought. */
   async forUser(userId: string, limit: number): Promise<RecommendationList> {
     const interests = await repo.historyOf(this.db, userId, MAX_HISTORY);
+    const items = interests.map((interest) => this.index.indexOf(interest.productId));
     const recent = interests.slice(0, MAX_HISTORY);
-    const bought = new Set(interests.flatMap((interest) => (interest.bought ? [interest.productId] : [])));
-    const local = await this.localSignals(
-      recent.map((interest) => interest.productId),
-      shortlistSize(limit) + bought.size,
-    );
-    const history: UserItem[] = recent.map((interest) => ({
-      item: local.items.indexOf(interest.productId)!,
-      weight: interest.weight,
-      timestamp: toSeconds(interest.firstAt),
-    }));
-    const isBought = (item: number) => bought.has(local.items.keys[item]!);
-    const shortlist = recommendForUser(
-      history,
-      local.signals,
-      this.params.blend,
-      shortlistSize(limit),
-      isBought,
-    );
-    const summaries = await this.catalog.summariesOf(idsOf(local.items, shortlist));
-    return this.availableOnly(local.items, summaries, (isUnavailable) =>
-      recommendForUser(history, local.signals, this.params.blend, limit, isUnavailable),
-    );
-  }
-
-  /**
-   * The list chosen again among the shortlist's items a buyer may be shown. Availability is asked
-   * of the catalog for a shortlist only (the best items as if all were available, apart from
-   * those left out), so a request reads a few dozen summaries, not every neighbour's.
-   */
-  private availableOnly(
-    items: Vocabulary,
-    summaries: readonly ProductSummaryView[],
-    choose: (isUnavailable: (item: number) => boolean) => {
-      recommendations: Recommendation[];
-      strategy: RecommendationList['strategy'];
-    },
-  ): RecommendationList {
-    const available = new Map(summaries.map((summary) => [summary.id, summary]));
-    const { recommendations, strategy } = choose((item) => !available.has(items.keys[item]!));
-    return { data: recommendations.map(({ item }) => available.get(items.keys[item]!)!), strategy };
-  }
-
-  /**
-   * The stored signals around some products, over a small local index: the products, their
-   * neighbours and the most popular products are the only items a list can hold.
-   */
-  private async localSignals(productIds: readonly string[], popularCount: number) {
-    const [stored, popular] = await Promise.all([
-      this.storedListsOf(productIds),
-      this.popular.get(String(popularCount), () => repo.mostPopular(this.db, popularCount)),
+    const bought = new Set(items.filter((_, at) => interests[at]!.bought));
+    const [stored, popularity] = await Promise.all([
+      this.storedListsOf(recent.map((interest) => interest.productId)),
+      this.allPopularity(),
     ]);
-    const items = new Vocabulary();
-    for (const id of productIds) items.intern(id);
-    for (const lists of stored) {
-      for (const list of Object.values(lists)) for (const id of list.ids) items.intern(id);
-    }
-    for (const { productId } of popular) items.intern(productId);
-    const popularity = new Map(popular.map(({ productId, score }) => [productId, score]));
-    const byStrategy = {
-      co_purchase: new Map<number, NeighbourList>(),
-      content: new Map<number, NeighbourList>(),
-    };
-    for (const [index, productId] of productIds.entries()) {
-      const lists = Object.entries(stored[index]!) as [repo.NeighbourStrategy, StoredList][];
-      for (const [strategy, list] of lists) {
-        for (const [rank, id] of list.ids.entries()) popularity.set(id, list.popularity[rank]!);
-        byStrategy[strategy].set(items.indexOf(productId)!, {
-          items: Int32Array.from(list.ids, (id) => items.indexOf(id)!),
-          scores: list.scores,
-        });
+    const lists = new Map(recent.map((_, at) => [items[at]!, stored[at]!]));
+    const history: UserItem[] = recent.map((interest, at) => ({
+      item: items[at]!,
+      weight: interest.weight,
+      timestamp: interest.firstAtSeconds,
+    }));
+    const { recommendations } = this.index.rank(lists, popularity, (signals, scores) =>
+      recommendForUser(
+        history,
+        signals,
+        this.params.blend,
+        shortlistSize(limit),
+        (item) => bought.has(item),
+        scores,
+      ),
+    );
+    const chosen = await this.firstBuyable(recommendations, limit, (ids) => this.catalog.buyableAmong(ids));
+    return this.present(chosen, userStrategy(chosen));
+  }
+
+  /**
+   * The best `limit` of a shortlist that the catalog finds buyable now: what ranking every item
+   * again, with the others excluded, would choose. `firstAsk` asks first, even of no product.
+   */
+  private async firstBuyable(
+    shortlist: readonly Recommendation[],
+    limit: number,
+    firstAsk: (productIds: string[]) => Promise<ReadonlySet<string>>,
+  ): Promise<Recommendation[]> {
+    const chosen: Recommendation[] = [];
+    let asked = 0;
+    let ask = firstAsk;
+    do {
+      const batch = shortlist.slice(asked, asked + limit - chosen.length + ASK_MARGIN);
+      asked += batch.length;
+      const buyable = await ask(this.productIdsOf(batch));
+      for (const recommendation of batch) {
+        if (chosen.length < limit && buyable.has(this.index.productIdOf(recommendation.item)))
+          chosen.push(recommendation);
       }
-    }
-    const highest = popular[0]?.score ?? 0;
-    const signals: Signals = {
-      itemCount: items.size,
-      coPurchase: (item) => byStrategy.co_purchase.get(item),
-      content: (item) => byStrategy.content.get(item),
-      popularity: (item) => (highest > 0 ? (popularity.get(items.keys[item]!) ?? 0) / highest : 0),
-      popular: popular.map(({ productId }) => items.indexOf(productId)!),
-    };
-    return { items, signals };
+      ask = (productIds) => this.catalog.buyableAmong(productIds);
+    } while (chosen.length < limit && asked < shortlist.length);
+    return chosen;
+  }
+
+  private productIdsOf(recommendations: readonly Recommendation[]): string[] {
+    return recommendations.map(({ item }) => this.index.productIdOf(item));
+  }
+
+  /** Only the products chosen are presented: a request reads `limit` summaries, not its shortlist's. */
+  private async present(
+    chosen: readonly Recommendation[],
+    strategy: RecommendationList['strategy'],
+  ): Promise<RecommendationList> {
+    return { data: await this.catalog.buyableSummaries(this.productIdsOf(chosen)), strategy };
+  }
+
+  private allPopularity(): Promise<Popularity> {
+    return this.popularity.get('all', async () => this.index.popularity(await repo.allPopularity(this.db)));
   }
 
   /**
@@ -369,11 +353,21 @@ export class RecommendationsService {
     const load = (productId: string) => {
       missing.push(productId);
       loading ??= Promise.resolve().then(async () =>
-        storedListsByProduct(await repo.neighboursOf(this.db, missing)),
+        this.storedListsByProduct(await repo.listsOf(this.db, missing)),
       );
       return loading.then((lists) => lists.get(productId) ?? {});
     };
     return Promise.all(productIds.map((id) => this.neighbourLists.get(id, () => load(id))));
+  }
+
+  private storedListsByProduct(rows: Awaited<ReturnType<typeof repo.listsOf>>): Map<string, StoredLists> {
+    const byProduct = new Map<string, StoredLists>();
+    for (const row of rows) {
+      const lists = byProduct.get(row.productId) ?? {};
+      lists[row.strategy] = this.index.neighbourList(row);
+      byProduct.set(row.productId, lists);
+    }
+    return byProduct;
   }
 
   async close(): Promise<void> {
@@ -391,46 +385,17 @@ function purchaseLines(order: z.infer<typeof OrderEventData>, event: DomainEvent
   }));
 }
 
-function rowsOf(
-  productId: string,
-  strategy: repo.NeighbourStrategy,
-  list: NeighbourList,
-  ids: Vocabulary,
-): repo.NeighbourRow[] {
-  return Array.from(list.items, (neighbour, rank) => ({
-    productId,
-    strategy,
-    neighbourId: ids.keys[neighbour]!,
-    score: list.scores[rank]!,
-  })).filter((row) => row.score > 0);
-}
-
-const idsOf = (items: Vocabulary, list: { recommendations: Recommendation[] }) =>
-  list.recommendations.map(({ item }) => items.keys[item]!);
-
-/** Rows of stored lists, each list's best first, as each product's lists. */
-function storedListsByProduct(rows: readonly repo.StoredNeighbourRow[]): Map<string, StoredLists> {
-  const byProduct = new Map<string, StoredLists>();
-  for (const group of groupBy(rows, (row) => `${row.strategy}\u0000${row.productId}`).values()) {
-    const { productId, strategy } = group[0]!;
-    const lists = byProduct.get(productId) ?? {};
-    lists[strategy] = {
-      ids: group.map((row) => row.neighbourId),
-      scores: Float64Array.from(group, (row) => row.score),
-      popularity: Float64Array.from(group, (row) => row.neighbourPopularity),
-    };
-    byProduct.set(productId, lists);
-  }
-  return byProduct;
-}
-
-function groupBy<T>(values: readonly T[], keyOf: (value: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const value of values) {
-    const key = keyOf(value);
-    const group = groups.get(key);
-    if (group) group.push(value);
-    else groups.set(key, [value]);
-  }
-  return groups;
+/** Lists as rows to store, leaving out neighbours of no similarity and lists left empty. */
+function listRows(lists: ReadonlyMap<number, NeighbourList>, ids: Vocabulary): repo.NeighbourListRow[] {
+  return [...lists].flatMap(([item, list]) => {
+    const kept = Array.from(list.items.keys()).filter((rank) => list.scores[rank]! > 0);
+    if (kept.length === 0) return [];
+    return [
+      {
+        productId: ids.keys[item]!,
+        neighbourIds: kept.map((rank) => ids.keys[list.items[rank]!]!),
+        scores: kept.map((rank) => list.scores[rank]!),
+      },
+    ];
+  });
 }

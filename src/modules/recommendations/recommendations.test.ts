@@ -62,7 +62,7 @@ const myRecs = (user: TestUser, query = '') =>
   t.app.inject({ method: 'GET', url: `/v1/me/recommendations${query}`, headers: bearer(user.token) });
 const ids = (response: { json(): { data: { id: string }[] } }) => response.json().data.map((item) => item.id);
 const popularityOf = async (productId: string) =>
-  (await repo.mostPopular(t.db, 1000)).find((entry) => entry.productId === productId)?.score ?? 0;
+  (await repo.allPopularity(t.db)).find((entry) => entry.productId === productId)?.score ?? 0;
 
 describe('GET /v1/products/{id}/recommendations', () => {
   it('ranks co-bought products first and never lists the product itself, archived or sold-out ones', async () => {
@@ -122,6 +122,35 @@ describe('GET /v1/products/{id}/recommendations', () => {
       expect(response.statusCode, query).toBe(422);
       expect(response.json().code).toBe('validation_failed');
     }
+  });
+
+  it('reaches past a run of sold-out neighbours for the next best, in their order', async () => {
+    // Fewer buyers than the popular products of the tests below have, and titles of their own,
+    // so that these products stay out of the lists those tests expect.
+    const anchor = await product({ title: 'Brass lantern' });
+    const neighbours = await Promise.all(
+      Array.from({ length: 7 }, (_, k) =>
+        newStockedProduct(t.db, { shopId: seller.shopId!, title: `Lantern wick ${k}` }),
+      ),
+    );
+    const buyers = await Promise.all(neighbours.map(() => newUser(t.db)));
+    // Buyer k bought the anchor with the first 7 - k neighbours: the first is co-bought most.
+    for (const [k, buyer] of buyers.entries()) {
+      await buy(buyer.id, [anchor, ...neighbours.slice(0, 7 - k).map((neighbour) => neighbour.id)]);
+    }
+    await t.services.recommendations.refresh();
+    const ranked = ids(await productRecs(anchor, '?limit=7'));
+    expect(ranked).toHaveLength(7);
+
+    // More than a first ask's margin beyond `limit`: the list needs a second ask of the catalog.
+    for (const id of ranked.slice(0, 6)) {
+      const neighbour = neighbours.find((candidate) => candidate.id === id)!;
+      await inventory.setOnHand(t.db, neighbour.variants[0]!.id, 0);
+    }
+
+    const response = await productRecs(anchor, '?limit=1');
+    expect(ids(response)).toEqual(ranked.slice(6));
+    expect(response.json().strategy).toBe('co_purchase');
   });
 
   it('answers 404 for an unknown or archived product', async () => {
@@ -294,7 +323,9 @@ describe('refresh', () => {
     const [x, y] = await Promise.all([product(), product()]);
     await buy((await newUser(t.db)).id, [x, y]);
     await t.services.recommendations.refresh();
-    const fresh = new RecommendationsService(t.db, t.services.catalog);
+    const fresh = new RecommendationsService(t.db, t.services.catalog, {
+      refreshSeconds: t.services.config.recsRefreshSeconds,
+    });
     expect(await fresh.refresh()).toEqual({ coPurchase: [], content: [] });
     await buy((await newUser(t.db)).id, [y]);
     expect((await fresh.refresh()).coPurchase).toEqual([y]);

@@ -20,6 +20,11 @@ export class TopK {
     this.heapScores = new Float64Array(k);
   }
 
+  /** Whether `offer(item, score)` would keep the pair (as things stand). */
+  admits(item: number, score: number): boolean {
+    return this.size < this.k || (this.k > 0 && this.beats(item, score, 0));
+  }
+
   offer(item: number, score: number): void {
     if (this.size < this.k) {
       this.heapItems[this.size] = item;
@@ -93,35 +98,64 @@ export class TopK {
 
 /**
  * A dense score per item plus the list of items that received one, so a caller can walk only
- * the touched items (serving) or read every score (offline ranking), and reset cheaply.
+ * the touched items (serving) or read every score (offline ranking), and reset cheaply. It grows
+ * with the items it is asked to hold, so one board can serve a catalogue that keeps growing.
  */
 export class ScoreBoard {
-  readonly values: Float64Array;
-  private readonly touchedMask: Uint8Array;
-  private readonly touchedItems: number[] = [];
+  private scores: Float64Array;
+  private touchedMask: Uint8Array;
+  /** The touched items in the order first touched: a typed array, so a reset frees nothing. */
+  private touchedItems: Int32Array;
+  private touchedCount = 0;
 
   constructor(itemCount: number) {
-    this.values = new Float64Array(itemCount);
+    this.scores = new Float64Array(itemCount);
     this.touchedMask = new Uint8Array(itemCount);
+    this.touchedItems = new Int32Array(itemCount);
+  }
+
+  /** The score of every item, zero for those untouched since the last reset. */
+  get values(): Float64Array {
+    return this.scores;
   }
 
   add(item: number, amount: number): void {
     if (this.touchedMask[item] === 0) {
       this.touchedMask[item] = 1;
-      this.touchedItems.push(item);
+      this.touchedItems[this.touchedCount++] = item;
     }
-    this.values[item]! += amount;
+    this.scores[item]! += amount;
   }
 
-  get touched(): readonly number[] {
-    return this.touchedItems;
+  has(item: number): boolean {
+    return this.touchedMask[item] === 1;
+  }
+
+  get touched(): Int32Array {
+    return this.touchedItems.subarray(0, this.touchedCount);
+  }
+
+  /** Makes room for items below `itemCount`; scores and touched items are kept. */
+  grow(itemCount: number): void {
+    if (itemCount <= this.scores.length) return;
+    // Doubling, so a catalogue growing one product at a time copies each score a few times only.
+    const capacity = Math.max(itemCount, 2 * this.scores.length);
+    this.scores = grown(this.scores, new Float64Array(capacity));
+    this.touchedMask = grown(this.touchedMask, new Uint8Array(capacity));
+    this.touchedItems = grown(this.touchedItems, new Int32Array(capacity));
   }
 
   reset(): void {
-    for (const item of this.touchedItems) {
-      this.values[item] = 0;
+    for (let at = 0; at < this.touchedCount; at++) {
+      const item = this.touchedItems[at]!;
+      this.scores[item] = 0;
       this.touchedMask[item] = 0;
     }
-    this.touchedItems.length = 0;
+    this.touchedCount = 0;
   }
+}
+
+function grown<T extends Float64Array | Uint8Array | Int32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }

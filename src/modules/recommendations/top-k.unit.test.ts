@@ -56,9 +56,23 @@ describe('ScoreBoard', () => {
     sut.add(0, 1);
     sut.add(2, 0.25);
     expect([...sut.values]).toEqual([1, 0, 0.75, 0]);
-    expect(sut.touched).toEqual([2, 0]);
+    expect([...sut.touched]).toEqual([2, 0]);
+    expect([sut.has(2), sut.has(1)]).toEqual([true, false]);
     sut.reset();
     expect([...sut.values]).toEqual([0, 0, 0, 0]);
-    expect(sut.touched).toEqual([]);
+    expect([...sut.touched]).toEqual([]);
+    expect(sut.has(2)).toBe(false);
+  });
+
+  it('grows to hold more items, keeping what it holds', () => {
+    const sut = new ScoreBoard(2);
+    sut.add(1, 0.5);
+    sut.grow(5);
+    sut.add(4, 1);
+    sut.add(1, 0.25);
+    expect([...sut.values]).toEqual([0, 0.75, 0, 0, 1]);
+    expect([...sut.touched]).toEqual([1, 4]);
+    sut.reset();
+    expect([...sut.values]).toEqual([0, 0, 0, 0, 0]);
   });
 });
