@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { silentLog, type WorkerLog } from '../../platform/background.js';
 import { Caches, type InvalidatedCache } from '../../platform/cache.js';
@@ -38,6 +39,8 @@ const ASK_MARGIN = 5;
 
 /** Products whose lists a process keeps: a storefront's hot set, under 2 kB each. */
 const CACHED_PRODUCTS = 20_000;
+/** Users whose shortlists a process keeps: about 2 kB each. */
+const CACHED_USERS = 10_000;
 
 export interface RecommendationList {
   data: ProductSummaryView[];
@@ -81,6 +84,12 @@ export class RecommendationsService {
   /** The stored lists of each product, and the popularity of all. */
   private readonly neighbourLists: InvalidatedCache<StoredLists>;
   private readonly popularity: InvalidatedCache<Popularity>;
+  /**
+   * Users' shortlists, under their history: ranking a regular's 50 interests is most of what a
+   * personal list costs, and a user asks again with the same history (every page of a visit)
+   * far more often than the history or the lists change.
+   */
+  private readonly shortlists: InvalidatedCache<Recommendation[]>;
   private readonly index = new ServingIndex();
   private readonly log: WorkerLog;
   private readonly params: RecommenderParams;
@@ -108,6 +117,7 @@ export class RecommendationsService {
       ...model,
     });
     this.popularity = caches.invalidated('recommendations.popularity', { max: 1, ...model });
+    this.shortlists = caches.invalidated('recommendations.shortlists', { max: CACHED_USERS, ...model });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -190,7 +200,11 @@ export class RecommendationsService {
     });
     this.state.seq = changes.latestSeq;
     if (affected.length > 0 || content) {
-      await Promise.all([this.neighbourLists.invalidate(), this.popularity.invalidate()]);
+      await Promise.all([
+        this.neighbourLists.invalidate(),
+        this.popularity.invalidate(),
+        this.shortlists.invalidate(),
+      ]);
     }
     return { coPurchase: affected, content: content?.changed ?? [] };
   }
@@ -275,6 +289,15 @@ export class RecommendationsService {
   /** From the neighbours of what the user bought and viewed, never what they bought. */
   async forUser(userId: string, limit: number): Promise<RecommendationList> {
     const interests = await repo.historyOf(this.db, userId, MAX_HISTORY);
+    const shortlist = await this.shortlists.get(shortlistKey(userId, limit, interests), () =>
+      this.rankForUser(interests, shortlistSize(limit)),
+    );
+    const chosen = await this.firstBuyable(shortlist, limit, (ids) => this.catalog.buyableAmong(ids));
+    return this.present(chosen, userStrategy(chosen));
+  }
+
+  /** A user's shortlist, ranked as if every product were buyable, from their interests. */
+  private async rankForUser(interests: readonly repo.UserInterestRow[], count: number) {
     const items = interests.map((interest) => this.index.indexOf(interest.productId));
     const recent = interests.slice(0, MAX_HISTORY);
     const bought = new Set(items.filter((_, at) => interests[at]!.bought));
@@ -289,17 +312,9 @@ export class RecommendationsService {
       timestamp: interest.firstAtSeconds,
     }));
     const { recommendations } = this.index.rank(lists, popularity, (signals, scores) =>
-      recommendForUser(
-        history,
-        signals,
-        this.params.blend,
-        shortlistSize(limit),
-        (item) => bought.has(item),
-        scores,
-      ),
+      recommendForUser(history, signals, this.params.blend, count, (item) => bought.has(item), scores),
     );
-    const chosen = await this.firstBuyable(recommendations, limit, (ids) => this.catalog.buyableAmong(ids));
-    return this.present(chosen, userStrategy(chosen));
+    return recommendations;
   }
 
   /**
@@ -373,6 +388,15 @@ export class RecommendationsService {
   async close(): Promise<void> {
     await this.flushViews();
   }
+}
+
+/** A user's shortlist's key: it names every input of the ranking but the lists and popularity. */
+function shortlistKey(userId: string, limit: number, interests: readonly repo.UserInterestRow[]): string {
+  const history = createHash('sha256');
+  for (const { productId, weight, firstAtSeconds, bought } of interests) {
+    history.update(`${productId} ${weight} ${firstAtSeconds} ${bought}\n`);
+  }
+  return `${userId} ${limit} ${history.digest('base64url')}`;
 }
 
 function purchaseLines(order: z.infer<typeof OrderEventData>, event: DomainEvent): repo.PurchaseLine[] {

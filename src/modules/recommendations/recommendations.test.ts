@@ -229,6 +229,19 @@ describe('GET /v1/me/recommendations', () => {
     expect(ids(response)).not.toContain(old);
   });
 
+  it('follows the caller’s history as it is now, between refreshes', async () => {
+    const [first, next] = await Promise.all([product(), product()]);
+    const caller = await newUser(t.db);
+    await buy((await newUser(t.db)).id, [first, next]);
+    await buy(caller.id, [first]);
+    await t.services.recommendations.refresh();
+    expect(ids(await myRecs(caller))[0]).toBe(next);
+
+    await buy(caller.id, [next]);
+
+    expect(ids(await myRecs(caller))).not.toContain(next);
+  });
+
   it('asks for a signed-in caller and validates `limit`', async () => {
     const anonymous = await t.app.inject({ method: 'GET', url: '/v1/me/recommendations' });
     expect(anonymous.statusCode).toBe(401);
