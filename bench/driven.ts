@@ -4,6 +4,7 @@
  * bursts of a fixed number of requests, and HTTP loads where every request takes a different seeded
  * buyer. bench/run.ts measures them in the same interleaved rounds as the autocannon scenarios.
  */
+import http from 'node:http';
 import autocannon from 'autocannon';
 import type { BenchContext, Comparison } from './scenarios.js';
 
@@ -192,4 +193,115 @@ export function httpLoad(options: HttpLoadOptions): Promise<DrivenRound> {
     // onResponse has no latency: autocannon gives it to the instance's response listeners.
     instance.on('response', (_client, _status, _bytes, responseTime) => tally.latenciesMs.push(responseTime));
   });
+}
+
+/** The pace of the paced scenarios: a load the 2-core machine the figures come from sustains. */
+export const PACE_PER_SECOND = 500;
+
+/** A request of a paced load: a GET, as the read routes it measures are. */
+export interface PacedRequest {
+  path: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Requests sent at a steady rate whatever the answers' pace (an open loop), each on a free
+ * keep-alive connection of `agent` or a new one. Each latency counts from when the request was
+ * due, so a server that stalls is charged for every request due meanwhile, not only for the one it
+ * held (a closed loop waits instead, and hides the stall).
+ */
+export async function pacedHttpLoad(options: {
+  url: string;
+  agent: http.Agent;
+  ratePerSecond: number;
+  seconds: number;
+  /** The request due next, in turn. */
+  next(): PacedRequest;
+  /** Raised to the most requests this load had in flight at once. */
+  peak: { inFlight: number };
+}): Promise<DrivenRound> {
+  const tally = new Tally();
+  const total = Math.round(options.ratePerSecond * options.seconds);
+  const answers: Promise<void>[] = [];
+  let errors = 0;
+  let inFlight = 0;
+  const send = (dueAt: number) =>
+    new Promise<void>((resolve) => {
+      options.peak.inFlight = Math.max(options.peak.inFlight, ++inFlight);
+      const { path, headers } = options.next();
+      const request = http.get(new URL(path, options.url), { agent: options.agent, headers }, (response) => {
+        response.resume();
+        response.on('end', () => {
+          inFlight--;
+          tally.latenciesMs.push(performance.now() - dueAt);
+          tally.count(String(response.statusCode), response.statusCode === 200);
+          resolve();
+        });
+      });
+      request.setTimeout(10_000, () => request.destroy(new Error('timed out')));
+      request.on('error', () => {
+        inFlight--;
+        errors++;
+        resolve();
+      });
+    });
+  const started = performance.now();
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const sendWhatIsDue = () => {
+      const due = Math.min(
+        total,
+        Math.floor(((performance.now() - started) / 1000) * options.ratePerSecond) + 1,
+      );
+      for (; sent < due; sent++) answers.push(send(started + (sent * 1000) / options.ratePerSecond));
+      if (sent < total) setTimeout(sendWhatIsDue, 1);
+      else resolve();
+    };
+    sendWhatIsDue();
+  });
+  await Promise.all(answers);
+  return tally.round((performance.now() - started) / 1000, errors);
+}
+
+/**
+ * A scenario of GETs paced at `ratePerSecond` (see pacedHttpLoad): the latency a route gives at a
+ * load the server sustains, where a closed loop of many connections measures a queue instead.
+ */
+export function pacedScenario(scenario: {
+  name: string;
+  summary: string;
+  ratePerSecond: number;
+  compareTo?: Comparison[];
+  requests(context: BenchContext): Promise<PacedRequest[]>;
+}): DrivenScenario {
+  return {
+    name: scenario.name,
+    summary: scenario.summary,
+    ...(scenario.compareTo ? { compareTo: scenario.compareTo } : {}),
+    async drive(setup) {
+      const requests = await scenario.requests(setup.context);
+      const agent = new http.Agent({ keepAlive: true });
+      const peak = { inFlight: 0 };
+      let next = 0;
+      return {
+        // Connections open when most requests were in flight: as many as the pace needed.
+        get concurrency() {
+          return peak.inFlight;
+        },
+        run: (seconds) =>
+          pacedHttpLoad({
+            url: setup.serverUrl,
+            agent,
+            ratePerSecond: scenario.ratePerSecond,
+            seconds,
+            next: () => requests[next++ % requests.length]!,
+            peak,
+          }),
+        async finish() {
+          agent.destroy();
+          return { figures: { paced_req_per_s: scenario.ratePerSecond }, problems: [] };
+        },
+      };
+    },
+  };
 }

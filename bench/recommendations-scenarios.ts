@@ -15,7 +15,7 @@ import { openDatabase } from '../src/platform/db.js';
 import { seededRandom } from '../src/platform/random.js';
 import { newUser, type TestUser } from '../test/factories/identity.js';
 import { benchCatalog } from './catalog-scenarios.js';
-import { type DrivenScenario, loopFor } from './driven.js';
+import { type DrivenScenario, loopFor, PACE_PER_SECOND, type PacedRequest, pacedScenario } from './driven.js';
 import { countingRoundTrips } from './orders-scenarios.js';
 import type { BenchContext, Scenario } from './scenarios.js';
 import { serverConfig } from './without-http.js';
@@ -25,6 +25,13 @@ const BASKET_SIZE = 5;
 /** Products the item scenario rotates over, and signed-in buyers of the personal one. */
 const ROTATED_PRODUCTS = 1000;
 const BUYERS = 200;
+/**
+ * Each signed-in buyer is a regular: baskets on as many days and product pages read since, more
+ * interests than the 50 latest that a personal list ranks the neighbours of.
+ */
+const BUYER_BASKETS = 6;
+const BUYER_VIEWS = 30;
+const DAY_MS = 86_400_000;
 /** Loops of the raw limits: as many as the HTTP scenarios' connections. */
 const RAW_LOOPS = 50;
 
@@ -39,12 +46,16 @@ function seededRecommendations(context: BenchContext): Promise<SeededRecommendat
     const buyers: TestUser[] = [];
     for (let n = 0; n < BUYERS; n++) buyers.push(await newUser(context.db));
     const random = seededRandom(42);
-    const occurredAt = new Date().toISOString();
+    const now = Date.now();
+    const skewedProduct = () => productIds[Math.floor(random() ** 3 * productIds.length)]!;
     const lines: PurchaseLine[] = [];
     for (let basket = 0; basket < BASKETS; basket++) {
-      const userId = basket < BUYERS ? buyers[basket]!.id : `bench_shopper_${basket}`;
+      const regular = basket < BUYERS * BUYER_BASKETS;
+      const userId = regular ? buyers[basket % BUYERS]!.id : `bench_shopper_${basket}`;
+      const daysAgo = regular ? BUYER_BASKETS - Math.floor(basket / BUYERS) : random() * 30;
+      const occurredAt = new Date(now - daysAgo * DAY_MS).toISOString();
       const items = new Set<string>();
-      while (items.size < BASKET_SIZE) items.add(productIds[Math.floor(random() ** 3 * productIds.length)]!);
+      while (items.size < BASKET_SIZE) items.add(skewedProduct());
       for (const productId of items)
         lines.push({ orderId: `bench_basket_${basket}`, userId, productId, occurredAt });
     }
@@ -55,6 +66,11 @@ function seededRecommendations(context: BenchContext): Promise<SeededRecommendat
     const services = buildServices(config, context.db);
     try {
       await services.recommendations.recordPurchases(lines);
+      for (const buyer of buyers) {
+        for (let view = 0; view < BUYER_VIEWS; view++)
+          services.recommendations.recordView(buyer.id, skewedProduct());
+      }
+      await services.recommendations.flushViews();
       await services.recommendations.refresh();
     } finally {
       await services.close();
@@ -123,12 +139,16 @@ const productRecommendationCalls = ({ productIds }: SeededRecommendations) =>
 const myRecommendationCalls = ({ buyers }: SeededRecommendations) =>
   buyers.map((buyer) => (services: Services) => services.recommendations.forUser(buyer.id, 10));
 
-const productRecommendationRequests = async (context: BenchContext): Promise<autocannon.Request[]> =>
+const productRecommendationRequests = async (
+  context: BenchContext,
+): Promise<(autocannon.Request & PacedRequest)[]> =>
   rotatedProducts((await seededRecommendations(context)).productIds).map((id) => ({
     method: 'GET',
     path: `/v1/products/${id}/recommendations`,
   }));
-const myRecommendationRequests = async (context: BenchContext): Promise<autocannon.Request[]> =>
+const myRecommendationRequests = async (
+  context: BenchContext,
+): Promise<(autocannon.Request & PacedRequest)[]> =>
   (await seededRecommendations(context)).buyers.map((buyer) => ({
     method: 'GET',
     path: '/v1/me/recommendations',
@@ -166,6 +186,21 @@ export const RECOMMENDATION_SCENARIOS: (Scenario | DrivenScenario)[] = [
     prepare: myRecommendationRequests,
     warmEachRequest: true,
   },
+  // At a steady pace the server sustains: the p99 a storefront sees under load, beside one SELECT's.
+  pacedScenario({
+    name: 'product-recommendations-paced',
+    summary: `GET /v1/products/{id}/recommendations at ${PACE_PER_SECOND} req/s`,
+    ratePerSecond: PACE_PER_SECOND,
+    compareTo: [{ scenario: 'select-one-paced', figure: 'p99_ms' }],
+    requests: productRecommendationRequests,
+  }),
+  pacedScenario({
+    name: 'my-recommendations-paced',
+    summary: `GET /v1/me/recommendations at ${PACE_PER_SECOND} req/s`,
+    ratePerSecond: PACE_PER_SECOND,
+    compareTo: [{ scenario: 'select-one-paced', figure: 'p99_ms' }],
+    requests: myRecommendationRequests,
+  }),
   rawLimit(
     'product-recommendations-raw',
     `The raw limit of product recommendations: forProduct of ${ROTATED_PRODUCTS} products in turn, no HTTP`,
@@ -189,7 +224,7 @@ export const RECOMMENDATION_SCENARIOS: (Scenario | DrivenScenario)[] = [
   },
   {
     name: 'my-recommendations',
-    summary: `GET /v1/me/recommendations, ${BUYERS} buyers with history in turn`,
+    summary: `GET /v1/me/recommendations, ${BUYERS} buyers of ${BUYER_BASKETS} baskets and ${BUYER_VIEWS} product pages in turn`,
     compareTo: [{ scenario: 'my-recommendations-raw' }, { scenario: 'me' }, { scenario: 'select-one' }],
     prepare: myRecommendationRequests,
     warmEachRequest: true,

@@ -461,8 +461,12 @@ function reportLine(
     all.find((measured) => measured.scenario.name === name && measured.server === server) ??
     all.find((measured) => measured.scenario.name === name)!;
   for (const comparison of scenario.compareTo ?? []) {
-    const key = ratioKey(comparison.scenario);
     const reference = named(comparison.scenario);
+    if (comparison.figure === 'p99_ms') {
+      ratios[`p99_${ratioKey(comparison.scenario)}`] = round(figures.p99_ms / reference.figures.p99_ms, 3);
+      continue;
+    }
+    const key = ratioKey(comparison.scenario);
     const ratio = reqPerSecond / reference.reqPerSecond;
     ratios[key] = round(ratio, 3);
     if (comparison.atLeast !== undefined) {

@@ -8,7 +8,7 @@ import type autocannon from 'autocannon';
 import type { Database } from '../src/platform/db.js';
 import { newUser, type TestUser } from '../test/factories/identity.js';
 import { CATALOG_SCENARIOS } from './catalog-scenarios.js';
-import type { DrivenScenario } from './driven.js';
+import { type DrivenScenario, PACE_PER_SECOND, type PacedRequest, pacedScenario } from './driven.js';
 import { ORDER_SCENARIOS } from './orders-scenarios.js';
 import { PAYMENT_SCENARIOS } from './payments-scenarios.js';
 import { RECOMMENDATION_SCENARIOS } from './recommendations-scenarios.js';
@@ -22,6 +22,11 @@ export interface BenchContext {
 
 export interface Comparison {
   scenario: string;
+  /**
+   * What is compared: req/s (the default), or the p99 latency of two loads at one pace, which
+   * answer the same req/s (the ratio is then this scenario's p99 over the other's).
+   */
+  figure?: 'p99_ms';
   /** The target: this scenario's req/s at least this fraction of the other's. */
   atLeast?: number;
 }
@@ -59,7 +64,7 @@ function seededUsers(context: BenchContext): Promise<TestUser[]> {
   });
 }
 
-const selectOneRequests = async (context: BenchContext): Promise<autocannon.Request[]> =>
+const selectOneRequests = async (context: BenchContext): Promise<(autocannon.Request & PacedRequest)[]> =>
   (await seededUsers(context)).map((user) => ({
     method: 'GET',
     path: `/__bench/select-one?id=${encodeURIComponent(user.id)}`,
@@ -83,6 +88,12 @@ export const SCENARIOS: (Scenario | DrivenScenario)[] = [
     connections: 1,
     prepare: selectOneRequests,
   },
+  pacedScenario({
+    name: 'select-one-paced',
+    summary: `GET /__bench/select-one at ${PACE_PER_SECOND} req/s: the latency floor of a database read at that pace`,
+    ratePerSecond: PACE_PER_SECOND,
+    requests: selectOneRequests,
+  }),
   {
     name: 'me',
     summary: 'GET /v1/me, authenticated, rotating over the seeded users’ session tokens',
