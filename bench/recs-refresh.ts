@@ -1,11 +1,13 @@
 /**
- * The recommendation refresh's time at N synthetic purchases (`tsx bench/recs-refresh.ts
- * 10000,100000`; DATABASE_URL for PostgreSQL, else the embedded database in memory): the first
- * refresh of a process (every list built), then an incremental one after 1% more purchases by
- * new buyers, which must recompute only their items' lists.
+ * The recommendation refresh's time at N synthetic purchases: the first refresh of a process
+ * (every list built), then an incremental one after 1% more purchases by new buyers, which must
+ * recompute only their items' lists. `npm run bench` times it at 10,000, 100,000 and 1,000,000
+ * purchases on PostgreSQL; alone, `npx tsx bench/recs-refresh.ts 10000,100000` (DATABASE_URL for
+ * PostgreSQL, else the embedded database in memory).
  */
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildServices } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import type { PurchaseLine } from '../src/modules/recommendations/index.js';
@@ -43,8 +45,22 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; seconds: nu
   return { value, seconds: (performance.now() - started) / 1000 };
 }
 
-async function measure(count: number): Promise<void> {
-  const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL });
+export interface RefreshFigures {
+  purchases: number;
+  products: number;
+  full_refresh_seconds: number;
+  lists_recomputed_full: number;
+  added_purchases: number;
+  incremental_refresh_seconds: number;
+  lists_recomputed_incremental: number;
+}
+
+/** Times the refreshes on an empty database (`databaseUrl`, or an embedded one in memory). */
+export async function measureRefresh(
+  count: number,
+  databaseUrl: string | undefined,
+): Promise<RefreshFigures> {
+  const db = await openDatabase({ databaseUrl });
   await migrate(db);
   const config = loadConfig({
     LOG_LEVEL: 'silent',
@@ -61,21 +77,23 @@ async function measure(count: number): Promise<void> {
     const added = purchases(Math.ceil(count / 100), products, count, 7);
     await services.recommendations.recordPurchases(added);
     const incremental = await timed(() => services.recommendations.refresh());
-    console.log(
-      JSON.stringify({
-        purchases: count,
-        products,
-        full_refresh_seconds: Number(full.seconds.toFixed(3)),
-        lists_recomputed_full: full.value.coPurchase.length,
-        added_purchases: added.length,
-        incremental_refresh_seconds: Number(incremental.seconds.toFixed(3)),
-        lists_recomputed_incremental: incremental.value.coPurchase.length,
-      }),
-    );
+    return {
+      purchases: count,
+      products,
+      full_refresh_seconds: Number(full.seconds.toFixed(3)),
+      lists_recomputed_full: full.value.coPurchase.length,
+      added_purchases: added.length,
+      incremental_refresh_seconds: Number(incremental.seconds.toFixed(3)),
+      lists_recomputed_incremental: incremental.value.coPurchase.length,
+    };
   } finally {
     await services.close();
     await db.close();
   }
 }
 
-for (const count of (process.argv[2] ?? '10000,100000').split(',').map(Number)) await measure(count);
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  for (const count of (process.argv[2] ?? '10000,100000').split(',').map(Number)) {
+    console.log(JSON.stringify(await measureRefresh(count, process.env.DATABASE_URL)));
+  }
+}

@@ -3,12 +3,14 @@
  * autocannon load from this process. Each run creates a fresh database, migrates and seeds it,
  * warms every selected scenario up, then measures them in interleaved rounds (bare, select-one,
  * me, bare, ...) so that a neighbour's load on a shared machine weighs on all of them alike; it
- * prints one JSON line per scenario and a last line with the server's peak RSS, then drops the
+ * prints one JSON line per scenario and a line with the server's peak RSS, then drops the
  * database. Driven scenarios (bench/driven.ts) bring their own load instead: in-process limits,
- * bursts, or HTTP loads where each request is built fresh; they take part in the same rounds.
+ * bursts, paced loads, or HTTP loads where each request is built fresh; they take part in the same
+ * rounds. Last, the recommendation refresh is timed at several sizes (bench/recs-refresh.ts).
  *
  *   npm run bench -- [--only me] [--duration 10] [--rounds 5] [--warmup 2] [--connections 50]
  *   npm run bench -- --processes 2
+ *   npm run bench -- --only product-recommendations --refresh 10000,100000
  *
  * With --processes N, a second server of N processes (node:cluster: they share one port and the
  * bench process hands its connections out round-robin) takes part in the same rounds: every scenario
@@ -36,6 +38,7 @@ import {
   percentileMs,
 } from './driven.js';
 import { cpuSecondsBetween, cpuSecondsByPid, peakRssMb } from './process-stats.js';
+import { measureRefresh } from './recs-refresh.js';
 import { type BenchContext, SCENARIOS } from './scenarios.js';
 import type { ListeningMessage } from './server.js';
 
@@ -51,7 +54,11 @@ interface Options {
   warmupSeconds: number;
   connections: number;
   processes: number;
+  /** Purchase counts to time the recommendation refresh at (none: not timed). */
+  refreshPurchases: number[];
 }
+
+const DEFAULT_REFRESH_PURCHASES = [10_000, 100_000, 1_000_000];
 
 const USAGE = `usage: npm run bench -- [options]
   --only <names>       comma-separated scenarios (their comparison scenarios run too): ${SCENARIOS.map((s) => s.name).join(', ')}
@@ -61,6 +68,9 @@ const USAGE = `usage: npm run bench -- [options]
   --connections <n>    concurrent connections (default 50; driven scenarios set their own)
   --processes <n>      also run every server scenario against n server processes sharing the
                        database pool, and report the ratio to 1 process (default 1: only one)
+  --refresh <counts>   also time the recommendation refresh at these numbers of synthetic
+                       purchases, each on a fresh database (default without --only:
+                       ${DEFAULT_REFRESH_PURCHASES.join(',')})
 environment: BENCH_DATABASE_URL, an admin URL of PostgreSQL (default postgres://postgres@127.0.0.1:5432/postgres)`;
 
 class UsageError extends Error {}
@@ -82,6 +92,7 @@ function parseOptions(argv: string[]): Options | undefined {
       warmup: { type: 'string' },
       connections: { type: 'string' },
       processes: { type: 'string' },
+      refresh: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -93,6 +104,12 @@ function parseOptions(argv: string[]): Options | undefined {
     warmupSeconds: numberOption('warmup', values.warmup, 2, 0),
     connections: numberOption('connections', values.connections, 50),
     processes: numberOption('processes', values.processes, 1),
+    refreshPurchases:
+      values.refresh === undefined
+        ? values.only
+          ? []
+          : DEFAULT_REFRESH_PURCHASES
+        : values.refresh.split(',').map((count) => numberOption('refresh', count.trim(), 0)),
   };
   // autocannon samples req/s once a second: a shorter round would have no sample.
   if (options.durationSeconds < options.rounds) throw new UsageError('--duration must be at least --rounds');
@@ -562,6 +579,16 @@ async function main(): Promise<number> {
         meets_target: rss === null ? null : rss <= PEAK_RSS_TARGET_MB,
       }),
     );
+    for (const purchases of options.refreshPurchases) {
+      const name = `${databaseName}_refresh`;
+      await withDatabase(adminUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
+      try {
+        const figures = await measureRefresh(purchases, databaseUrlWithName(adminUrl, name));
+        console.log(JSON.stringify({ scenario: 'recs-refresh', ...figures }));
+      } finally {
+        await withDatabase(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      }
+    }
     if (failed) console.error('some requests failed: the figures above do not measure the routes');
     return failed ? 1 : 0;
   } finally {
