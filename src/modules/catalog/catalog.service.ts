@@ -125,11 +125,11 @@ const Position = z.object({
 });
 type Position = z.infer<typeof Position>;
 
-/** Whether a cursor's key is of the sort's type, in the range its SQL type holds. */
 /** The ids whose buyer state (in the same order) is visible and in stock. */
 const buyableOf = (ids: readonly string[], states: readonly (repo.BuyerStateRow | undefined)[]) =>
   new Set(ids.filter((_, index) => states[index]?.visible && states[index].inStock));
 
+/** Whether a cursor's key is of the sort's type, in the range its SQL type holds. */
 function keyFits(sort: repo.Sort, key: string | number): boolean {
   switch (sort) {
     case 'newest':

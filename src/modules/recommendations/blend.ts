@@ -1,5 +1,5 @@
 import type { UserItem } from './interactions.js';
-import { type NeighbourList, ScoreBoard, TopK } from './top-k.js';
+import { type NeighbourList, ScoreBoard, type TieBreak, TopK } from './top-k.js';
 
 export type NeighbourLookup = (item: number) => NeighbourList | undefined;
 
@@ -10,8 +10,10 @@ export interface Signals {
   content: NeighbourLookup;
   /** Popularity scaled to [0, 1]. */
   popularity: (item: number) => number;
-  /** Items in descending popularity, equal popularity by ascending index. */
+  /** Items in descending popularity, equal popularity in `precedes` order. */
   popular: Iterable<number>;
+  /** Which of two items of equal score ranks first; the smaller index unless told. */
+  precedes?: TieBreak;
 }
 
 export interface BlendOptions {
@@ -107,7 +109,7 @@ export function recommend(
 ): Recommendation[] {
   scores.score(history, signals, options);
   const { coPurchase, content } = scores;
-  const best = new TopK(limit);
+  const best = new TopK(limit, signals.precedes);
   const offer = (item: number) => {
     const score = blendScore(
       coPurchase.values[item]!,

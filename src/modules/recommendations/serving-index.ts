@@ -17,8 +17,8 @@ export interface Popularity {
 
 /**
  * Dense indices for the products this process has served, and the working space to rank over
- * them. The lists it keeps hold indices, so ranking a history of 50 products, some 7,500
- * neighbours, interns no string and fills no Map: it adds into typed arrays. A ranking runs
+ * them. The lists and popularity it makes hold indices, so ranking a history of 50 products (some
+ * 7,500 neighbours) interns no string and fills no Map: it adds into typed arrays. A ranking runs
  * synchronously from start to end, so one working space serves every request of the process.
  */
 export class ServingIndex {
@@ -65,6 +65,9 @@ export class ServingIndex {
       content: (item) => lists.get(item)?.content,
       popularity: (item) => (highest > 0 && item < scores.length ? scores[item]! / highest : 0),
       popular: order,
+      // By product id, as the popularity rows come: the order products were met in is this
+      // process's own, and every process must rank alike.
+      precedes: (a, b) => this.products.keys[a]! < this.products.keys[b]!,
     };
     return rank(signals, this.scores);
   }

@@ -6,16 +6,25 @@ export interface NeighbourList {
 
 export const EMPTY_NEIGHBOURS: NeighbourList = { items: new Int32Array(0), scores: new Float64Array(0) };
 
+/** Whether item `a` ranks before item `b` when their scores are equal. */
+export type TieBreak = (a: number, b: number) => boolean;
+
+const smallerIndex: TieBreak = (a, b) => a < b;
+
 /**
- * Keeps the k best (item, score) pairs offered. Equal scores go to the smaller item index, so
- * every list built from the same input is the same whatever order the candidates came in.
+ * Keeps the k best (item, score) pairs offered. Equal scores go to the item `precedes` puts first
+ * (the smaller index unless told), so every list built from the same input is the same whatever
+ * order the candidates came in.
  */
 export class TopK {
   private readonly heapItems: Int32Array;
   private readonly heapScores: Float64Array;
   private size = 0;
 
-  constructor(private readonly k: number) {
+  constructor(
+    private readonly k: number,
+    private readonly precedes: TieBreak = smallerIndex,
+  ) {
     this.heapItems = new Int32Array(k);
     this.heapScores = new Float64Array(k);
   }
@@ -58,7 +67,7 @@ export class TopK {
   /** Whether (item, score) ranks above the pair at heap position `at`. */
   private beats(item: number, score: number, at: number): boolean {
     const other = this.heapScores[at]!;
-    return score > other || (score === other && item < this.heapItems[at]!);
+    return score > other || (score === other && this.precedes(item, this.heapItems[at]!));
   }
 
   private siftUp(start: number): void {
