@@ -7,7 +7,8 @@ test('serves the web app at / and at a deep link, and the API beside it', async 
   const page = await browse();
   await page.goto('/');
   await expect(page.title()).resolves.toBe('Bazaar');
-  await expect(page.getByRole('link', { name: 'Bazaar', exact: true }).isVisible()).resolves.toBe(true);
+  // isVisible() answers at once, before the app may have rendered; waitFor() waits for it.
+  await page.getByRole('link', { name: 'Bazaar', exact: true }).waitFor();
   await page.goto('/no/such/page');
   await page.getByRole('heading', { name: 'Not found' }).waitFor();
   const api = await page.request.get('/v1/no-such-route');
