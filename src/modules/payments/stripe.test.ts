@@ -147,14 +147,14 @@ describe('the Stripe provider against a stand-in of the Stripe API', () => {
       [
         payload,
         {
-          'stripe-signature': stripeEvent('payment_intent.succeeded', intent, { timestamp: now - 301 })
+          'stripe-signature': stripeEvent('payment_intent.succeeded', intent, { timestamp: now - 330 })
             .header,
         },
       ],
       [
         payload,
         {
-          'stripe-signature': stripeEvent('payment_intent.succeeded', intent, { timestamp: now + 301 })
+          'stripe-signature': stripeEvent('payment_intent.succeeded', intent, { timestamp: now + 330 })
             .header,
         },
       ],
