@@ -228,22 +228,27 @@ export async function pacedHttpLoad(options: {
   const send = (dueAt: number) =>
     new Promise<void>((resolve) => {
       options.peak.inFlight = Math.max(options.peak.inFlight, ++inFlight);
+      // Once per request, whichever comes first: the whole answer, or an error on either side.
+      let settled = false;
+      const settle = (answered: number | undefined) => {
+        if (settled) return;
+        settled = true;
+        inFlight--;
+        if (answered === undefined) errors++;
+        else {
+          tally.latenciesMs.push(performance.now() - dueAt);
+          tally.count(String(answered), answered === 200);
+        }
+        resolve();
+      };
       const { path, headers } = options.next();
       const request = http.get(new URL(path, options.url), { agent: options.agent, headers }, (response) => {
         response.resume();
-        response.on('end', () => {
-          inFlight--;
-          tally.latenciesMs.push(performance.now() - dueAt);
-          tally.count(String(response.statusCode), response.statusCode === 200);
-          resolve();
-        });
+        response.on('end', () => settle(response.statusCode));
+        response.on('error', () => settle(undefined));
       });
       request.setTimeout(10_000, () => request.destroy(new Error('timed out')));
-      request.on('error', () => {
-        inFlight--;
-        errors++;
-        resolve();
-      });
+      request.on('error', () => settle(undefined));
     });
   const started = performance.now();
   let sent = 0;
