@@ -344,6 +344,28 @@ describe('refresh', () => {
     expect((await fresh.refresh()).coPurchase).toEqual([y]);
   });
 
+  it('in a process that missed a refresh’s message, serves the new lists within a refresh period', async () => {
+    // Its own caches, and no Redis: the refresh below drops only the test app's.
+    const elsewhere = new RecommendationsService(t.db, t.services.catalog, {
+      refreshSeconds: t.services.config.recsRefreshSeconds,
+    });
+    const [anchor, partner] = await Promise.all([product({ title: 'Copper kettle' }), product()]);
+    expect((await elsewhere.forProduct(anchor, 1)).strategy).not.toBe('co_purchase');
+
+    await buy((await newUser(t.db)).id, [anchor, partner]);
+    await t.services.recommendations.refresh();
+
+    expect((await elsewhere.forProduct(anchor, 1)).strategy).not.toBe('co_purchase');
+    await vi.waitFor(
+      async () => {
+        const list = await elsewhere.forProduct(anchor, 1);
+        expect(list.strategy).toBe('co_purchase');
+        expect(list.data[0]!.id).toBe(partner);
+      },
+      { timeout: 5_000, interval: 200 },
+    );
+  });
+
   it('serves the lists the latest refresh wrote, with visibility and stock read now', async () => {
     const anchor = await product();
     const partner = await newStockedProduct(t.db, { shopId: seller.shopId! });
