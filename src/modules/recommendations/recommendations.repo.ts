@@ -30,6 +30,11 @@ export interface NeighbourListRow {
   scores: number[];
 }
 
+/** A stored list, as read back. */
+export interface StoredListRow extends NeighbourListRow {
+  strategy: NeighbourStrategy;
+}
+
 export interface RefreshWatermark {
   interactionSeq: number;
   contentChangedAt: Date | null;
@@ -185,12 +190,9 @@ export async function replaceLists(
 }
 
 /** The lists of these products, one row per product and strategy. */
-export async function listsOf(
-  db: Queryable,
-  productIds: readonly string[],
-): Promise<(NeighbourListRow & { strategy: NeighbourStrategy })[]> {
+export async function listsOf(db: Queryable, productIds: readonly string[]): Promise<StoredListRow[]> {
   if (productIds.length === 0) return [];
-  return db.query<NeighbourListRow & { strategy: NeighbourStrategy }>(
+  return db.query<StoredListRow>(
     sql`
     SELECT product_id AS "productId", strategy,
            -- As JSON: parsed natively, where the driver parses an array's text a character at a time.

@@ -39,8 +39,11 @@ const ASK_MARGIN = 5;
 
 /** Products whose lists a process keeps: a storefront's hot set, under 2 kB each. */
 const CACHED_PRODUCTS = 20_000;
-/** Users whose shortlists a process keeps: about 2 kB each. */
-const CACHED_USERS = 10_000;
+/**
+ * Shortlists a process keeps, about 2 kB each: one per user and history, so a user's shortlist of
+ * an older history is never read again and is the first to go.
+ */
+const CACHED_SHORTLISTS = 10_000;
 
 export interface RecommendationList {
   data: ProductSummaryView[];
@@ -117,7 +120,7 @@ export class RecommendationsService {
       ...model,
     });
     this.popularity = caches.invalidated('recommendations.popularity', { max: 1, ...model });
-    this.shortlists = caches.invalidated('recommendations.shortlists', { max: CACHED_USERS, ...model });
+    this.shortlists = caches.invalidated('recommendations.shortlists', { max: CACHED_SHORTLISTS, ...model });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -375,7 +378,7 @@ export class RecommendationsService {
     return Promise.all(productIds.map((id) => this.neighbourLists.get(id, () => load(id))));
   }
 
-  private storedListsByProduct(rows: Awaited<ReturnType<typeof repo.listsOf>>): Map<string, StoredLists> {
+  private storedListsByProduct(rows: readonly repo.StoredListRow[]): Map<string, StoredLists> {
     const byProduct = new Map<string, StoredLists>();
     for (const row of rows) {
       const lists = byProduct.get(row.productId) ?? {};
