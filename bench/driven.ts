@@ -204,6 +204,9 @@ export interface PacedRequest {
   headers?: Record<string, string>;
 }
 
+/** A GET that both an autocannon scenario and a paced one can send. */
+export type GetRequest = autocannon.Request & PacedRequest;
+
 /**
  * Requests sent at a steady rate whatever the answers' pace (an open loop), each on a free
  * keep-alive connection of `agent` or a new one. Each latency counts from when the request was

@@ -7,7 +7,6 @@
  */
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type autocannon from 'autocannon';
 import { buildServices, type Services } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import type { PurchaseLine } from '../src/modules/recommendations/index.js';
@@ -15,7 +14,7 @@ import { openDatabase } from '../src/platform/db.js';
 import { seededRandom } from '../src/platform/random.js';
 import { newUser, type TestUser } from '../test/factories/identity.js';
 import { benchCatalog } from './catalog-scenarios.js';
-import { type DrivenScenario, loopFor, PACE_PER_SECOND, type PacedRequest, pacedScenario } from './driven.js';
+import { type DrivenScenario, type GetRequest, loopFor, PACE_PER_SECOND, pacedScenario } from './driven.js';
 import { countingRoundTrips } from './orders-scenarios.js';
 import type { BenchContext, Scenario } from './scenarios.js';
 import { serverConfig } from './without-http.js';
@@ -139,16 +138,12 @@ const productRecommendationCalls = ({ productIds }: SeededRecommendations) =>
 const myRecommendationCalls = ({ buyers }: SeededRecommendations) =>
   buyers.map((buyer) => (services: Services) => services.recommendations.forUser(buyer.id, 10));
 
-const productRecommendationRequests = async (
-  context: BenchContext,
-): Promise<(autocannon.Request & PacedRequest)[]> =>
+const productRecommendationRequests = async (context: BenchContext): Promise<GetRequest[]> =>
   rotatedProducts((await seededRecommendations(context)).productIds).map((id) => ({
     method: 'GET',
     path: `/v1/products/${id}/recommendations`,
   }));
-const myRecommendationRequests = async (
-  context: BenchContext,
-): Promise<(autocannon.Request & PacedRequest)[]> =>
+const myRecommendationRequests = async (context: BenchContext): Promise<GetRequest[]> =>
   (await seededRecommendations(context)).buyers.map((buyer) => ({
     method: 'GET',
     path: '/v1/me/recommendations',

@@ -8,7 +8,7 @@ import type autocannon from 'autocannon';
 import type { Database } from '../src/platform/db.js';
 import { newUser, type TestUser } from '../test/factories/identity.js';
 import { CATALOG_SCENARIOS } from './catalog-scenarios.js';
-import { type DrivenScenario, PACE_PER_SECOND, type PacedRequest, pacedScenario } from './driven.js';
+import { type DrivenScenario, type GetRequest, PACE_PER_SECOND, pacedScenario } from './driven.js';
 import { ORDER_SCENARIOS } from './orders-scenarios.js';
 import { PAYMENT_SCENARIOS } from './payments-scenarios.js';
 import { RECOMMENDATION_SCENARIOS } from './recommendations-scenarios.js';
@@ -64,7 +64,7 @@ function seededUsers(context: BenchContext): Promise<TestUser[]> {
   });
 }
 
-const selectOneRequests = async (context: BenchContext): Promise<(autocannon.Request & PacedRequest)[]> =>
+const selectOneRequests = async (context: BenchContext): Promise<GetRequest[]> =>
   (await seededUsers(context)).map((user) => ({
     method: 'GET',
     path: `/__bench/select-one?id=${encodeURIComponent(user.id)}`,
