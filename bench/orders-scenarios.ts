@@ -209,7 +209,7 @@ async function checkoutWithoutHttp(services: Services, buyer: Buyer): Promise<nu
     { url: '/v1/checkout', body },
     async (answer) => ({
       status: 201,
-      body: await services.orders.checkout(caller, BENCH_ADDRESS, answer),
+      body: await services.orders.checkout(caller, { shippingAddress: BENCH_ADDRESS }, answer),
     }),
   );
   return status;

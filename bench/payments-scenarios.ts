@@ -215,7 +215,7 @@ async function flowWithoutHttp(services: Services, buyer: Buyer, variantId: stri
     { url: '/v1/checkout', body: { shipping_address: BENCH_ADDRESS } },
     async (answer) => ({
       status: 201,
-      body: await services.orders.checkout(checkoutCaller, BENCH_ADDRESS, answer),
+      body: await services.orders.checkout(checkoutCaller, { shippingAddress: BENCH_ADDRESS }, answer),
     }),
   );
   if (placed.status !== 201) return { outcome: `checkout:${placed.status}`, expected: false };

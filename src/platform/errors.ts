@@ -20,6 +20,11 @@ export class AppError extends Error {
     super(detail ?? title);
     this.name = 'AppError';
   }
+
+  /** Members a problem of this kind adds beside the standard ones (e.g. `current_total`). */
+  get extensions(): Readonly<Record<string, unknown>> | undefined {
+    return undefined;
+  }
 }
 
 export class ValidationFailed extends AppError {
@@ -98,6 +103,7 @@ export interface Problem {
   detail: string;
   errors?: readonly unknown[];
   request_id?: string;
+  [extension: string]: unknown;
 }
 
 export function problemOf(error: AppError, requestId?: string): Problem {
@@ -108,6 +114,7 @@ export function problemOf(error: AppError, requestId?: string): Problem {
     code: error.code,
     detail: error.message,
     ...(error.errors ? { errors: error.errors } : {}),
+    ...error.extensions,
     ...(requestId ? { request_id: requestId } : {}),
   };
 }

@@ -57,7 +57,7 @@ export async function seedDemoOrders(
       const variantId = await variantInStock(services, seller, index);
       if (variantId) await cart.addItem(buyer, { variantId, quantity: 1 });
     }
-    const checkout = JSON.parse(await orders.checkout(buyer, ADDRESS, directAnswer)) as {
+    const checkout = JSON.parse(await orders.checkout(buyer, { shippingAddress: ADDRESS }, directAnswer)) as {
       orders: { id: string; total: { amount: number }; shop: { id: string } }[];
       payment: { id: string };
     };

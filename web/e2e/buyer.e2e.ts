@@ -181,11 +181,8 @@ interface StockedVariant {
   reserved: number;
 }
 
-test('stock that runs out before checkout is named, and the buyer places the order for what is left', async ({
-  browse,
-}) => {
-  const page = await browse();
-  // A product of this test only, so its stock is ours to change.
+/** A product of the calling test only (a $24 compass, 5 in stock), so its stock and price are ours to change. */
+async function newCompass(page: Page) {
   const seller = await demoAuthorization(page, 'eli@demo.bazaar');
   const title = `Brass compass ${Date.now()}`;
   const created = await page.request.post('/v1/products', {
@@ -204,14 +201,25 @@ test('stock that runs out before checkout is named, and the buyer places the ord
     },
   });
   expect(created.status()).toBe(201);
-  const product = (await created.json()) as { id: string };
+  const product = (await created.json()) as { id: string; variants: StockedVariant[] };
+  return { seller, product, title };
+}
 
-  await signUp(page);
-  await page.goto(`/products/${product.id}`);
+async function addToCartFromPage(page: Page, productId: string, title: string, quantity: number) {
+  await page.goto(`/products/${productId}`);
   await page.getByRole('heading', { name: title, level: 1 }).waitFor();
-  await page.getByLabel('Quantity').fill('3');
+  await page.getByLabel('Quantity').fill(String(quantity));
   await page.getByRole('button', { name: 'Add to cart' }).click();
   await page.getByText('Added to your cart.').waitFor();
+}
+
+test('stock that runs out before checkout is named, and the buyer places the order for what is left', async ({
+  browse,
+}) => {
+  const page = await browse();
+  const { seller, product, title } = await newCompass(page);
+  await signUp(page);
+  await addToCartFromPage(page, product.id, title, 3);
   await fillAddress(page);
 
   // While the buyer is on the checkout page, the seller recounts: one unit is left for sale,
@@ -246,4 +254,40 @@ test('stock that runs out before checkout is named, and the buyer places the ord
     items: [{ product_id: product.id, quantity: 1 }],
   });
   expect(await variantOf()).toMatchObject({ stock: 0, reserved: before.reserved + 1 });
+});
+
+test('a price raised before checkout is named, and the buyer is charged the new total only on accepting it', async ({
+  browse,
+}) => {
+  const page = await browse();
+  const { seller, product, title } = await newCompass(page);
+  await signUp(page);
+  await addToCartFromPage(page, product.id, title, 2);
+  await fillAddress(page);
+  await page.getByText('$48.00').first().waitFor();
+
+  // While the buyer is on the checkout page, the seller raises the price.
+  const raised = await page.request.patch(`/v1/variants/${product.variants[0]!.id}`, {
+    headers: seller,
+    data: { price: { amount: 2600, currency: 'USD' } },
+  });
+  expect(raised.status()).toBe(200);
+
+  await page.getByRole('button', { name: 'Continue to payment' }).click();
+  const problem = page.getByRole('alert').filter({ hasText: 'Prices changed' });
+  await problem.getByText('Prices changed: your total is now $52.00, not $48.00.').waitFor();
+  const buyer = {
+    authorization: `Bearer ${await page.evaluate<string>("localStorage.getItem('bazaar.token')")}`,
+  };
+  const ordersOf = async () =>
+    (
+      (await (await page.request.get('/v1/orders', { headers: buyer })).json()) as {
+        data: { total: unknown }[];
+      }
+    ).data;
+  expect(await ordersOf()).toEqual([]);
+
+  await problem.getByRole('button', { name: 'Place the order for $52.00' }).click();
+  await page.getByRole('heading', { name: 'Payment' }).waitFor();
+  expect(await ordersOf()).toEqual([expect.objectContaining({ total: { amount: 5200, currency: 'USD' } })]);
 });

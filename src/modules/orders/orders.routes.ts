@@ -6,7 +6,7 @@ import { pageOf } from '../../platform/pagination.js';
 import { Refund } from '../payments/index.js';
 import {
   CheckoutAnswer,
-  CheckoutBody,
+  checkoutBody,
   Order,
   OrderListQuery,
   OrderParams,
@@ -35,14 +35,21 @@ export function ordersRoutes(
         summary: 'Check out the cart: reserve stock, one order per shop, one payment',
         security,
         headers: IdempotencyKeyHeader,
-        body: CheckoutBody,
+        body: checkoutBody(currency),
         response: { 201: CheckoutAnswer },
       },
     },
     async (request, reply) =>
       idempotency.run(request, reply, async (answer) => ({
         status: 201,
-        body: await service.checkout(callerOf(request), request.body.shipping_address, answer),
+        body: await service.checkout(
+          callerOf(request),
+          {
+            shippingAddress: request.body.shipping_address,
+            expectedTotalMinor: request.body.expected_total?.amount,
+          },
+          answer,
+        ),
       })),
   );
 

@@ -16,7 +16,15 @@ export const ShippingAddressSchema = z.strictObject({
   country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code such as US'),
 });
 
-export const CheckoutBody = z.strictObject({ shipping_address: ShippingAddressSchema });
+/**
+ * `expected_total`: the total the buyer was shown (the cart's subtotal, or the quote's total), so
+ * a price that changed in between is refused rather than charged silently.
+ */
+export const checkoutBody = (currency: string) =>
+  z.strictObject({
+    shipping_address: ShippingAddressSchema,
+    expected_total: moneyInput(currency, 0).optional(),
+  });
 
 export const ShipBody = z.strictObject({ carrier: line(100), tracking_number: line(100) });
 

@@ -5,6 +5,7 @@ import type { Caller } from '../../platform/http.js';
 import type { IdempotentAnswer } from '../../platform/idempotency.js';
 import { newId } from '../../platform/ids.js';
 import { scheduleJob } from '../../platform/jobs.js';
+import { money } from '../../platform/money.js';
 import { appendEvent, type EventType } from '../../platform/outbox.js';
 import { decodeCursor, paginate } from '../../platform/pagination.js';
 import { type CartService, lineTitle, type VariantDirectory } from '../cart/index.js';
@@ -17,6 +18,7 @@ import {
   presentPayment,
   type RefundView,
 } from '../payments/index.js';
+import { PriceChanged } from './orders.errors.js';
 import { AUTO_DELIVER_JOB, EXPIRE_ORDER_JOB } from './orders.jobs.js';
 import * as repo from './orders.repo.js';
 import { OrderCursor, type OrderView, presentOrder } from './orders.schemas.js';
@@ -38,6 +40,12 @@ const moneyOf = (order: repo.OrderRow): OrderMoney => ({
   totalAmount: order.totalAmount,
   currency: order.currency,
 });
+
+export interface CheckoutInput {
+  shippingAddress: repo.ShippingAddress;
+  /** The total the buyer was shown; checkout refuses to charge another. */
+  expectedTotalMinor?: number | undefined;
+}
 
 export interface RefundInput {
   amount: number;
@@ -76,11 +84,8 @@ export class OrdersService {
    * Turns the caller's cart into one order per shop and one payment, in ONE transaction: stock for
    * every line is reserved or none is, and the stored idempotent answer commits with the orders.
    */
-  async checkout(
-    caller: Caller,
-    shippingAddress: repo.ShippingAddress,
-    answer: IdempotentAnswer,
-  ): Promise<string> {
+  async checkout(caller: Caller, input: CheckoutInput, answer: IdempotentAnswer): Promise<string> {
+    const { shippingAddress, expectedTotalMinor } = input;
     return this.db.transaction(async (tx) => {
       const { cartId, items } = await this.cart.lockForCheckout(tx, caller.id);
       if (!cartId || items.length === 0) throw ValidationFailed.at('/cart', 'the cart is empty');
@@ -135,10 +140,17 @@ export class OrdersService {
         });
       }
       const newOrders = [...orders.values()];
+      const totalMinor = newOrders.reduce((sum, order) => sum + order.totalAmount, 0);
+      if (expectedTotalMinor !== undefined && expectedTotalMinor !== totalMinor) {
+        throw new PriceChanged(
+          money(totalMinor, this.config.currency),
+          money(expectedTotalMinor, this.config.currency),
+        );
+      }
       const payment = await this.payments.createForCheckout(tx, {
         id: paymentId,
         buyerId: caller.id,
-        amount: newOrders.reduce((sum, order) => sum + order.totalAmount, 0),
+        amount: totalMinor,
         currency: this.config.currency,
         orderIds: newOrders.map((order) => order.id),
       });

@@ -280,6 +280,58 @@ describe('POST /v1/checkout', () => {
     expect((await checkout(buyer)).statusCode).toBe(201);
   });
 
+  it('refuses a total other than the one the buyer was shown (409 price_changed), reserving nothing', async () => {
+    const buyer = await newUser(t.db);
+    const product = await newProduct(t.db, {
+      shopId: sellerA.shopId!,
+      variants: [{ priceMinor: 1000, stock: 5 }],
+    });
+    const variantId = product.variants[0]!.id;
+    const shown = (await addToCart(buyer, variantId, 2)).subtotal;
+    expect(shown).toEqual({ amount: 2000, currency: 'USD' });
+    const raised = await call('PATCH', `/v1/variants/${variantId}`, sellerA.token, {
+      price: { amount: 1250, currency: 'USD' },
+    });
+    expect(raised.statusCode, raised.body).toBe(200);
+
+    const key = freshKey();
+    const send = (expected: object, idempotencyKey = key) =>
+      call(
+        'POST',
+        '/v1/checkout',
+        buyer.token,
+        { shipping_address: ADDRESS, expected_total: expected },
+        { 'idempotency-key': idempotencyKey },
+      );
+    const refused = await send(shown);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({
+      code: 'price_changed',
+      current_total: { amount: 2500, currency: 'USD' },
+    });
+    expect(await stockOf(t.db, variantId)).toEqual({ onHand: 5, reserved: 0 });
+    expect((await call('GET', '/v1/cart', buyer.token)).json().items).toHaveLength(1);
+    const orders = await t.db.query<{ count: number }>(
+      sql`SELECT count(*)::int AS count FROM orders WHERE buyer_id = ${buyer.id}`,
+    );
+    expect(orders[0]!.count).toBe(0);
+    // A business error like any other: the same key replays it, even with the new total.
+    const replayed = await send(shown);
+    expect(replayed.body).toBe(refused.body);
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+
+    const otherCurrency = await send({ amount: 2500, currency: 'EUR' }, freshKey());
+    expect(otherCurrency.statusCode).toBe(422);
+    expect(otherCurrency.json().errors).toEqual([
+      expect.objectContaining({ path: '/expected_total/currency' }),
+    ]);
+
+    const accepted = await send(refused.json().current_total, freshKey());
+    expect(accepted.statusCode, accepted.body).toBe(201);
+    expect(accepted.json().payment.amount).toEqual({ amount: 2500, currency: 'USD' });
+    expect(await stockOf(t.db, variantId)).toEqual({ onHand: 5, reserved: 2 });
+  });
+
   it('requires an Idempotency-Key (after authentication) and a valid address', async () => {
     const buyer = await newUser(t.db);
     expect((await call('POST', '/v1/checkout', undefined, { shipping_address: ADDRESS })).statusCode).toBe(

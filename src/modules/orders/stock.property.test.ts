@@ -101,7 +101,7 @@ it('keeps on_hand − reserved equal to the oracle, never negative, over random 
             const placed = JSON.parse(
               await t.services.orders.checkout(
                 buyer,
-                { name: 'n', line1: 'l', city: 'c', postal_code: 'p', country: 'US' },
+                { shippingAddress: { name: 'n', line1: 'l', city: 'c', postal_code: 'p', country: 'US' } },
                 answer,
               ),
             );

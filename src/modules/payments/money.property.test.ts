@@ -136,7 +136,9 @@ it('keeps the books balanced and every seller balance equal to the oracle over r
           for (const [product, quantity] of op.lines) {
             await t.services.cart.addItem(buyer, { variantId: products[product]!.variants[0]!.id, quantity });
           }
-          const placed = JSON.parse(await t.services.orders.checkout(buyer, ADDRESS, answer));
+          const placed = JSON.parse(
+            await t.services.orders.checkout(buyer, { shippingAddress: ADDRESS }, answer),
+          );
           const payment: OraclePayment = {
             id: placed.payment.id,
             buyer,

@@ -1,4 +1,5 @@
 import createClient, { type Middleware } from 'openapi-fetch';
+import type { Money } from '../format';
 import type { paths } from './schema';
 
 /** An RFC 9457 problem as the API sends it. */
@@ -9,6 +10,8 @@ export interface Problem {
   detail?: string;
   /** `validation_failed`: FieldError items; `insufficient_stock`: StockShortage items. */
   errors?: (FieldError | StockShortage)[];
+  /** `price_changed`: the total checkout would charge now. */
+  current_total?: Money;
 }
 
 export interface FieldError {

@@ -4,7 +4,7 @@ import { MemoryRouter, Route, Routes } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api } from '../api/client';
 import { CheckoutPage } from './checkout';
-import { cartLine, cartOf } from './test-carts';
+import { cartLine, cartOf, usd } from './test-carts';
 
 vi.mock('../auth', () => ({ useAuth: () => ({ me: { id: 'usr_1', roles: ['buyer'] } }) }));
 
@@ -22,7 +22,7 @@ const cart = cartOf([
   }),
 ]);
 
-type SentWithKey = { params: { header: Record<string, string> } };
+type SentWithKey = { params: { header: Record<string, string> }; body: { expected_total: unknown } };
 
 const ok = (data: unknown) => Promise.resolve({ data, response: new Response(null, { status: 200 }) });
 const refused = (status: number, problem: object) =>
@@ -103,6 +103,34 @@ describe('checkout', () => {
     );
     expect(keys).toHaveLength(2);
     expect(keys[0]).not.toBe(keys[1]);
+    // The retry asks to be charged what the fixed cart comes to at the prices shown: one lamp.
+    const totals = (post.mock.calls as unknown as [string, SentWithKey][]).map(
+      ([, init]) => init.body.expected_total,
+    );
+    expect(totals).toEqual([usd(3 * 6900 + 900), usd(6900)]);
+  });
+
+  it('names a changed total and charges it only when the buyer accepts, under a new key', async () => {
+    vi.spyOn(api, 'GET').mockImplementation((() => ok(cart)) as never);
+    const post = vi
+      .spyOn(api, 'POST')
+      .mockImplementationOnce((() =>
+        refused(409, { code: 'price_changed', current_total: usd(3 * 7500 + 900) })) as never)
+      .mockImplementationOnce((() => ok({ id: 'chk_1', orders: [], payment: { id: 'pay_1' } })) as never);
+    const user = userEvent.setup();
+    renderCheckout();
+    await fillAddress(user);
+    await user.click(screen.getByRole('button', { name: 'Continue to payment' }));
+
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Prices changed: your total is now $234.00, not $216.00.');
+    expect(post).toHaveBeenCalledTimes(1);
+
+    await user.click(screen.getByRole('button', { name: 'Place the order for $234.00' }));
+    await screen.findByText('Payment step');
+    const sent = (post.mock.calls as unknown as [string, SentWithKey][]).map(([, init]) => init);
+    expect(sent.map((init) => init.body.expected_total)).toEqual([usd(21600), usd(23400)]);
+    expect(sent[0]!.params.header['idempotency-key']).not.toBe(sent[1]!.params.header['idempotency-key']);
   });
 
   it('shows the server’s field errors at the field', async () => {

@@ -2,7 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useAttemptKey } from '../api/attempt-key';
 import { ApiError, api, call, fieldErrorsOf, stockShortagesOf } from '../api/client';
-import { formatMoney } from '../format';
+import { formatMoney, type Money } from '../format';
 import { Async, ErrorNotice } from '../ui/feedback';
 import { TextField } from '../ui/field';
 import { RequireAuth } from '../ui/layout';
@@ -16,7 +16,7 @@ import {
   validateAddress,
 } from './address';
 
-import { planStockFixes, type StockFix } from './stock-fix';
+import { planStockFixes, type StockFix, totalAfterFixes } from './stock-fix';
 import type { Cart } from './types';
 
 const FIELDS: readonly { field: AddressField; label: string; autoComplete: string; optional?: boolean }[] = [
@@ -51,21 +51,56 @@ function StockProblem({ fixes, apply, pending }: { fixes: StockFix[]; apply(): v
   );
 }
 
+/** The total changed between the page and checkout: say so, and charge the new one only when asked. */
+function PriceProblem({
+  shown,
+  current,
+  accept,
+  pending,
+}: {
+  shown: Money;
+  current: Money;
+  accept(): void;
+  pending: boolean;
+}) {
+  return (
+    <div className="notice notice-error price-problem" role="alert">
+      <div>
+        <p>
+          <strong>
+            Prices changed: your total is now {formatMoney(current)}, not {formatMoney(shown)}.
+          </strong>
+        </p>
+        <div className="row">
+          <button type="button" onClick={accept} disabled={pending}>
+            {pending ? 'Placing your order…' : `Place the order for ${formatMoney(current)}`}
+          </button>
+          <Link to="/cart">Review my cart</Link>
+        </div>
+      </div>
+    </div>
+  );
+}
+
 function CheckoutForm({ cart, reloadCart }: { cart: Cart; reloadCart(): void }) {
   const navigate = useNavigate();
   const [address, setAddress] = useState(EMPTY_ADDRESS);
   const [errors, setErrors] = useState<AddressErrors>({});
   const [fixes, setFixes] = useState<StockFix[]>([]);
+  // The total the buyer agreed to pay: the cart's, until checkout names a new one and they accept it.
+  const [agreedTotal, setAgreedTotal] = useState<Money>(cart.subtotal);
+  const [changedTotal, setChangedTotal] = useState<Money | null>(null);
   const attempt = useAttemptKey();
 
-  const placeOrder = useAction(async () => {
+  const placeOrder = useAction(async (expectedTotal: Money = agreedTotal) => {
     setFixes([]);
+    setChangedTotal(null);
     try {
       const answer = await attempt.send((key) =>
         call(
           api.POST('/v1/checkout', {
             params: { header: { 'idempotency-key': key } },
-            body: { shipping_address: addressForApi(address) },
+            body: { shipping_address: addressForApi(address), expected_total: expectedTotal },
           }),
         ),
       );
@@ -73,6 +108,13 @@ function CheckoutForm({ cart, reloadCart }: { cart: Cart; reloadCart(): void }) 
     } catch (error) {
       if (error instanceof ApiError && error.code === 'insufficient_stock') {
         setFixes(planStockFixes(stockShortagesOf(error.problem), cart.items));
+        return;
+      }
+      if (error instanceof ApiError && error.code === 'price_changed' && error.problem.current_total) {
+        // The refusal is stored under this key: the next attempt needs a new one.
+        attempt.reset();
+        setChangedTotal(error.problem.current_total);
+        reloadCart();
         return;
       }
       if (error instanceof ApiError && error.code === 'validation_failed') {
@@ -92,11 +134,18 @@ function CheckoutForm({ cart, reloadCart }: { cart: Cart; reloadCart(): void }) 
       if (fix.fix.kind === 'remove') await call(api.DELETE('/v1/cart/items/{id}', path));
       else await call(api.PATCH('/v1/cart/items/{id}', { ...path, body: { quantity: fix.fix.quantity } }));
     }
+    const fixedTotal = totalAfterFixes(cart.items, fixes, agreedTotal.currency);
     setFixes([]);
+    setAgreedTotal(fixedTotal);
     attempt.reset();
     reloadCart();
-    await placeOrder.run();
+    await placeOrder.run(fixedTotal);
   });
+
+  const acceptChangedTotal = (total: Money) => {
+    setAgreedTotal(total);
+    void placeOrder.run(total);
+  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -134,6 +183,14 @@ function CheckoutForm({ cart, reloadCart }: { cart: Cart; reloadCart(): void }) 
           }}
         />
       ))}
+      {changedTotal && (
+        <PriceProblem
+          shown={agreedTotal}
+          current={changedTotal}
+          accept={() => acceptChangedTotal(changedTotal)}
+          pending={placeOrder.pending}
+        />
+      )}
       {fixes.length > 0 && (
         <StockProblem fixes={fixes} apply={() => void fixCart.run()} pending={fixCart.pending} />
       )}

@@ -1,4 +1,5 @@
 import type { StockShortage } from '../api/client';
+import type { Money } from '../format';
 import type { CartLine } from './types';
 
 /** One cart line checkout refused, what to tell the buyer and how to fix it. */
@@ -38,4 +39,21 @@ export function planStockFixes(
       },
     ];
   });
+}
+
+/**
+ * What the cart comes to once the fixes the buyer accepted are made, at the prices the buyer was
+ * shown: the total checkout is then asked to charge, so a price that changed meanwhile is still caught.
+ */
+export function totalAfterFixes(
+  lines: readonly Pick<CartLine, 'id' | 'quantity' | 'unit_price'>[],
+  fixes: readonly Pick<StockFix, 'lineId' | 'fix'>[],
+  currency: string,
+): Money {
+  const amount = lines.reduce((sum, line) => {
+    const fix = fixes.find((candidate) => candidate.lineId === line.id)?.fix;
+    const quantity = !fix ? line.quantity : fix.kind === 'remove' ? 0 : fix.quantity;
+    return sum + quantity * line.unit_price.amount;
+  }, 0);
+  return { amount, currency };
 }
