@@ -8,6 +8,45 @@ export interface Money {
 
 export const money = (amount: number, currency: string): Money => ({ amount, currency });
 
+/**
+ * The largest amount, in minor units, that any request may carry and any total may reach
+ * (API.md: 100,000,000,000). Far below Number.MAX_SAFE_INTEGER, so a cart line of 99 units at this
+ * price, and sums of many such lines, are still exact in a JS number.
+ */
+export const MAX_MONEY_MINOR = 100_000_000_000;
+
+/** Whether an amount is within the marketplace's bound (and a whole number of minor units). */
+export const isWithinMoneyBound = (amountMinor: number): boolean =>
+  Number.isSafeInteger(amountMinor) && amountMinor <= MAX_MONEY_MINOR;
+
+/**
+ * Money arithmetic whose exact result a JS number cannot hold. A bug, not a user error: inputs
+ * are bounded before they reach the arithmetic, so this is thrown rather than rounding silently.
+ */
+export class MoneyOverflow extends Error {
+  constructor(
+    readonly operation: 'add' | 'multiply',
+    readonly operands: readonly [number, number],
+  ) {
+    super(`money ${operation} of ${operands[0]} and ${operands[1]} is not an exact integer`);
+    this.name = 'MoneyOverflow';
+  }
+}
+
+const checked = (operation: MoneyOverflow['operation'], a: number, b: number, result: number): number => {
+  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || !Number.isSafeInteger(result)) {
+    throw new MoneyOverflow(operation, [a, b]);
+  }
+  return result;
+};
+
+/** a + b in minor units, exactly, or MoneyOverflow. */
+export const addMinor = (a: number, b: number): number => checked('add', a, b, a + b);
+
+/** amount × factor (a quantity, say) in minor units, exactly, or MoneyOverflow. */
+export const multiplyMinor = (amountMinor: number, factor: number): number =>
+  checked('multiply', amountMinor, factor, amountMinor * factor);
+
 /** The response shape of every Money field. */
 export const MoneySchema = z.object({
   amount: z.number().int(),
@@ -24,7 +63,7 @@ export const moneyInput = (currency: string, minAmount = 1) =>
       .number()
       .int('must be an integer number of minor units')
       .min(minAmount)
-      .max(Number.MAX_SAFE_INTEGER),
+      .max(MAX_MONEY_MINOR, `must be at most ${MAX_MONEY_MINOR} minor units`),
     // A refined string, not a literal: the OpenAPI document (and the web app's types built from it)
     // must not bake in the currency of whichever configuration generated it.
     currency: z.string().refine((code) => code === currency, `must be ${currency}, the marketplace currency`),

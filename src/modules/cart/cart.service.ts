@@ -2,13 +2,43 @@ import type { Database, Queryable } from '../../platform/db.js';
 import { NotFound, ValidationFailed } from '../../platform/errors.js';
 import type { Caller } from '../../platform/http.js';
 import { newId } from '../../platform/ids.js';
-import { money } from '../../platform/money.js';
+import { isWithinMoneyBound, MAX_MONEY_MINOR, money } from '../../platform/money.js';
 import { InsufficientStock, inventory } from '../inventory/index.js';
 import * as repo from './cart.repo.js';
 import type { CartView } from './cart.schemas.js';
-import { lineTitle, type VariantDirectory } from './variant-directory.js';
+import { totalCart } from './cart.totals.js';
+import { lineTitle, type PurchasableVariant, type VariantDirectory } from './variant-directory.js';
 
 export const MAX_LINE_QUANTITY = 99;
+
+/** The cart's lines with one variant's quantity set (the line added when it is new). */
+const withQuantity = (items: readonly repo.CartItemRow[], variantId: string, quantity: number) => [
+  ...items.filter((item) => item.variantId !== variantId),
+  { variantId, quantity },
+];
+
+/**
+ * Refuses a change that raises the cart's subtotal over the money bound (a 422 at /quantity, and
+ * nothing written). Lines of deleted variants, or priced over the bound, count for nothing, as in
+ * the cart's view.
+ */
+function assertSubtotalWithinBound(
+  lines: readonly { variantId: string; quantity: number }[],
+  variants: ReadonlyMap<string, PurchasableVariant>,
+): void {
+  const { subtotalMinor } = totalCart(
+    lines.flatMap((line) => {
+      const variant = variants.get(line.variantId);
+      return variant ? [{ unitPriceMinor: variant.priceMinor, quantity: line.quantity }] : [];
+    }),
+  );
+  if (subtotalMinor > MAX_MONEY_MINOR) {
+    throw ValidationFailed.at(
+      '/quantity',
+      `this quantity takes the cart's subtotal over ${MAX_MONEY_MINOR} minor units`,
+    );
+  }
+}
 
 export class CartService {
   constructor(
@@ -31,14 +61,26 @@ export class CartService {
   async addItem(caller: Caller, input: { variantId: string; quantity: number }): Promise<CartView> {
     return this.db.transaction(async (tx) => {
       const cartId = await repo.ensureCart(tx, newId('cart'), caller.id, true);
-      const existing = (await repo.findItems(tx, cartId)).find((item) => item.variantId === input.variantId);
+      const items = await repo.findItems(tx, cartId);
+      const existing = items.find((item) => item.variantId === input.variantId);
       const quantity = (existing?.quantity ?? 0) + input.quantity;
       if (quantity > MAX_LINE_QUANTITY) {
         throw ValidationFailed.at('/quantity', `a cart line holds at most ${MAX_LINE_QUANTITY} units`);
       }
-      const variant = (await this.directory.variants(tx, [input.variantId])).get(input.variantId);
+      const variants = await this.directory.variants(tx, [
+        ...items.map((item) => item.variantId),
+        ...(existing ? [] : [input.variantId]),
+      ]);
+      const variant = variants.get(input.variantId);
       if (!variant?.purchasable) throw ValidationFailed.at('/variant_id', 'no such variant is for sale');
+      if (!isWithinMoneyBound(variant.priceMinor)) {
+        throw ValidationFailed.at(
+          '/variant_id',
+          `the variant's price is over ${MAX_MONEY_MINOR} minor units`,
+        );
+      }
       await this.assertInStock(tx, input.variantId, quantity);
+      assertSubtotalWithinBound(withQuantity(items, input.variantId, quantity), variants);
       await repo.upsertItem(tx, {
         id: existing?.id ?? newId('ci'),
         cartId,
@@ -53,9 +95,17 @@ export class CartService {
   async changeItem(caller: Caller, itemId: string, quantity: number): Promise<CartView> {
     return this.db.transaction(async (tx) => {
       const cartId = await repo.lockCartOf(tx, caller.id);
-      const item = cartId ? (await repo.findItems(tx, cartId)).find((i) => i.id === itemId) : undefined;
+      const items = cartId ? await repo.findItems(tx, cartId) : [];
+      const item = items.find((i) => i.id === itemId);
       if (!cartId || !item) throw new NotFound('cart item');
-      if (quantity > item.quantity) await this.assertInStock(tx, item.variantId, quantity);
+      if (quantity > item.quantity) {
+        await this.assertInStock(tx, item.variantId, quantity);
+        const variants = await this.directory.variants(
+          tx,
+          items.map((i) => i.variantId),
+        );
+        assertSubtotalWithinBound(withQuantity(items, item.variantId, quantity), variants);
+      }
       await repo.setItemQuantity(tx, cartId, itemId, quantity);
       await repo.touchCart(tx, cartId);
       return this.present(tx, cartId);
@@ -99,26 +149,31 @@ export class CartService {
       this.directory.variants(tx, ids),
       inventory.levels(tx, ids),
     ]);
-    const lines = items.flatMap((item) => {
+    const shown = items.flatMap((item) => {
       const variant = variants.get(item.variantId);
       // A variant deleted from the catalog can no longer be shown or bought.
-      if (!variant) return [];
-      const available = variant.purchasable ? Math.max(0, levels.get(item.variantId)?.available ?? 0) : 0;
-      return [
-        {
-          id: item.id,
-          variant_id: item.variantId,
-          product_id: variant.productId,
-          shop: { id: variant.shopId, name: variant.shopName },
-          title: lineTitle(variant),
-          quantity: item.quantity,
-          unit_price: money(variant.priceMinor, variant.currency),
-          line_total: money(variant.priceMinor * item.quantity, variant.currency),
-          available,
-        },
-      ];
+      return variant ? [{ item, variant }] : [];
     });
-    const subtotal = lines.reduce((sum, line) => sum + line.line_total.amount, 0);
-    return { id: cartId, items: lines, subtotal: money(subtotal, this.currency) };
+    const totals = totalCart(
+      shown.map(({ item, variant }) => ({ unitPriceMinor: variant.priceMinor, quantity: item.quantity })),
+    );
+    const lines = shown.map(({ item, variant }, index) => {
+      // A price over the money bound (set before the bound existed) cannot be bought: the line stays
+      // visible so the buyer can remove it, with nothing available and nothing to pay.
+      const forSale = variant.purchasable && isWithinMoneyBound(variant.priceMinor);
+      const available = forSale ? Math.max(0, levels.get(item.variantId)?.available ?? 0) : 0;
+      return {
+        id: item.id,
+        variant_id: item.variantId,
+        product_id: variant.productId,
+        shop: { id: variant.shopId, name: variant.shopName },
+        title: lineTitle(variant),
+        quantity: item.quantity,
+        unit_price: money(variant.priceMinor, variant.currency),
+        line_total: money(totals.lineTotalsMinor[index]!, variant.currency),
+        available,
+      };
+    });
+    return { id: cartId, items: lines, subtotal: money(totals.subtotalMinor, this.currency) };
   }
 }

@@ -4,4 +4,5 @@
  */
 export { cartRoutes } from './cart.routes.js';
 export { CartService } from './cart.service.js';
+export { type CartTotals, totalCart } from './cart.totals.js';
 export { lineTitle, type PurchasableVariant, type VariantDirectory } from './variant-directory.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MoneySchema, moneyInput } from '../../platform/money.js';
+import { MAX_MONEY_MINOR, MoneySchema, moneyInput } from '../../platform/money.js';
 import { PageQuery, pageOf } from '../../platform/pagination.js';
 import { SORTS } from './catalog.repo.js';
 
@@ -92,8 +92,8 @@ export const ProductQuery = PageQuery.extend({
   q: z.string().trim().max(200).optional(),
   category: Id.optional(),
   shop: Id.optional(),
-  min_price: z.coerce.number().int().min(0).optional(),
-  max_price: z.coerce.number().int().min(0).optional(),
+  min_price: z.coerce.number().int().min(0).max(MAX_MONEY_MINOR).optional(),
+  max_price: z.coerce.number().int().min(0).max(MAX_MONEY_MINOR).optional(),
   min_rating: z.coerce.number().min(0).max(5).optional(),
   sort: z.enum(SORTS).optional(),
 });

@@ -5,10 +5,10 @@ import type { Caller } from '../../platform/http.js';
 import type { IdempotentAnswer } from '../../platform/idempotency.js';
 import { newId } from '../../platform/ids.js';
 import { scheduleJob } from '../../platform/jobs.js';
-import { money } from '../../platform/money.js';
+import { addMinor, money } from '../../platform/money.js';
 import { appendEvent, type EventType } from '../../platform/outbox.js';
 import { decodeCursor, paginate } from '../../platform/pagination.js';
-import { type CartService, lineTitle, type VariantDirectory } from '../cart/index.js';
+import { type CartService, lineTitle, totalCart, type VariantDirectory } from '../cart/index.js';
 import { InsufficientStock, inventory } from '../inventory/index.js';
 import type { LedgerService } from '../ledger/index.js';
 import {
@@ -99,6 +99,16 @@ export class OrdersService {
           unavailable.map((item) => ({ variant_id: item.variantId, requested: item.quantity, available: 0 })),
         );
       }
+      const totals = totalCart(
+        items.map((item) => ({
+          unitPriceMinor: variants.get(item.variantId)!.priceMinor,
+          quantity: item.quantity,
+        })),
+      );
+      if (totals.overBound) {
+        const { index, field, message } = totals.overBound;
+        throw ValidationFailed.at(`/items/${index}/${field}`, message);
+      }
       // Fails fast, without locks, when stock is visibly short (a sold-out flash sale).
       await inventory.assertAvailable(tx, items);
       const checkoutId = newId('chk');
@@ -106,7 +116,7 @@ export class OrdersService {
       const expiresAt = new Date(Date.now() + this.config.orderTtlSeconds * 1000);
       const orders = new Map<string, repo.NewOrder>();
       const orderItems: repo.OrderItemRow[] = [];
-      for (const item of items) {
+      for (const [index, item] of items.entries()) {
         const variant = variants.get(item.variantId)!;
         let order = orders.get(variant.shopId);
         if (!order) {
@@ -124,8 +134,8 @@ export class OrdersService {
           };
           orders.set(variant.shopId, order);
         }
-        const lineTotal = variant.priceMinor * item.quantity;
-        order.totalAmount += lineTotal;
+        const lineTotal = totals.lineTotalsMinor[index]!;
+        order.totalAmount = addMinor(order.totalAmount, lineTotal);
         orderItems.push({
           id: newId('oi'),
           orderId: order.id,
@@ -140,7 +150,7 @@ export class OrdersService {
         });
       }
       const newOrders = [...orders.values()];
-      const totalMinor = newOrders.reduce((sum, order) => sum + order.totalAmount, 0);
+      const totalMinor = totals.subtotalMinor;
       if (expectedTotalMinor !== undefined && expectedTotalMinor !== totalMinor) {
         throw new PriceChanged(
           money(totalMinor, this.config.currency),
