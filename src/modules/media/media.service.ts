@@ -1,11 +1,17 @@
 import type { Database, Queryable } from '../../platform/db.js';
-import { NotFound, PayloadTooLarge, UnsupportedMediaType } from '../../platform/errors.js';
+import { NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { identifyImage } from './image-type.js';
 import { findMedia, insertMedia } from './media.repo.js';
 import type { MediaStorage } from './media.storage.js';
 
 export const MAX_MEDIA_BYTES = 5 * 1024 * 1024;
+/**
+ * A few hundred KB of PNG can declare 50,000 × 50,000 pixels, which every viewer's browser then
+ * decodes into gigabytes: the declared size is bounded as well as the bytes.
+ */
+export const MAX_IMAGE_SIDE_PX = 8_000;
+export const MAX_IMAGE_PIXELS = 40_000_000;
 
 export interface StoredMedia {
   id: string;
@@ -33,6 +39,16 @@ export class MediaService {
     if (bytes.length > MAX_MEDIA_BYTES) throw new PayloadTooLarge('An image may have at most 5 MiB.');
     const image = identifyImage(bytes);
     if (!image) throw new UnsupportedMediaType('The file is not a PNG, JPEG or WebP image.');
+    if (
+      image.width > MAX_IMAGE_SIDE_PX ||
+      image.height > MAX_IMAGE_SIDE_PX ||
+      image.width * image.height > MAX_IMAGE_PIXELS
+    ) {
+      throw ValidationFailed.at(
+        '/file',
+        `the image is ${image.width} × ${image.height} pixels: at most ${MAX_IMAGE_SIDE_PX} a side and ${MAX_IMAGE_PIXELS / 1_000_000} megapixels`,
+      );
+    }
     const id = newId('med');
     const name = `${id}.${image.ext}`;
     await this.storage.put(name, bytes);

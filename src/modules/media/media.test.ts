@@ -7,14 +7,17 @@ import { bearer, createTestApp, type TestApp } from '../../../test/app.js';
 import { newUser, type TestUser } from '../../../test/factories/identity.js';
 import {
   JPEG_5X3,
+  jpegDeclaring,
+  pngDeclaring,
   WEBP_EXTENDED_6X9,
   WEBP_LOSSLESS_7X4,
   WEBP_LOSSY_7X4,
+  webpDeclaring,
 } from '../../../test/fixtures/images.js';
 import { expectProblem } from '../../../test/problem.js';
 import { sql } from '../../platform/db.js';
 import { renderDemoImage } from './demo-image.js';
-import { MAX_MEDIA_BYTES } from './media.service.js';
+import { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE_PX, MAX_MEDIA_BYTES } from './media.service.js';
 import { FileMediaStorage } from './media.storage.js';
 
 const PNG_64X48 = renderDemoImage({ seed: 7, label: 'Test Pot', width: 64, height: 48 });
@@ -175,6 +178,32 @@ describe('POST /v1/media', () => {
   ])('answers 415 for $what', async ({ bytes }) => {
     expectProblem(await upload(fileForm(bytes, 'image.png', 'image/png')), 415, 'unsupported_media_type');
   });
+
+  const declaring = {
+    PNG: (width: number, height: number) => pngDeclaring(PNG_64X48, width, height),
+    JPEG: (width: number, height: number) => jpegDeclaring(JPEG_5X3, width, height),
+    WebP: (width: number, height: number) => webpDeclaring(WEBP_EXTENDED_6X9, width, height),
+  };
+
+  it.each(Object.entries(declaring))(
+    'refuses a %s declaring more than 8,000 px a side or 40 megapixels with 422 at /file',
+    async (_format, image) => {
+      const bombs = [
+        image(50_000, 50_000),
+        image(MAX_IMAGE_SIDE_PX + 1, 10),
+        image(10, MAX_IMAGE_SIDE_PX + 1),
+        image(MAX_IMAGE_SIDE_PX, MAX_IMAGE_PIXELS / MAX_IMAGE_SIDE_PX + 1),
+      ];
+      for (const bomb of bombs) {
+        const response = await upload(fileForm(bomb, 'bomb.img'));
+        expectProblem(response, 422, 'validation_failed');
+        expect(response.json().errors).toEqual([{ path: '/file', message: expect.stringMatching(/pixels/) }]);
+      }
+      const largest = await upload(fileForm(image(MAX_IMAGE_SIDE_PX, MAX_IMAGE_PIXELS / MAX_IMAGE_SIDE_PX)));
+      expect(largest.statusCode, largest.body).toBe(201);
+      expect(largest.json()).toMatchObject({ width: 8_000, height: 5_000 });
+    },
+  );
 
   it('takes a file of exactly 5 MiB and refuses one byte more with 413', async () => {
     const padding = (size: number) => Buffer.alloc(size - PNG_64X48.length, 0x20);
