@@ -44,6 +44,7 @@ import { JobRunner } from './platform/jobs.js';
 import { marketplaceRoutes } from './platform/marketplace.js';
 import { OutboxRelay } from './platform/outbox.js';
 import { registerRateLimit } from './platform/rate-limit.js';
+import { assertNoNulInJson, registerInputRules } from './platform/request-input.js';
 import { serveWebApp } from './platform/web.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -207,6 +208,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('caller', null);
+  registerInputRules(app);
 
   // JSON only (media uploads add multipart on their route); anything else is 415.
   app.removeContentTypeParser('text/plain');
@@ -215,7 +217,15 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body.toString();
     if (text === '') return done(null, undefined);
-    return parseJson(request, text, done);
+    return parseJson(request, text, (error, parsed) => {
+      if (error) return done(error);
+      try {
+        assertNoNulInJson(text, parsed);
+      } catch (refused) {
+        return done(refused as Error);
+      }
+      return done(null, parsed);
+    });
   });
 
   app.addHook('onRequest', async (request, reply) => {

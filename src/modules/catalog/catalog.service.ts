@@ -16,7 +16,7 @@ import type { Caller } from '../../platform/http.js';
 import { newId } from '../../platform/ids.js';
 import type { Money } from '../../platform/money.js';
 import { appendEvent } from '../../platform/outbox.js';
-import { decodeCursor, paginate } from '../../platform/pagination.js';
+import { decodeCursor, KeysetTime, paginate } from '../../platform/pagination.js';
 import { inventory } from '../inventory/index.js';
 import { type BulkLoadOptions, bulkLoadProducts } from './bulk-load.js';
 import {
@@ -116,7 +116,7 @@ const COALESCING = { concurrency: 1, maxKeys: 500 };
 
 const Position = z.object({
   s: z.enum(repo.SORTS),
-  k: z.union([z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/), z.number().finite()]),
+  k: z.union([KeysetTime, z.number().finite()]),
   id: Id,
   /** The rating prior's mean the first page was ordered by (sort=rating). */
   m: z.number().finite().min(0).max(5).optional(),

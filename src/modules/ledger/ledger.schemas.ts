@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MoneySchema, money } from '../../platform/money.js';
-import { PageQuery } from '../../platform/pagination.js';
+import { CreatedPosition, PageQuery } from '../../platform/pagination.js';
 import { ENTRY_KINDS, PLATFORM_ACCOUNTS, SHOP_ACCOUNTS } from './ledger.policy.js';
 import type { LedgerLineRow } from './ledger.repo.js';
 
@@ -19,7 +19,7 @@ export const LedgerLine = z.object({
 });
 
 export const LedgerQuery = PageQuery.strict();
-export const LedgerCursor = z.object({ createdAt: z.string(), id: z.string() });
+export const LedgerCursor = CreatedPosition;
 
 export const SalesQuery = z.strictObject({ days: z.coerce.number().int().min(1).max(366).default(30) });
 export const Sales = z.object({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MoneySchema, money, moneyInput } from '../../platform/money.js';
-import { PageQuery } from '../../platform/pagination.js';
+import { CreatedPosition, PageQuery } from '../../platform/pagination.js';
 import { Payment, Refund, type RefundView } from '../payments/index.js';
 import type { OrderItemRow, OrderRow } from './orders.repo.js';
 import { ORDER_STATUSES } from './orders.state.js';
@@ -32,7 +32,7 @@ export const OrderParams = z.strictObject({ id: z.string().min(1).max(64) });
 
 export const OrderListQuery = PageQuery.extend({ status: z.enum(ORDER_STATUSES).optional() }).strict();
 
-export const OrderCursor = z.object({ createdAt: z.string(), id: z.string() });
+export const OrderCursor = CreatedPosition;
 
 /**
  * `restock_items`: units that come back. Before the order ships their reservation is released

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MoneySchema, money, moneyInput } from '../../platform/money.js';
-import { PageQuery } from '../../platform/pagination.js';
+import { CreatedPosition, PageQuery } from '../../platform/pagination.js';
 import type { PaymentRow, PayoutRow, RefundRow } from './payments.repo.js';
 import { PAYMENT_STATUSES } from './payments.state.js';
 
@@ -66,7 +66,7 @@ export const presentPayout = (payout: PayoutRow): PayoutView => ({
 export const payoutBody = (currency: string) => z.strictObject({ amount: moneyInput(currency) });
 
 export const PayoutListQuery = PageQuery.strict();
-export const PayoutCursor = z.object({ createdAt: z.string(), id: z.string() });
+export const PayoutCursor = CreatedPosition;
 
 export const WebhookParams = z.strictObject({ provider: z.string().min(1).max(32) });
 export const WebhookAnswer = z.object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PageQuery, pageOf } from '../../platform/pagination.js';
+import { CreatedPosition, PageQuery, pageOf } from '../../platform/pagination.js';
 import { RatingDetail } from '../catalog/index.js';
 import { REVIEW_SORTS, type ReviewRow } from './reviews.repo.js';
 
@@ -34,7 +34,7 @@ export const ReviewListQuery = PageQuery.extend({
   rating: z.coerce.number().int().min(1).max(5).optional(),
 }).strict();
 
-export const ReviewCursor = z.object({ rating: z.number().int(), createdAt: z.string(), id: z.string() });
+export const ReviewCursor = CreatedPosition.extend({ rating: z.number().int().min(1).max(5) });
 /** The position in a newest-first list. */
 export const NewestReviewCursor = ReviewCursor.omit({ rating: true });
 
