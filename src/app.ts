@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -9,7 +10,15 @@ import client from 'prom-client';
 import type { Config } from './config.js';
 import { CartService, cartRoutes } from './modules/cart/index.js';
 import { CatalogService, catalogRoutes, catalogVariantDirectory } from './modules/catalog/index.js';
-import { IdentityService, identityRoutes, LoginThrottle } from './modules/identity/index.js';
+import {
+  argon2id,
+  IdentityService,
+  identityRoutes,
+  LoginThrottle,
+  type PasswordAlgorithm,
+  PasswordHasher,
+  RegistrationThrottle,
+} from './modules/identity/index.js';
 import { LedgerService, ledgerRoutes } from './modules/ledger/index.js';
 import { FileMediaStorage, MediaService, mediaRoutes } from './modules/media/index.js';
 import { OrdersService, ordersRoutes, registerOrderJobs } from './modules/orders/index.js';
@@ -82,6 +91,8 @@ export interface Services {
 export interface BuildServicesOptions {
   /** How the sandbox delivers its webhooks (default: HTTP to BAZAAR_PUBLIC_URL). */
   webhookTransport?: WebhookTransport;
+  /** How passwords are hashed and checked (default argon2id; tests watch or slow it down). */
+  passwordAlgorithm?: PasswordAlgorithm;
 }
 
 export function buildServices(
@@ -128,7 +139,18 @@ export function buildServices(
     reviewLookup,
     catalog,
   );
-  const identity = new IdentityService(db, config, new LoginThrottle(windowCounters), catalog);
+  const passwords = new PasswordHasher(options.passwordAlgorithm ?? argon2id, {
+    concurrency: availableParallelism(),
+    queueDepth: config.hashQueueDepth,
+  });
+  const identity = new IdentityService(
+    db,
+    config,
+    new LoginThrottle(windowCounters),
+    catalog,
+    passwords,
+    new RegistrationThrottle(windowCounters, config.registrationsPerHour),
+  );
   payments.listen(orders.paymentListener);
   registerOrderJobs(jobs, orders);
   const recommendations = new RecommendationsService(db, catalog, {

@@ -59,6 +59,9 @@ const envSchema = z.object({
   STRIPE_API_URL: optionalString.pipe(z.url().optional()),
   BAZAAR_DB_POOL_SIZE: intWithDefault(20, 1, 1000),
   BAZAAR_JOB_LEASE_SECONDS: intWithDefault(60, 1, 86_400),
+  BAZAAR_REGISTRATIONS_PER_HOUR: intWithDefault(20, 0),
+  BAZAAR_HASH_QUEUE_DEPTH: intWithDefault(256, 0, 1_000_000),
+  BAZAAR_SESSION_MAX_DAYS: intWithDefault(90, 1, 36_500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -96,6 +99,12 @@ export interface Config {
   dbPoolSize: number;
   /** How long a worker's claim on a job lasts before another worker may take the job over. */
   jobLeaseSeconds: number;
+  /** Sign-ups per client address per hour; 0 = no limit. */
+  registrationsPerHour: number;
+  /** Password hashes that may wait for a core before sign-ups and logins get 503. */
+  hashQueueDepth: number;
+  /** A session's absolute lifetime after the login that made it, however active. */
+  sessionMaxDays: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -149,6 +158,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stripeApiUrl: e.STRIPE_API_URL,
     dbPoolSize: e.BAZAAR_DB_POOL_SIZE,
     jobLeaseSeconds: e.BAZAAR_JOB_LEASE_SECONDS,
+    registrationsPerHour: e.BAZAAR_REGISTRATIONS_PER_HOUR,
+    hashQueueDepth: e.BAZAAR_HASH_QUEUE_DEPTH,
+    sessionMaxDays: e.BAZAAR_SESSION_MAX_DAYS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -12,8 +12,8 @@ const PAYMENT_RECONCILE_SECONDS = 60;
  */
 export function startWorker(services: Services, log: Pick<FastifyBaseLogger, 'info'>) {
   services.jobs.every('identity.purge-idle-sessions', IDLE_SESSION_PURGE_SECONDS, async () => {
-    const purged = await services.identity.purgeIdleSessions();
-    if (purged > 0) log.info({ purged }, 'purged idle sessions');
+    const purged = await services.identity.purgeExpiredSessions();
+    if (purged > 0) log.info({ purged }, 'purged expired sessions');
   });
   services.jobs.every('platform.purge-idempotency-keys', IDEMPOTENCY_PURGE_SECONDS, async () => {
     const purged = await services.idempotency.purgeExpired();

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, buildServices, type Services } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import type { PasswordAlgorithm } from '../src/modules/identity/index.js';
 import type { WebhookTransport } from '../src/modules/payments/index.js';
 import type { WindowCounters } from '../src/platform/counters.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
@@ -19,6 +20,8 @@ export async function createTestApp(
     database?: TestDatabase;
     /** A built web app to serve at `/`. */
     webDist?: string;
+    /** How passwords are hashed and checked (default argon2id). */
+    passwordAlgorithm?: PasswordAlgorithm;
   } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
@@ -34,7 +37,10 @@ export async function createTestApp(
     const response = await app.inject({ method: 'POST', url: new URL(url).pathname, headers, payload: body });
     return { status: response.statusCode };
   };
-  const services = buildServices(config, database.db, options.counters, { webhookTransport });
+  const services = buildServices(config, database.db, options.counters, {
+    webhookTransport,
+    ...(options.passwordAlgorithm ? { passwordAlgorithm: options.passwordAlgorithm } : {}),
+  });
   app = await buildApp(services, options.webDist ? { webDist: options.webDist } : {});
   return {
     ...database,

@@ -6,13 +6,28 @@ export interface WindowCount {
   resetSeconds: number;
 }
 
+/** A counter and the count it may reach in one window. */
+export interface WindowLimit {
+  key: string;
+  limit: number;
+}
+
+/** What `take` decided: when refused, `resetSeconds` is when the refusing counter's window ends. */
+export type Taken = { allowed: true } | { allowed: false; resetSeconds: number };
+
 /**
  * Fixed-window counters (login throttling, rate limits). The window starts at a key's first hit
- * and lasts `windowSeconds`; `peek` reads without counting.
+ * and lasts `windowSeconds`.
  */
 export interface WindowCounters {
   hit(key: string, windowSeconds: number): Promise<WindowCount>;
-  peek(key: string): Promise<WindowCount>;
+  /**
+   * Counts one on every counter if none is at its limit, and on none otherwise, in one step: the
+   * check and the count cannot be split by a concurrent `take`, so no more than `limit` pass.
+   */
+  take(limits: readonly WindowLimit[], windowSeconds: number): Promise<Taken>;
+  /** Takes back one count (an attempt that turned out not to count); never below zero. */
+  release(key: string): Promise<void>;
   reset(key: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -27,7 +42,10 @@ export class MemoryWindowCounters implements WindowCounters {
   }
 
   async hit(key: string, windowSeconds: number): Promise<WindowCount> {
-    const now = this.now();
+    return this.count(key, windowSeconds, this.now());
+  }
+
+  private count(key: string, windowSeconds: number, now: number): WindowCount {
     let window = this.windows.get(key);
     if (!window || window.endsAt <= now) {
       window = { count: 0, endsAt: now + windowSeconds * 1000 };
@@ -37,11 +55,22 @@ export class MemoryWindowCounters implements WindowCounters {
     return { count: window.count, resetSeconds: (window.endsAt - now) / 1000 };
   }
 
-  async peek(key: string): Promise<WindowCount> {
+  // Nothing awaited between the checks and the counts: one step, as no other take can run between.
+  async take(limits: readonly WindowLimit[], windowSeconds: number): Promise<Taken> {
     const now = this.now();
+    for (const { key, limit } of limits) {
+      const window = this.windows.get(key);
+      if (window && window.endsAt > now && window.count >= limit) {
+        return { allowed: false, resetSeconds: (window.endsAt - now) / 1000 };
+      }
+    }
+    for (const { key } of limits) this.count(key, windowSeconds, now);
+    return { allowed: true };
+  }
+
+  async release(key: string): Promise<void> {
     const window = this.windows.get(key);
-    if (!window || window.endsAt <= now) return { count: 0, resetSeconds: 0 };
-    return { count: window.count, resetSeconds: (window.endsAt - now) / 1000 };
+    if (window && window.endsAt > this.now() && window.count > 0) window.count--;
   }
 
   async reset(key: string): Promise<void> {
@@ -78,10 +107,21 @@ export class RedisWindowCounters implements WindowCounters {
     return { count, resetSeconds: Math.max(0, ttl) / 1000 };
   }
 
-  async peek(key: string): Promise<WindowCount> {
-    const k = this.prefix + key;
-    const [count, ttl] = await Promise.all([this.redis.get(k), this.redis.pttl(k)]);
-    return { count: count ? Number(count) : 0, resetSeconds: Math.max(0, ttl) / 1000 };
+  async take(limits: readonly WindowLimit[], windowSeconds: number): Promise<Taken> {
+    const keys = limits.map(({ key }) => this.prefix + key);
+    const answer = (await this.redis.eval(
+      TAKE_SCRIPT,
+      keys.length,
+      ...keys,
+      windowSeconds * 1000,
+      ...limits.map(({ limit }) => limit),
+    )) as [number, number];
+    const [refusedBy, ttl] = answer;
+    return refusedBy === 0 ? { allowed: true } : { allowed: false, resetSeconds: Math.max(0, ttl) / 1000 };
+  }
+
+  async release(key: string): Promise<void> {
+    await this.redis.eval(RELEASE_SCRIPT, 1, this.prefix + key);
   }
 
   async reset(key: string): Promise<void> {
@@ -90,6 +130,29 @@ export class RedisWindowCounters implements WindowCounters {
 
   async close(): Promise<void> {}
 }
+
+/**
+ * KEYS: the counters; ARGV: the window in milliseconds, then each counter's limit. Answers
+ * {0, 0} when every counter was counted, else {the refusing counter's number, its PTTL}. A script
+ * runs alone on the server, so no other take sees a count between its check and its increment.
+ */
+const TAKE_SCRIPT = `
+for i, key in ipairs(KEYS) do
+  local count = tonumber(redis.call('GET', key) or '0')
+  if count >= tonumber(ARGV[i + 1]) then
+    return {i, redis.call('PTTL', key)}
+  end
+end
+for _, key in ipairs(KEYS) do
+  if redis.call('INCR', key) == 1 then redis.call('PEXPIRE', key, ARGV[1]) end
+end
+return {0, 0}`;
+
+/** Decrements an existing positive counter, keeping its expiry; a counter that expired stays gone. */
+const RELEASE_SCRIPT = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count > 0 then redis.call('DECR', KEYS[1]) end
+return 0`;
 
 /** Uses Redis while it answers and this process's own counters while it does not. */
 export class FallbackWindowCounters implements WindowCounters {
@@ -112,8 +175,12 @@ export class FallbackWindowCounters implements WindowCounters {
     return this.either((c) => c.hit(key, windowSeconds));
   }
 
-  peek(key: string) {
-    return this.either((c) => c.peek(key));
+  take(limits: readonly WindowLimit[], windowSeconds: number) {
+    return this.either((c) => c.take(limits, windowSeconds));
+  }
+
+  release(key: string) {
+    return this.either((c) => c.release(key));
   }
 
   reset(key: string) {

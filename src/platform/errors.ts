@@ -82,6 +82,16 @@ export class RateLimited extends AppError {
   }
 }
 
+/** The server is too busy for this request right now; the client may retry after `Retry-After`. */
+export class ServiceUnavailable extends AppError {
+  constructor(retryAfterSeconds: number, detail = 'The server is busy; try again shortly.') {
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    super(503, 'service_unavailable', 'Service unavailable', detail, undefined, {
+      'retry-after': String(seconds),
+    });
+  }
+}
+
 export class PayloadTooLarge extends AppError {
   constructor(detail = 'The request body is too large.') {
     super(413, 'payload_too_large', 'Payload too large', detail);

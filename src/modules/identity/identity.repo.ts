@@ -97,14 +97,20 @@ export async function insertSession(db: Queryable, tokenHash: Buffer, userId: st
   await db.execute(sql`INSERT INTO sessions (token_hash, user_id) VALUES (${tokenHash}, ${userId})`);
 }
 
+/** When a session stops authenticating: idle this long, or this long after the login that made it. */
+export interface SessionLifetime {
+  idleSeconds: number;
+  maxAgeSeconds: number;
+}
+
 /**
- * One indexed lookup per authenticated request; idle or suspended sessions find nothing.
+ * One indexed lookup per authenticated request; idle, too old or suspended sessions find nothing.
  * Prepared: planning this three-table join costs PostgreSQL several times what running it does.
  */
 export async function findSessionCaller(
   db: Queryable,
   tokenHash: Buffer,
-  idleSeconds: number,
+  lifetime: SessionLifetime,
 ): Promise<SessionCallerRow | undefined> {
   const [row] = await db.query<SessionCallerRow>(
     sql`
@@ -114,7 +120,8 @@ export async function findSessionCaller(
     JOIN users u ON u.id = s.user_id
     LEFT JOIN shops sh ON sh.owner_id = u.id
     WHERE s.token_hash = ${tokenHash}
-      AND s.last_used_at > now() - make_interval(secs => ${idleSeconds})
+      AND s.last_used_at > now() - make_interval(secs => ${lifetime.idleSeconds})
+      AND s.created_at > now() - make_interval(secs => ${lifetime.maxAgeSeconds})
       AND u.suspended_at IS NULL`,
     { prepareAs: 'identity_find_session_caller' },
   );
@@ -138,10 +145,11 @@ export async function deleteSessionsOf(db: Queryable, userId: string, keep?: Buf
   );
 }
 
-export async function deleteIdleSessions(db: Queryable, idleSeconds: number): Promise<number> {
-  return db.execute(
-    sql`DELETE FROM sessions WHERE last_used_at <= now() - make_interval(secs => ${idleSeconds})`,
-  );
+export async function deleteExpiredSessions(db: Queryable, lifetime: SessionLifetime): Promise<number> {
+  return db.execute(sql`
+    DELETE FROM sessions
+    WHERE last_used_at <= now() - make_interval(secs => ${lifetime.idleSeconds})
+       OR created_at <= now() - make_interval(secs => ${lifetime.maxAgeSeconds})`);
 }
 
 export async function insertShop(

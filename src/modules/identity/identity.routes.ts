@@ -25,7 +25,7 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
     '/v1/auth/register',
     { schema: { tags, summary: 'Create an account', body: RegisterBody, response: { 201: AuthAnswer } } },
     async (request, reply) => {
-      const session = await service.register(request.body);
+      const session = await service.register(request.body, request.ip);
       return reply.status(201).send({ user: presentCaller(session.caller), token: session.token });
     },
   );

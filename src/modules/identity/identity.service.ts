@@ -8,7 +8,8 @@ import { appendEvent } from '../../platform/outbox.js';
 import * as repo from './identity.repo.js';
 import { presentAdminUser, presentCaller, presentShop } from './identity.schemas.js';
 import type { LoginThrottle } from './login-throttle.js';
-import { hashPassword, passwordProblem, verifyDecoy, verifyPassword } from './passwords.js';
+import { type PasswordHasher, passwordProblem } from './passwords.js';
+import type { RegistrationThrottle } from './registration-throttle.js';
 
 export const SESSION_IDLE_SECONDS = 30 * 24 * 3600;
 /** last_used_at is rewritten at most this often, so authenticated reads stay reads. */
@@ -39,10 +40,16 @@ export interface ShopListener {
 export class IdentityService {
   constructor(
     private readonly db: Database,
-    private readonly config: Pick<Config, 'adminEmails'>,
+    private readonly config: Pick<Config, 'adminEmails' | 'sessionMaxDays'>,
     private readonly throttle: LoginThrottle,
     private readonly shopListener: ShopListener,
+    private readonly passwords: PasswordHasher,
+    private readonly registrations: RegistrationThrottle,
   ) {}
+
+  private get sessionMaxSeconds(): number {
+    return this.config.sessionMaxDays * 24 * 3600;
+  }
 
   private rolesOf(user: { email: string; isAdmin: boolean }, hasShop: boolean): Role[] {
     const roles: Role[] = ['buyer'];
@@ -63,9 +70,17 @@ export class IdentityService {
     };
   }
 
-  async register(input: { email: string; password: string; name: string }): Promise<Session> {
+  /**
+   * `clientAddress` is the signing-up client's, whose sign-ups are throttled; the operator's own
+   * tools (demo seed, bench) have none.
+   */
+  async register(
+    input: { email: string; password: string; name: string },
+    clientAddress?: string,
+  ): Promise<Session> {
     assertAcceptablePassword(input.password, '/password');
-    const passwordHash = await hashPassword(input.password);
+    if (clientAddress !== undefined) await this.registrations.admit(clientAddress);
+    const passwordHash = await this.passwords.hash(input.password);
     const token = newToken();
     const tokenHash = hashToken(token);
     return this.db.transaction(async (tx) => {
@@ -86,16 +101,16 @@ export class IdentityService {
   }
 
   async login(input: { email: string; password: string }, clientAddress: string): Promise<Session> {
-    await this.throttle.assertAllowed(input.email, clientAddress);
+    // Counted before the password is checked (and before its hash waits its turn): past a limit, 429.
+    const attempt = await this.throttle.admit(input.email, clientAddress);
     const user = await repo.findUserByEmail(this.db, input.email);
-    const passwordMatches = user
-      ? await verifyPassword(user.passwordHash, input.password)
-      : await verifyDecoy(input.password);
-    if (!user || !passwordMatches || user.suspendedAt) {
-      await this.throttle.recordFailure(input.email, clientAddress);
-      throw new InvalidCredentials();
-    }
-    await this.throttle.recordSuccess(input.email, clientAddress);
+    const passwordMatches = await attempt.check(() =>
+      user
+        ? this.passwords.verify(user.passwordHash, input.password)
+        : this.passwords.verifyDecoy(input.password),
+    );
+    if (!user || !passwordMatches || user.suspendedAt) throw new InvalidCredentials();
+    await attempt.succeeded();
     const token = newToken();
     const tokenHash = hashToken(token);
     const shop = await this.db.transaction(async (tx) => {
@@ -107,7 +122,10 @@ export class IdentityService {
 
   async authenticate(token: string): Promise<Caller | null> {
     const tokenHash = hashToken(token);
-    const row = await repo.findSessionCaller(this.db, tokenHash, SESSION_IDLE_SECONDS);
+    const row = await repo.findSessionCaller(this.db, tokenHash, {
+      idleSeconds: SESSION_IDLE_SECONDS,
+      maxAgeSeconds: this.sessionMaxSeconds,
+    });
     if (!row) return null;
     if (Date.now() - row.lastUsedAt.getTime() > SESSION_TOUCH_SECONDS * 1000) {
       await repo.touchSession(this.db, tokenHash);
@@ -132,15 +150,15 @@ export class IdentityService {
     input: { currentPassword: string; newPassword: string },
     clientAddress: string,
   ) {
-    await this.throttle.assertAllowed(caller.email, clientAddress);
+    const attempt = await this.throttle.admit(caller.email, clientAddress);
     const user = await repo.findUserById(this.db, caller.id);
     if (!user) throw new NotFound('user');
-    if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-      await this.throttle.recordFailure(caller.email, clientAddress);
+    if (!(await attempt.check(() => this.passwords.verify(user.passwordHash, input.currentPassword)))) {
       throw ValidationFailed.at('/current_password', 'the current password is wrong');
     }
+    await attempt.succeeded();
     assertAcceptablePassword(input.newPassword, '/new_password');
-    const passwordHash = await hashPassword(input.newPassword);
+    const passwordHash = await this.passwords.hash(input.newPassword);
     await this.db.transaction(async (tx) => {
       await repo.updatePasswordHash(tx, caller.id, passwordHash);
       await repo.deleteSessionsOf(tx, caller.id, caller.sessionKey);
@@ -222,7 +240,11 @@ export class IdentityService {
     if (changes.length > 0) await repo.addShopRatings(tx, changes);
   }
 
-  purgeIdleSessions(): Promise<number> {
-    return repo.deleteIdleSessions(this.db, SESSION_IDLE_SECONDS);
+  /** Deletes sessions that no longer authenticate: idle too long, or past their absolute lifetime. */
+  purgeExpiredSessions(): Promise<number> {
+    return repo.deleteExpiredSessions(this.db, {
+      idleSeconds: SESSION_IDLE_SECONDS,
+      maxAgeSeconds: this.sessionMaxSeconds,
+    });
   }
 }

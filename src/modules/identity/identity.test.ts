@@ -197,7 +197,7 @@ describe('sessions', () => {
       sql`UPDATE sessions SET last_used_at = now() - interval '31 days' WHERE user_id = ${user.id}`,
     );
     expectProblem(await get('/v1/me', bearer(user.token)), 401, 'unauthenticated');
-    expect(await t.services.identity.purgeIdleSessions()).toBeGreaterThanOrEqual(1);
+    expect(await t.services.identity.purgeExpiredSessions()).toBeGreaterThanOrEqual(1);
   });
 });
 

@@ -6,4 +6,5 @@
 export { identityRoutes } from './identity.routes.js';
 export { IdentityService, type ShopListener } from './identity.service.js';
 export { LoginThrottle } from './login-throttle.js';
-export { hashPassword } from './passwords.js';
+export { argon2id, hashPassword, type PasswordAlgorithm, PasswordHasher } from './passwords.js';
+export { RegistrationThrottle } from './registration-throttle.js';

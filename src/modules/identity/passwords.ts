@@ -1,5 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { dictionary } from '@zxcvbn-ts/language-common';
+import { ServiceUnavailable } from '../../platform/errors.js';
+import { QueueFull, WorkQueue } from '../../platform/work-queue.js';
 
 /** OWASP's argon2id recommendation: 19 MiB, two passes, one lane. */
 const ARGON2ID = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -30,14 +33,59 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
   }
 }
 
-let decoyHash: Promise<string> | undefined;
+/** How passwords are hashed and checked: argon2id here, something else where a test needs to watch. */
+export interface PasswordAlgorithm {
+  hash(password: string): Promise<string>;
+  verify(passwordHash: string, password: string): Promise<boolean>;
+}
+
+export const argon2id: PasswordAlgorithm = { hash: hashPassword, verify: verifyPassword };
+
+/** How long a request refused by a full queue is told to wait before trying again. */
+const BUSY_RETRY_AFTER_SECONDS = 1;
 
 /**
- * Spends the same argon2 work as a real check, so an unknown email answers no faster than a
- * wrong password. Always false.
+ * Every password hash and check of this process, at most `concurrency` at once (one per core:
+ * argon2 is CPU and memory work) with at most `queueDepth` waiting. Past that a request is refused
+ * at once with 503 rather than joining a queue that would make every sign-in wait seconds.
  */
-export async function verifyDecoy(password: string): Promise<false> {
-  decoyHash ??= hashPassword(`decoy-${Math.random()}`);
-  await verifyPassword(await decoyHash, password);
-  return false;
+export class PasswordHasher {
+  private readonly queue: WorkQueue;
+  private decoyHash: Promise<string> | undefined;
+
+  constructor(
+    private readonly algorithm: PasswordAlgorithm,
+    options: { concurrency: number; queueDepth: number },
+  ) {
+    this.queue = new WorkQueue(options.concurrency, options.queueDepth);
+  }
+
+  hash(password: string): Promise<string> {
+    return this.queued(() => this.algorithm.hash(password));
+  }
+
+  verify(passwordHash: string, password: string): Promise<boolean> {
+    return this.queued(() => this.algorithm.verify(passwordHash, password));
+  }
+
+  /**
+   * Spends the same work as a real check, so an unknown email answers no faster than a wrong
+   * password. Always false.
+   */
+  verifyDecoy(password: string): Promise<false> {
+    return this.queued(async () => {
+      this.decoyHash ??= this.algorithm.hash(`decoy-${randomBytes(16).toString('hex')}`);
+      await this.algorithm.verify(await this.decoyHash, password);
+      return false as const;
+    });
+  }
+
+  private async queued<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await this.queue.run(work);
+    } catch (error) {
+      if (error instanceof QueueFull) throw new ServiceUnavailable(BUSY_RETRY_AFTER_SECONDS);
+      throw error;
+    }
+  }
 }
