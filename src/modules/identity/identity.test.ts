@@ -199,6 +199,24 @@ describe('sessions', () => {
     expectProblem(await get('/v1/me', bearer(user.token)), 401, 'unauthenticated');
     expect(await t.services.identity.purgeExpiredSessions()).toBeGreaterThanOrEqual(1);
   });
+
+  it('ends a session BAZAAR_SESSION_MAX_DAYS (90) after its login, however active', async () => {
+    const user = await newUser(t.db);
+    const young = await newUser(t.db);
+    await t.db.execute(sql`
+      UPDATE sessions SET created_at = now() - interval '91 days', last_used_at = now()
+      WHERE user_id = ${user.id}`);
+    await t.db.execute(
+      sql`UPDATE sessions SET created_at = now() - interval '89 days' WHERE user_id = ${young.id}`,
+    );
+    expectProblem(await get('/v1/me', bearer(user.token)), 401, 'unauthenticated');
+    expect((await get('/v1/me', bearer(young.token))).statusCode).toBe(200);
+    await t.services.identity.purgeExpiredSessions();
+    const left = await t.db.query<{ user_id: string }>(
+      sql`SELECT user_id FROM sessions WHERE user_id IN (${user.id}, ${young.id})`,
+    );
+    expect(left).toEqual([{ user_id: young.id }]);
+  });
 });
 
 describe('POST /v1/me/password', () => {
