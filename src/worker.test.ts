@@ -42,7 +42,7 @@ describe('the worker', () => {
     } finally {
       await worker.stop();
     }
-    expect(log.info).toHaveBeenCalledWith({ purged: 1 }, 'purged idle sessions');
+    expect(log.info).toHaveBeenCalledWith({ purged: 1 }, 'purged expired sessions');
     const [next] = await t.db.query<{ inSeconds: number }>(sql`
       SELECT extract(epoch FROM run_at - now())::int AS "inSeconds" FROM jobs
       WHERE kind = 'identity.purge-idle-sessions' AND status = 'pending'`);
