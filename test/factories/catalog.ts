@@ -1,5 +1,5 @@
 import type { Services } from '../../src/app.js';
-import type { NewProductInput } from '../../src/modules/catalog/catalog.service.js';
+import type { NewProductInput } from '../../src/modules/catalog/product-writes.service.js';
 import { callerOfUser, type TestUser } from './identity.js';
 
 let skuCounter = 0;

@@ -2,7 +2,7 @@ import type { Database } from '../../platform/db.js';
 import { newId } from '../../platform/ids.js';
 import { seededRandom } from '../../platform/random.js';
 import { inventory } from '../inventory/index.js';
-import * as repo from './catalog.repo.js';
+import * as repo from './product-writes.repo.js';
 
 /**
  * Generated catalogs for benchmarks: many products at once, written with a few multi-row

@@ -1,12 +1,12 @@
 import { money } from '../../platform/money.js';
+import type { CategoryView, ProductDetailView, ProductSummaryView, VariantView } from './catalog.schemas.js';
 import type {
   CategoryRow,
   ProductContentRow,
   RatingPrior,
   SummaryRow,
   VariantContent,
-} from './catalog.repo.js';
-import type { CategoryView, ProductDetailView, ProductSummaryView, VariantView } from './catalog.schemas.js';
+} from './product-reads.repo.js';
 
 /** The plain mean of `count` ratings summing to `sum`, rounded half up to 2 decimals; 0 without any. */
 export function averageRating(sum: number, count: number): number {

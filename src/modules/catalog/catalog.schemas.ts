@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAX_MONEY_MINOR, MoneySchema, moneyInput } from '../../platform/money.js';
 import { PageQuery, pageOf } from '../../platform/pagination.js';
-import { SORTS } from './catalog.repo.js';
+import { SORTS } from './product-listing.repo.js';
 
 export const Id = z.string().min(1).max(64);
 export const IdParams = z.strictObject({ id: Id });

@@ -7,5 +7,6 @@
 export { type BulkLoadOptions, sampleSearchPhrases } from './bulk-load.js';
 export { catalogRoutes } from './catalog.routes.js';
 export { IdParams, ProductSummary, type ProductSummaryView, RatingDetail } from './catalog.schemas.js';
-export { CatalogService, type IssuedMedia } from './catalog.service.js';
+export { CatalogService } from './catalog.service.js';
+export type { IssuedMedia } from './product-writes.service.js';
 export { catalogVariantDirectory } from './purchasable-variants.js';

@@ -4,7 +4,8 @@ import { createTestApp, type TestApp } from '../../../test/app.js';
 import { newProduct } from '../../../test/factories/catalog.js';
 import { callerOfUser, newUser, type TestUser } from '../../../test/factories/identity.js';
 import { newId } from '../../platform/ids.js';
-import { ratingTotals, type Sort } from './catalog.repo.js';
+import type { Sort } from './product-listing.repo.js';
+import { ratingTotals } from './product-reads.repo.js';
 
 let t: TestApp;
 

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../platform/db.js';
 import type { PurchasableVariant, VariantDirectory } from '../cart/index.js';
-import { findVariantsForSale } from './catalog.repo.js';
+import { findVariantsForSale } from './product-reads.repo.js';
 
 /** The catalog as cart and checkout see it: price, titles and whether a variant is for sale. */
 export const catalogVariantDirectory: VariantDirectory = {

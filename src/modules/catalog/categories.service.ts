@@ -1,0 +1,91 @@
+import type { Database, Queryable } from '../../platform/db.js';
+import { Conflict, isUniqueViolation, NotFound, ValidationFailed } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { appendEvent } from '../../platform/outbox.js';
+import type { CatalogCaches } from './catalog.caches.js';
+import { presentCategory } from './catalog.present.js';
+import type { CategoryView } from './catalog.schemas.js';
+import * as repo from './categories.repo.js';
+
+/** The category tree: read from a cache every process shares, changed by admins. */
+export class Categories {
+  constructor(
+    private readonly db: Database,
+    private readonly shared: CatalogCaches,
+  ) {}
+
+  async categories(): Promise<CategoryView[]> {
+    return this.shared.categories.get('all', async () =>
+      (await repo.listCategories(this.db)).map(presentCategory),
+    );
+  }
+
+  async createCategory(input: { name: string; slug: string; parent_id?: string | null | undefined }) {
+    const category = await this.db.transaction(async (tx) => {
+      await repo.lockCategoryTree(tx);
+      if (input.parent_id && !(await repo.findCategory(tx, input.parent_id))) {
+        throw ValidationFailed.at('/parent_id', 'no such category');
+      }
+      const row = await withSlugConflict(() =>
+        repo.insertCategory(tx, {
+          id: newId('cat'),
+          name: input.name,
+          slug: input.slug,
+          parentId: input.parent_id ?? null,
+        }),
+      );
+      await appendEvent(tx, 'category.created.v1', presentCategory(row));
+      return row;
+    });
+    await this.shared.invalidate('categories');
+    return presentCategory(category);
+  }
+
+  async updateCategory(
+    id: string,
+    changes: { name?: string | undefined; slug?: string | undefined; parent_id?: string | null | undefined },
+  ) {
+    const category = await this.db.transaction(async (tx) => {
+      await repo.lockCategoryTree(tx);
+      if (!(await repo.findCategory(tx, id))) throw new NotFound('category');
+      if (changes.parent_id) {
+        const ancestors = await repo.ancestorIds(tx, changes.parent_id);
+        if (ancestors.length === 0) throw ValidationFailed.at('/parent_id', 'no such category');
+        if (ancestors.includes(id)) {
+          throw ValidationFailed.at('/parent_id', 'a category cannot sit under itself or its descendants');
+        }
+      }
+      const row = await withSlugConflict(() =>
+        repo.updateCategory(tx, id, { name: changes.name, slug: changes.slug, parentId: changes.parent_id }),
+      );
+      await appendEvent(tx, 'category.updated.v1', presentCategory(row!));
+      return row!;
+    });
+    await this.shared.invalidate('categories');
+    return presentCategory(category);
+  }
+}
+
+/** A product's category must exist (no category is fine). */
+export async function assertCategoryExists(
+  tx: Queryable,
+  categoryId: string | null | undefined,
+): Promise<void> {
+  if (categoryId && !(await repo.findCategory(tx, categoryId))) {
+    throw ValidationFailed.at('/category_id', 'no such category');
+  }
+}
+
+async function withSlugConflict<T>(write: () => Promise<T>): Promise<T> {
+  return renameUniqueViolation(write, 'A category with this slug exists already.');
+}
+
+/** Runs `write`, answering a unique violation as 409 with `detail`. */
+export async function renameUniqueViolation<T>(write: () => Promise<T>, detail: string): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new Conflict(detail);
+    throw error;
+  }
+}

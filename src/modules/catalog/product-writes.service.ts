@@ -1,0 +1,296 @@
+import type { Config } from '../../config.js';
+import type { Database, Queryable, Tx } from '../../platform/db.js';
+import { Conflict, Forbidden, InvalidState, NotFound, ValidationFailed } from '../../platform/errors.js';
+import type { Caller } from '../../platform/http.js';
+import { newId } from '../../platform/ids.js';
+import type { Money } from '../../platform/money.js';
+import { appendEvent } from '../../platform/outbox.js';
+import { inventory } from '../inventory/index.js';
+import { type BulkLoadOptions, bulkLoadProducts } from './bulk-load.js';
+import type { CatalogCaches } from './catalog.caches.js';
+import { presentDetail, presentVariant, ratingPrior } from './catalog.present.js';
+import { isMediaPath, MAX_VARIANTS, type ProductDetailView, type VariantView } from './catalog.schemas.js';
+import { assertCategoryExists, renameUniqueViolation } from './categories.service.js';
+import { findProductContent, type ProductStatus, ratingTotals } from './product-reads.repo.js';
+import * as repo from './product-writes.repo.js';
+
+/** What the catalog needs of the media module: whether a /media/ URL is one this server issued. */
+export interface IssuedMedia {
+  isIssuedUrl(url: string): Promise<boolean>;
+}
+
+export interface NewVariantInput {
+  sku: string;
+  title: string;
+  options?: Record<string, string> | undefined;
+  price: Money;
+  stock: number;
+}
+
+export interface NewProductInput {
+  title: string;
+  description: string;
+  category_id?: string | null | undefined;
+  images?: string[] | undefined;
+  variants: NewVariantInput[];
+}
+
+export interface ProductChanges {
+  title?: string | undefined;
+  description?: string | undefined;
+  category_id?: string | null | undefined;
+  images?: string[] | undefined;
+  status?: ProductStatus | undefined;
+}
+
+export interface VariantChanges {
+  title?: string | undefined;
+  price?: Money | undefined;
+  on_hand?: number | undefined;
+}
+
+/**
+ * Product writes: sellers list and change products and variants, admins take them down, and other
+ * modules record shops, sales and ratings inside their transactions. Every change drops the
+ * listing caches it makes stale.
+ */
+export class ProductWrites {
+  constructor(
+    private readonly db: Database,
+    private readonly config: Pick<Config, 'currency' | 'ratingPriorWeight'>,
+    private readonly media: IssuedMedia,
+    private readonly shared: CatalogCaches,
+  ) {}
+
+  async createProduct(caller: Caller, input: NewProductInput): Promise<ProductDetailView> {
+    const shop = caller.shop;
+    if (!shop) throw new Forbidden('Open a shop first.');
+    assertDistinctSkus(input.variants);
+    if (input.images) await this.assertImagesIssued(input.images);
+    const productId = newId('prod');
+    const view = await this.db.transaction(async (tx) => {
+      await repo.ensureShop(tx, shop);
+      await assertCategoryExists(tx, input.category_id);
+      await repo.insertProduct(tx, {
+        id: productId,
+        shopId: shop.id,
+        categoryId: input.category_id ?? null,
+        title: input.title,
+        description: input.description,
+        currency: this.config.currency,
+        priceFromMinor: Math.min(...input.variants.map((v) => v.price.amount)),
+        variantCount: input.variants.length,
+      });
+      const variants = input.variants.map((v, position) => ({
+        ...this.newVariant(productId, shop.id, v),
+        position,
+      }));
+      await withSkuConflict(() => repo.insertVariants(tx, variants));
+      await inventory.createStocks(
+        tx,
+        variants.map((v, i) => ({ variantId: v.id, quantity: input.variants[i]!.stock })),
+        productId,
+      );
+      if (input.images)
+        await repo.insertImages(
+          tx,
+          input.images.map((url) => ({ productId, url })),
+        );
+      await repo.addWords(tx, [input.title, input.description]);
+      return this.announce(tx, productId, 'product.created.v1');
+    });
+    await this.shared.invalidate('products');
+    return view;
+  }
+
+  async updateProduct(caller: Caller, id: string, changes: ProductChanges): Promise<ProductDetailView> {
+    if (changes.images) await this.assertImagesIssued(changes.images);
+    const view = await this.db.transaction(async (tx) => {
+      const product = authorise(await repo.lockProduct(tx, id), caller);
+      if (changes.status === 'active' && product.takenDown) {
+        throw new InvalidState('An admin took this product down; it cannot be put back on sale.');
+      }
+      if (changes.category_id !== undefined) await assertCategoryExists(tx, changes.category_id);
+      await repo.updateProduct(tx, id, {
+        title: changes.title,
+        description: changes.description,
+        categoryId: changes.category_id,
+        status: changes.status,
+      });
+      if (changes.images) await repo.replaceImages(tx, id, changes.images);
+      const texts = [changes.title, changes.description].filter((text) => text !== undefined);
+      if (texts.length > 0) await repo.addWords(tx, texts);
+      return this.announce(tx, id, 'product.updated.v1');
+    });
+    await this.shared.invalidate('products');
+    return view;
+  }
+
+  /** An admin takes a product down: archived, and its seller may not reactivate it. */
+  async takeDown(id: string): Promise<ProductDetailView> {
+    const view = await this.db.transaction(async (tx) => {
+      if (!(await repo.lockProduct(tx, id))) throw new NotFound('product');
+      await repo.updateProduct(tx, id, { status: 'archived', takenDown: true });
+      return this.announce(tx, id, 'product.updated.v1');
+    });
+    await this.shared.invalidate('products');
+    return view;
+  }
+
+  async addVariant(caller: Caller, productId: string, input: NewVariantInput): Promise<VariantView> {
+    const view = await this.db.transaction(async (tx) => {
+      const product = authorise(await repo.lockProduct(tx, productId), caller);
+      if (product.variantCount >= MAX_VARIANTS) {
+        throw new Conflict(`A product has at most ${MAX_VARIANTS} variants.`);
+      }
+      const variant = {
+        ...this.newVariant(productId, product.shopId, input),
+        position: product.variantCount,
+      };
+      await withSkuConflict(() => repo.insertVariants(tx, [variant]));
+      await inventory.createStock(tx, variant.id, input.stock, productId);
+      await repo.updateProduct(tx, productId, { variantCountDelta: 1 });
+      await this.announce(tx, productId, 'product.updated.v1');
+      return this.variantView(tx, productId, variant.id);
+    });
+    await this.shared.invalidate('products');
+    return view;
+  }
+
+  async updateVariant(caller: Caller, variantId: string, changes: VariantChanges): Promise<VariantView> {
+    const contentChanged = changes.title !== undefined || changes.price !== undefined;
+    const view = await this.db.transaction(async (tx) => {
+      const productId = await repo.productIdOfVariant(tx, variantId);
+      if (!productId) throw new NotFound('variant');
+      authorise(await repo.lockProduct(tx, productId), caller);
+      if (contentChanged) {
+        await repo.updateVariant(tx, variantId, { title: changes.title, priceMinor: changes.price?.amount });
+        await repo.updateProduct(tx, productId, {});
+      }
+      if (changes.on_hand !== undefined) await inventory.setOnHand(tx, variantId, changes.on_hand, caller.id);
+      await this.announce(tx, productId, 'product.updated.v1');
+      return this.variantView(tx, productId, variantId);
+    });
+    if (contentChanged) await this.shared.invalidate('products');
+    return view;
+  }
+
+  /** Generated products for benchmarks (see bulk-load.ts); answers their ids. */
+  async bulkLoad(options: Omit<BulkLoadOptions, 'currency'>): Promise<string[]> {
+    const ids = await bulkLoadProducts(this.db, { ...options, currency: this.config.currency });
+    await this.shared.invalidate('products');
+    return ids;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Called by other modules, inside their transactions
+
+  /** Identity's shop listener: a shop opened, renamed, or its owner (un)suspended. */
+  async shopChanged(tx: Tx, shop: { id: string; name: string; listed: boolean }): Promise<void> {
+    await repo.upsertShop(tx, shop);
+    this.shared.invalidateAfterCommit(tx, 'products');
+  }
+
+  /** Units sold, for `sort=best_selling` (orders, when an order is paid). */
+  async recordSales(tx: Tx, lines: readonly { productId: string; quantity: number }[]): Promise<void> {
+    if (lines.length === 0) return;
+    await repo.addSales(tx, lines);
+    this.shared.invalidateAfterCommit(tx, 'sales');
+  }
+
+  /**
+   * Visible ratings that appear (delta 1) or disappear (delta -1): reviews created, hidden,
+   * unhidden or re-rated. Keeps each product's aggregates and the marketplace mean.
+   */
+  async recordRatings(
+    tx: Tx,
+    changes: readonly { productId: string; rating: number; delta: 1 | -1 }[],
+  ): Promise<void> {
+    if (changes.length === 0) return;
+    for (const change of changes) {
+      if (!Number.isInteger(change.rating) || change.rating < 1 || change.rating > 5) {
+        throw new RangeError(`a rating is 1 to 5, not ${change.rating}`);
+      }
+    }
+    await repo.addRatings(tx, changes);
+    this.shared.invalidateAfterCommit(tx, 'products');
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private newVariant(productId: string, shopId: string, input: NewVariantInput) {
+    return {
+      id: newId('var'),
+      productId,
+      shopId,
+      sku: input.sku,
+      title: input.title,
+      options: input.options ?? {},
+      priceMinor: input.price.amount,
+      currency: input.price.currency,
+    };
+  }
+
+  /** /media/ URLs must be ones this server issued; https URLs are stored as given, never fetched. */
+  private async assertImagesIssued(urls: readonly string[]): Promise<void> {
+    const issued = await Promise.all(urls.map((url) => !isMediaPath(url) || this.media.isIssuedUrl(url)));
+    const unknown = issued.flatMap((ok, index) => (ok ? [] : [index]));
+    if (unknown.length > 0) {
+      throw new ValidationFailed(
+        unknown.map((index) => ({ path: `/images/${index}`, message: 'no such media was uploaded here' })),
+      );
+    }
+  }
+
+  /** The product as its seller now sees it, with `type` appended to the outbox (as buyers see it). */
+  private async announce(
+    tx: Queryable,
+    productId: string,
+    type: 'product.created.v1' | 'product.updated.v1',
+  ): Promise<ProductDetailView> {
+    const content = (await findProductContent(tx, productId))!;
+    const levels = await inventory.levels(
+      tx,
+      content.variants.map((v) => v.id),
+    );
+    const prior = ratingPrior(this.config.ratingPriorWeight, await ratingTotals(tx));
+    await appendEvent(tx, type, presentDetail(content, levels, prior, false));
+    return presentDetail(content, levels, prior, true);
+  }
+
+  private async variantView(tx: Queryable, productId: string, variantId: string): Promise<VariantView> {
+    const content = (await findProductContent(tx, productId))!;
+    const variant = content.variants.find((v) => v.id === variantId)!;
+    const level = (await inventory.levels(tx, [variantId])).get(variantId);
+    return presentVariant(productId, variant, level, true);
+  }
+}
+
+/**
+ * Only the product's shop changes it. Others get 403 for what they may read (an active product of
+ * a listed shop) and 404 for what they may not.
+ */
+function authorise(product: repo.ProductLockRow | undefined, caller: Caller): repo.ProductLockRow {
+  if (!product) throw new NotFound('product');
+  if (caller.shop?.id === product.shopId) return product;
+  if (product.status === 'active' && product.listed) {
+    throw new Forbidden('Only the shop selling this product may change it.');
+  }
+  throw new NotFound('product');
+}
+
+function assertDistinctSkus(variants: readonly { sku: string }[]): void {
+  const seen = new Set<string>();
+  const errors = variants.flatMap((variant, index) => {
+    if (!seen.has(variant.sku)) {
+      seen.add(variant.sku);
+      return [];
+    }
+    return [{ path: `/variants/${index}/sku`, message: 'repeats the SKU of another variant' }];
+  });
+  if (errors.length > 0) throw new ValidationFailed(errors);
+}
+
+async function withSkuConflict<T>(insert: () => Promise<T>): Promise<T> {
+  return renameUniqueViolation(insert, 'Your shop has a variant with this SKU already.');
+}
