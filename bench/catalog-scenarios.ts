@@ -9,8 +9,8 @@ import path from 'node:path';
 import type autocannon from 'autocannon';
 import { buildServices } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { sampleSearchPhrases } from '../src/modules/catalog/index.js';
 import { type BenchCatalog, prepareBenchCatalog } from '../src/seed/bench-catalog.js';
+import { bulkLoadProducts, sampleSearchPhrases } from '../src/seed/bench-products.js';
 import type { BenchContext, Scenario } from './scenarios.js';
 
 const CATALOG_PRODUCTS = Number(process.env.BENCH_CATALOG_PRODUCTS ?? 100_000);
@@ -38,7 +38,7 @@ export function benchCatalog(context: BenchContext): Promise<LoadedCatalog> {
     const services = buildServices(config, context.db);
     try {
       const catalog = await prepareBenchCatalog(services);
-      const productIds = await services.catalog.bulkLoad({ ...catalog, products: CATALOG_PRODUCTS });
+      const productIds = await bulkLoadProducts(services.catalog, { ...catalog, products: CATALOG_PRODUCTS });
       return { ...catalog, productIds };
     } finally {
       await services.close();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Services } from '../app.js';
-import type { BulkLoadOptions } from '../modules/catalog/index.js';
-import { renderDemoImage } from '../modules/media/index.js';
+import { type BulkLoadOptions, bulkLoadProducts } from './bench-products.js';
+import { renderDemoImage } from './demo-image.js';
 
 const SELLERS = 8;
 const ROOT_CATEGORIES = ['Home', 'Clothing', 'Outdoors', 'Studio'];
@@ -54,7 +54,7 @@ export async function prepareBenchCatalog(services: Services): Promise<BenchCata
 /** `bazaar seed --bench --products N`: a fresh bench catalog of N generated products. */
 export async function seedBenchCatalog(services: Services, products: number): Promise<BenchCatalog> {
   const catalog = await prepareBenchCatalog(services);
-  await services.catalog.bulkLoad({
+  await bulkLoadProducts(services.catalog, {
     ...catalog,
     products,
     onBatch: (loaded) => process.stderr.write(`\r${loaded} / ${products} products`),

@@ -1,7 +1,7 @@
 import type { Services } from '../app.js';
-import { renderDemoImage } from '../modules/media/index.js';
 import type { Caller } from '../platform/http.js';
 import { seededRandom } from '../platform/random.js';
+import { renderDemoImage } from './demo-image.js';
 
 /** A leaf category of the demo: what its products are, and how they vary. */
 interface DemoLeaf {

@@ -2,7 +2,6 @@ import type { Config } from '../../config.js';
 import type { Caches } from '../../platform/cache.js';
 import type { Database, Queryable, Tx } from '../../platform/db.js';
 import type { Caller } from '../../platform/http.js';
-import type { BulkLoadOptions } from './bulk-load.js';
 import { CatalogCaches } from './catalog.caches.js';
 import type { ProductDetailView, ProductQueryInput, ProductSummaryView } from './catalog.schemas.js';
 import { Categories } from './categories.service.js';
@@ -10,6 +9,7 @@ import { ProductListing } from './product-listing.service.js';
 import type { ProductStatus, ProductTextRow } from './product-reads.repo.js';
 import { type ProductAnswer, ProductReads } from './product-reads.service.js';
 import {
+  type ImportedProduct,
   type IssuedMedia,
   type NewProductInput,
   type NewVariantInput,
@@ -143,9 +143,14 @@ export class CatalogService {
     return this.writes.updateVariant(caller, variantId, changes);
   }
 
-  /** Generated products for benchmarks (see bulk-load.ts); answers their ids. */
-  bulkLoad(options: Omit<BulkLoadOptions, 'currency'>): Promise<string[]> {
-    return this.writes.bulkLoad(options);
+  /** Many products written as given, in one transaction: for catalogs generated whole (bench data). */
+  importProducts(products: readonly ImportedProduct[]): Promise<void> {
+    return this.writes.importProducts(products);
+  }
+
+  /** After a run of `importProducts`: search vocabulary, rating totals, vacuum, listings dropped. */
+  afterImports(): Promise<void> {
+    return this.writes.afterImports();
   }
 
   // -------------------------------------------------------------------------------------------

@@ -5,8 +5,8 @@ import { newProduct } from '../../../test/factories/catalog.js';
 import { newUser, type TestUser } from '../../../test/factories/identity.js';
 import { expectProblem } from '../../../test/problem.js';
 import { sql } from '../../platform/db.js';
+import { renderDemoImage } from '../../seed/demo-image.js';
 import { inventory } from '../inventory/index.js';
-import { renderDemoImage } from '../media/index.js';
 import { ProductDetail, ProductPage } from './catalog.schemas.js';
 
 let t: TestApp;

@@ -4,9 +4,8 @@
  * identity's shops, kept by identity's shop listener), catalog_rating_totals and catalog_words.
  * Stock is inventory's: read live through inventory, never cached.
  */
-export { type BulkLoadOptions, sampleSearchPhrases } from './bulk-load.js';
 export { catalogRoutes } from './catalog.routes.js';
 export { IdParams, ProductSummary, type ProductSummaryView, RatingDetail } from './catalog.schemas.js';
 export { CatalogService } from './catalog.service.js';
-export type { IssuedMedia } from './product-writes.service.js';
+export type { ImportedProduct, IssuedMedia } from './product-writes.service.js';
 export { catalogVariantDirectory } from './purchasable-variants.js';

@@ -229,7 +229,7 @@ export async function addRatings(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Bulk loads (bench data)
+// Bulk imports (bench data)
 
 export interface BulkProducts {
   ids: string[];

@@ -6,7 +6,6 @@ import { newId } from '../../platform/ids.js';
 import type { Money } from '../../platform/money.js';
 import { appendEvent } from '../../platform/outbox.js';
 import { inventory } from '../inventory/index.js';
-import { type BulkLoadOptions, bulkLoadProducts } from './bulk-load.js';
 import type { CatalogCaches } from './catalog.caches.js';
 import { presentDetail, presentVariant, ratingPrior } from './catalog.present.js';
 import { isMediaPath, MAX_VARIANTS, type ProductDetailView, type VariantView } from './catalog.schemas.js';
@@ -47,6 +46,29 @@ export interface VariantChanges {
   title?: string | undefined;
   price?: Money | undefined;
   on_hand?: number | undefined;
+}
+
+/** A product as `importProducts` writes it: everything given, nothing derived but its lowest price. */
+export interface ImportedProduct {
+  id: string;
+  shop: { id: string; name: string };
+  categoryId: string;
+  title: string;
+  description: string;
+  /** RFC 3339. */
+  createdAt: string;
+  salesCount: number;
+  /** Visible ratings with 1, 2, …, 5 stars. */
+  stars: [number, number, number, number, number];
+  imageUrls: readonly string[];
+  variants: readonly {
+    id: string;
+    sku: string;
+    title: string;
+    options: Record<string, string>;
+    priceMinor: number;
+    stock: number;
+  }[];
 }
 
 /**
@@ -175,11 +197,77 @@ export class ProductWrites {
     return view;
   }
 
-  /** Generated products for benchmarks (see bulk-load.ts); answers their ids. */
-  async bulkLoad(options: Omit<BulkLoadOptions, 'currency'>): Promise<string[]> {
-    const ids = await bulkLoadProducts(this.db, { ...options, currency: this.config.currency });
+  /**
+   * Many products written as given, with their variants, images and stock, in one transaction of a
+   * few multi-row statements instead of a use case each: for catalogs generated whole (bench data).
+   * No events; listings change once `afterImports` runs.
+   */
+  async importProducts(products: readonly ImportedProduct[]): Promise<void> {
+    const batch: repo.BulkProducts = {
+      ids: [],
+      shopIds: [],
+      categoryIds: [],
+      titles: [],
+      descriptions: [],
+      priceFromMinor: [],
+      variantCounts: [],
+      salesCounts: [],
+      stars: [[], [], [], [], []],
+      createdAt: [],
+    };
+    const variants: repo.NewVariant[] = [];
+    const stock: { variantId: string; quantity: number }[] = [];
+    const images: { productId: string; url: string }[] = [];
+    const shops = new Map<string, { id: string; name: string }>();
+    for (const product of products) {
+      shops.set(product.shop.id, product.shop);
+      batch.ids.push(product.id);
+      batch.shopIds.push(product.shop.id);
+      batch.categoryIds.push(product.categoryId);
+      batch.titles.push(product.title);
+      batch.descriptions.push(product.description);
+      batch.priceFromMinor.push(Math.min(...product.variants.map((v) => v.priceMinor)));
+      batch.variantCounts.push(product.variants.length);
+      batch.salesCounts.push(product.salesCount);
+      for (const [index, count] of product.stars.entries()) batch.stars[index]!.push(count);
+      batch.createdAt.push(product.createdAt);
+      for (const url of product.imageUrls) images.push({ productId: product.id, url });
+      for (const [position, variant] of product.variants.entries()) {
+        variants.push({
+          id: variant.id,
+          productId: product.id,
+          shopId: product.shop.id,
+          sku: variant.sku,
+          title: variant.title,
+          options: variant.options,
+          priceMinor: variant.priceMinor,
+          currency: this.config.currency,
+          position,
+        });
+        stock.push({ variantId: variant.id, quantity: variant.stock });
+      }
+    }
+    await this.db.transaction(async (tx) => {
+      for (const shop of shops.values()) await repo.ensureShop(tx, shop);
+      await repo.insertProductsBulk(tx, batch, this.config.currency);
+      await repo.insertVariants(tx, variants);
+      await repo.insertImages(tx, images);
+      await inventory.createStocks(tx, stock, 'bulk load');
+    });
+  }
+
+  /**
+   * After a run of `importProducts`, outside any transaction: the search vocabulary and the
+   * marketplace rating totals take the new products in, the tables are vacuumed, listings dropped.
+   */
+  async afterImports(): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await repo.addWordsOfAllProducts(tx);
+      await repo.recomputeRatingTotals(tx);
+    });
+    await repo.vacuumAfterBulkLoad(this.db);
+    await inventory.vacuumAfterBulkLoad(this.db);
     await this.shared.invalidate('products');
-    return ids;
   }
 
   // -------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import {
   WEBP_LOSSLESS_7X4,
   WEBP_LOSSY_7X4,
 } from '../../../test/fixtures/images.js';
-import { renderDemoImage } from './demo-image.js';
+import { renderDemoImage } from '../../seed/demo-image.js';
 import { identifyImage } from './image-type.js';
 
 describe('identifyImage', () => {

@@ -16,7 +16,7 @@ import {
 } from '../../../test/fixtures/images.js';
 import { expectProblem } from '../../../test/problem.js';
 import { sql } from '../../platform/db.js';
-import { renderDemoImage } from './demo-image.js';
+import { renderDemoImage } from '../../seed/demo-image.js';
 import { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE_PX, MAX_MEDIA_BYTES } from './media.service.js';
 import { FileMediaStorage } from './media.storage.js';
 

@@ -1,13 +1,12 @@
-import type { Database } from '../../platform/db.js';
-import { newId } from '../../platform/ids.js';
-import { seededRandom } from '../../platform/random.js';
-import { inventory } from '../inventory/index.js';
-import * as repo from './product-writes.repo.js';
+import type { CatalogService, ImportedProduct } from '../modules/catalog/index.js';
+import { newId } from '../platform/ids.js';
+import { seededRandom } from '../platform/random.js';
 
 /**
- * Generated catalogs for benchmarks: many products at once, written with a few multi-row
- * statements per batch instead of one use case per product. Titles and descriptions are drawn
- * from a fixed vocabulary, so two-word searches match a realistic share of the catalog.
+ * Generated catalogs for benchmarks: many products at once, written through the catalog's bulk
+ * import (a few multi-row statements per batch) instead of one use case per product. Titles and
+ * descriptions are drawn from a fixed vocabulary, so two-word searches match a realistic share of
+ * the catalog.
  */
 
 const STYLES = [
@@ -127,7 +126,6 @@ export interface BulkLoadOptions {
   categoryIds: readonly string[];
   /** Picture URLs the products take in turn. */
   imageUrls: readonly string[];
-  currency: string;
   seed?: number;
   batchSize?: number;
   onBatch?: (loaded: number) => void;
@@ -141,33 +139,16 @@ export function sampleSearchPhrases(count: number, seed = 7): string[] {
 }
 
 /** Loads `products` generated products (1–3 variants each, with stock) in batches; answers their ids. */
-export async function bulkLoadProducts(db: Database, options: BulkLoadOptions): Promise<string[]> {
+export async function bulkLoadProducts(catalog: CatalogService, options: BulkLoadOptions): Promise<string[]> {
   const random = seededRandom(options.seed ?? 1);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
   const batchSize = options.batchSize ?? 5000;
   const now = Date.now();
   const yearMs = 365 * 24 * 3600 * 1000;
   const ids: string[] = [];
-  await db.transaction(async (tx) => {
-    for (const shop of options.shops) await repo.ensureShop(tx, shop);
-  });
   for (let start = 0; start < options.products; start += batchSize) {
     const size = Math.min(batchSize, options.products - start);
-    const batch: repo.BulkProducts = {
-      ids: [],
-      shopIds: [],
-      categoryIds: [],
-      titles: [],
-      descriptions: [],
-      priceFromMinor: [],
-      variantCounts: [],
-      salesCounts: [],
-      stars: [[], [], [], [], []],
-      createdAt: [],
-    };
-    const variants: repo.NewVariant[] = [];
-    const stock: { variantId: string; quantity: number }[] = [];
-    const images: { productId: string; url: string }[] = [];
+    const batch: ImportedProduct[] = [];
     for (let i = 0; i < size; i++) {
       const createdMs = now - Math.floor(random() * yearMs);
       const id = newId('prod', createdMs);
@@ -178,49 +159,36 @@ export async function bulkLoadProducts(db: Database, options: BulkLoadOptions): 
       const basePrice = 500 + Math.floor(random() * 400) * 50 - 1;
       const variantCount = 1 + Math.floor(random() * 3);
       const reviewed = random() < 0.6;
-      batch.ids.push(id);
-      batch.shopIds.push(shop.id);
-      batch.categoryIds.push(pick(options.categoryIds));
-      batch.titles.push(title);
-      batch.descriptions.push(
-        `A ${material} ${noun}, ${pick(PHRASES)}. ${pick(STYLES)} and ${pick(MATERIALS)} details; ${pick(PHRASES)}.`,
-      );
-      batch.priceFromMinor.push(basePrice);
-      batch.variantCounts.push(variantCount);
-      batch.salesCounts.push(Math.floor(random() * random() * 500));
-      for (const stars of batch.stars) stars.push(reviewed ? Math.floor(random() * 6) : 0);
-      batch.createdAt.push(new Date(createdMs).toISOString());
-      images.push({ productId: id, url: pick(options.imageUrls) });
-      for (let position = 0; position < variantCount; position++) {
-        const variantId = newId('var', createdMs);
-        variants.push({
-          id: variantId,
-          productId: id,
-          shopId: shop.id,
-          sku: `B-${id.slice(5)}-${position}`,
-          title: OPTION_VALUES[position]!,
-          options: { size: OPTION_VALUES[position]! },
-          priceMinor: basePrice + position * 500,
-          currency: options.currency,
-          position,
-        });
-        stock.push({ variantId, quantity: random() < 0.1 ? 0 : Math.floor(random() * 100) });
-      }
+      const categoryId = pick(options.categoryIds);
+      const description = `A ${material} ${noun}, ${pick(PHRASES)}. ${pick(STYLES)} and ${pick(MATERIALS)} details; ${pick(PHRASES)}.`;
+      const salesCount = Math.floor(random() * random() * 500);
+      const stars = Array.from({ length: 5 }, () => (reviewed ? Math.floor(random() * 6) : 0));
+      const imageUrl = pick(options.imageUrls);
+      const variants = Array.from({ length: variantCount }, (_, position) => ({
+        id: newId('var', createdMs),
+        sku: `B-${id.slice(5)}-${position}`,
+        title: OPTION_VALUES[position]!,
+        options: { size: OPTION_VALUES[position]! },
+        priceMinor: basePrice + position * 500,
+        stock: random() < 0.1 ? 0 : Math.floor(random() * 100),
+      }));
+      batch.push({
+        id,
+        shop,
+        categoryId,
+        title,
+        description,
+        createdAt: new Date(createdMs).toISOString(),
+        salesCount,
+        stars: stars as ImportedProduct['stars'],
+        imageUrls: [imageUrl],
+        variants,
+      });
     }
-    await db.transaction(async (tx) => {
-      await repo.insertProductsBulk(tx, batch, options.currency);
-      await repo.insertVariants(tx, variants);
-      await repo.insertImages(tx, images);
-      await inventory.createStocks(tx, stock, 'bulk load');
-    });
-    ids.push(...batch.ids);
+    await catalog.importProducts(batch);
+    ids.push(...batch.map((product) => product.id));
     options.onBatch?.(start + size);
   }
-  await db.transaction(async (tx) => {
-    await repo.addWordsOfAllProducts(tx);
-    await repo.recomputeRatingTotals(tx);
-  });
-  await repo.vacuumAfterBulkLoad(db);
-  await inventory.vacuumAfterBulkLoad(db);
+  await catalog.afterImports();
   return ids;
 }

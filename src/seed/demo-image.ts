@@ -1,5 +1,5 @@
 import { PNG } from 'pngjs';
-import { seededRandom } from '../../platform/random.js';
+import { seededRandom } from '../platform/random.js';
 
 export interface DemoImageOptions {
   /** Same seed, same picture: the demo catalog looks the same on every machine. */

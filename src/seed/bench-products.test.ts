@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../../test/app.js';
-import { sql } from '../../platform/db.js';
-import { prepareBenchCatalog } from '../../seed/bench-catalog.js';
-import { inventory } from '../inventory/index.js';
-import { sampleSearchPhrases } from './bulk-load.js';
+import { createTestApp, type TestApp } from '../../test/app.js';
+import { inventory } from '../modules/inventory/index.js';
+import { sql } from '../platform/db.js';
+import { prepareBenchCatalog } from './bench-catalog.js';
+import { bulkLoadProducts, sampleSearchPhrases } from './bench-products.js';
 
 let t: TestApp;
 
@@ -18,7 +18,7 @@ describe('bulk loads', () => {
   it('load products in batches that obey the same constraints, browsable and searchable at once', async () => {
     const catalog = await prepareBenchCatalog(t.services);
     const loaded: number[] = [];
-    const ids = await t.services.catalog.bulkLoad({
+    const ids = await bulkLoadProducts(t.services.catalog, {
       ...catalog,
       products: 1200,
       batchSize: 500,
