@@ -67,9 +67,9 @@ function seededRecommendations(context: BenchContext): Promise<SeededRecommendat
       await services.recommendations.recordPurchases(lines);
       for (const buyer of buyers) {
         for (let view = 0; view < BUYER_VIEWS; view++)
-          services.recommendations.recordView(buyer.id, skewedProduct());
+          services.productViews.recordView(buyer.id, skewedProduct());
       }
-      await services.recommendations.flushViews();
+      await services.productViews.flush();
       await services.recommendations.refresh();
     } finally {
       await services.close();

@@ -31,6 +31,7 @@ import {
   type WebhookTransport,
 } from './modules/payments/index.js';
 import {
+  ProductViews,
   RecommendationsService,
   recommendationsRoutes,
   subscribeToPurchases,
@@ -81,6 +82,8 @@ export interface Services {
   orders: OrdersService;
   reviews: ReviewsService;
   recommendations: RecommendationsService;
+  /** Product views signed-in buyers make, noted by the catalog for recommendations. */
+  productViews: ProductViews;
   /** Durable jobs: modules register handlers here; the worker runs them. */
   jobs: JobRunner;
   /** Outbox relay: modules subscribe to events here; the worker relays them. */
@@ -124,7 +127,11 @@ export function buildServices(
   if (jetStream) outbox.addSink(jetStream);
   const media = new MediaService(db, new FileMediaStorage(path.join(config.dataDir, 'media')));
   const caches = new Caches(redis);
-  const catalog = new CatalogService(db, config, caches, media);
+  // Views go one way: the catalog reports them to productViews, which recommendations read back
+  // from their table; neither module calls the other for them.
+  const recommendationsLog = log.child({ component: 'recommendations' });
+  const productViews = new ProductViews(db, recommendationsLog);
+  const catalog = new CatalogService({ db, config, caches, media, views: productViews });
   const cart = new CartService(db, catalogVariantDirectory, config.currency);
   const ledger = new LedgerService(db, config);
   const providers = createPaymentProviders(db, config, options);
@@ -155,10 +162,9 @@ export function buildServices(
   registerOrderJobs(jobs, orders);
   const recommendations = new RecommendationsService(db, catalog, {
     caches,
-    log: log.child({ component: 'recommendations' }),
+    log: recommendationsLog,
     refreshSeconds: config.recsRefreshSeconds,
   });
-  catalog.listenForViews((userId, productId) => recommendations.recordView(userId, productId));
   subscribeToPurchases(outbox, recommendations);
   registerPaymentJobs(jobs, payments);
   providers.sandbox.registerJobs(jobs);
@@ -175,13 +181,14 @@ export function buildServices(
     identity,
     reviews: new ReviewsService(db, catalog, identity),
     recommendations,
+    productViews,
     media,
     catalog,
     jobs,
     outbox,
     async close() {
       await Promise.all([jobs.stop(), outbox.stop()]);
-      await recommendations.close();
+      await productViews.flush();
       await jetStream?.close();
       await windowCounters.close();
       caches.close();

@@ -7,7 +7,7 @@ import type { ProductDetailView, ProductQueryInput, ProductSummaryView } from '.
 import { Categories } from './categories.service.js';
 import { ProductListing } from './product-listing.service.js';
 import type { ProductStatus, ProductTextRow } from './product-reads.repo.js';
-import { type ProductAnswer, ProductReads } from './product-reads.service.js';
+import { type ProductAnswer, ProductReads, type ProductViewRecorder } from './product-reads.service.js';
 import {
   type ImportedProduct,
   type IssuedMedia,
@@ -17,6 +17,16 @@ import {
   ProductWrites,
   type VariantChanges,
 } from './product-writes.service.js';
+
+export interface CatalogDeps {
+  db: Database;
+  config: Pick<Config, 'currency' | 'ratingPriorWeight'>;
+  caches: Caches;
+  /** Whether a /media/ image URL is one this server issued. */
+  media: IssuedMedia;
+  /** Told of product pages signed-in buyers read. */
+  views: ProductViewRecorder;
+}
 
 /**
  * The catalog's use cases in one service, as routes and other modules call them. Each part owns a
@@ -29,14 +39,9 @@ export class CatalogService {
   private readonly writes: ProductWrites;
   private readonly categoryTree: Categories;
 
-  constructor(
-    db: Database,
-    config: Pick<Config, 'currency' | 'ratingPriorWeight'>,
-    caches: Caches,
-    media: IssuedMedia,
-  ) {
+  constructor({ db, config, caches, media, views }: CatalogDeps) {
     const shared = new CatalogCaches(caches);
-    this.reads = new ProductReads(db, config, caches, shared);
+    this.reads = new ProductReads(db, config, caches, shared, views);
     this.listing = new ProductListing(db, config, shared);
     this.writes = new ProductWrites(db, config, media, shared);
     this.categoryTree = new Categories(db, shared);
@@ -63,10 +68,6 @@ export class CatalogService {
   /** A product as `viewer` may see it: archived or unlisted products only to their seller. */
   product(id: string, viewer: Caller | null): Promise<ProductAnswer> {
     return this.reads.product(id, viewer);
-  }
-
-  listenForViews(listener: (userId: string, productId: string) => void): void {
-    this.reads.listenForViews(listener);
   }
 
   /** Which of these products a buyer may get now: visible and in stock, read live. */

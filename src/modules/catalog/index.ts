@@ -6,6 +6,7 @@
  */
 export { catalogRoutes } from './catalog.routes.js';
 export { IdParams, ProductSummary, type ProductSummaryView, RatingDetail } from './catalog.schemas.js';
-export { CatalogService } from './catalog.service.js';
+export { type CatalogDeps, CatalogService } from './catalog.service.js';
+export type { ProductViewRecorder } from './product-reads.service.js';
 export type { ImportedProduct, IssuedMedia } from './product-writes.service.js';
 export { catalogVariantDirectory } from './purchasable-variants.js';

@@ -17,6 +17,11 @@ import {
 import type { ProductDetailView, ProductSummaryView } from './catalog.schemas.js';
 import * as repo from './product-reads.repo.js';
 
+/** Told of every product page a signed-in buyer reads (recommendations); must not block or throw. */
+export interface ProductViewRecorder {
+  recordView(userId: string, productId: string): void;
+}
+
 /** A product detail: the ETag, and the JSON body, made only when the client's copy is not current. */
 export interface ProductAnswer {
   etag: string;
@@ -66,13 +71,12 @@ export class ProductReads {
     return new Map(rows.map((row) => [row.id, row]));
   }, COALESCING);
 
-  /** Told of every product page a signed-in buyer reads; must not block or throw. */
-  private viewListener: ((userId: string, productId: string) => void) | undefined;
   constructor(
     private readonly db: Database,
     private readonly config: Pick<Config, 'ratingPriorWeight'>,
     caches: Caches,
     private readonly shared: CatalogCaches,
+    private readonly views: ProductViewRecorder,
   ) {
     this.contents = caches.versioned('catalog.product', { max: 10_000, ttlMs: CONTENT_TTL_MS });
     this.bodies = caches.local('catalog.product-body', { max: 2_000, ttlMs: CONTENT_TTL_MS });
@@ -81,7 +85,7 @@ export class ProductReads {
   /** A product as `viewer` may see it: archived or unlisted products only to their seller. */
   async product(id: string, viewer: Caller | null): Promise<ProductAnswer> {
     const { head, content, ownerView } = await this.visibleContent(id, viewer);
-    if (viewer && !ownerView) this.viewListener?.(viewer.id, id);
+    if (viewer && !ownerView) this.views.recordView(viewer.id, id);
     const totals = { count: head.totalRatingCount, sum: head.totalRatingSum };
     const etag = createHash('sha1')
       .update(
@@ -98,10 +102,6 @@ export class ProductReads {
         ),
       );
     return { etag: `"${etag}"`, json: () => this.bodies.get(etag, present) };
-  }
-
-  listenForViews(listener: (userId: string, productId: string) => void): void {
-    this.viewListener = listener;
   }
 
   /** Which of these products a buyer may get now: visible and in stock, read live. */

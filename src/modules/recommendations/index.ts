@@ -4,6 +4,7 @@
  * recommendation_lists, recommendation_popularity and recommendation_refresh.
  */
 
+export { ProductViews } from './product-views.js';
 export { subscribeToPurchases } from './recommendations.events.js';
 export type { PurchaseLine } from './recommendations.repo.js';
 export { recommendationsRoutes } from './recommendations.routes.js';

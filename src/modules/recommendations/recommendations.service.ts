@@ -21,12 +21,6 @@ import * as repo from './recommendations.repo.js';
 import { type Popularity, ServingIndex, type StoredLists } from './serving-index.js';
 import type { NeighbourList } from './top-k.js';
 
-/** A view says less than a purchase: the offline data has no views, so this is a judgement. */
-export const VIEW_WEIGHT = 0.25;
-/** Views wait this long in memory, so a product page never waits for their insert. */
-const VIEW_FLUSH_MS = 1_000;
-/** Beyond this many unflushed views (a database outage), further ones are dropped. */
-const MAX_PENDING_VIEWS = 10_000;
 /** The user's latest interests a personal list is built from. */
 const MAX_HISTORY = 50;
 /**
@@ -77,12 +71,10 @@ interface CoPurchaseState {
 /**
  * Recommendations: owns the tables recommendation_interactions, recommendation_lists,
  * recommendation_popularity and recommendation_refresh. Purchases come from order events, views
- * from the catalog; a refresh recomputes only the lists of products whose co-occurrences or text
+ * from the catalog through ProductViews; a refresh recomputes only the lists of products whose co-occurrences or text
  * changed, with the same components the offline evaluation trains, so serving is a lookup.
  */
 export class RecommendationsService {
-  private readonly pendingViews = new Map<string, repo.ViewRow>();
-  private flushTimer: NodeJS.Timeout | undefined;
   private state: CoPurchaseState | undefined;
   /** The stored lists of each product, and the popularity of all. */
   private readonly neighbourLists: InvalidatedCache<StoredLists>;
@@ -125,24 +117,6 @@ export class RecommendationsService {
 
   // -------------------------------------------------------------------------------------------
   // Signals
-
-  /** Notes a signed-in user's product view; written within a second, never on the request's path. */
-  recordView(userId: string, productId: string): void {
-    const key = `${userId}\u0000${productId}`;
-    if (this.pendingViews.has(key) || this.pendingViews.size >= MAX_PENDING_VIEWS) return;
-    this.pendingViews.set(key, { userId, productId, occurredAt: new Date() });
-    this.flushTimer ??= setTimeout(() => void this.flushViews(), VIEW_FLUSH_MS).unref();
-  }
-
-  async flushViews(): Promise<void> {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    const views = [...this.pendingViews.values()];
-    this.pendingViews.clear();
-    await repo.insertViews(this.db, views, VIEW_WEIGHT).catch((error: unknown) => {
-      this.log.warn({ err: error, views: views.length }, 'dropped product views');
-    });
-  }
 
   /** Records purchases; one row per order and product, so recording one again changes nothing. */
   async recordPurchases(lines: readonly repo.PurchaseLine[]): Promise<void> {
@@ -386,10 +360,6 @@ export class RecommendationsService {
       byProduct.set(row.productId, lists);
     }
     return byProduct;
-  }
-
-  async close(): Promise<void> {
-    await this.flushViews();
   }
 }
 

@@ -8,8 +8,9 @@ import { newId } from '../../platform/ids.js';
 import type { DomainEvent, EventType } from '../../platform/outbox.js';
 import { startWorker } from '../../worker.js';
 import { inventory } from '../inventory/index.js';
+import { VIEW_WEIGHT } from './product-views.js';
 import * as repo from './recommendations.repo.js';
-import { RecommendationsService, VIEW_WEIGHT } from './recommendations.service.js';
+import { RecommendationsService } from './recommendations.service.js';
 
 let t: TestApp;
 let seller: TestUser;
@@ -202,7 +203,7 @@ describe('GET /v1/me/recommendations', () => {
       headers: bearer(caller.token),
     });
     expect(page.statusCode, page.body).toBe(200);
-    await t.services.recommendations.flushViews();
+    await t.services.productViews.flush();
     await t.services.recommendations.refresh();
 
     // One item comes from the view: the list it is the most of.
@@ -392,7 +393,7 @@ it('does not record a seller reading their own product', async () => {
     headers: bearer(seller.token),
   });
   expect(page.statusCode).toBe(200);
-  await t.services.recommendations.flushViews();
+  await t.services.productViews.flush();
   expect(await repo.historyOf(t.db, seller.id, 10)).toEqual([]);
 });
 
