@@ -36,7 +36,7 @@ export async function prepareBenchCatalog(services: Services): Promise<BenchCata
       const leaf = await catalog.createCategory({
         name: `${name} ${l + 1}`,
         slug: `bench-${run}-${r}-${l}`,
-        parent_id: root.id,
+        parentId: root.id,
       });
       categoryIds.push(leaf.id);
     }

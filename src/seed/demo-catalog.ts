@@ -491,7 +491,7 @@ export async function seedDemoCatalog(
       const category = await catalog.createCategory({
         name: leaf.name,
         slug: leaf.slug,
-        parent_id: parent.id,
+        parentId: parent.id,
       });
       const seller = sellers.get(leaf.seller);
       if (!seller) throw new Error(`the demo seller ${leaf.seller} is missing`);
@@ -505,7 +505,7 @@ export async function seedDemoCatalog(
         await catalog.createProduct(seller, {
           title,
           description: `${item.blurb} ${style} ${item.noun} from ${seller.shop!.name}.`,
-          category_id: category.id,
+          categoryId: category.id,
           images: [picture.url],
           variants: leaf.option.values.map((value, index) => ({
             sku: `${skuPart(style)}-${skuPart(item.noun)}-${skuPart(value)}`,

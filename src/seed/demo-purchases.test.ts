@@ -21,7 +21,7 @@ it('gives the demo products co-purchase lists', async () => {
     for (let n = 0; n < 4; n++) {
       const created = await newProduct(t.services, seller, {
         title: `${name} ${n}`,
-        category_id: category.id,
+        categoryId: category.id,
       });
       productIds.push(created.id);
     }

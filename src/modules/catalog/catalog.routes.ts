@@ -12,12 +12,14 @@ import {
   ProductPage,
   ProductPatch,
   ProductQuery,
+  type ProductQueryInput,
   productBodies,
   ShopProductPage,
   ShopProductQuery,
   Variant,
 } from './catalog.schemas.js';
 import type { CatalogService } from './catalog.service.js';
+import type { ListingInput } from './product-listing.service.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -28,6 +30,21 @@ function clientHasCurrent(ifNoneMatch: string | undefined, etag: string): boolea
     .split(',')
     .map((tag) => tag.trim().replace(/^W\//, ''))
     .some((tag) => tag === etag || tag === '*');
+}
+
+/** The service's listing input from a listing's query string. */
+function listingInputOf(query: ProductQueryInput): ListingInput {
+  return {
+    q: query.q,
+    categoryId: query.category,
+    shopId: query.shop,
+    minPriceMinor: query.min_price,
+    maxPriceMinor: query.max_price,
+    minRating: query.min_rating,
+    sort: query.sort,
+    limit: query.limit,
+    cursor: query.cursor,
+  };
 }
 
 export function catalogRoutes(
@@ -58,7 +75,10 @@ export function catalogRoutes(
         response: { 201: Category },
       },
     },
-    async (request, reply) => reply.status(201).send(await service.createCategory(request.body)),
+    async (request, reply) => {
+      const { name, slug, parent_id } = request.body;
+      return reply.status(201).send(await service.createCategory({ name, slug, parentId: parent_id }));
+    },
   );
 
   r.patch(
@@ -74,7 +94,10 @@ export function catalogRoutes(
         response: { 200: Category },
       },
     },
-    async (request) => service.updateCategory(request.params.id, request.body),
+    async (request) => {
+      const { name, slug, parent_id } = request.body;
+      return service.updateCategory(request.params.id, { name, slug, parentId: parent_id });
+    },
   );
 
   r.post(
@@ -89,8 +112,12 @@ export function catalogRoutes(
         response: { 201: ProductDetail },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(await service.createProduct(callerOf(request), request.body)),
+    async (request, reply) => {
+      const { category_id, ...product } = request.body;
+      return reply
+        .status(201)
+        .send(await service.createProduct(callerOf(request), { ...product, categoryId: category_id }));
+    },
   );
 
   r.get(
@@ -107,7 +134,7 @@ export function catalogRoutes(
     },
     // Sent as is: the page is JSON already, mostly from cache.
     async (request, reply) =>
-      reply.type(JSON_TYPE).send((await service.listProducts(request.query)) as never),
+      reply.type(JSON_TYPE).send((await service.listProducts(listingInputOf(request.query))) as never),
   );
 
   r.get(
@@ -144,7 +171,13 @@ export function catalogRoutes(
         response: { 200: ProductDetail },
       },
     },
-    async (request) => service.updateProduct(callerOf(request), request.params.id, request.body),
+    async (request) => {
+      const { category_id, ...changes } = request.body;
+      return service.updateProduct(callerOf(request), request.params.id, {
+        ...changes,
+        categoryId: category_id,
+      });
+    },
   );
 
   r.post(
@@ -178,7 +211,10 @@ export function catalogRoutes(
         response: { 200: Variant },
       },
     },
-    async (request) => service.updateVariant(callerOf(request), request.params.id, request.body),
+    async (request) => {
+      const { on_hand, ...changes } = request.body;
+      return service.updateVariant(callerOf(request), request.params.id, { ...changes, onHand: on_hand });
+    },
   );
 
   r.get(
@@ -193,7 +229,11 @@ export function catalogRoutes(
         response: { 200: ShopProductPage },
       },
     },
-    async (request) => service.listShopProducts(callerOf(request), request.query),
+    async (request) =>
+      service.listShopProducts(callerOf(request), {
+        ...listingInputOf(request.query),
+        status: request.query.status,
+      }),
   );
 
   r.post(

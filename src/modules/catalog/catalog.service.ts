@@ -3,10 +3,10 @@ import type { Caches } from '../../platform/cache.js';
 import type { Database, Queryable, Tx } from '../../platform/db.js';
 import type { Caller } from '../../platform/http.js';
 import { CatalogCaches } from './catalog.caches.js';
-import type { ProductDetailView, ProductQueryInput, ProductSummaryView } from './catalog.schemas.js';
-import { Categories } from './categories.service.js';
-import { ProductListing } from './product-listing.service.js';
-import type { ProductStatus, ProductTextRow } from './product-reads.repo.js';
+import type { ProductDetailView, ProductSummaryView } from './catalog.schemas.js';
+import { Categories, type CategoryChanges, type NewCategoryInput } from './categories.service.js';
+import { type ListingInput, ProductListing, type ShopListingInput } from './product-listing.service.js';
+import type { ProductTextRow } from './product-reads.repo.js';
 import { type ProductAnswer, ProductReads, type ProductViewRecorder } from './product-reads.service.js';
 import {
   type ImportedProduct,
@@ -54,11 +54,11 @@ export class CatalogService {
     return this.categoryTree.categories();
   }
 
-  createCategory(input: Parameters<Categories['createCategory']>[0]) {
+  createCategory(input: NewCategoryInput) {
     return this.categoryTree.createCategory(input);
   }
 
-  updateCategory(id: string, changes: Parameters<Categories['updateCategory']>[1]) {
+  updateCategory(id: string, changes: CategoryChanges) {
     return this.categoryTree.updateCategory(id, changes);
   }
 
@@ -108,15 +108,12 @@ export class CatalogService {
   // Listings and search
 
   /** A page of buyers' listing, as JSON (see ProductListing.listProducts). */
-  listProducts(input: ProductQueryInput): Promise<string> {
+  listProducts(input: ListingInput): Promise<string> {
     return this.listing.listProducts(input);
   }
 
   /** The seller's own products, any status. */
-  listShopProducts(
-    caller: Caller,
-    input: Omit<ProductQueryInput, 'shop'> & { status?: ProductStatus | undefined },
-  ) {
+  listShopProducts(caller: Caller, input: ShopListingInput) {
     return this.listing.listShopProducts(caller, input);
   }
 

@@ -7,6 +7,19 @@ import { presentCategory } from './catalog.present.js';
 import type { CategoryView } from './catalog.schemas.js';
 import * as repo from './categories.repo.js';
 
+export interface NewCategoryInput {
+  name: string;
+  slug: string;
+  parentId?: string | null | undefined;
+}
+
+export interface CategoryChanges {
+  name?: string | undefined;
+  slug?: string | undefined;
+  /** null moves the category to the top. */
+  parentId?: string | null | undefined;
+}
+
 /** The category tree: read from a cache every process shares, changed by admins. */
 export class Categories {
   constructor(
@@ -20,10 +33,10 @@ export class Categories {
     );
   }
 
-  async createCategory(input: { name: string; slug: string; parent_id?: string | null | undefined }) {
+  async createCategory(input: NewCategoryInput) {
     const category = await this.db.transaction(async (tx) => {
       await repo.lockCategoryTree(tx);
-      if (input.parent_id && !(await repo.findCategory(tx, input.parent_id))) {
+      if (input.parentId && !(await repo.findCategory(tx, input.parentId))) {
         throw ValidationFailed.at('/parent_id', 'no such category');
       }
       const row = await withSlugConflict(() =>
@@ -31,7 +44,7 @@ export class Categories {
           id: newId('cat'),
           name: input.name,
           slug: input.slug,
-          parentId: input.parent_id ?? null,
+          parentId: input.parentId ?? null,
         }),
       );
       await appendEvent(tx, 'category.created.v1', presentCategory(row));
@@ -41,23 +54,18 @@ export class Categories {
     return presentCategory(category);
   }
 
-  async updateCategory(
-    id: string,
-    changes: { name?: string | undefined; slug?: string | undefined; parent_id?: string | null | undefined },
-  ) {
+  async updateCategory(id: string, changes: CategoryChanges) {
     const category = await this.db.transaction(async (tx) => {
       await repo.lockCategoryTree(tx);
       if (!(await repo.findCategory(tx, id))) throw new NotFound('category');
-      if (changes.parent_id) {
-        const ancestors = await repo.ancestorIds(tx, changes.parent_id);
+      if (changes.parentId) {
+        const ancestors = await repo.ancestorIds(tx, changes.parentId);
         if (ancestors.length === 0) throw ValidationFailed.at('/parent_id', 'no such category');
         if (ancestors.includes(id)) {
           throw ValidationFailed.at('/parent_id', 'a category cannot sit under itself or its descendants');
         }
       }
-      const row = await withSlugConflict(() =>
-        repo.updateCategory(tx, id, { name: changes.name, slug: changes.slug, parentId: changes.parent_id }),
-      );
+      const row = await withSlugConflict(() => repo.updateCategory(tx, id, changes));
       await appendEvent(tx, 'category.updated.v1', presentCategory(row!));
       return row!;
     });

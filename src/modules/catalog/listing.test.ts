@@ -105,7 +105,7 @@ async function buildCatalog(specs: ProductSpec[]) {
     const category = await t.services.catalog.createCategory({
       name: `C${index}`,
       slug: `c-${newId('cat').slice(4).toLowerCase()}`,
-      parent_id: parent === null ? null : categories[parent]!,
+      parentId: parent === null ? null : categories[parent]!,
     });
     categories.push(category.id);
   }
@@ -117,7 +117,7 @@ async function buildCatalog(specs: ProductSpec[]) {
     const product = await t.services.catalog.createProduct(caller, {
       title,
       description,
-      category_id: categories[spec.category]!,
+      categoryId: categories[spec.category]!,
       variants: spec.prices.map((amount, i) => ({
         sku: `S-${order}-${i}-${newId('var')}`,
         title: `V${i}`,

@@ -7,10 +7,31 @@ import type { Caller } from '../../platform/http.js';
 import { decodeCursor, KeysetTime, paginate } from '../../platform/pagination.js';
 import { type CatalogCaches, COALESCING } from './catalog.caches.js';
 import { presentSummary, ratingPrior } from './catalog.present.js';
-import { Id, type ProductQueryInput } from './catalog.schemas.js';
+import { Id } from './catalog.schemas.js';
 import * as listingRepo from './product-listing.repo.js';
 import * as readsRepo from './product-reads.repo.js';
 import { correctText, searchWords } from './search-text.js';
+
+/** A listing as buyers ask for it. */
+export interface ListingInput {
+  /** Search text (websearch syntax). */
+  q?: string | undefined;
+  /** The category and its descendants. */
+  categoryId?: string | undefined;
+  shopId?: string | undefined;
+  minPriceMinor?: number | undefined;
+  maxPriceMinor?: number | undefined;
+  /** Least average rating, 0 to 5. */
+  minRating?: number | undefined;
+  sort?: listingRepo.Sort | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/** A seller's listing of their own products, of any status or one. */
+export type ShopListingInput = Omit<ListingInput, 'shopId'> & {
+  status?: readsRepo.ProductStatus | undefined;
+};
 
 /** Fewer first-page matches than this and misspelt words of the query are corrected. */
 const FEW_MATCHES = 3;
@@ -59,21 +80,21 @@ export class ProductListing {
    * Active products of listed shops, filtered and sorted, as the JSON of a page of ProductSummary:
    * pages are cached, stock is always live.
    */
-  async listProducts(input: ProductQueryInput): Promise<string> {
+  async listProducts(input: ListingInput): Promise<string> {
     const key = JSON.stringify([
       input.q,
-      input.category,
-      input.shop,
-      input.min_price,
-      input.max_price,
-      input.min_rating,
+      input.categoryId,
+      input.shopId,
+      input.minPriceMinor,
+      input.maxPriceMinor,
+      input.minRating,
       input.sort,
       input.limit,
       input.cursor,
     ]);
     let loadedStock: Set<string> | undefined;
     const page = await this.shared.listings.get(key, async () => {
-      const loaded = await this.runListing(this.db, input, { publicOnly: true, shopId: input.shop });
+      const loaded = await this.runListing(this.db, input, { publicOnly: true, shopId: input.shopId });
       loadedStock = loaded.inStock;
       return {
         ids: loaded.page.data.map((item) => item.id),
@@ -88,10 +109,7 @@ export class ProductListing {
   }
 
   /** The seller's own products, any status (not cached: only the seller reads them). */
-  async listShopProducts(
-    caller: Caller,
-    input: Omit<ProductQueryInput, 'shop'> & { status?: readsRepo.ProductStatus | undefined },
-  ) {
+  async listShopProducts(caller: Caller, input: ShopListingInput) {
     const shopId = ownShop(caller);
     const { page, inStock, statuses } = await this.runListing(this.db, input, {
       publicOnly: false,
@@ -110,7 +128,7 @@ export class ProductListing {
 
   private async runListing(
     db: Queryable,
-    input: Omit<ProductQueryInput, 'shop'>,
+    input: Omit<ListingInput, 'shopId'>,
     scope: { publicOnly: boolean; shopId?: string | undefined; status?: readsRepo.ProductStatus | undefined },
   ) {
     const text = input.q || undefined;
@@ -127,10 +145,10 @@ export class ProductListing {
         : ratingPrior(this.config.ratingPriorWeight, await readsRepo.ratingTotals(db));
     const query: listingRepo.ListingQuery = {
       ...scope,
-      categoryId: input.category,
-      minPriceMinor: input.min_price,
-      maxPriceMinor: input.max_price,
-      minRatingCents: input.min_rating === undefined ? undefined : Math.ceil(input.min_rating * 100 - 1e-9),
+      categoryId: input.categoryId,
+      minPriceMinor: input.minPriceMinor,
+      maxPriceMinor: input.maxPriceMinor,
+      minRatingCents: input.minRating === undefined ? undefined : Math.ceil(input.minRating * 100 - 1e-9),
       search: text ? { text, corrected: position?.c } : undefined,
       sort,
       prior,

@@ -29,7 +29,7 @@ export interface NewVariantInput {
 export interface NewProductInput {
   title: string;
   description: string;
-  category_id?: string | null | undefined;
+  categoryId?: string | null | undefined;
   images?: string[] | undefined;
   variants: NewVariantInput[];
 }
@@ -37,7 +37,7 @@ export interface NewProductInput {
 export interface ProductChanges {
   title?: string | undefined;
   description?: string | undefined;
-  category_id?: string | null | undefined;
+  categoryId?: string | null | undefined;
   images?: string[] | undefined;
   status?: ProductStatus | undefined;
 }
@@ -45,7 +45,7 @@ export interface ProductChanges {
 export interface VariantChanges {
   title?: string | undefined;
   price?: Money | undefined;
-  on_hand?: number | undefined;
+  onHand?: number | undefined;
 }
 
 /** A product as `importProducts` writes it: everything given, nothing derived but its lowest price. */
@@ -92,11 +92,11 @@ export class ProductWrites {
     const productId = newId('prod');
     const view = await this.db.transaction(async (tx) => {
       await repo.ensureShop(tx, shop);
-      await assertCategoryExists(tx, input.category_id);
+      await assertCategoryExists(tx, input.categoryId);
       await repo.insertProduct(tx, {
         id: productId,
         shopId: shop.id,
-        categoryId: input.category_id ?? null,
+        categoryId: input.categoryId ?? null,
         title: input.title,
         description: input.description,
         currency: this.config.currency,
@@ -132,11 +132,11 @@ export class ProductWrites {
       if (changes.status === 'active' && product.takenDown) {
         throw new InvalidState('An admin took this product down; it cannot be put back on sale.');
       }
-      if (changes.category_id !== undefined) await assertCategoryExists(tx, changes.category_id);
+      if (changes.categoryId !== undefined) await assertCategoryExists(tx, changes.categoryId);
       await repo.updateProduct(tx, id, {
         title: changes.title,
         description: changes.description,
-        categoryId: changes.category_id,
+        categoryId: changes.categoryId,
         status: changes.status,
       });
       if (changes.images) await repo.replaceImages(tx, id, changes.images);
@@ -189,7 +189,7 @@ export class ProductWrites {
         await repo.updateVariant(tx, variantId, { title: changes.title, priceMinor: changes.price?.amount });
         await repo.updateProduct(tx, productId, {});
       }
-      if (changes.on_hand !== undefined) await inventory.setOnHand(tx, variantId, changes.on_hand, caller.id);
+      if (changes.onHand !== undefined) await inventory.setOnHand(tx, variantId, changes.onHand, caller.id);
       await this.announce(tx, productId, 'product.updated.v1');
       return this.variantView(tx, productId, variantId);
     });
