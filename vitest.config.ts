@@ -10,6 +10,7 @@ const databaseTests = {
   include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
   exclude: ['**/*.unit.test.ts', '**/node_modules/**'],
   globalSetup: ['test/global-setup.ts'],
+  setupFiles: ['test/check-event-data.ts'],
   testTimeout: 30_000,
   hookTimeout: 60_000,
 };

@@ -8,6 +8,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import pino from 'pino';
 import client from 'prom-client';
 import type { Config } from './config.js';
+import { eventCatalogues } from './events.js';
 import { CartService, cartRoutes } from './modules/cart/index.js';
 import { CatalogService, catalogRoutes, catalogVariantDirectory } from './modules/catalog/index.js';
 import {
@@ -47,6 +48,7 @@ import {
 } from './platform/counters.js';
 import type { Database } from './platform/db.js';
 import { NotFound, problemOf, toAppError } from './platform/errors.js';
+import { eventSchemaRoutes, registerEventSchemas } from './platform/events.js';
 import { createAuthGuards, registerHttpMetrics } from './platform/http.js';
 import { Idempotency } from './platform/idempotency.js';
 import { JetStreamSink } from './platform/jetstream.js';
@@ -111,6 +113,7 @@ export function buildServices(
       ? new FallbackWindowCounters(new RedisWindowCounters(redis), new MemoryWindowCounters())
       : new MemoryWindowCounters());
   const log = pino(loggerOptions(config) as pino.LoggerOptions);
+  registerEventSchemas(...eventCatalogues);
   const jobs = new JobRunner(db, {
     log: log.child({ component: 'jobs' }),
     leaseSeconds: config.jobLeaseSeconds,
@@ -377,6 +380,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
 
   const guards = createAuthGuards((token) => services.identity.authenticate(token));
   marketplaceRoutes(app, config.currency);
+  eventSchemaRoutes(app);
   identityRoutes(app, services.identity, guards);
   catalogRoutes(app, services.catalog, guards, config.currency);
   mediaRoutes(app, services.media, guards);

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from '../test/app.js';
+import { appendStandInEvent } from '../test/events.js';
 import { newUser } from '../test/factories/identity.js';
 import { sql } from './platform/db.js';
-import { appendEvent, type DomainEvent } from './platform/outbox.js';
+import type { DomainEvent } from './platform/outbox.js';
 import { startWorker } from './worker.js';
 
 let t: TestApp;
@@ -17,14 +18,14 @@ afterAll(async () => {
 describe('the worker', () => {
   it('shows the outbox backlog in /metrics, relays events to subscribers and purges idle sessions hourly', async () => {
     await t.db.transaction(async (tx) => {
-      await appendEvent(tx, 'order.placed.v1', { id: 'ord_1' });
-      await appendEvent(tx, 'order.paid.v1', { id: 'ord_1' });
+      await appendStandInEvent(tx, 'test.placed.v1', { id: 'ord_1' });
+      await appendStandInEvent(tx, 'test.paid.v1', { id: 'ord_1' });
     });
     const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.body).toMatch(/^outbox_backlog 2$/m);
 
     const received: DomainEvent[] = [];
-    t.services.outbox.subscribe('order.*', 'worker-test', async (event) => {
+    t.services.outbox.subscribe('test.*', 'worker-test', async (event) => {
       received.push(event);
     });
     const idle = await newUser(t.db);
@@ -36,7 +37,7 @@ describe('the worker', () => {
     const worker = startWorker(t.services, log);
     try {
       await vi.waitFor(async () => {
-        expect(received.map((event) => event.type)).toEqual(['order.placed.v1', 'order.paid.v1']);
+        expect(received.map((event) => event.type)).toEqual(['test.placed.v1', 'test.paid.v1']);
         expect(await t.db.query(sql`SELECT 1 FROM sessions WHERE user_id = ${idle.id}`)).toEqual([]);
       });
     } finally {

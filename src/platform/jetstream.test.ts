@@ -2,12 +2,13 @@ import { nanos } from '@nats-io/transport-node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../test/app.js';
 import { createTestDatabase, type TestDatabase } from '../../test/db.js';
+import { appendStandInEvent } from '../../test/events.js';
 import { jetStreamReader, uniqueStream } from '../../test/jetstream.js';
 import { TcpProxy } from '../../test/tcp-proxy.js';
 import { ManualClock } from '../../test/timing.js';
 import { sql } from './db.js';
 import { JetStreamSink } from './jetstream.js';
-import { appendEvent, type EventType, OutboxRelay } from './outbox.js';
+import { type EventType, OutboxRelay } from './outbox.js';
 
 const natsUrl = process.env.TEST_NATS_URL;
 
@@ -46,7 +47,7 @@ describe.skipIf(!natsUrl)('the outbox relayed to NATS JetStream (TEST_NATS_URL)'
   const append = (...types: EventType[]) =>
     database.db.transaction(async (tx) => {
       const ids: string[] = [];
-      for (const [i, type] of types.entries()) ids.push(await appendEvent(tx, type, { n: i }));
+      for (const [i, type] of types.entries()) ids.push(await appendStandInEvent(tx, type, { n: i }));
       return ids;
     });
 
@@ -61,7 +62,7 @@ describe.skipIf(!natsUrl)('the outbox relayed to NATS JetStream (TEST_NATS_URL)'
     const { sink, stream, subjectPrefix } = newSink();
     const relay = new OutboxRelay(database.db);
     relay.addSink(sink);
-    const ids = await append('order.placed.v1', 'payment.succeeded.v1', 'order.paid.v1');
+    const ids = await append('test.placed.v1', 'test.succeeded.v1', 'test.paid.v1');
 
     expect(await relay.drain()).toBe(3);
     // A relay that published and then died before marking the events published: the next relays them again.
@@ -73,11 +74,11 @@ describe.skipIf(!natsUrl)('the outbox relayed to NATS JetStream (TEST_NATS_URL)'
     expect(
       stored.map(({ subject, msgId, event }) => ({ subject, msgId, id: event.id, data: event.data })),
     ).toEqual([
-      { subject: `${subjectPrefix}order.placed.v1`, msgId: ids[0], id: ids[0], data: { n: 0 } },
-      { subject: `${subjectPrefix}payment.succeeded.v1`, msgId: ids[1], id: ids[1], data: { n: 1 } },
-      { subject: `${subjectPrefix}order.paid.v1`, msgId: ids[2], id: ids[2], data: { n: 2 } },
+      { subject: `${subjectPrefix}test.placed.v1`, msgId: ids[0], id: ids[0], data: { n: 0 } },
+      { subject: `${subjectPrefix}test.succeeded.v1`, msgId: ids[1], id: ids[1], data: { n: 1 } },
+      { subject: `${subjectPrefix}test.paid.v1`, msgId: ids[2], id: ids[2], data: { n: 2 } },
     ]);
-    expect(stored[0]!.event).toMatchObject({ type: 'order.placed.v1', occurred_at: expect.any(String) });
+    expect(stored[0]!.event).toMatchObject({ type: 'test.placed.v1', occurred_at: expect.any(String) });
   });
 
   it('creates the stream with a duplicate window that outlasts the relay lease, and widens a shorter one', async () => {
@@ -159,11 +160,11 @@ describe.skipIf(!natsUrl)('the outbox relayed to NATS JetStream (TEST_NATS_URL)'
     const relay = new OutboxRelay(database.db, { now: clock.now });
     relay.addSink(sink);
     try {
-      const [first] = await append('order.placed.v1');
+      const [first] = await append('test.placed.v1');
       await relay.drain();
 
       await proxy.stop();
-      const [second] = await append('order.paid.v1');
+      const [second] = await append('test.paid.v1');
       await relay.drain();
       expect(await backlog()).toBe(1);
 

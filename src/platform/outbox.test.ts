@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase, type TestDatabase, testDatabaseKind } from '../../test/db.js';
+import { appendStandInEvent } from '../../test/events.js';
 import { gate, ManualClock } from '../../test/timing.js';
 import { type Database, openDatabase, sql } from './db.js';
 import {
@@ -30,10 +31,13 @@ const advance = (seconds: number) => clock.advance(seconds);
 const relay = (options: OutboxRelayOptions = {}, on: Database = db) =>
   new OutboxRelay(on, { now: clock.now, ...options });
 
-const append = (...events: Array<[EventType, unknown]>) =>
+/** An event of a type of these tests, with data standing in for a module's. */
+type StandIn = [EventType, Record<string, unknown>];
+
+const append = (...events: StandIn[]) =>
   db.transaction(async (tx) => {
     const ids: string[] = [];
-    for (const [type, data] of events) ids.push(await appendEvent(tx, type, data));
+    for (const [type, data] of events) ids.push(await appendStandInEvent(tx, type, data));
     return ids;
   });
 
@@ -103,10 +107,17 @@ describe('OutboxRelay', () => {
     expect(await sut.backlog()).toBe(0);
   });
 
+  it('refuses to append an event of a type no module catalogued', async () => {
+    await expect(
+      db.transaction((tx) => appendEvent(tx, 'parcel.lost.v1' as never, {} as never)),
+    ).rejects.toThrow('event type "parcel.lost.v1" has no registered schema');
+    expect(await relay().backlog()).toBe(0);
+  });
+
   it('never delivers events appended in a rolled-back transaction', async () => {
     await expect(
       db.transaction(async (tx) => {
-        await appendEvent(tx, 'order.placed.v1', { id: 'ord_ghost' });
+        await appendStandInEvent(tx, 'order.placed.v1', { id: 'ord_ghost' });
         throw new Error('roll back');
       }),
     ).rejects.toThrow('roll back');
@@ -230,9 +241,7 @@ describe('OutboxRelay', () => {
   });
 
   it('drains a backlog larger than one batch', async () => {
-    const ids = await append(
-      ...Array.from({ length: 7 }, (_, n): [EventType, unknown] => ['order.placed.v1', { n }]),
-    );
+    const ids = await append(...Array.from({ length: 7 }, (_, n): StandIn => ['order.placed.v1', { n }]));
     const all = recorder();
     const sut = relay({ batchSize: 3 });
     sut.subscribe('*', 'all', all.handler);
@@ -274,7 +283,7 @@ describe('OutboxRelay', () => {
       for (let i = 0; i < 300; i += 100) {
         ids.push(
           ...(await append(
-            ...Array.from({ length: 100 }, (_, n): [EventType, unknown] => ['order.placed.v1', { n: i + n }]),
+            ...Array.from({ length: 100 }, (_, n): StandIn => ['order.placed.v1', { n: i + n }]),
           )),
         );
       }

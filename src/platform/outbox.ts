@@ -7,20 +7,47 @@ import {
   type WorkerLog,
 } from './background.js';
 import { type Database, type Queryable, sql } from './db.js';
+import { assertCatalogued, type CataloguedEventType, type DomainEventCatalog } from './events.js';
 import { newId } from './ids.js';
 
-/** `<entity>.<past-tense-verb>.v1`, e.g. `order.placed.v1`. */
+/** `<entity>.<past-tense-verb>.v1`, e.g. `order.placed.v1`: any type the relay may carry. */
 export type EventType = `${string}.${string}.v${number}`;
 
-export interface DomainEvent<Data = unknown> {
+export interface DomainEvent<Data = unknown, Type extends EventType = EventType> {
   id: string;
-  type: EventType;
+  type: Type;
   occurred_at: string;
   data: Data;
 }
 
-/** Records an event in the caller's transaction, so it exists exactly when the change does. */
-export async function appendEvent(tx: Queryable, type: EventType, data: unknown): Promise<string> {
+/** An event of a catalogued type, with its data typed by the catalogue. */
+export type CataloguedEvent<Type extends CataloguedEventType> = Type extends unknown
+  ? DomainEvent<DomainEventCatalog[Type], Type>
+  : never;
+
+/**
+ * What a subscription to `pattern` receives: one catalogued type's events for an exact type, the
+ * union of the matching types' events for a prefix such as `order.*` (narrowed by `type`), and
+ * untyped events for `*` or a pattern the catalogue does not know.
+ */
+export type EventsMatching<Pattern extends string> = Pattern extends CataloguedEventType
+  ? CataloguedEvent<Pattern>
+  : Pattern extends `${infer Prefix}.*`
+    ? [Extract<CataloguedEventType, `${Prefix}.${string}`>] extends [never]
+      ? DomainEvent
+      : CataloguedEvent<Extract<CataloguedEventType, `${Prefix}.${string}`>>
+    : DomainEvent;
+
+/**
+ * Records an event in the caller's transaction, so it exists exactly when the change does. The
+ * type must be catalogued (a module's `<name>.events.ts`), and `data` is typed by its schema.
+ */
+export async function appendEvent<Type extends CataloguedEventType>(
+  tx: Queryable,
+  type: Type,
+  data: DomainEventCatalog[Type],
+): Promise<string> {
+  assertCatalogued(type, data);
   const id = newId('evt');
   await tx.execute(
     sql`INSERT INTO outbox_events (id, type, data) VALUES (${id}, ${type}, ${JSON.stringify(data)}::jsonb)`,
@@ -119,11 +146,17 @@ export class OutboxRelay {
    * Calls `handler` with every event matching `pattern` (`*`, an exact type or `order.*`), at
    * least once: handlers must be idempotent. `name` identifies the subscriber across restarts.
    */
-  subscribe(pattern: string, name: string, handler: (event: DomainEvent) => Promise<void>): void {
+  subscribe<Pattern extends string>(
+    pattern: Pattern,
+    name: string,
+    handler: (event: EventsMatching<Pattern>) => Promise<void>,
+  ): void {
     if (!/^(\*|[a-z0-9_-]+(\.[a-z0-9_-]+)*\.\*|[a-z0-9_-]+(\.[a-z0-9_-]+)+)$/.test(pattern)) {
       throw new Error(`invalid event pattern "${pattern}": use *, an exact type or a prefix like order.*`);
     }
-    this.addSink({ name, accepts: (type) => eventTypeMatches(pattern, type), publish: handler });
+    // The sink is given only events whose type matches the pattern, and appendEvent typed their data.
+    const publish = handler as (event: DomainEvent) => Promise<void>;
+    this.addSink({ name, accepts: (type) => eventTypeMatches(pattern, type), publish });
   }
 
   addSink(sink: OutboxSink): void {

@@ -3,6 +3,8 @@
  * Other modules learn who is calling through `Caller` (platform/http) and read shops through
  * this service, never through the tables.
  */
+
+export { identityEvents } from './identity.events.js';
 export { identityRoutes } from './identity.routes.js';
 export { IdentityService, type ShopListener } from './identity.service.js';
 export { LoginThrottle } from './login-throttle.js';

@@ -4,6 +4,7 @@
  * itself is recorded by payments). Owns the tables orders and order_items.
  */
 
+export { orderEvents } from './orders.events.js';
 export { AUTO_DELIVER_JOB, EXPIRE_ORDER_JOB, registerOrderJobs } from './orders.jobs.js';
 export { ordersRoutes } from './orders.routes.js';
 export { Order, type OrderView, presentOrder } from './orders.schemas.js';

@@ -6,7 +6,7 @@ import type { IdempotentAnswer } from '../../platform/idempotency.js';
 import { newId } from '../../platform/ids.js';
 import { scheduleJob } from '../../platform/jobs.js';
 import { addMinor, money } from '../../platform/money.js';
-import { appendEvent, type EventType } from '../../platform/outbox.js';
+import { appendEvent } from '../../platform/outbox.js';
 import { decodeCursor, paginate } from '../../platform/pagination.js';
 import { type CartService, lineTitle, totalCart, type VariantDirectory } from '../cart/index.js';
 import { InsufficientStock, inventory } from '../inventory/index.js';
@@ -19,6 +19,7 @@ import {
   type RefundView,
 } from '../payments/index.js';
 import { PriceChanged } from './orders.errors.js';
+import type { OrderEventType } from './orders.events.js';
 import { AUTO_DELIVER_JOB, EXPIRE_ORDER_JOB } from './orders.jobs.js';
 import * as repo from './orders.repo.js';
 import { OrderCursor, type OrderView, presentOrder } from './orders.schemas.js';
@@ -59,7 +60,7 @@ type Effects = (
   items: repo.OrderItemRow[],
 ) => Promise<{
   stamp: repo.TimestampColumn;
-  events: EventType[];
+  events: OrderEventType[];
   shipment?: { carrier: string; trackingNumber: string };
 }>;
 
@@ -318,7 +319,7 @@ export class OrdersService {
         // Refunded before shipping: nothing will ship, so every unit still reserved goes back.
         if (order.status === 'paid')
           await inventory.release(tx, remainingLines(await repo.findItems(tx, [order.id])), order.id);
-        await appendEvent(tx, 'order.refunded.v1', (await this.present(tx, [refunded]))[0]);
+        await appendEvent(tx, 'order.refunded.v1', (await this.present(tx, [refunded]))[0]!);
       }
       return answer.complete(tx, 201, refund);
     });
@@ -392,7 +393,7 @@ export class OrdersService {
       const items = await repo.findItems(tx, [order.id]);
       await inventory.release(tx, remainingLines(items), order.id);
       await this.payments.orderCancelled(tx, order.paymentId, order.id, order.totalAmount);
-      await appendEvent(tx, 'order.expired.v1', (await this.present(tx, [order]))[0]);
+      await appendEvent(tx, 'order.expired.v1', (await this.present(tx, [order]))[0]!);
       return true;
     });
   }
@@ -411,7 +412,7 @@ export class OrdersService {
         shopId: order.shopId,
         currency: order.currency,
       });
-      await appendEvent(tx, 'order.delivered.v1', (await this.present(tx, [order]))[0]);
+      await appendEvent(tx, 'order.delivered.v1', (await this.present(tx, [order]))[0]!);
       return true;
     });
   }
@@ -469,7 +470,7 @@ export class OrdersService {
         'the payment succeeded after the order was cancelled',
         false,
       );
-      await appendEvent(tx, 'order.refunded.v1', (await this.present(tx, [refunded]))[0]);
+      await appendEvent(tx, 'order.refunded.v1', (await this.present(tx, [refunded]))[0]!);
     },
   };
 
@@ -504,9 +505,9 @@ export class OrdersService {
         stamp: outcome.stamp,
         ...(outcome.shipment ? { shipment: outcome.shipment } : {}),
       });
-      const [view] = await this.present(tx, [changed!]);
+      const view = (await this.present(tx, [changed!]))[0]!;
       for (const type of outcome.events) await appendEvent(tx, type, view);
-      return view!;
+      return view;
     });
   }
 

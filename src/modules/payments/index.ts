@@ -5,6 +5,8 @@
  * the sandbox provider's sandbox_* tables. Orders learn of settled payments through
  * PaymentListener; money is booked through the ledger module.
  */
+
+export { paymentEvents } from './payments.events.js';
 export { registerPaymentJobs } from './payments.jobs.js';
 export type { PaymentProvider, ProviderName } from './payments.provider.js';
 export { createPaymentProviders } from './payments.providers.js';

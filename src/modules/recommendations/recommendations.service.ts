@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import { silentLog, type WorkerLog } from '../../platform/background.js';
 import { Caches, type InvalidatedCache } from '../../platform/cache.js';
 import type { Database } from '../../platform/db.js';
 import { NotFound } from '../../platform/errors.js';
 import type { DomainEvent } from '../../platform/outbox.js';
 import type { CatalogService, ProductSummaryView } from '../catalog/index.js';
+import type { OrderView } from '../orders/index.js';
 import {
   dominantSource,
   type Recommendation,
@@ -51,13 +51,10 @@ export interface RefreshOutcome {
   content: string[];
 }
 
-/** An order as its events carry it: what a purchase is recorded from. */
-const OrderEventData = z.object({
-  id: z.string(),
-  buyer_id: z.string(),
-  paid_at: z.string().nullable(),
-  items: z.array(z.object({ product_id: z.string() })),
-});
+/** The part of an order event's order that a purchase is recorded from. */
+type PurchasedOrder = Pick<OrderView, 'id' | 'buyer_id' | 'paid_at'> & {
+  items: Pick<OrderView['items'][number], 'product_id'>[];
+};
 
 /** The co-occurrence state of every interest that counts, kept between refreshes of this process. */
 interface CoPurchaseState {
@@ -124,25 +121,15 @@ export class RecommendationsService {
   }
 
   /** order.paid.v1: each item of the order is a purchase. */
-  readonly orderPaid = async (event: DomainEvent): Promise<void> => {
-    const order = this.orderOf(event);
-    if (order) await this.recordPurchases(purchaseLines(order, event));
+  readonly orderPaid = async (event: DomainEvent<PurchasedOrder>): Promise<void> => {
+    await this.recordPurchases(purchaseLines(event));
   };
 
   /** order.cancelled.v1, order.refunded.v1: the order's purchases stop counting. */
-  readonly orderWithdrawn = async (event: DomainEvent): Promise<void> => {
-    const order = this.orderOf(event);
+  readonly orderWithdrawn = async (event: DomainEvent<PurchasedOrder>): Promise<void> => {
     // An order cancelled before payment was never a purchase.
-    if (order?.paid_at) await repo.revokePurchases(this.db, purchaseLines(order, event));
+    if (event.data.paid_at) await repo.revokePurchases(this.db, purchaseLines(event));
   };
-
-  /** The order an event carries; one that carries none is skipped, since retrying cannot help. */
-  private orderOf(event: DomainEvent): z.infer<typeof OrderEventData> | undefined {
-    const parsed = OrderEventData.safeParse(event.data);
-    if (!parsed.success)
-      this.log.warn({ eventId: event.id, type: event.type }, 'skipped an event without an order');
-    return parsed.data;
-  }
 
   // -------------------------------------------------------------------------------------------
   // Refresh
@@ -372,13 +359,13 @@ function shortlistKey(userId: string, limit: number, interests: readonly repo.Us
   return `${userId} ${limit} ${history.digest('base64url')}`;
 }
 
-function purchaseLines(order: z.infer<typeof OrderEventData>, event: DomainEvent): repo.PurchaseLine[] {
+function purchaseLines({ data: order, occurred_at }: DomainEvent<PurchasedOrder>): repo.PurchaseLine[] {
   const productIds = new Set(order.items.map((item) => item.product_id));
   return [...productIds].map((productId) => ({
     orderId: order.id,
     userId: order.buyer_id,
     productId,
-    occurredAt: order.paid_at ?? event.occurred_at,
+    occurredAt: order.paid_at ?? occurred_at,
   }));
 }
 

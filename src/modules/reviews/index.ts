@@ -4,5 +4,6 @@
  * (products, marketplace) and of identity (shops) exact in the transaction of every change.
  */
 export { reviewLookup } from './review-lookup.js';
+export { reviewEvents } from './reviews.events.js';
 export { reviewsRoutes } from './reviews.routes.js';
 export { ReviewsService } from './reviews.service.js';
