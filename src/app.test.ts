@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/app.js';
 
@@ -37,6 +38,20 @@ describe('operations endpoints', () => {
     const docs = await t.app.inject('/docs/');
     expect(docs.statusCode).toBe(200);
     expect(docs.body).toContain('<html');
+  });
+
+  it('GET /v1/events/schemas publishes the JSON Schema of every event type, as recorded', async () => {
+    const answer = await t.app.inject('/v1/events/schemas');
+    expect(answer.statusCode).toBe(200);
+    const recorded = JSON.parse(
+      readFileSync(new URL('./events.schemas.snapshot.json', import.meta.url), 'utf8'),
+    );
+    expect(answer.json()).toEqual(recorded);
+    expect(answer.json()['order.placed.v1'].required).toEqual(
+      expect.arrayContaining(['id', 'items', 'total']),
+    );
+    const doc = (await t.app.inject('/openapi.json')).json();
+    expect(doc.paths['/v1/events/schemas'].get.summary).toMatch(/JSON Schema/);
   });
 });
 
