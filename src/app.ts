@@ -57,6 +57,7 @@ import { marketplaceRoutes } from './platform/marketplace.js';
 import { OutboxRelay } from './platform/outbox.js';
 import { registerRateLimit } from './platform/rate-limit.js';
 import { assertNoNulInJson, registerInputRules } from './platform/request-input.js';
+import { startTracing, traceHttpRequests, traceLogFields } from './platform/tracing.js';
 import { serveWebApp } from './platform/web.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -106,13 +107,15 @@ export function buildServices(
   counters?: WindowCounters,
   options: BuildServicesOptions = {},
 ): Services {
+  // First: the services below look at whether tracing is on when they are made.
+  const tracing = startTracing(config);
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
   const windowCounters =
     counters ??
     (redis
       ? new FallbackWindowCounters(new RedisWindowCounters(redis), new MemoryWindowCounters())
       : new MemoryWindowCounters());
-  const log = pino(loggerOptions(config) as pino.LoggerOptions);
+  const log = pino({ ...(loggerOptions(config) as pino.LoggerOptions), ...traceLogFields() });
   registerEventSchemas(...eventCatalogues);
   const jobs = new JobRunner(db, {
     log: log.child({ component: 'jobs' }),
@@ -196,6 +199,7 @@ export function buildServices(
       await windowCounters.close();
       caches.close();
       redis?.disconnect();
+      await tracing?.shutdown();
     },
   };
 }
@@ -237,6 +241,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     trustProxy:
       typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
   });
+  traceHttpRequests(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('caller', null);

@@ -63,6 +63,8 @@ const envSchema = z.object({
   BAZAAR_HASH_QUEUE_DEPTH: intWithDefault(256, 0, 1_000_000),
   BAZAAR_SESSION_MAX_DAYS: intWithDefault(90, 1, 36_500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
+  OTEL_SERVICE_NAME: optionalString.transform((value) => value ?? 'bazaar'),
 });
 
 export interface Config {
@@ -106,6 +108,13 @@ export interface Config {
   /** A session's absolute lifetime after the login that made it, however active. */
   sessionMaxDays: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * The OTLP/HTTP collector traces are sent to (its base URL: `/v1/traces` is appended). Unset:
+   * tracing is off and costs nothing.
+   */
+  otelEndpoint: string | undefined;
+  /** `service.name` of the exported spans. */
+  otelServiceName: string;
 }
 
 export class ConfigError extends Error {}
@@ -162,5 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hashQueueDepth: e.BAZAAR_HASH_QUEUE_DEPTH,
     sessionMaxDays: e.BAZAAR_SESSION_MAX_DAYS,
     logLevel: e.LOG_LEVEL,
+    otelEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    otelServiceName: e.OTEL_SERVICE_NAME,
   };
 }

@@ -1,5 +1,5 @@
-import type { FastifyInstance } from 'fastify';
-import { buildApp, buildServices, type Services } from '../src/app.js';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { type BuildAppOptions, buildApp, buildServices, type Services } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import type { PasswordAlgorithm } from '../src/modules/identity/index.js';
 import type { WebhookTransport } from '../src/modules/payments/index.js';
@@ -22,6 +22,8 @@ export async function createTestApp(
     webDist?: string;
     /** How passwords are hashed and checked (default argon2id). */
     passwordAlgorithm?: PasswordAlgorithm;
+    /** The app's logger instead of the configuration's (to read its lines). */
+    logger?: FastifyServerOptions['logger'];
   } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
@@ -41,7 +43,10 @@ export async function createTestApp(
     webhookTransport,
     ...(options.passwordAlgorithm ? { passwordAlgorithm: options.passwordAlgorithm } : {}),
   });
-  app = await buildApp(services, options.webDist ? { webDist: options.webDist } : {});
+  const appOptions: BuildAppOptions = {};
+  if (options.webDist) appOptions.webDist = options.webDist;
+  if (options.logger) appOptions.logger = options.logger;
+  app = await buildApp(services, appOptions);
   return {
     ...database,
     app,

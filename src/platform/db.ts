@@ -1,10 +1,20 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import type { PGlite, Transaction as PGliteTransaction } from '@electric-sql/pglite';
+import { SpanKind } from '@opentelemetry/api';
+import {
+  ATTR_DB_QUERY_SUMMARY,
+  ATTR_DB_QUERY_TEXT,
+  ATTR_DB_RESPONSE_STATUS_CODE,
+  ATTR_DB_SYSTEM_NAME,
+  ATTR_ERROR_TYPE,
+  DB_SYSTEM_NAME_VALUE_POSTGRESQL,
+} from '@opentelemetry/semantic-conventions';
 import { type SQL, sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { isRetryableTransactionError } from './errors.js';
+import { inSpan, tracingEnabled } from './tracing.js';
 
 export { sql } from 'drizzle-orm';
 
@@ -75,6 +85,44 @@ function assertNoOpenTransaction(): void {
   }
 }
 
+/** Which client runs the statements; both speak to PostgreSQL. */
+type Driver = 'node-postgres' | 'pglite';
+
+/**
+ * Runs one statement, in a client span under the active one when tracing is on. Its text has
+ * placeholders ($1…) where the values go, and the values are never recorded. Statements run with
+ * no span active (a background loop's poll) are not traced.
+ */
+function traced<T>(driver: Driver, text: string, run: () => Promise<T>): Promise<T> {
+  if (!tracingEnabled()) return run();
+  const summary = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? 'SQL';
+  return inSpan(
+    summary,
+    {
+      kind: SpanKind.CLIENT,
+      childOnly: true,
+      attributes: {
+        [ATTR_DB_SYSTEM_NAME]: DB_SYSTEM_NAME_VALUE_POSTGRESQL,
+        [ATTR_DB_QUERY_TEXT]: text,
+        [ATTR_DB_QUERY_SUMMARY]: summary,
+        'bazaar.db.driver': driver,
+      },
+    },
+    async (span) => {
+      try {
+        return await run();
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (typeof code === 'string') {
+          span.setAttribute(ATTR_DB_RESPONSE_STATUS_CODE, code);
+          span.setAttribute(ATTR_ERROR_TYPE, code);
+        }
+        throw error;
+      }
+    },
+  );
+}
+
 interface RawQuery {
   name: string | undefined;
   text: string;
@@ -92,17 +140,18 @@ interface RawClient {
 }
 
 /** A transaction over `client`, and the effects to run once it commits. */
-const txOver = (client: RawClient): { tx: Tx; committed(): void } => {
+const txOver = (driver: Driver, client: RawClient): { tx: Tx; committed(): void } => {
   const effects: (() => void)[] = [];
+  const run = (query: RawQuery) => traced(driver, query.text, () => client.query(query));
   return {
     tx: {
       async query<Row extends object>(statement: SQL, options?: QueryOptions) {
-        return (await client.query(toQuery(statement, options))).rows as Row[];
+        return (await run(toQuery(statement, options))).rows as Row[];
       },
       async execute(statement: SQL) {
-        return (await client.query(toQuery(statement))).affected;
+        return (await run(toQuery(statement))).affected;
       },
-      exec: (script) => client.exec(script),
+      exec: (script) => traced(driver, script, () => client.exec(script)),
       afterCommit: (effect) => {
         effects.push(effect);
       },
@@ -134,23 +183,26 @@ class PostgresDatabase implements Database {
 
   async query<Row extends object>(statement: SQL, options?: QueryOptions): Promise<Row[]> {
     assertNoOpenTransaction();
-    return (await this.pool.query(toQuery(statement, options))).rows as Row[];
+    const query = toQuery(statement, options);
+    return (await traced('node-postgres', query.text, () => this.pool.query(query))).rows as Row[];
   }
 
   async execute(statement: SQL): Promise<number> {
     assertNoOpenTransaction();
     const { text, values } = toQuery(statement);
-    return (await this.pool.query(text, values)).rowCount ?? 0;
+    return (await traced('node-postgres', text, () => this.pool.query(text, values))).rowCount ?? 0;
   }
 
   transaction<T>(work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T> {
     assertNoOpenTransaction();
     return withRetries(options?.retries ?? 3, async () => {
       const client = await this.pool.connect();
+      const control = (statement: string) =>
+        traced('node-postgres', statement, () => client.query(statement));
       let broken = false;
       try {
-        await client.query(beginStatement(options));
-        const { tx, committed } = txOver({
+        await control(beginStatement(options));
+        const { tx, committed } = txOver('node-postgres', {
           async query(query) {
             const result = await client.query(query);
             return { rows: result.rows, affected: result.rowCount ?? 0 };
@@ -160,11 +212,11 @@ class PostgresDatabase implements Database {
           },
         });
         const result = await openTransaction.run(true, () => work(tx));
-        await client.query('COMMIT');
+        await control('COMMIT');
         committed();
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {
+        await control('ROLLBACK').catch(() => {
           broken = true;
         });
         throw error;
@@ -191,13 +243,13 @@ class EmbeddedDatabase implements Database {
   async query<Row extends object>(statement: SQL): Promise<Row[]> {
     assertNoOpenTransaction();
     const { text, values } = toQuery(statement);
-    return (await this.pglite.query<Row>(text, values)).rows;
+    return (await traced('pglite', text, () => this.pglite.query<Row>(text, values))).rows;
   }
 
   async execute(statement: SQL): Promise<number> {
     assertNoOpenTransaction();
     const { text, values } = toQuery(statement);
-    return (await this.pglite.query(text, values)).affectedRows ?? 0;
+    return (await traced('pglite', text, () => this.pglite.query(text, values))).affectedRows ?? 0;
   }
 
   async transaction<T>(work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T> {
@@ -206,7 +258,7 @@ class EmbeddedDatabase implements Database {
     void options;
     let committed = () => {};
     const result = await this.pglite.transaction((raw: PGliteTransaction) => {
-      const over = txOver({
+      const over = txOver('pglite', {
         async query({ text, values }) {
           const answer = await raw.query(text, values);
           return { rows: answer.rows, affected: answer.affectedRows ?? 0 };

@@ -7,7 +7,9 @@ import {
   jetstreamManager,
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection, nanos } from '@nats-io/transport-node';
+import { SpanKind } from '@opentelemetry/api';
 import type { DomainEvent, EventType, OutboxSink } from './outbox.js';
+import { inSpan } from './tracing.js';
 
 /**
  * JetStream's own default; the window is never shorter than this, so that a publish whose ack was
@@ -69,7 +71,22 @@ export class JetStreamSink implements OutboxSink {
     return `${this.options.subjectPrefix}${type}`;
   }
 
-  async publish(event: DomainEvent): Promise<void> {
+  publish(event: DomainEvent): Promise<void> {
+    const subject = this.subjectOf(event.type);
+    // Messaging semantic conventions (still incubating, so spelled out rather than imported).
+    const attributes = {
+      'messaging.system': 'nats',
+      'messaging.operation.type': 'send',
+      'messaging.operation.name': 'publish',
+      'messaging.destination.name': subject,
+      'messaging.message.id': event.id,
+    };
+    return inSpan(`publish ${subject}`, { kind: SpanKind.PRODUCER, attributes }, () =>
+      this.publishTo(subject, event),
+    );
+  }
+
+  private async publishTo(subject: string, event: DomainEvent): Promise<void> {
     const link = await this.connected();
     if (!link.online) throw new Error('NATS is disconnected; the client is reconnecting');
     try {
@@ -77,7 +94,7 @@ export class JetStreamSink implements OutboxSink {
         await this.ensureStream(link.jsm);
         this.streamReady = true;
       }
-      await link.js.publish(this.subjectOf(event.type), JSON.stringify(event), {
+      await link.js.publish(subject, JSON.stringify(event), {
         msgID: event.id,
         timeout: PUBLISH_TIMEOUT_MS,
       });

@@ -11,6 +11,7 @@ import {
 } from './background.js';
 import { type Database, type Queryable, sql } from './db.js';
 import { newId } from './ids.js';
+import { inSpan, recordFailure } from './tracing.js';
 
 export interface NewJob {
   kind: string;
@@ -214,13 +215,22 @@ export class JobRunner {
       return;
     }
     const handler = this.handlers.get(job.kind)!;
-    try {
-      await handler(job.payload, { jobId: job.id, attempt: job.attempt, db: this.db });
-    } catch (error) {
-      await this.fail(job, error);
-      return;
-    }
-    await this.settle(job, sql`DELETE FROM jobs`, { periodicNext: true });
+    // A trace of its own per run: the handler's SQL, provider calls and outcome nest under it.
+    const attributes = {
+      'bazaar.job.kind': job.kind,
+      'bazaar.job.id': job.id,
+      'bazaar.job.attempt': job.attempt,
+    };
+    await inSpan(`job ${job.kind}`, { root: true, attributes }, async (span) => {
+      try {
+        await handler(job.payload, { jobId: job.id, attempt: job.attempt, db: this.db });
+      } catch (error) {
+        recordFailure(span, error);
+        await this.fail(job, error);
+        return;
+      }
+      await this.settle(job, sql`DELETE FROM jobs`, { periodicNext: true });
+    });
   }
 
   private async fail(job: ClaimedJob, error: unknown): Promise<void> {

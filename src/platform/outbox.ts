@@ -9,6 +9,7 @@ import {
 import { type Database, type Queryable, sql } from './db.js';
 import { assertCatalogued, type CataloguedEventType, type DomainEventCatalog } from './events.js';
 import { newId } from './ids.js';
+import { inSpan } from './tracing.js';
 
 /** `<entity>.<past-tense-verb>.v1`, e.g. `order.placed.v1`: any type the relay may carry. */
 export type EventType = `${string}.${string}.v${number}`;
@@ -200,21 +201,33 @@ export class OutboxRelay {
   private async pass(): Promise<number> {
     if (this.loop.stopping) return 0;
     const { events, leaseEndsAt } = await this.claim();
-    const delivered = await this.sinksThatTook(events);
-    const published: number[] = [];
-    for (const [index, claimed] of events.entries()) {
-      if (this.loop.stopping) {
-        await this.release(events.slice(index));
-        break;
-      }
-      if (this.now().getTime() >= leaseEndsAt) {
-        // Another relay may be delivering the rest by now; what is left is claimable again.
-        this.log.warn({ remaining: events.length - index }, 'outbox lease ended mid-batch');
-        break;
-      }
-      if (await this.deliver(claimed, delivered.get(claimed.seq))) published.push(claimed.seq);
-    }
-    await this.markPublished(published);
+    if (events.length === 0) return 0;
+    // A trace per pass that claimed events (an empty poll makes none), a span per event in it.
+    await inSpan(
+      'outbox relay',
+      { root: true, attributes: { 'bazaar.outbox.events': events.length } },
+      async () => {
+        const delivered = await this.sinksThatTook(events);
+        const published: number[] = [];
+        for (const [index, claimed] of events.entries()) {
+          if (this.loop.stopping) {
+            await this.release(events.slice(index));
+            break;
+          }
+          if (this.now().getTime() >= leaseEndsAt) {
+            // Another relay may be delivering the rest by now; what is left is claimable again.
+            this.log.warn({ remaining: events.length - index }, 'outbox lease ended mid-batch');
+            break;
+          }
+          const attributes = { 'bazaar.event.type': claimed.event.type, 'bazaar.event.id': claimed.event.id };
+          const took = await inSpan(`outbox deliver ${claimed.event.type}`, { attributes }, () =>
+            this.deliver(claimed, delivered.get(claimed.seq)),
+          );
+          if (took) published.push(claimed.seq);
+        }
+        await this.markPublished(published);
+      },
+    );
     return events.length;
   }
 

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { SpanKind } from '@opentelemetry/api';
 import type { Config } from '../../config.js';
 import type { Database } from '../../platform/db.js';
+import { inSpan, tracingEnabled } from '../../platform/tracing.js';
+import type { PaymentProvider } from './payments.provider.js';
 import * as repo from './payments.repo.js';
 import type { PaymentProviders } from './payments.service.js';
 import { httpWebhookTransport, SandboxProvider, type WebhookTransport } from './sandbox.js';
@@ -25,6 +28,33 @@ export function sandboxWebhookSecret(db: Database, configured: string | undefine
           });
     return secret;
   };
+}
+
+/** The provider calls that may cross the network: each is a client span when tracing is on. */
+const TRACED_CALLS: ReadonlySet<string | symbol> = new Set<keyof PaymentProvider>([
+  'createIntent',
+  'confirm',
+  'fetchStatus',
+  'cancel',
+  'refund',
+  'payout',
+]);
+
+/** `provider` with its calls traced; `provider` itself while tracing is off (it costs nothing then). */
+function traced<Provider extends PaymentProvider>(provider: Provider): Provider {
+  if (!tracingEnabled()) return provider;
+  return new Proxy(provider, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (!TRACED_CALLS.has(property) || typeof value !== 'function') return value;
+      const operation = String(property);
+      const attributes = { 'bazaar.payment.provider': target.name, 'bazaar.payment.operation': operation };
+      return (...args: unknown[]) =>
+        inSpan(`${target.name} ${operation}`, { kind: SpanKind.CLIENT, attributes }, () =>
+          Promise.resolve(value.apply(target, args)),
+        );
+    },
+  });
 }
 
 /**
@@ -52,5 +82,5 @@ export function createPaymentProviders(
           apiUrl: config.stripeApiUrl,
         })
       : undefined;
-  return { sandbox, ...(stripe ? { stripe } : {}) };
+  return { sandbox: traced(sandbox), ...(stripe ? { stripe: traced(stripe) } : {}) };
 }

@@ -1,10 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { SpanKind } from '@opentelemetry/api';
+import {
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_FULL,
+} from '@opentelemetry/semantic-conventions';
 import { z } from 'zod';
 import type { Database, Queryable } from '../../platform/db.js';
 import { ValidationFailed } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { type JobRunner, scheduleJob } from '../../platform/jobs.js';
+import { injectTraceContext, inSpan } from '../../platform/tracing.js';
 import { InvalidSignature } from './payments.errors.js';
 import type {
   ChargeOutcome,
@@ -263,13 +272,24 @@ export class SandboxProvider implements PaymentProvider {
     const body = await repo.findEventBody(this.db, eventId);
     if (body === undefined) return;
     const signature = signWebhook(await this.options.secret(), body, Math.floor(this.now().getTime() / 1000));
-    const answer = await this.options.transport({
-      url: this.options.webhookUrl,
-      headers: { 'content-type': 'application/json', 'bazaar-signature': signature },
-      body,
+    const url = new URL(this.options.webhookUrl);
+    const attributes = {
+      [ATTR_HTTP_REQUEST_METHOD]: 'POST',
+      [ATTR_URL_FULL]: url.href,
+      [ATTR_SERVER_ADDRESS]: url.hostname,
+      [ATTR_SERVER_PORT]: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+    };
+    await inSpan('POST', { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      const answer = await this.options.transport({
+        url: url.href,
+        // The endpoint's request joins this job's trace.
+        headers: injectTraceContext({ 'content-type': 'application/json', 'bazaar-signature': signature }),
+        body,
+      });
+      span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, answer.status);
+      if (answer.status < 200 || answer.status >= 300)
+        throw new Error(`the webhook endpoint answered ${answer.status}`);
     });
-    if (answer.status < 200 || answer.status >= 300)
-      throw new Error(`the webhook endpoint answered ${answer.status}`);
     await repo.markEventDelivered(this.db, eventId);
   }
 
