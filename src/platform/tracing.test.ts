@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { trace } from '@opentelemetry/api';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../test/app.js';
 import { callerOfUser, newUser } from '../../test/factories/identity.js';
@@ -11,7 +12,7 @@ import {
   type ReceivedSpan,
   startOtlpReceiver,
 } from '../../test/otlp-receiver.js';
-import { tracingEnabled } from './tracing.js';
+import { inSpan, startTracing, traceLogFields, tracingEnabled } from './tracing.js';
 
 const ADDRESS = { name: 'B', line1: '1 St', city: 'C', postal_code: '1', country: 'US' };
 
@@ -240,5 +241,29 @@ describe('traces of background work', () => {
         (span) => span.parentSpanId === paid[0]!.spanId && span.kind === OTLP_SPAN_KIND.client,
       ),
     ).toBe(true);
+  });
+});
+
+describe('log lines outside requests', () => {
+  it('carry the active span’s trace id, and none where no span is active', async () => {
+    const receiver = await startOtlpReceiver();
+    const tracing = startTracing({ otelEndpoint: receiver.url, otelServiceName: 'bazaar-test' });
+    const lines: LogLine[] = [];
+    const log = pino(
+      { ...traceLogFields() },
+      { write: (line: string) => lines.push(JSON.parse(line) as LogLine) },
+    ).child({ component: 'jobs' });
+    const traceId = await inSpan('job probe', { root: true }, async (span) => {
+      log.info('inside');
+      return span.spanContext().traceId;
+    });
+    log.info('outside');
+    await tracing!.shutdown();
+    await receiver.close();
+    expect(lines).toEqual([
+      expect.objectContaining({ msg: 'inside', trace_id: traceId }),
+      expect.not.objectContaining({ trace_id: expect.anything() }),
+    ]);
+    expect(receiver.spans.map((span) => span.traceId)).toEqual([traceId]);
   });
 });
