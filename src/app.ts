@@ -22,7 +22,7 @@ import {
 } from './modules/identity/index.js';
 import { LedgerService, ledgerRoutes } from './modules/ledger/index.js';
 import { FileMediaStorage, MediaService, mediaRoutes } from './modules/media/index.js';
-import { OrdersService, ordersRoutes, registerOrderJobs } from './modules/orders/index.js';
+import { OrderSettlement, OrdersService, ordersRoutes, registerOrderJobs } from './modules/orders/index.js';
 import {
   createPaymentProviders,
   PaymentsService,
@@ -141,30 +141,38 @@ export function buildServices(
   const cart = new CartService(db, catalogVariantDirectory, config.currency);
   const ledger = new LedgerService(db, config);
   const providers = createPaymentProviders(db, config, options);
-  const payments = new PaymentsService(db, providers, config, ledger, log.child({ component: 'payments' }));
-  const orders = new OrdersService(
+  // Calls go one way: orders → payments → orderSettlement (what a settled payment does to its
+  // orders, which answers the refunds due and never calls payments back).
+  const orderSettlement = new OrderSettlement({ sales: catalog });
+  const payments = new PaymentsService({
+    db,
+    providers,
+    config,
+    ledger,
+    orders: orderSettlement,
+    log: log.child({ component: 'payments' }),
+  });
+  const orders = new OrdersService({
     db,
     config,
     cart,
-    catalogVariantDirectory,
+    directory: catalogVariantDirectory,
     payments,
     ledger,
-    reviewLookup,
-    catalog,
-  );
+    reviews: reviewLookup,
+  });
   const passwords = new PasswordHasher(options.passwordAlgorithm ?? argon2id, {
     concurrency: availableParallelism(),
     queueDepth: config.hashQueueDepth,
   });
-  const identity = new IdentityService(
+  const identity = new IdentityService({
     db,
     config,
-    new LoginThrottle(windowCounters),
-    catalog,
+    throttle: new LoginThrottle(windowCounters),
+    shopListener: catalog,
     passwords,
-    new RegistrationThrottle(windowCounters, config.registrationsPerHour),
-  );
-  payments.listen(orders.paymentListener);
+    registrations: new RegistrationThrottle(windowCounters, config.registrationsPerHour),
+  });
   registerOrderJobs(jobs, orders);
   const recommendations = new RecommendationsService(db, catalog, {
     caches,

@@ -37,15 +37,31 @@ export interface ShopListener {
   shopChanged(tx: Tx, shop: { id: string; name: string; listed: boolean }): Promise<void>;
 }
 
+export interface IdentityDeps {
+  db: Database;
+  config: Pick<Config, 'adminEmails' | 'sessionMaxDays'>;
+  throttle: LoginThrottle;
+  shopListener: ShopListener;
+  passwords: PasswordHasher;
+  registrations: RegistrationThrottle;
+}
+
 export class IdentityService {
-  constructor(
-    private readonly db: Database,
-    private readonly config: Pick<Config, 'adminEmails' | 'sessionMaxDays'>,
-    private readonly throttle: LoginThrottle,
-    private readonly shopListener: ShopListener,
-    private readonly passwords: PasswordHasher,
-    private readonly registrations: RegistrationThrottle,
-  ) {}
+  private readonly db: Database;
+  private readonly config: IdentityDeps['config'];
+  private readonly throttle: LoginThrottle;
+  private readonly shopListener: ShopListener;
+  private readonly passwords: PasswordHasher;
+  private readonly registrations: RegistrationThrottle;
+
+  constructor(deps: IdentityDeps) {
+    this.db = deps.db;
+    this.config = deps.config;
+    this.throttle = deps.throttle;
+    this.shopListener = deps.shopListener;
+    this.passwords = deps.passwords;
+    this.registrations = deps.registrations;
+  }
 
   private get sessionMaxSeconds(): number {
     return this.config.sessionMaxDays * 24 * 3600;

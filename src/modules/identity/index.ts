@@ -6,7 +6,7 @@
 
 export { identityEvents } from './identity.events.js';
 export { identityRoutes } from './identity.routes.js';
-export { IdentityService, type ShopListener } from './identity.service.js';
+export { type IdentityDeps, IdentityService, type ShopListener } from './identity.service.js';
 export { LoginThrottle } from './login-throttle.js';
 export { argon2id, hashPassword, type PasswordAlgorithm, PasswordHasher } from './passwords.js';
 export { RegistrationThrottle } from './registration-throttle.js';

@@ -1,12 +1,15 @@
 /**
  * Orders: checkout (one order per shop from a cart, one payment), the order lifecycle as data,
  * expiry and auto-delivery jobs, and refunds of orders (bounded by what was paid; the refund
- * itself is recorded by payments). Owns the tables orders and order_items.
+ * itself is recorded by payments). OrderSettlement is what a settled payment does to its orders:
+ * payments is given it at construction and calls it; it never calls payments. Owns the tables
+ * orders and order_items.
  */
 
 export { orderEvents } from './orders.events.js';
 export { AUTO_DELIVER_JOB, EXPIRE_ORDER_JOB, registerOrderJobs } from './orders.jobs.js';
 export { ordersRoutes } from './orders.routes.js';
 export { Order, type OrderView, presentOrder } from './orders.schemas.js';
-export { OrdersService, type SalesCounter } from './orders.service.js';
+export { type OrdersDeps, OrdersService } from './orders.service.js';
+export { OrderSettlement, type SalesCounter } from './orders.settlement.js';
 export { orderItems, type ReviewableItem, type ReviewLookup } from './review-lookup.js';

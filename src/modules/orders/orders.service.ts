@@ -1,5 +1,5 @@
 import type { Config } from '../../config.js';
-import type { Database, Queryable, Tx } from '../../platform/db.js';
+import type { Database, Queryable } from '../../platform/db.js';
 import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../platform/errors.js';
 import type { Caller } from '../../platform/http.js';
 import type { IdempotentAnswer } from '../../platform/idempotency.js';
@@ -11,18 +11,13 @@ import { decodeCursor, paginate } from '../../platform/pagination.js';
 import { type CartService, lineTitle, totalCart, type VariantDirectory } from '../cart/index.js';
 import { InsufficientStock, inventory } from '../inventory/index.js';
 import type { LedgerService } from '../ledger/index.js';
-import {
-  type OrderMoney,
-  type PaymentListener,
-  type PaymentsService,
-  presentPayment,
-  type RefundView,
-} from '../payments/index.js';
+import { type PaymentsService, presentPayment, type RefundView } from '../payments/index.js';
 import { PriceChanged } from './orders.errors.js';
 import type { OrderEventType } from './orders.events.js';
 import { AUTO_DELIVER_JOB, EXPIRE_ORDER_JOB } from './orders.jobs.js';
 import * as repo from './orders.repo.js';
 import { OrderCursor, type OrderView, presentOrder } from './orders.schemas.js';
+import { moneyOf } from './orders.settlement.js';
 import { nextOrderStatus, type OrderEvent, type OrderStatus, statusesAllowing } from './orders.state.js';
 import type { ReviewLookup } from './review-lookup.js';
 
@@ -33,14 +28,6 @@ const remainingLines = (items: readonly repo.OrderItemRow[]) =>
   items
     .map((item) => ({ variantId: item.variantId, quantity: item.quantity - item.restockedQuantity }))
     .filter((line) => line.quantity > 0);
-
-const moneyOf = (order: repo.OrderRow): OrderMoney => ({
-  orderId: order.id,
-  shopId: order.shopId,
-  paymentId: order.paymentId,
-  totalAmount: order.totalAmount,
-  currency: order.currency,
-});
 
 export interface CheckoutInput {
   shippingAddress: repo.ShippingAddress;
@@ -64,22 +51,34 @@ type Effects = (
   shipment?: { carrier: string; trackingNumber: string };
 }>;
 
-/** The catalog's count of units sold (sort=best_selling), kept in the transaction that pays. */
-export interface SalesCounter {
-  recordSales(tx: Tx, lines: readonly { productId: string; quantity: number }[]): Promise<void>;
+export interface OrdersDeps {
+  db: Database;
+  config: Pick<Config, 'currency' | 'orderTtlSeconds' | 'autoDeliverSeconds'>;
+  cart: CartService;
+  directory: VariantDirectory;
+  payments: PaymentsService;
+  ledger: LedgerService;
+  reviews: ReviewLookup;
 }
 
 export class OrdersService {
-  constructor(
-    private readonly db: Database,
-    private readonly config: Pick<Config, 'currency' | 'orderTtlSeconds' | 'autoDeliverSeconds'>,
-    private readonly cart: CartService,
-    private readonly directory: VariantDirectory,
-    private readonly payments: PaymentsService,
-    private readonly ledger: LedgerService,
-    private readonly reviews: ReviewLookup,
-    private readonly sales: SalesCounter,
-  ) {}
+  private readonly db: Database;
+  private readonly config: OrdersDeps['config'];
+  private readonly cart: CartService;
+  private readonly directory: VariantDirectory;
+  private readonly payments: PaymentsService;
+  private readonly ledger: LedgerService;
+  private readonly reviews: ReviewLookup;
+
+  constructor(deps: OrdersDeps) {
+    this.db = deps.db;
+    this.config = deps.config;
+    this.cart = deps.cart;
+    this.directory = deps.directory;
+    this.payments = deps.payments;
+    this.ledger = deps.ledger;
+    this.reviews = deps.reviews;
+  }
 
   /**
    * Turns the caller's cart into one order per shop and one payment, in ONE transaction: stock for
@@ -416,63 +415,6 @@ export class OrdersService {
       return true;
     });
   }
-
-  /** How orders follow their payment (see PaymentListener). */
-  readonly paymentListener: PaymentListener = {
-    paymentSucceeded: async (tx, payment) => {
-      const paid = await repo.transitionOrders(tx, payment.orderIds, {
-        from: statusesAllowing('pay'),
-        to: 'paid',
-        stamp: 'paid_at',
-      });
-      const items = await repo.findItems(
-        tx,
-        paid.map((order) => order.id),
-      );
-      await this.sales.recordSales(
-        tx,
-        items.map((item) => ({ productId: item.productId, quantity: item.quantity })),
-      );
-      for (const order of paid) {
-        // Paid this instant: no refund can exist yet.
-        const view = presentOrder(
-          order,
-          items.filter((item) => item.orderId === order.id),
-          [],
-        );
-        await appendEvent(tx, 'order.paid.v1', view);
-      }
-      const paidIds = new Set(paid.map((order) => order.id));
-      // The others were cancelled or expired while the payment was processing.
-      const unpaid = await repo.findOrders(
-        tx,
-        payment.orderIds.filter((id) => !paidIds.has(id)),
-      );
-      return [...paid, ...unpaid].map((order) => ({
-        orderId: order.id,
-        shopId: order.shopId,
-        currency: order.currency,
-        totalAmount: order.totalAmount,
-        paid: paidIds.has(order.id),
-      }));
-    },
-    refundCancelledOrder: async (tx, orderId) => {
-      // Its money did arrive: the order was paid, then refunded, never unpaid and refunded.
-      const order = await repo.stampPaid(tx, orderId);
-      if (order?.status !== 'cancelled')
-        throw new Error(`order ${orderId} is not a cancelled order to refund`);
-      const remaining = order.totalAmount - order.refundedAmount;
-      if (remaining === 0) return;
-      const { refunded } = await this.applyRefund(
-        tx,
-        order,
-        remaining,
-        'the payment succeeded after the order was cancelled',
-        false,
-      );
-      await appendEvent(tx, 'order.refunded.v1', (await this.present(tx, [refunded]))[0]!);
-    },
-  };
 
   private viewerOf(caller: Caller, order: repo.OrderRow): Viewer | undefined {
     if (order.buyerId === caller.id) return 'buyer';

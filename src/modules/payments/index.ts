@@ -2,8 +2,9 @@
  * Payments: one payment per checkout and its confirm attempts with a payment provider (the
  * built-in sandbox, or Stripe), provider webhooks applied exactly once, refunds and payouts.
  * Owns the tables payments, refunds, payouts, payment_webhook_events and payment_settings, and
- * the sandbox provider's sandbox_* tables. Orders learn of settled payments through
- * PaymentListener; money is booked through the ledger module.
+ * the sandbox provider's sandbox_* tables. A settled payment settles its orders through the
+ * PaymentSettlement given at construction (orders' OrderSettlement), which answers the refunds due
+ * and never calls payments back; money is booked through the ledger module.
  */
 
 export { paymentEvents } from './payments.events.js';
@@ -12,5 +13,12 @@ export type { PaymentProvider, ProviderName } from './payments.provider.js';
 export { createPaymentProviders } from './payments.providers.js';
 export { paymentsRoutes } from './payments.routes.js';
 export { Payment, type PaymentView, presentPayment, Refund, type RefundView } from './payments.schemas.js';
-export { type OrderMoney, type PaymentListener, PaymentsService } from './payments.service.js';
+export {
+  type OrderMoney,
+  type PaymentSettlement,
+  type PaymentsDeps,
+  PaymentsService,
+  type RefundRequest,
+  type SettledPayment,
+} from './payments.service.js';
 export { SandboxProvider, type WebhookDelivery, type WebhookTransport } from './sandbox.js';

@@ -37,18 +37,40 @@ export interface OrderMoney extends OrderOfShop {
   totalAmount: number;
 }
 
-/** What other modules do when a payment settles, in the same transaction. */
-export interface PaymentListener {
-  /**
-   * Marks the payment's orders still awaiting payment paid. Answers every order the payment was
-   * for, `paid` false for those cancelled or expired while it was processing.
-   */
-  paymentSucceeded(
-    tx: Tx,
-    payment: { id: string; orderIds: string[] },
-  ): Promise<(OrderOfShop & { totalAmount: number; paid: boolean })[]>;
-  /** An order cancelled before its payment succeeded is refunded in full. */
-  refundCancelledOrder(tx: Queryable, orderId: string): Promise<void>;
+/** A refund to record of an order: `amount` more than the `refundedBefore` the order had. */
+export interface RefundRequest {
+  order: OrderMoney;
+  amount: number;
+  refundedBefore: number;
+  reason: string;
+}
+
+/** What a succeeded payment did to its orders. */
+export interface SettledPayment {
+  /** Every order the payment was for, `paid` false for those cancelled or expired while it was processing. */
+  orders: (OrderOfShop & { totalAmount: number; paid: boolean })[];
+  /** The orders' refunds to record: the money of an order no longer wanted goes back in full. */
+  refundsDue: RefundRequest[];
+}
+
+/**
+ * What settling a payment does to its orders (the orders module's OrderSettlement), in the
+ * settling transaction. It never calls payments: it answers what payments must do next.
+ */
+export interface PaymentSettlement {
+  /** Marks the payment's orders still awaiting payment paid; answers them and the refunds due. */
+  paymentSucceeded(tx: Tx, payment: { id: string; orderIds: string[] }): Promise<SettledPayment>;
+  /** A refund that `paymentSucceeded` answered as due is recorded. */
+  withdrawnOrderRefunded(tx: Tx, refund: RefundView): Promise<void>;
+}
+
+export interface PaymentsDeps {
+  db: Database;
+  providers: PaymentProviders;
+  config: Pick<Config, 'currency' | 'paymentProvider'>;
+  ledger: LedgerService;
+  orders: PaymentSettlement;
+  log?: WorkerLog;
 }
 
 export type PaymentProviders = { sandbox: PaymentProvider } & Partial<Record<ProviderName, PaymentProvider>>;
@@ -68,24 +90,20 @@ const intentRequestOf = (payment: repo.PaymentRow) => ({
 });
 
 export class PaymentsService {
-  private listener: PaymentListener | undefined;
+  private readonly db: Database;
+  private readonly providers: PaymentProviders;
+  private readonly config: PaymentsDeps['config'];
+  private readonly ledger: LedgerService;
+  private readonly orders: PaymentSettlement;
+  private readonly log: WorkerLog;
 
-  constructor(
-    private readonly db: Database,
-    private readonly providers: PaymentProviders,
-    private readonly config: Pick<Config, 'currency' | 'paymentProvider'>,
-    private readonly ledger: LedgerService,
-    private readonly log: WorkerLog = silentLog,
-  ) {}
-
-  /** Set by the composition root: orders listen to payments, and payments are created by orders. */
-  listen(listener: PaymentListener): void {
-    this.listener = listener;
-  }
-
-  private get orders(): PaymentListener {
-    if (!this.listener) throw new Error('PaymentsService has no listener: call listen() first');
-    return this.listener;
+  constructor(deps: PaymentsDeps) {
+    this.db = deps.db;
+    this.providers = deps.providers;
+    this.config = deps.config;
+    this.ledger = deps.ledger;
+    this.orders = deps.orders;
+    this.log = deps.log ?? silentLog;
   }
 
   private provider(name: string): PaymentProvider {
@@ -199,10 +217,10 @@ export class PaymentsService {
     const payment = await repo.markSucceeded(tx, attempt.paymentId, attempt.attempt, attempt.reference);
     if (!payment) return undefined;
     await appendEvent(tx, 'payment.succeeded.v1', presentPayment(payment));
-    const orders = await this.orders.paymentSucceeded(tx, payment);
-    await this.ledger.paymentCaptured(tx, payment.id, orders);
-    for (const order of orders) {
-      if (!order.paid) await this.orders.refundCancelledOrder(tx, order.orderId);
+    const settled = await this.orders.paymentSucceeded(tx, payment);
+    await this.ledger.paymentCaptured(tx, payment.id, settled.orders);
+    for (const due of settled.refundsDue) {
+      await this.orders.withdrawnOrderRefunded(tx, await this.recordRefund(tx, due));
     }
     return payment;
   }
@@ -339,10 +357,7 @@ export class PaymentsService {
    * and has raised its refunded amount from `refundedBefore`; the ledger takes the money back and a
    * job asks the provider, outside this transaction.
    */
-  async recordRefund(
-    tx: Queryable,
-    refund: { order: OrderMoney; amount: number; refundedBefore: number; reason: string },
-  ): Promise<RefundView> {
+  async recordRefund(tx: Queryable, refund: RefundRequest): Promise<RefundView> {
     const { order, amount, refundedBefore, reason } = refund;
     const payment = await repo.findPayment(tx, order.paymentId);
     if (!payment) throw new Error(`order ${order.orderId} has no payment ${order.paymentId}`);

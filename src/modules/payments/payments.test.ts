@@ -293,6 +293,13 @@ describe('payment outcomes', () => {
     expect(refundedA.refunds).toHaveLength(1);
     // Its money did arrive: never refunded without having been paid.
     expect(refundedA.paid_at).not.toBeNull();
+    // Orders announce the refund that payments recorded for it.
+    const [announced] = await t.db.query<{ data: { refunded: unknown; refunds: { id: string }[] } }>(sql`
+      SELECT data FROM outbox_events WHERE type = 'order.refunded.v1' AND data->>'id' = ${orderA.id}`);
+    expect(announced?.data).toMatchObject({
+      refunded: usd(1000),
+      refunds: [{ id: refundedA.refunds[0].id }],
+    });
     expect(await balanceOf(sellerA)).toMatchObject({ pending: usd(0) });
     expect(await balanceOf(sellerB)).toMatchObject({ pending: usd(1800) });
 
