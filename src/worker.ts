@@ -1,5 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Services } from './app.js';
+import { identityJobs } from './modules/identity/index.js';
+import { paymentJobs } from './modules/payments/index.js';
+import { recommendationJobs } from './modules/recommendations/index.js';
+import { idempotencyJobs } from './platform/idempotency.js';
 
 const IDLE_SESSION_PURGE_SECONDS = 60 * 60;
 const IDEMPOTENCY_PURGE_SECONDS = 60 * 60;
@@ -11,19 +15,19 @@ const PAYMENT_RECONCILE_SECONDS = 60;
  * is claimed by one of them at a time.
  */
 export function startWorker(services: Services, log: Pick<FastifyBaseLogger, 'info'>) {
-  services.jobs.every('identity.purge-idle-sessions', IDLE_SESSION_PURGE_SECONDS, async () => {
+  services.jobs.every(identityJobs.purgeIdleSessions, IDLE_SESSION_PURGE_SECONDS, async () => {
     const purged = await services.identity.purgeExpiredSessions();
     if (purged > 0) log.info({ purged }, 'purged expired sessions');
   });
-  services.jobs.every('platform.purge-idempotency-keys', IDEMPOTENCY_PURGE_SECONDS, async () => {
+  services.jobs.every(idempotencyJobs.purgeExpired, IDEMPOTENCY_PURGE_SECONDS, async () => {
     const purged = await services.idempotency.purgeExpired();
     if (purged > 0) log.info({ purged }, 'purged expired idempotency keys');
   });
-  services.jobs.every('payments.reconcile', PAYMENT_RECONCILE_SECONDS, async () => {
+  services.jobs.every(paymentJobs.reconcile, PAYMENT_RECONCILE_SECONDS, async () => {
     const settled = await services.payments.reconcile();
     if (settled > 0) log.info({ settled }, 'reconciled payments stuck in processing');
   });
-  services.jobs.every('recommendations.refresh', services.config.recsRefreshSeconds, async () => {
+  services.jobs.every(recommendationJobs.refresh, services.config.recsRefreshSeconds, async () => {
     const { coPurchase, content } = await services.recommendations.refresh();
     if (coPurchase.length + content.length > 0)
       log.info({ coPurchase: coPurchase.length, content: content.length }, 'refreshed recommendation lists');

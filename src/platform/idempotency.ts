@@ -10,6 +10,11 @@ const CLAIM_LEASE_SECONDS = 60;
 /** Answers are kept at least this long (API.md: 24 h). */
 export const IDEMPOTENCY_RETENTION_SECONDS = 24 * 3600;
 
+/** Idempotency's durable jobs, by name (periodic: the worker runs them, with no payload). */
+export const idempotencyJobs = {
+  purgeExpired: 'platform.purge-idempotency-keys',
+} as const;
+
 export const IdempotencyKeyHeader = z.object({ 'idempotency-key': z.string().min(1).max(255) });
 
 export class IdempotencyKeyInUse extends AppError {

@@ -74,7 +74,7 @@ export const currencyDigits = (currency: string): number =>
   new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
 
 /** round_half_up(amount × bps / 10000) in exact integer arithmetic, for non-negative amounts. */
-export function basisPointsOf(amountMinor: number, bps: number): number {
-  const scaled = BigInt(amountMinor) * BigInt(bps);
+export function basisPointsOf(amount: number, bps: number): number {
+  const scaled = BigInt(amount) * BigInt(bps);
   return Number((scaled + 5000n) / 10000n);
 }

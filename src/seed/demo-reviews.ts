@@ -26,7 +26,7 @@ export async function seedDemoReviews(
     for (const order of delivered.data) {
       for (const item of order.items.filter((i) => i.reviewable)) {
         const text = DEMO_REVIEWS[written % DEMO_REVIEWS.length]!;
-        await services.reviews.create(buyer, item.product_id, { order_item_id: item.id, ...text });
+        await services.reviews.create(buyer, item.product_id, { orderItemId: item.id, ...text });
         written++;
       }
     }

@@ -5,6 +5,7 @@
  */
 
 export { identityEvents } from './identity.events.js';
+export { identityJobs } from './identity.jobs.js';
 export { identityRoutes } from './identity.routes.js';
 export { type IdentityDeps, IdentityService, type ShopListener } from './identity.service.js';
 export { LoginThrottle } from './login-throttle.js';

@@ -7,7 +7,7 @@
  */
 
 export { orderEvents } from './orders.events.js';
-export { AUTO_DELIVER_JOB, EXPIRE_ORDER_JOB, registerOrderJobs } from './orders.jobs.js';
+export { OrderJobPayload, orderJobs, registerOrderJobs } from './orders.jobs.js';
 export { ordersRoutes } from './orders.routes.js';
 export { Order, type OrderView, presentOrder } from './orders.schemas.js';
 export { type OrdersDeps, OrdersService } from './orders.service.js';

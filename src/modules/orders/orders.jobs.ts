@@ -2,17 +2,20 @@ import { z } from 'zod';
 import type { JobRunner } from '../../platform/jobs.js';
 import type { OrdersService } from './orders.service.js';
 
-export const EXPIRE_ORDER_JOB = 'orders.expire';
-export const AUTO_DELIVER_JOB = 'orders.auto-deliver';
-
-const OrderJob = z.object({ orderId: z.string() });
+/** The orders module's durable jobs, by name, and the payload they are scheduled with. */
+export const orderJobs = {
+  expire: 'orders.expire',
+  autoDeliver: 'orders.auto-deliver',
+} as const;
+export const OrderJobPayload = z.object({ orderId: z.string() });
+export type OrderJobPayload = z.infer<typeof OrderJobPayload>;
 
 /** Expiry and auto-delivery run as durable jobs; both are conditional transitions, so idempotent. */
 export function registerOrderJobs(jobs: JobRunner, orders: OrdersService): void {
-  jobs.register(EXPIRE_ORDER_JOB, async (payload) => {
-    await orders.expire(OrderJob.parse(payload).orderId);
+  jobs.register(orderJobs.expire, async (payload) => {
+    await orders.expire(OrderJobPayload.parse(payload).orderId);
   });
-  jobs.register(AUTO_DELIVER_JOB, async (payload) => {
-    await orders.autoDeliver(OrderJob.parse(payload).orderId);
+  jobs.register(orderJobs.autoDeliver, async (payload) => {
+    await orders.autoDeliver(OrderJobPayload.parse(payload).orderId);
   });
 }

@@ -14,7 +14,7 @@ import type { LedgerService } from '../ledger/index.js';
 import { type PaymentsService, presentPayment, type RefundView } from '../payments/index.js';
 import { PriceChanged } from './orders.errors.js';
 import type { OrderEventType } from './orders.events.js';
-import { AUTO_DELIVER_JOB, EXPIRE_ORDER_JOB } from './orders.jobs.js';
+import { type OrderJobPayload, orderJobs } from './orders.jobs.js';
 import * as repo from './orders.repo.js';
 import { OrderCursor, type OrderView, presentOrder } from './orders.schemas.js';
 import { moneyOf } from './orders.settlement.js';
@@ -175,9 +175,9 @@ export class OrdersService {
       for (const view of views) {
         await appendEvent(tx, 'order.placed.v1', view);
         await scheduleJob(tx, {
-          kind: EXPIRE_ORDER_JOB,
+          kind: orderJobs.expire,
           runAt: expiresAt,
-          payload: { orderId: view.id },
+          payload: { orderId: view.id } satisfies OrderJobPayload,
           dedupeKey: view.id,
         });
       }
@@ -268,9 +268,9 @@ export class OrdersService {
     return this.change(caller, id, 'seller', 'ship', async (tx, order, items) => {
       await inventory.commit(tx, remainingLines(items), order.id);
       await scheduleJob(tx, {
-        kind: AUTO_DELIVER_JOB,
+        kind: orderJobs.autoDeliver,
         runAt: new Date(Date.now() + this.config.autoDeliverSeconds * 1000),
-        payload: { orderId: order.id },
+        payload: { orderId: order.id } satisfies OrderJobPayload,
         dedupeKey: order.id,
       });
       return { stamp: 'shipped_at', events: ['order.shipped.v1'], shipment };

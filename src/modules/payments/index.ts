@@ -8,17 +8,17 @@
  */
 
 export { paymentEvents } from './payments.events.js';
-export { registerPaymentJobs } from './payments.jobs.js';
+export { paymentJobs, registerPaymentJobs } from './payments.jobs.js';
 export type { PaymentProvider, ProviderName } from './payments.provider.js';
 export { createPaymentProviders } from './payments.providers.js';
 export { paymentsRoutes } from './payments.routes.js';
 export { Payment, type PaymentView, presentPayment, Refund, type RefundView } from './payments.schemas.js';
 export {
   type OrderMoney,
+  type OrderRefund,
   type PaymentSettlement,
   type PaymentsDeps,
   PaymentsService,
-  type RefundRequest,
   type SettledPayment,
 } from './payments.service.js';
 export { SandboxProvider, type WebhookDelivery, type WebhookTransport } from './sandbox.js';

@@ -1,11 +1,21 @@
 import { z } from 'zod';
 import type { JobRunner } from '../../platform/jobs.js';
-import {
-  CANCEL_INTENT_JOB,
-  type PaymentsService,
-  SEND_PAYOUT_JOB,
-  SEND_REFUND_JOB,
-} from './payments.service.js';
+import type { PaymentsService } from './payments.service.js';
+
+/** The payments module's durable jobs, by name, and the payload each is scheduled with. */
+export const paymentJobs = {
+  sendRefund: 'payments.send-refund',
+  sendPayout: 'payments.send-payout',
+  cancelIntent: 'payments.cancel-intent',
+  /** Periodic (the worker runs it): payments stuck in processing are re-read from their provider. */
+  reconcile: 'payments.reconcile',
+} as const;
+export const SendRefundPayload = z.object({ refundId: z.string() });
+export type SendRefundPayload = z.infer<typeof SendRefundPayload>;
+export const SendPayoutPayload = z.object({ payoutId: z.string() });
+export type SendPayoutPayload = z.infer<typeof SendPayoutPayload>;
+export const CancelIntentPayload = z.object({ provider: z.string(), reference: z.string() });
+export type CancelIntentPayload = z.infer<typeof CancelIntentPayload>;
 
 /**
  * The provider calls that follow a committed change (refunds, payouts, cancelling an intent) run
@@ -13,14 +23,14 @@ import {
  * harmless.
  */
 export function registerPaymentJobs(jobs: JobRunner, payments: PaymentsService): void {
-  jobs.register(SEND_REFUND_JOB, async (payload) =>
-    payments.sendRefund(z.object({ refundId: z.string() }).parse(payload).refundId),
+  jobs.register(paymentJobs.sendRefund, async (payload) =>
+    payments.sendRefund(SendRefundPayload.parse(payload).refundId),
   );
-  jobs.register(SEND_PAYOUT_JOB, async (payload) =>
-    payments.sendPayout(z.object({ payoutId: z.string() }).parse(payload).payoutId),
+  jobs.register(paymentJobs.sendPayout, async (payload) =>
+    payments.sendPayout(SendPayoutPayload.parse(payload).payoutId),
   );
-  jobs.register(CANCEL_INTENT_JOB, async (payload) => {
-    const { provider, reference } = z.object({ provider: z.string(), reference: z.string() }).parse(payload);
+  jobs.register(paymentJobs.cancelIntent, async (payload) => {
+    const { provider, reference } = CancelIntentPayload.parse(payload);
     await payments.cancelIntent(provider, reference);
   });
 }

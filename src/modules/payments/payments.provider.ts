@@ -15,7 +15,7 @@ export type ChargeOutcome =
 export interface IntentRequest {
   paymentId: string;
   attempt: number;
-  amountMinor: number;
+  amount: number;
   currency: string;
 }
 
@@ -23,14 +23,14 @@ export interface RefundRequest {
   refundId: string;
   /** The intent whose charge is refunded. */
   paymentReference: string;
-  amountMinor: number;
+  amount: number;
   currency: string;
 }
 
 export interface PayoutRequest {
   payoutId: string;
   shopId: string;
-  amountMinor: number;
+  amount: number;
   currency: string;
 }
 

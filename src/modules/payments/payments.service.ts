@@ -10,6 +10,12 @@ import { scheduleJob } from '../../platform/jobs.js';
 import { appendEvent } from '../../platform/outbox.js';
 import { decodeCursor, paginate } from '../../platform/pagination.js';
 import type { LedgerService, OrderOfShop } from '../ledger/index.js';
+import {
+  type CancelIntentPayload,
+  paymentJobs,
+  type SendPayoutPayload,
+  type SendRefundPayload,
+} from './payments.jobs.js';
 import type { ChargeOutcome, PaymentProvider, ProviderEvent, ProviderName } from './payments.provider.js';
 import * as repo from './payments.repo.js';
 import {
@@ -23,10 +29,6 @@ import {
 } from './payments.schemas.js';
 import { nextPaymentStatus, type PaymentStatus } from './payments.state.js';
 
-export const SEND_REFUND_JOB = 'payments.send-refund';
-export const SEND_PAYOUT_JOB = 'payments.send-payout';
-export const CANCEL_INTENT_JOB = 'payments.cancel-intent';
-
 /** A payment processing for longer than this is re-read from its provider (the reconciliation job). */
 export const STUCK_PROCESSING_SECONDS = 5 * 60;
 const RECONCILE_BATCH = 100;
@@ -38,7 +40,7 @@ export interface OrderMoney extends OrderOfShop {
 }
 
 /** A refund to record of an order: `amount` more than the `refundedBefore` the order had. */
-export interface RefundRequest {
+export interface OrderRefund {
   order: OrderMoney;
   amount: number;
   refundedBefore: number;
@@ -50,7 +52,7 @@ export interface SettledPayment {
   /** Every order the payment was for, `paid` false for those cancelled or expired while it was processing. */
   orders: (OrderOfShop & { totalAmount: number; paid: boolean })[];
   /** The orders' refunds to record: the money of an order no longer wanted goes back in full. */
-  refundsDue: RefundRequest[];
+  refundsDue: OrderRefund[];
 }
 
 /**
@@ -85,7 +87,7 @@ interface Attempt {
 const intentRequestOf = (payment: repo.PaymentRow) => ({
   paymentId: payment.id,
   attempt: payment.attempt,
-  amountMinor: payment.amount,
+  amount: payment.amount,
   currency: payment.currency,
 });
 
@@ -244,9 +246,12 @@ export class PaymentsService {
   private async scheduleIntentCancel(tx: Queryable, payment: repo.PaymentRow): Promise<void> {
     if (!payment.providerReference) return;
     await scheduleJob(tx, {
-      kind: CANCEL_INTENT_JOB,
+      kind: paymentJobs.cancelIntent,
       runAt: new Date(),
-      payload: { provider: payment.provider, reference: payment.providerReference },
+      payload: {
+        provider: payment.provider,
+        reference: payment.providerReference,
+      } satisfies CancelIntentPayload,
       dedupeKey: payment.providerReference,
     });
   }
@@ -357,7 +362,7 @@ export class PaymentsService {
    * and has raised its refunded amount from `refundedBefore`; the ledger takes the money back and a
    * job asks the provider, outside this transaction.
    */
-  async recordRefund(tx: Queryable, refund: RefundRequest): Promise<RefundView> {
+  async recordRefund(tx: Queryable, refund: OrderRefund): Promise<RefundView> {
     const { order, amount, refundedBefore, reason } = refund;
     const payment = await repo.findPayment(tx, order.paymentId);
     if (!payment) throw new Error(`order ${order.orderId} has no payment ${order.paymentId}`);
@@ -378,9 +383,9 @@ export class PaymentsService {
       refundedAfter: refundedBefore + amount,
     });
     await scheduleJob(tx, {
-      kind: SEND_REFUND_JOB,
+      kind: paymentJobs.sendRefund,
       runAt: new Date(),
-      payload: { refundId: row.id },
+      payload: { refundId: row.id } satisfies SendRefundPayload,
       dedupeKey: row.id,
     });
     const view = presentRefund(row);
@@ -407,7 +412,7 @@ export class PaymentsService {
     const answer = await this.provider(refund.provider).refund({
       refundId,
       paymentReference: payment.providerReference,
-      amountMinor: refund.amount,
+      amount: refund.amount,
       currency: refund.currency,
     });
     await this.db.transaction((tx) => this.applyRefundOutcome(tx, refundId, answer));
@@ -449,9 +454,9 @@ export class PaymentsService {
         provider: paymentProvider,
       });
       await scheduleJob(tx, {
-        kind: SEND_PAYOUT_JOB,
+        kind: paymentJobs.sendPayout,
         runAt: new Date(),
-        payload: { payoutId },
+        payload: { payoutId } satisfies SendPayoutPayload,
         dedupeKey: payoutId,
       });
       const view = presentPayout(row);
@@ -473,7 +478,7 @@ export class PaymentsService {
     const answer = await this.provider(payout.provider).payout({
       payoutId,
       shopId: payout.shopId,
-      amountMinor: payout.amount,
+      amount: payout.amount,
       currency: payout.currency,
     });
     await this.db.transaction(async (tx) => {

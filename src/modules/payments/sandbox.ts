@@ -34,9 +34,17 @@ const TEST_METHODS: Record<string, ChargeOutcome> = {
   pm_card_slow: { status: 'processing' },
 };
 
-export const SANDBOX_DELIVER_JOB = 'sandbox.deliver-event';
-export const SANDBOX_SETTLE_INTENT_JOB = 'sandbox.settle-intent';
-export const SANDBOX_SETTLE_PAYOUT_JOB = 'sandbox.settle-payout';
+/** The sandbox's durable jobs, by name, and the payload each is scheduled with. */
+export const sandboxJobs = {
+  deliverEvent: 'sandbox.deliver-event',
+  settleIntent: 'sandbox.settle-intent',
+  settlePayout: 'sandbox.settle-payout',
+} as const;
+const DeliverEventPayload = z.object({ eventId: z.string() });
+type DeliverEventPayload = z.infer<typeof DeliverEventPayload>;
+/** The intent or payout to settle. */
+const SettlePayload = z.object({ id: z.string() });
+type SettlePayload = z.infer<typeof SettlePayload>;
 
 export interface WebhookDelivery {
   url: string;
@@ -109,14 +117,14 @@ export class SandboxProvider implements PaymentProvider {
   }
 
   registerJobs(jobs: JobRunner): void {
-    const EventJob = z.object({ eventId: z.string() });
-    const SettleJob = z.object({ id: z.string() });
-    jobs.register(SANDBOX_DELIVER_JOB, async (payload) => this.deliver(EventJob.parse(payload).eventId));
-    jobs.register(SANDBOX_SETTLE_INTENT_JOB, async (payload) =>
-      this.settleIntent(SettleJob.parse(payload).id),
+    jobs.register(sandboxJobs.deliverEvent, async (payload) =>
+      this.deliver(DeliverEventPayload.parse(payload).eventId),
     );
-    jobs.register(SANDBOX_SETTLE_PAYOUT_JOB, async (payload) =>
-      this.settlePayout(SettleJob.parse(payload).id),
+    jobs.register(sandboxJobs.settleIntent, async (payload) =>
+      this.settleIntent(SettlePayload.parse(payload).id),
+    );
+    jobs.register(sandboxJobs.settlePayout, async (payload) =>
+      this.settlePayout(SettlePayload.parse(payload).id),
     );
   }
 
@@ -135,7 +143,7 @@ export class SandboxProvider implements PaymentProvider {
       idempotencyKey: `${request.paymentId}:${request.attempt}`,
       paymentId: request.paymentId,
       attempt: request.attempt,
-      amount: request.amountMinor,
+      amount: request.amount,
       currency: request.currency,
     });
     return { reference: intent.id };
@@ -155,9 +163,9 @@ export class SandboxProvider implements PaymentProvider {
       if (!charged) return repo.findIntent(tx, reference);
       if (charged.status === 'processing') {
         await scheduleJob(tx, {
-          kind: SANDBOX_SETTLE_INTENT_JOB,
+          kind: sandboxJobs.settleIntent,
           runAt: new Date(this.now().getTime() + this.settleAfterMs),
-          payload: { id: charged.id },
+          payload: { id: charged.id } satisfies SettlePayload,
         });
       } else {
         await this.emitPaymentEvent(tx, charged);
@@ -190,13 +198,13 @@ export class SandboxProvider implements PaymentProvider {
           id: reference,
           idempotencyKey: request.refundId,
           intentId: intent.id,
-          amount: request.amountMinor,
+          amount: request.amount,
         }));
       if (!refunded) return { reference, status: 'failed' as const, failureCode: 'charge_not_refundable' };
       await this.emit(tx, 'refund.succeeded', {
         payment_id: intent.paymentId,
         refund_id: request.refundId,
-        amount: request.amountMinor,
+        amount: request.amount,
         failure_code: null,
       });
       return { reference, status: 'succeeded' as const, failureCode: null };
@@ -208,14 +216,14 @@ export class SandboxProvider implements PaymentProvider {
       const payout = await repo.payoutFor(tx, {
         id: randomRef('po'),
         idempotencyKey: request.payoutId,
-        amount: request.amountMinor,
+        amount: request.amount,
         currency: request.currency,
       });
       if (payout.status === 'pending') {
         await scheduleJob(tx, {
-          kind: SANDBOX_SETTLE_PAYOUT_JOB,
+          kind: sandboxJobs.settlePayout,
           runAt: new Date(this.now().getTime() + this.settleAfterMs),
-          payload: { id: payout.id },
+          payload: { id: payout.id } satisfies SettlePayload,
           dedupeKey: payout.id,
         });
       }
@@ -331,7 +339,11 @@ export class SandboxProvider implements PaymentProvider {
     const id = newId('evt');
     const body = JSON.stringify({ id, type, created: Math.floor(this.now().getTime() / 1000), data });
     await repo.insertEvent(tx, { id, type, body });
-    await scheduleJob(tx, { kind: SANDBOX_DELIVER_JOB, runAt: this.now(), payload: { eventId: id } });
+    await scheduleJob(tx, {
+      kind: sandboxJobs.deliverEvent,
+      runAt: this.now(),
+      payload: { eventId: id } satisfies DeliverEventPayload,
+    });
   }
 }
 

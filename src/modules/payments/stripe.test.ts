@@ -51,7 +51,7 @@ function stripeEvent(
 
 describe('the Stripe provider against a stand-in of the Stripe API', () => {
   it('creates one intent per attempt, confirms it, and maps declines to failure codes', async () => {
-    const request = { paymentId: 'pay_s1', attempt: 1, amountMinor: 2500, currency: 'USD' };
+    const request = { paymentId: 'pay_s1', attempt: 1, amount: 2500, currency: 'USD' };
     const { reference } = await sut.createIntent(request);
     expect((await sut.createIntent(request)).reference).toBe(reference);
     const created = standIn.calls.filter((c) => c.path === '/v1/payment_intents');
@@ -89,14 +89,14 @@ describe('the Stripe provider against a stand-in of the Stripe API', () => {
     const { reference } = await sut.createIntent({
       paymentId: 'pay_r1',
       attempt: 1,
-      amountMinor: 900,
+      amount: 900,
       currency: 'USD',
     });
     await sut.confirm(reference, 'pm_card_visa');
     const refund = await sut.refund({
       refundId: 'ref_1',
       paymentReference: reference,
-      amountMinor: 400,
+      amount: 400,
       currency: 'USD',
     });
     expect(refund).toMatchObject({ status: 'succeeded', failureCode: null });
@@ -107,7 +107,7 @@ describe('the Stripe provider against a stand-in of the Stripe API', () => {
     const payout = await sut.payout({
       payoutId: 'po_1',
       shopId: 'shop_1',
-      amountMinor: 300,
+      amount: 300,
       currency: 'USD',
     });
     expect(payout).toMatchObject({ status: 'pending' });

@@ -80,7 +80,7 @@ export class StripeProvider implements PaymentProvider {
   async createIntent(request: IntentRequest): Promise<{ reference: string }> {
     const intent = await this.stripe.paymentIntents.create(
       {
-        amount: request.amountMinor,
+        amount: request.amount,
         currency: request.currency.toLowerCase(),
         // Confirmed server-side: no method that needs a redirect the API could not follow.
         automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
@@ -128,7 +128,7 @@ export class StripeProvider implements PaymentProvider {
     const refund = await this.stripe.refunds.create(
       {
         payment_intent: request.paymentReference,
-        amount: request.amountMinor,
+        amount: request.amount,
         metadata: { refund_id: request.refundId },
       },
       { idempotencyKey: `bazaar-refund-${request.refundId}` },
@@ -146,7 +146,7 @@ export class StripeProvider implements PaymentProvider {
     try {
       const payout = await this.stripe.payouts.create(
         {
-          amount: request.amountMinor,
+          amount: request.amount,
           currency: request.currency.toLowerCase(),
           metadata: { payout_id: request.payoutId, shop_id: request.shopId },
         },

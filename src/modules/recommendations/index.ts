@@ -6,6 +6,7 @@
 
 export { ProductViews } from './product-views.js';
 export { subscribeToPurchases } from './recommendations.events.js';
+export { recommendationJobs } from './recommendations.jobs.js';
 export type { PurchaseLine } from './recommendations.repo.js';
 export { recommendationsRoutes } from './recommendations.routes.js';
 export { RecommendationsService } from './recommendations.service.js';

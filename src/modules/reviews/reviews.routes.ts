@@ -35,8 +35,12 @@ export function reviewsRoutes(app: FastifyInstance, service: ReviewsService, gua
         response: { 201: Review },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(await service.create(callerOf(request), request.params.id, request.body)),
+    async (request, reply) => {
+      const { order_item_id: orderItemId, ...review } = request.body;
+      return reply
+        .status(201)
+        .send(await service.create(callerOf(request), request.params.id, { orderItemId, ...review }));
+    },
   );
 
   r.get(

@@ -21,7 +21,7 @@ import {
 const DAY_MS = 24 * 3600 * 1000;
 
 export interface NewReviewInput {
-  order_item_id: string;
+  orderItemId: string;
   rating: number;
   title?: string | undefined;
   body: string;
@@ -51,7 +51,7 @@ export class ReviewsService {
    */
   async create(caller: Caller, productId: string, input: NewReviewInput): Promise<ReviewView> {
     return this.db.transaction(async (tx) => {
-      const item = await orderItems.reviewable(tx, caller.id, input.order_item_id);
+      const item = await orderItems.reviewable(tx, caller.id, input.orderItemId);
       if (!item || item.productId !== productId) throw new NotFound('order item');
       if (item.orderStatus !== 'delivered') {
         throw new InvalidState(
