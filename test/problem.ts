@@ -10,3 +10,13 @@ export function expectProblem(
   expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
   expect(response.json()).toMatchObject({ status, code });
 }
+
+/** The error `work` fails with, for assertions on it; a test fails when the work succeeds. */
+export async function failureOf(work: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await work();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the work to fail');
+}

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/db.js';
 import { callerOfUser, newUser } from '../../../test/factories/identity.js';
 import { newStockedProduct, type StockedProduct } from '../../../test/factories/inventory.js';
+import { failureOf } from '../../../test/problem.js';
 import { type Database, sql } from '../../platform/db.js';
 import type { Caller } from '../../platform/http.js';
 import { catalogVariantDirectory } from '../catalog/index.js';
@@ -26,15 +27,6 @@ const newBuyer = async (): Promise<Caller> => callerOfUser(await newUser(db));
 const product = (variants: { priceMinor?: number; stock?: number }[]): Promise<StockedProduct> =>
   newStockedProduct(db, { shopId, variants });
 const usd = (amount: number) => ({ amount, currency: 'USD' });
-
-const failureOf = async (work: () => Promise<unknown>): Promise<unknown> => {
-  try {
-    await work();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the work to fail');
-};
 
 describe('adding to the cart', () => {
   it('adds a line at the current price, and adding the same variant again adds to its quantity', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/db.js';
+import { failureOf } from '../../../test/problem.js';
 import { type Database, sql } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -30,15 +31,6 @@ const movementsOf = (variantId: string) =>
   db.query<{ kind: string; onHandDelta: number; reservedDelta: number; reference: string | null }>(sql`
     SELECT kind, on_hand_delta AS "onHandDelta", reserved_delta AS "reservedDelta", reference
     FROM stock_movements WHERE variant_id = ${variantId} ORDER BY id`);
-
-const failureOf = async (work: () => Promise<unknown>): Promise<unknown> => {
-  try {
-    await work();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the work to fail');
-};
 
 describe('reserving stock', () => {
   it('reserves every line, summing lines of one variant, and logs one reservation movement per variant', async () => {
