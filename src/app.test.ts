@@ -105,3 +105,35 @@ describe('errors', () => {
     expect(response.json()).toMatchObject({ code: 'unsupported_media_type' });
   });
 });
+
+describe('X-Request-Id', () => {
+  const withRequestId = (id: string) => t.app.inject({ url: '/v1/me', headers: { 'x-request-id': id } });
+
+  it.each(['abc', 'req-42_a.b', 'A'.repeat(64)])(
+    'keeps a short plain id from the client (%s)',
+    async (id) => {
+      const response = await withRequestId(id);
+      expect(response.headers['x-request-id']).toBe(id);
+      expect(response.json()).toMatchObject({ request_id: id });
+    },
+  );
+
+  it.each([
+    ['65 characters', 'A'.repeat(65)],
+    ['8,000 characters', 'x'.repeat(8000)],
+    ['a space', 'two words'],
+    ['a slash', 'a/b'],
+    ['a quote', 'a"b'],
+    ['non-ASCII letters', 'änderung'],
+  ])('replaces an id with %s by one of its own', async (_what, id) => {
+    const response = await withRequestId(id);
+    const served = response.headers['x-request-id'];
+    expect(served).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.json()).toMatchObject({ request_id: served });
+  });
+
+  it('makes one when the client sends none', async () => {
+    const response = await t.app.inject('/v1/me');
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

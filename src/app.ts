@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import swagger from '@fastify/swagger';
@@ -49,14 +48,21 @@ import {
 import type { Database } from './platform/db.js';
 import { NotFound, problemOf, toAppError } from './platform/errors.js';
 import { eventSchemaRoutes, registerEventSchemas } from './platform/events.js';
-import { createAuthGuards, registerHttpMetrics } from './platform/http.js';
+import { clientErrorHandler } from './platform/framework-errors.js';
+import { createAuthGuards, registerHttpMetrics, requestIdOf } from './platform/http.js';
 import { Idempotency } from './platform/idempotency.js';
 import { JetStreamSink } from './platform/jetstream.js';
 import { JobRunner } from './platform/jobs.js';
 import { marketplaceRoutes } from './platform/marketplace.js';
+import { buildMetricsServer, metricsRoute } from './platform/metrics-server.js';
 import { OutboxRelay } from './platform/outbox.js';
 import { registerRateLimit } from './platform/rate-limit.js';
 import { assertNoNulInJson, registerInputRules } from './platform/request-input.js';
+import {
+  registerSecurityHeaders,
+  securityHeaderOptions,
+  securityHeadersOf,
+} from './platform/security-headers.js';
 import { startTracing, traceHttpRequests, traceLogFields } from './platform/tracing.js';
 import { serveWebApp } from './platform/web.js';
 
@@ -238,11 +244,20 @@ export interface BuildAppOptions {
 export async function buildApp(services: Services, options: BuildAppOptions = {}) {
   const { config, db } = services;
   const { trustProxy } = config;
+  // Known once the docs page is registered; answers written before any hook runs read them here.
+  let securityHeaders: Readonly<Record<string, string>> = {};
   const app: FastifyInstance = Fastify({
     logger: options.logger ?? loggerOptions(config),
     bodyLimit: BODY_LIMIT_BYTES,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    genReqId: requestIdOf,
+    // A malformed URL or an over-long path segment is refused before any hook runs: answered
+    // by the app's error handler all the same, with the headers the hooks would have set.
+    frameworkErrors: (error, request, reply) => {
+      reply.headers(securityHeaders).header('x-request-id', request.id);
+      return app.errorHandler(error, request, reply);
+    },
+    clientErrorHandler: clientErrorHandler(() => securityHeaders),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     // Fastify takes a hop count at run time, but its types do not: the same rule as a function.
@@ -331,7 +346,10 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } });
+  const securityHeaderConfig = securityHeaderOptions(config.publicUrl, app.swaggerCSP);
+  await registerSecurityHeaders(app, securityHeaderConfig);
+  securityHeaders = securityHeadersOf(securityHeaderConfig);
 
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
@@ -386,9 +404,20 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
       }
     },
   );
-  app.get('/metrics', { schema: { tags: ['ops'], summary: 'Prometheus metrics' } }, async (_request, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()),
-  );
+  if (config.metricsPort === undefined) {
+    metricsRoute(app, registry);
+    app.decorate('metricsServer', null);
+  } else {
+    const metricsServer = await buildMetricsServer(
+      registry,
+      app.log.child({ component: 'metrics' }),
+      securityHeaderConfig,
+    );
+    app.decorate('metricsServer', metricsServer);
+    app.addHook('onClose', async () => {
+      await metricsServer.close();
+    });
+  }
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const guards = createAuthGuards((token) => services.identity.authenticate(token));

@@ -52,6 +52,9 @@ const envSchema = z.object({
   BAZAAR_RATE_LIMIT_RPS: optionalString.pipe(
     z.coerce.number<string | undefined>().int().positive().optional(),
   ),
+  BAZAAR_METRICS_PORT: optionalString.pipe(
+    z.coerce.number<string | undefined>().int().min(1).max(65535).optional(),
+  ),
   BAZAAR_PAYMENT_PROVIDER: z.enum(['sandbox', 'stripe']).default('sandbox'),
   BAZAAR_SANDBOX_WEBHOOK_SECRET: optionalString,
   STRIPE_SECRET_KEY: optionalString,
@@ -92,6 +95,8 @@ export interface Config {
   ratingPriorWeight: number;
   recsRefreshSeconds: number;
   rateLimitRps: number | undefined;
+  /** Serve `/metrics` on this loopback port instead of the API's: unset, on the API port. */
+  metricsPort: number | undefined;
   paymentProvider: 'sandbox' | 'stripe';
   sandboxWebhookSecret: string | undefined;
   stripeSecretKey: string | undefined;
@@ -136,6 +141,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.BAZAAR_PAYMENT_PROVIDER === 'stripe' && (!e.STRIPE_SECRET_KEY || !e.STRIPE_WEBHOOK_SECRET)) {
     throw new ConfigError('BAZAAR_PAYMENT_PROVIDER=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET');
   }
+  if (e.BAZAAR_METRICS_PORT !== undefined && e.BAZAAR_METRICS_PORT === e.PORT) {
+    throw new ConfigError('BAZAAR_METRICS_PORT must differ from PORT');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -160,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ratingPriorWeight: e.BAZAAR_RATING_PRIOR_WEIGHT,
     recsRefreshSeconds: e.BAZAAR_RECS_REFRESH_SECONDS,
     rateLimitRps: e.BAZAAR_RATE_LIMIT_RPS,
+    metricsPort: e.BAZAAR_METRICS_PORT,
     paymentProvider: e.BAZAAR_PAYMENT_PROVIDER,
     sandboxWebhookSecret: e.BAZAAR_SANDBOX_WEBHOOK_SECRET,
     stripeSecretKey: e.STRIPE_SECRET_KEY,

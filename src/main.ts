@@ -4,6 +4,7 @@ import { buildApp, buildServices, LISTEN_BACKLOG, loggerOptions, type Services }
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { runRecsCommand } from './modules/recommendations/evaluate.cli.js';
 import { type Database, openDatabase } from './platform/db.js';
+import { METRICS_HOST } from './platform/metrics-server.js';
 import { migrate } from './platform/migrate.js';
 import { buildWebApp, isBuilt, WEB_DIST } from './platform/web.js';
 import { seedBenchCatalog } from './seed/bench-catalog.js';
@@ -127,10 +128,13 @@ async function run(argv: string[]): Promise<void> {
         }
         const app = await buildApp(services, { webDist: WEB_DIST });
         await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
+        // Closing the app closes the metrics server with it.
         parts.push(app);
+        await app.metricsServer?.listen({ port: config.metricsPort, host: METRICS_HOST });
         const url = `http://${config.host}:${config.port}`;
+        const metricsUrl = app.metricsServer ? `http://${METRICS_HOST}:${config.metricsPort}` : url;
         console.log(
-          `\nBazaar is serving ${url}\n  web app:  ${isBuilt() ? url : 'not built (npm run build:web)'}\n  API docs: ${url}/docs\n  OpenAPI:  ${url}/openapi.json`,
+          `\nBazaar is serving ${url}\n  web app:  ${isBuilt() ? url : 'not built (npm run build:web)'}\n  API docs: ${url}/docs\n  OpenAPI:  ${url}/openapi.json\n  metrics:  ${metricsUrl}/metrics`,
         );
         console.log(
           `  database: ${db.kind === 'embedded' ? `embedded, in ${path.join(config.dataDir, 'db')}` : 'PostgreSQL'}`,

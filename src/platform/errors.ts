@@ -104,6 +104,32 @@ export class UnsupportedMediaType extends AppError {
   }
 }
 
+/** A request the server cannot read at all: a malformed URL or request line, a bad header. */
+export class BadRequest extends AppError {
+  constructor(detail = 'The request is malformed.') {
+    super(400, 'bad_request', 'Bad request', detail);
+  }
+}
+
+/** A path segment longer than any id (Fastify's `maxParamLength`). */
+export class UriTooLong extends AppError {
+  constructor() {
+    super(414, 'uri_too_long', 'URI too long', 'A part of the path is longer than the server accepts.');
+  }
+}
+
+export class HeadersTooLarge extends AppError {
+  constructor() {
+    super(431, 'headers_too_large', 'Request header fields too large', 'The URL or headers are too large.');
+  }
+}
+
+export class RequestTimeout extends AppError {
+  constructor() {
+    super(408, 'request_timeout', 'Request timeout', 'The request was not received in time.');
+  }
+}
+
 /** The shape of every error body (RFC 9457), as served. */
 export interface Problem {
   type: string;
@@ -203,6 +229,10 @@ export function toAppError(error: unknown): AppError | undefined {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new UnsupportedMediaType();
+    case 'FST_ERR_BAD_URL':
+      return new BadRequest('The URL is malformed.');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new UriTooLong();
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return ValidationFailed.at('/', 'the body is not valid JSON');

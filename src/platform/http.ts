@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import client from 'prom-client';
 import { Forbidden, Unauthenticated } from './errors.js';
@@ -98,4 +100,16 @@ export function registerHttpMetrics(app: FastifyInstance, registry: client.Regis
     requests.inc({ method: request.method, route, status: reply.statusCode });
     latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
+}
+
+/**
+ * A client's `X-Request-Id` is kept only when it is 1–64 characters of `[A-Za-z0-9._-]`: it is
+ * echoed into headers, problem bodies and every log line of the request, so anything longer or
+ * odder (an 8,000-character value, a newline) is replaced by one of the server's own.
+ */
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function requestIdOf(request: IncomingMessage): string {
+  const sent = request.headers['x-request-id'];
+  return typeof sent === 'string' && CLIENT_REQUEST_ID.test(sent) ? sent : randomUUID();
 }
