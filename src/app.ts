@@ -346,7 +346,9 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } });
+  // The base layout leaves out Swagger UI's top bar, whose logo is an SVG with an inline <style>
+  // that the Content Security Policy blocks; the bar only offers to explore other documents.
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { layout: 'BaseLayout' } });
   const securityHeaderConfig = securityHeaderOptions(config.publicUrl, app.swaggerCSP);
   await registerSecurityHeaders(app, securityHeaderConfig);
   securityHeaders = securityHeadersOf(securityHeaderConfig);
