@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
-import { renderDemoImage } from '../modules/media/demo-image.js';
+import { renderDemoImage } from '../seed/demo-image.js';
 
 let t: TestApp;
 let dist: string;
