@@ -56,6 +56,7 @@ import { JobRunner } from './platform/jobs.js';
 import { marketplaceRoutes } from './platform/marketplace.js';
 import { buildMetricsServer, metricsRoute } from './platform/metrics-server.js';
 import { OutboxRelay } from './platform/outbox.js';
+import { documentProblemResponses } from './platform/problems.js';
 import { registerRateLimit } from './platform/rate-limit.js';
 import { assertNoNulInJson, registerInputRules } from './platform/request-input.js';
 import {
@@ -303,6 +304,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     return payload;
   });
 
+  // Problem bodies go out as serialised text: a route's documented error schemas never touch them.
   app.setErrorHandler((error, request, reply) => {
     const appError = toAppError(error);
     if (!appError) {
@@ -310,20 +312,22 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
       return reply
         .status(500)
         .type('application/problem+json')
-        .send({
-          type: 'urn:bazaar:problem:internal',
-          title: 'Internal error',
-          status: 500,
-          code: 'internal',
-          detail: `Something went wrong on our side. Quote request id ${request.id}.`,
-          request_id: request.id,
-        });
+        .send(
+          JSON.stringify({
+            type: 'urn:bazaar:problem:internal',
+            title: 'Internal error',
+            status: 500,
+            code: 'internal',
+            detail: `Something went wrong on our side. Quote request id ${request.id}.`,
+            request_id: request.id,
+          }),
+        );
     }
     return reply
       .status(appError.status)
       .headers(appError.headers)
       .type('application/problem+json')
-      .send(problemOf(appError, request.id));
+      .send(JSON.stringify(problemOf(appError, request.id)));
   });
   const webApp = options.webDist ? await serveWebApp(app, options.webDist) : undefined;
   app.setNotFoundHandler((request, reply) => {
@@ -423,6 +427,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const guards = createAuthGuards((token) => services.identity.authenticate(token));
+  documentProblemResponses(app);
   marketplaceRoutes(app, config.currency);
   eventSchemaRoutes(app);
   identityRoutes(app, services.identity, guards);

@@ -6,7 +6,9 @@ export interface FieldError {
 
 /**
  * An expected business outcome: a stable machine-readable `code`, an HTTP status, and an
- * optional `errors` list. Everything that is not an AppError is a bug and answers 500.
+ * optional `errors` list. Everything that is not an AppError is a bug and answers 500. A module's
+ * errors also carry a `reason` (declared in its `*.errors.ts`) that tells its cases apart where
+ * API.md gives several the same `code`; the platform's own errors have none.
  */
 export class AppError extends Error {
   constructor(
@@ -16,6 +18,7 @@ export class AppError extends Error {
     detail?: string,
     readonly errors?: readonly unknown[],
     readonly headers: Record<string, string> = {},
+    readonly reason?: string,
   ) {
     super(detail ?? title);
     this.name = 'AppError';
@@ -136,6 +139,7 @@ export interface Problem {
   title: string;
   status: number;
   code: string;
+  reason?: string;
   detail: string;
   errors?: readonly unknown[];
   request_id?: string;
@@ -148,6 +152,7 @@ export function problemOf(error: AppError, requestId?: string): Problem {
     title: error.title,
     status: error.status,
     code: error.code,
+    ...(error.reason ? { reason: error.reason } : {}),
     detail: error.message,
     ...(error.errors ? { errors: error.errors } : {}),
     ...error.extensions,

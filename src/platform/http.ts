@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import client from 'prom-client';
+import { z } from 'zod';
 import { Forbidden, Unauthenticated } from './errors.js';
 
 export type Role = 'buyer' | 'seller' | 'admin';
@@ -45,6 +46,13 @@ const bearerToken = (request: FastifyRequest): string | undefined => {
   return match?.[1];
 };
 
+/** The role each guard requires (null: any signed-in user), so route documentation can name 401 and 403. */
+const guardRoles = new WeakMap<object, Role | null>();
+
+/** The role a route hook requires, null for any signed-in user; undefined when it is no such guard. */
+export const roleRequiredBy = (hook: unknown): Role | null | undefined =>
+  typeof hook === 'function' ? guardRoles.get(hook) : undefined;
+
 export function createAuthGuards(authenticate: Authenticate): AuthGuards {
   const resolve = async (request: FastifyRequest): Promise<Caller | null> => {
     if (request.caller) return request.caller;
@@ -53,13 +61,15 @@ export function createAuthGuards(authenticate: Authenticate): AuthGuards {
     return request.caller;
   };
   const requireRole = (role: Role | null): Guard => {
-    return async (request) => {
+    const guard: Guard = async (request) => {
       const caller = await resolve(request);
       if (!caller) throw new Unauthenticated();
       if (role && !caller.roles.includes(role)) {
         throw new Forbidden(role === 'seller' ? 'Open a shop first.' : `This needs the ${role} role.`);
       }
     };
+    guardRoles.set(guard, role);
+    return guard;
   };
   return {
     user: requireRole(null),
@@ -76,6 +86,9 @@ export function callerOf(request: FastifyRequest): Caller {
   if (!request.caller) throw new Unauthenticated();
   return request.caller;
 }
+
+/** The OpenAPI response of a route that answers 204 with no body. */
+export const NoContent = z.null().describe('No content');
 
 /** The OpenAPI security requirement of guarded routes. */
 export const bearerSecurity = [{ bearerAuth: [] }];

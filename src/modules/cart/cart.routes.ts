@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { type AuthGuards, bearerSecurity, callerOf } from '../../platform/http.js';
+import { cartErrors } from './cart.errors.js';
 import { AddItemBody, Cart, ChangeItemBody, ItemParams } from './cart.schemas.js';
 import type { CartService } from './cart.service.js';
 
@@ -18,7 +19,15 @@ export function cartRoutes(app: FastifyInstance, service: CartService, guards: A
     '/v1/cart/items',
     {
       onRequest: guards.user,
-      schema: { ...common, summary: 'Add a variant (adds to its quantity if present)', body: AddItemBody },
+      schema: {
+        ...common,
+        summary: 'Add a variant (adds to its quantity if present)',
+        body: AddItemBody,
+        response: {
+          200: Cart,
+          ...cartErrors.responses('line_quantity_over_limit', 'variant_not_for_sale', 'quantity_over_stock'),
+        },
+      },
     },
     async (request) =>
       service.addItem(callerOf(request), {
@@ -31,14 +40,28 @@ export function cartRoutes(app: FastifyInstance, service: CartService, guards: A
     '/v1/cart/items/:id',
     {
       onRequest: guards.user,
-      schema: { ...common, summary: 'Change a line quantity', params: ItemParams, body: ChangeItemBody },
+      schema: {
+        ...common,
+        summary: 'Change a line quantity',
+        params: ItemParams,
+        body: ChangeItemBody,
+        response: { 200: Cart, ...cartErrors.responses('cart_item_not_found', 'quantity_over_stock') },
+      },
     },
     async (request) => service.changeItem(callerOf(request), request.params.id, request.body.quantity),
   );
 
   r.delete(
     '/v1/cart/items/:id',
-    { onRequest: guards.user, schema: { ...common, summary: 'Remove a line', params: ItemParams } },
+    {
+      onRequest: guards.user,
+      schema: {
+        ...common,
+        summary: 'Remove a line',
+        params: ItemParams,
+        response: { 200: Cart, ...cartErrors.responses('cart_item_not_found') },
+      },
+    },
     async (request) => service.removeItem(callerOf(request), request.params.id),
   );
 }

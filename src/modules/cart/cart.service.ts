@@ -1,9 +1,10 @@
 import type { Database, Queryable } from '../../platform/db.js';
-import { NotFound, ValidationFailed } from '../../platform/errors.js';
+import { ValidationFailed } from '../../platform/errors.js';
 import type { Caller } from '../../platform/http.js';
 import { newId } from '../../platform/ids.js';
 import { isWithinMoneyBound, MAX_MONEY_MINOR, money } from '../../platform/money.js';
-import { InsufficientStock, inventory } from '../inventory/index.js';
+import { inventory, shortageDetail } from '../inventory/index.js';
+import { cartErrors } from './cart.errors.js';
 import * as repo from './cart.repo.js';
 import type { CartView } from './cart.schemas.js';
 import { totalCart } from './cart.totals.js';
@@ -65,14 +66,19 @@ export class CartService {
       const existing = items.find((item) => item.variantId === input.variantId);
       const quantity = (existing?.quantity ?? 0) + input.quantity;
       if (quantity > MAX_LINE_QUANTITY) {
-        throw ValidationFailed.at('/quantity', `a cart line holds at most ${MAX_LINE_QUANTITY} units`);
+        throw cartErrors.invalidAt(
+          'line_quantity_over_limit',
+          '/quantity',
+          `a cart line holds at most ${MAX_LINE_QUANTITY} units`,
+        );
       }
       const variants = await this.directory.variants(tx, [
         ...items.map((item) => item.variantId),
         ...(existing ? [] : [input.variantId]),
       ]);
       const variant = variants.get(input.variantId);
-      if (!variant?.purchasable) throw ValidationFailed.at('/variant_id', 'no such variant is for sale');
+      if (!variant?.purchasable)
+        throw cartErrors.invalidAt('variant_not_for_sale', '/variant_id', 'no such variant is for sale');
       if (!isWithinMoneyBound(variant.priceMinor)) {
         throw ValidationFailed.at(
           '/variant_id',
@@ -97,7 +103,7 @@ export class CartService {
       const cartId = await repo.lockCartOf(tx, caller.id);
       const items = cartId ? await repo.findItems(tx, cartId) : [];
       const item = items.find((i) => i.id === itemId);
-      if (!cartId || !item) throw new NotFound('cart item');
+      if (!cartId || !item) throw cartErrors.error('cart_item_not_found');
       if (quantity > item.quantity) {
         await this.assertInStock(tx, item.variantId, quantity);
         const variants = await this.directory.variants(
@@ -115,7 +121,8 @@ export class CartService {
   async removeItem(caller: Caller, itemId: string): Promise<CartView> {
     return this.db.transaction(async (tx) => {
       const cartId = await repo.lockCartOf(tx, caller.id);
-      if (!cartId || (await repo.deleteItem(tx, cartId, itemId)) === 0) throw new NotFound('cart item');
+      if (!cartId || (await repo.deleteItem(tx, cartId, itemId)) === 0)
+        throw cartErrors.error('cart_item_not_found');
       await repo.touchCart(tx, cartId);
       return this.present(tx, cartId);
     });
@@ -136,9 +143,8 @@ export class CartService {
   private async assertInStock(tx: Queryable, variantId: string, quantity: number): Promise<void> {
     const available = (await inventory.levels(tx, [variantId])).get(variantId)?.available ?? 0;
     if (quantity > available) {
-      throw new InsufficientStock([
-        { variant_id: variantId, requested: quantity, available: Math.max(0, available) },
-      ]);
+      const shortages = [{ variant_id: variantId, requested: quantity, available: Math.max(0, available) }];
+      throw cartErrors.error('quantity_over_stock', shortageDetail(shortages), shortages);
     }
   }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { type AuthGuards, bearerSecurity, callerOf } from '../../platform/http.js';
+import { type AuthGuards, bearerSecurity, callerOf, NoContent } from '../../platform/http.js';
+import { identityErrors } from './identity.errors.js';
 import {
   AdminUser,
   AuthAnswer,
@@ -23,7 +24,14 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
 
   r.post(
     '/v1/auth/register',
-    { schema: { tags, summary: 'Create an account', body: RegisterBody, response: { 201: AuthAnswer } } },
+    {
+      schema: {
+        tags,
+        summary: 'Create an account',
+        body: RegisterBody,
+        response: { 201: AuthAnswer, ...identityErrors.responses('email_taken', 'password_rejected') },
+      },
+    },
     async (request, reply) => {
       const session = await service.register(request.body, request.ip);
       return reply.status(201).send({ user: presentCaller(session.caller), token: session.token });
@@ -37,7 +45,7 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
         tags,
         summary: 'Log in; answers a new session token',
         body: LoginBody,
-        response: { 200: AuthAnswer },
+        response: { 200: AuthAnswer, ...identityErrors.responses('credentials_rejected') },
       },
     },
     async (request) => {
@@ -48,10 +56,13 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
 
   r.post(
     '/v1/auth/logout',
-    { onRequest: guards.user, schema: { tags, summary: 'End this session', security: bearerSecurity } },
+    {
+      onRequest: guards.user,
+      schema: { tags, summary: 'End this session', security: bearerSecurity, response: { 204: NoContent } },
+    },
     async (request, reply) => {
       await service.logout(callerOf(request));
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
@@ -73,6 +84,10 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
         summary: 'Change password; ends every other session',
         security: bearerSecurity,
         body: ChangePasswordBody,
+        response: {
+          204: NoContent,
+          ...identityErrors.responses('user_not_found', 'current_password_wrong', 'password_rejected'),
+        },
       },
     },
     async (request, reply) => {
@@ -81,7 +96,7 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
         { currentPassword: request.body.current_password, newPassword: request.body.new_password },
         request.ip,
       );
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
@@ -94,7 +109,7 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
         summary: 'Open a shop; the caller becomes a seller',
         security: bearerSecurity,
         body: OpenShopBody,
-        response: { 201: Shop },
+        response: { 201: Shop, ...identityErrors.responses('shop_already_open') },
       },
     },
     async (request, reply) =>
@@ -110,7 +125,7 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
         summary: "Edit the caller's shop",
         security: bearerSecurity,
         body: UpdateShopBody,
-        response: { 200: Shop },
+        response: { 200: Shop, ...identityErrors.responses('shop_not_found') },
       },
     },
     async (request) => presentShop(await service.updateShop(callerOf(request), request.body)),
@@ -118,7 +133,14 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
 
   r.get(
     '/v1/shops/:id',
-    { schema: { tags, summary: 'A shop', params: IdParams, response: { 200: Shop } } },
+    {
+      schema: {
+        tags,
+        summary: 'A shop',
+        params: IdParams,
+        response: { 200: Shop, ...identityErrors.responses('shop_not_found') },
+      },
+    },
     async (request) => presentShop(await service.getShop(request.params.id)),
   );
 
@@ -135,7 +157,12 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
               : 'Reinstate a user',
           security: bearerSecurity,
           params: IdParams,
-          response: { 200: AdminUser },
+          response: {
+            200: AdminUser,
+            ...(action === 'suspend'
+              ? identityErrors.responses('user_not_found', 'self_suspension')
+              : identityErrors.responses('user_not_found')),
+          },
         },
       },
       async (request) => service.setSuspended(callerOf(request), request.params.id, action === 'suspend'),

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Config } from '../../config.js';
 import type { Database, Queryable, Tx } from '../../platform/db.js';
-import { Conflict, InvalidCredentials, NotFound, ValidationFailed } from '../../platform/errors.js';
+import { isUniqueViolation } from '../../platform/errors.js';
 import type { Caller, Role } from '../../platform/http.js';
 import { newId } from '../../platform/ids.js';
 import { appendEvent } from '../../platform/outbox.js';
+import { identityErrors } from './identity.errors.js';
 import * as repo from './identity.repo.js';
 import { presentAdminUser, presentCaller, presentShop } from './identity.schemas.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -25,7 +26,7 @@ export interface Session {
 
 function assertAcceptablePassword(password: string, path: string): void {
   const problem = passwordProblem(password);
-  if (problem) throw ValidationFailed.at(path, `password ${problem}`);
+  if (problem) throw identityErrors.invalidAt('password_rejected', path, `password ${problem}`);
 }
 
 /**
@@ -100,15 +101,19 @@ export class IdentityService {
     const token = newToken();
     const tokenHash = hashToken(token);
     return this.db.transaction(async (tx) => {
-      if (await repo.findUserByEmail(tx, input.email))
-        throw new Conflict('This email is already registered.');
-      const user = await repo.insertUser(tx, {
-        id: newId('usr'),
-        email: input.email,
-        name: input.name,
-        passwordHash,
-        isAdmin: false,
-      });
+      if (await repo.findUserByEmail(tx, input.email)) throw identityErrors.error('email_taken');
+      const user = await repo
+        .insertUser(tx, {
+          id: newId('usr'),
+          email: input.email,
+          name: input.name,
+          passwordHash,
+          isAdmin: false,
+        })
+        .catch((error: unknown) => {
+          // A concurrent registration of the same email won between the check and the insert.
+          throw isUniqueViolation(error) ? identityErrors.error('email_taken') : error;
+        });
       await repo.insertSession(tx, tokenHash, user.id);
       const caller = this.callerOf(user, undefined, tokenHash);
       await appendEvent(tx, 'user.registered.v1', presentCaller(caller));
@@ -125,7 +130,7 @@ export class IdentityService {
         ? this.passwords.verify(user.passwordHash, input.password)
         : this.passwords.verifyDecoy(input.password),
     );
-    if (!user || !passwordMatches || user.suspendedAt) throw new InvalidCredentials();
+    if (!user || !passwordMatches || user.suspendedAt) throw identityErrors.error('credentials_rejected');
     await attempt.succeeded();
     const token = newToken();
     const tokenHash = hashToken(token);
@@ -168,9 +173,13 @@ export class IdentityService {
   ) {
     const attempt = await this.throttle.admit(caller.email, clientAddress);
     const user = await repo.findUserById(this.db, caller.id);
-    if (!user) throw new NotFound('user');
+    if (!user) throw identityErrors.error('user_not_found');
     if (!(await attempt.check(() => this.passwords.verify(user.passwordHash, input.currentPassword)))) {
-      throw ValidationFailed.at('/current_password', 'the current password is wrong');
+      throw identityErrors.invalidAt(
+        'current_password_wrong',
+        '/current_password',
+        'the current password is wrong',
+      );
     }
     await attempt.succeeded();
     assertAcceptablePassword(input.newPassword, '/new_password');
@@ -183,7 +192,7 @@ export class IdentityService {
 
   async openShop(caller: Caller, input: { name: string; description?: string | undefined }) {
     return this.db.transaction(async (tx) => {
-      if (await repo.findShopOfOwner(tx, caller.id)) throw new Conflict('You already have a shop.');
+      if (await repo.findShopOfOwner(tx, caller.id)) throw identityErrors.error('shop_already_open');
       const shop = await repo.insertShop(tx, {
         id: newId('shop'),
         ownerId: caller.id,
@@ -199,7 +208,7 @@ export class IdentityService {
   async updateShop(caller: Caller, changes: { name?: string | undefined; description?: string | undefined }) {
     return this.db.transaction(async (tx) => {
       const shop = await repo.updateShop(tx, caller.id, changes);
-      if (!shop) throw new NotFound('shop');
+      if (!shop) throw identityErrors.error('shop_not_found');
       await appendEvent(tx, 'shop.updated.v1', { ...presentShop(shop), owner_id: caller.id });
       await this.shopListener.shopChanged(tx, { id: shop.id, name: shop.name, listed: true });
       return shop;
@@ -208,16 +217,16 @@ export class IdentityService {
 
   async getShop(id: string) {
     const shop = await repo.findShop(this.db, id);
-    if (!shop) throw new NotFound('shop');
+    if (!shop) throw identityErrors.error('shop_not_found');
     return shop;
   }
 
   /** Suspends or reinstates a user; suspension ends every session at once. */
   async setSuspended(admin: Caller, userId: string, suspended: boolean) {
-    if (suspended && userId === admin.id) throw new Conflict('An admin cannot suspend their own account.');
+    if (suspended && userId === admin.id) throw identityErrors.error('self_suspension');
     return this.db.transaction(async (tx) => {
       const user = await repo.setSuspended(tx, userId, suspended);
-      if (!user) throw new NotFound('user');
+      if (!user) throw identityErrors.error('user_not_found');
       if (suspended) await repo.deleteSessionsOf(tx, userId);
       const shop = await repo.findShopOfOwner(tx, userId);
       if (shop) await this.shopListener.shopChanged(tx, { id: shop.id, name: shop.name, listed: !suspended });
@@ -228,7 +237,7 @@ export class IdentityService {
   }
 
   async grantAdmin(email: string): Promise<void> {
-    if (!(await repo.grantAdmin(this.db, email))) throw new NotFound('user');
+    if (!(await repo.grantAdmin(this.db, email))) throw identityErrors.error('user_not_found');
   }
 
   async userExists(email: string): Promise<boolean> {

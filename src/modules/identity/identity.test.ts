@@ -56,7 +56,7 @@ describe('POST /v1/auth/register', () => {
       password: 'a long enough secret',
       name: 'T',
     });
-    expectProblem(response, 409, 'conflict');
+    expectProblem(response, 409, 'conflict', 'email_taken');
   });
 
   it.each([
@@ -69,7 +69,7 @@ describe('POST /v1/auth/register', () => {
       password,
       name: 'P',
     });
-    expectProblem(response, 422, 'validation_failed');
+    expectProblem(response, 422, 'validation_failed', 'password_rejected');
     expect(response.json().errors).toEqual([
       { path: '/password', message: expect.stringContaining(message) },
     ]);
@@ -82,6 +82,8 @@ describe('POST /v1/auth/register', () => {
       roles: ['admin'],
     });
     expectProblem(response, 422, 'validation_failed');
+    // The request's shape is the platform's to check: no module case, no reason.
+    expect(response.json()).not.toHaveProperty('reason');
     const paths = response
       .json()
       .errors.map((e: { path: string }) => e.path)
@@ -121,8 +123,8 @@ describe('POST /v1/auth/login', () => {
       email: 'nobody@example.com',
       password: 'not the password',
     });
-    expectProblem(wrong, 401, 'invalid_credentials');
-    expectProblem(unknown, 401, 'invalid_credentials');
+    expectProblem(wrong, 401, 'invalid_credentials', 'credentials_rejected');
+    expectProblem(unknown, 401, 'invalid_credentials', 'credentials_rejected');
     const { request_id: _a, ...wrongBody } = wrong.json();
     const { request_id: _b, ...unknownBody } = unknown.json();
     expect(wrongBody).toEqual(unknownBody);
@@ -249,14 +251,14 @@ describe('POST /v1/me/password', () => {
       { current_password: 'nope-nope-nope', new_password: 'a brand new phrase' },
       bearer(user.token),
     );
-    expectProblem(wrong, 422, 'validation_failed');
+    expectProblem(wrong, 422, 'validation_failed', 'current_password_wrong');
     expect(wrong.json().errors[0].path).toBe('/current_password');
     const weak = await post(
       '/v1/me/password',
       { current_password: FACTORY_PASSWORD, new_password: 'qwerty123' },
       bearer(user.token),
     );
-    expectProblem(weak, 422, 'validation_failed');
+    expectProblem(weak, 422, 'validation_failed', 'password_rejected');
     expect(weak.json().errors[0].path).toBe('/new_password');
     expectProblem(
       await post('/v1/me/password', { current_password: 'x', new_password: 'y' }),
@@ -287,7 +289,12 @@ describe('shops', () => {
     expect(me.roles).toEqual(['buyer', 'seller']);
     expect(me.shop).toEqual({ id: shop.id, name: 'Knots & Bolts' });
 
-    expectProblem(await post('/v1/me/shop', { name: 'Second' }, bearer(user.token)), 409, 'conflict');
+    expectProblem(
+      await post('/v1/me/shop', { name: 'Second' }, bearer(user.token)),
+      409,
+      'conflict',
+      'shop_already_open',
+    );
 
     const edited = await t.app.inject({
       method: 'PATCH',
@@ -322,7 +329,7 @@ describe('shops', () => {
       'validation_failed',
     );
     expectProblem(await post('/v1/me/shop', { name: 'ok' }), 401, 'unauthenticated');
-    expectProblem(await get('/v1/shops/shop_nope'), 404, 'not_found');
+    expectProblem(await get('/v1/shops/shop_nope'), 404, 'not_found', 'shop_not_found');
   });
 
   it('records shop.opened.v1 and user.registered.v1 in the outbox', async () => {
@@ -391,11 +398,13 @@ describe('admin', () => {
       await post('/v1/admin/users/usr_missing/suspend', undefined, bearer(admin.token)),
       404,
       'not_found',
+      'user_not_found',
     );
     expectProblem(
       await post(`/v1/admin/users/${admin.id}/suspend`, undefined, bearer(admin.token)),
       409,
       'conflict',
+      'self_suspension',
     );
   });
 });

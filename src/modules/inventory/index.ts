@@ -3,6 +3,6 @@
  * Owns the tables stock_levels and stock_movements. Reservations are single conditional
  * statements taken in variant-id order, so stock is never oversold and checkouts never deadlock.
  */
-export { InsufficientStock, type Shortage } from './inventory.errors.js';
+export { inventoryErrors, type Shortage, shortageDetail } from './inventory.errors.js';
 export type { StockLine } from './inventory.repo.js';
 export { inventory, normaliseLines, type StockLevel } from './inventory.service.js';

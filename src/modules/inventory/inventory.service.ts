@@ -1,6 +1,6 @@
 import type { Queryable } from '../../platform/db.js';
-import { Conflict, NotFound } from '../../platform/errors.js';
-import { InsufficientStock } from './inventory.errors.js';
+import type { AppError } from '../../platform/errors.js';
+import { inventoryErrors, shortageDetail } from './inventory.errors.js';
 import type { StockLine } from './inventory.repo.js';
 import * as repo from './inventory.repo.js';
 
@@ -58,11 +58,14 @@ export const inventory = {
     const row = await repo.setOnHand(tx, variantId, onHand, reference);
     if (row) return levelOf(row);
     const [current] = await repo.findStockLevels(tx, [variantId]);
-    if (!current) throw new NotFound('variant');
-    throw new Conflict(`on_hand cannot go below the ${current.reserved} units reserved by open orders.`);
+    if (!current) throw inventoryErrors.error('variant_not_found');
+    throw inventoryErrors.error(
+      'on_hand_below_reserved',
+      `on_hand cannot go below the ${current.reserved} units reserved by open orders.`,
+    );
   },
 
-  /** Throws InsufficientStock, without taking locks, when stock is already visibly short. */
+  /** Throws insufficient_stock, without taking locks, when stock is already visibly short. */
   async assertAvailable(db: Queryable, lines: readonly StockLine[]): Promise<void> {
     const wanted = normaliseLines(lines);
     const levels = await this.levels(
@@ -73,7 +76,7 @@ export const inventory = {
     if (short.length > 0) throw shortageOf(short, levels);
   },
 
-  /** Reserves every line or none: a line short of stock throws InsufficientStock naming all short lines. */
+  /** Reserves every line or none: a line short of stock throws insufficient_stock naming all short lines. */
   async reserve(tx: Queryable, lines: readonly StockLine[], reference: string): Promise<void> {
     const wanted = normaliseLines(lines);
     if (wanted.length === 0) return;
@@ -103,14 +106,13 @@ export const inventory = {
     move(tx, 'restock', lines, reference),
 };
 
-function shortageOf(short: readonly StockLine[], levels: Map<string, StockLevel>): InsufficientStock {
-  return new InsufficientStock(
-    short.map((line) => ({
-      variant_id: line.variantId,
-      requested: line.quantity,
-      available: Math.max(0, levels.get(line.variantId)?.available ?? 0),
-    })),
-  );
+function shortageOf(short: readonly StockLine[], levels: Map<string, StockLevel>): AppError {
+  const shortages = short.map((line) => ({
+    variant_id: line.variantId,
+    requested: line.quantity,
+    available: Math.max(0, levels.get(line.variantId)?.available ?? 0),
+  }));
+  return inventoryErrors.error('stock_short', shortageDetail(shortages), shortages);
 }
 
 async function move(

@@ -4,7 +4,7 @@ import { failureOf } from '../../../test/problem.js';
 import { type Database, sql } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { InsufficientStock, inventory } from './index.js';
+import { inventory } from './index.js';
 
 let db: Database;
 
@@ -63,10 +63,10 @@ describe('reserving stock', () => {
       { variantId: gone, quantity: 1 },
     ];
     const error = await failureOf(() => db.transaction((tx) => inventory.reserve(tx, lines, 'chk_2')));
-    expect(error).toBeInstanceOf(InsufficientStock);
-    expect((error as InsufficientStock).status).toBe(409);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ status: 409, code: 'insufficient_stock', reason: 'stock_short' });
     expect(
-      [...(error as InsufficientStock).shortages].sort((x, y) => x.variant_id.localeCompare(y.variant_id)),
+      [...((error as AppError).errors as { variant_id: string }[])].sort((x, y) => x.variant_id.localeCompare(y.variant_id)),
     ).toEqual(
       [
         { variant_id: short, requested: 3, available: 2 },
@@ -86,7 +86,8 @@ describe('reserving stock', () => {
         { variantId: b, quantity: 5 },
       ]),
     );
-    expect((error as InsufficientStock).shortages).toHaveLength(2);
+    expect(error).toMatchObject({ code: 'insufficient_stock', reason: 'stock_short' });
+    expect((error as AppError).errors).toHaveLength(2);
     await inventory.assertAvailable(db, [{ variantId: b, quantity: 4 }]);
     expect(await levelOf(b)).toEqual({ onHand: 4, reserved: 0, available: 4 });
   });

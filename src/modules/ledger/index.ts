@@ -3,5 +3,6 @@
  * money views built on them. Owns the tables ledger_accounts, ledger_entries and ledger_postings;
  * the database refuses unbalanced entries and any change to posted ones.
  */
+export { ledgerErrors } from './ledger.errors.js';
 export { ledgerRoutes } from './ledger.routes.js';
 export { LedgerService, type OrderOfShop } from './ledger.service.js';

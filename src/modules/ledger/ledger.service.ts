@@ -1,8 +1,8 @@
 import type { Config } from '../../config.js';
 import type { Database, Queryable } from '../../platform/db.js';
-import { ValidationFailed } from '../../platform/errors.js';
 import { money } from '../../platform/money.js';
 import { decodeCursor, paginate } from '../../platform/pagination.js';
+import { ledgerErrors } from './ledger.errors.js';
 import {
   deliveryEntry,
   PLATFORM_ACCOUNTS,
@@ -91,7 +91,8 @@ export class LedgerService {
     await repo.lockAccount(tx, available);
     const balance = (await repo.creditBalances(tx, [available])).get(available) ?? 0;
     if (payout.amount > balance) {
-      throw ValidationFailed.at(
+      throw ledgerErrors.invalidAt(
+        'payout_exceeds_available',
         '/amount',
         balance > 0 ? `at most ${balance} is available to pay out` : 'nothing is available to pay out',
       );

@@ -1,19 +1,27 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { toAppError, UnsupportedMediaType, ValidationFailed } from '../../platform/errors.js';
+import { toAppError } from '../../platform/errors.js';
 import { type AuthGuards, bearerSecurity, callerOf } from '../../platform/http.js';
+import { mediaErrors } from './media.errors.js';
 import { MediaNameParams, StoredMedia, UploadBody } from './media.schemas.js';
 import { MAX_MEDIA_BYTES, type MediaService } from './media.service.js';
 
 /** One file and a few small fields at most: memory per upload stays bounded by the file limit. */
 const UPLOAD_LIMITS = { fileSize: MAX_MEDIA_BYTES, files: 1, fields: 8, fieldSize: 1024, parts: 9 };
 const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** The multipart parser's limit errors (413), by its error code, as the upload's cases. */
+const LIMIT_REASONS: Record<string, 'image_too_large' | 'form_too_large'> = {
+  FST_REQ_FILE_TOO_LARGE: 'image_too_large',
+  FST_FILES_LIMIT: 'form_too_large',
+  FST_PARTS_LIMIT: 'form_too_large',
+  FST_FIELDS_LIMIT: 'form_too_large',
+};
 
 /** Reads the multipart form into a plain body (the file as bytes) for the route's schema to check. */
 async function readUploadForm(request: FastifyRequest): Promise<void> {
   if (!request.isMultipart()) {
-    throw new UnsupportedMediaType('Send multipart/form-data with one `file` field.');
+    throw mediaErrors.error('multipart_required');
   }
   const form: Record<string, unknown> = {};
   try {
@@ -21,7 +29,10 @@ async function readUploadForm(request: FastifyRequest): Promise<void> {
       form[part.fieldname] = part.type === 'file' ? await part.toBuffer() : part.value;
     }
   } catch (error) {
-    throw toAppError(error) ?? ValidationFailed.at('/', 'the multipart body is malformed');
+    const known = toAppError(error);
+    const limit = known && LIMIT_REASONS[(error as { code?: string }).code ?? ''];
+    if (known && limit) throw mediaErrors.error(limit, known.message);
+    throw known ?? mediaErrors.invalidAt('multipart_malformed', '/', 'the multipart body is malformed');
   }
   request.body = form;
 }
@@ -44,7 +55,16 @@ export function mediaRoutes(app: FastifyInstance, service: MediaService, guards:
           security: bearerSecurity,
           consumes: ['multipart/form-data'],
           body: UploadBody,
-          response: { 201: StoredMedia },
+          response: {
+            201: StoredMedia,
+            ...mediaErrors.responses(
+              'multipart_required',
+              'multipart_malformed',
+              'image_too_large',
+              'form_too_large',
+              'not_an_image',
+            ),
+          },
         },
       },
       async (request, reply) =>
@@ -59,6 +79,7 @@ export function mediaRoutes(app: FastifyInstance, service: MediaService, guards:
         tags,
         summary: 'An uploaded image; never changes, so caches keep it',
         params: MediaNameParams,
+        response: mediaErrors.responses('image_not_found'),
       },
     },
     async (request, reply) => {

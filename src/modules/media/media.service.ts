@@ -1,7 +1,8 @@
 import type { Database, Queryable } from '../../platform/db.js';
-import { NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed } from '../../platform/errors.js';
+import { ValidationFailed } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { identifyImage } from './image-type.js';
+import { mediaErrors } from './media.errors.js';
 import { findMedia, insertMedia } from './media.repo.js';
 import type { MediaStorage } from './media.storage.js';
 
@@ -36,9 +37,9 @@ export class MediaService {
    * is written before its row, so an issued URL never points at missing bytes.
    */
   async store(bytes: Buffer, uploaderId?: string): Promise<StoredMedia> {
-    if (bytes.length > MAX_MEDIA_BYTES) throw new PayloadTooLarge('An image may have at most 5 MiB.');
+    if (bytes.length > MAX_MEDIA_BYTES) throw mediaErrors.error('image_too_large');
     const image = identifyImage(bytes);
-    if (!image) throw new UnsupportedMediaType('The file is not a PNG, JPEG or WebP image.');
+    if (!image) throw mediaErrors.error('not_an_image');
     if (
       image.width > MAX_IMAGE_SIDE_PX ||
       image.height > MAX_IMAGE_SIDE_PX ||
@@ -77,7 +78,7 @@ export class MediaService {
   async load(name: string): Promise<{ bytes: Buffer; contentType: string }> {
     const media = await this.issued(this.db, name);
     const bytes = media && (await this.storage.get(name));
-    if (!media || !bytes) throw new NotFound('image');
+    if (!media || !bytes) throw mediaErrors.error('image_not_found');
     return { bytes, contentType: media.contentType };
   }
 

@@ -176,7 +176,12 @@ describe('POST /v1/media', () => {
     { what: 'a WebP cut short', bytes: WEBP_LOSSY_7X4.subarray(0, 16) },
     { what: 'an empty file', bytes: Buffer.alloc(0) },
   ])('answers 415 for $what', async ({ bytes }) => {
-    expectProblem(await upload(fileForm(bytes, 'image.png', 'image/png')), 415, 'unsupported_media_type');
+    expectProblem(
+      await upload(fileForm(bytes, 'image.png', 'image/png')),
+      415,
+      'unsupported_media_type',
+      'not_an_image',
+    );
   });
 
   const declaring = {
@@ -211,7 +216,7 @@ describe('POST /v1/media', () => {
     expect((await upload(fileForm(largest, 'big.png'))).statusCode).toBe(201);
 
     const tooLarge = Buffer.concat([PNG_64X48, padding(MAX_MEDIA_BYTES + 1)]);
-    expectProblem(await upload(fileForm(tooLarge, 'big.png')), 413, 'payload_too_large');
+    expectProblem(await upload(fileForm(tooLarge, 'big.png')), 413, 'payload_too_large', 'image_too_large');
   });
 
   it('refuses a second file with 413', async () => {
@@ -219,7 +224,7 @@ describe('POST /v1/media', () => {
       { name: 'file', content: PNG_64X48, filename: 'a.png' },
       { name: 'file', content: PNG_64X48, filename: 'b.png' },
     ]);
-    expectProblem(await upload(twoFiles), 413, 'payload_too_large');
+    expectProblem(await upload(twoFiles), 413, 'payload_too_large', 'form_too_large');
   });
 
   it('answers 422 at /file when the file is missing or is not a file', async () => {
@@ -243,7 +248,7 @@ describe('POST /v1/media', () => {
 
   it('answers 415 for a body that is not multipart', async () => {
     const json = { payload: JSON.stringify({ file: 'x' }), headers: { 'content-type': 'application/json' } };
-    expectProblem(await upload(json), 415, 'unsupported_media_type');
+    expectProblem(await upload(json), 415, 'unsupported_media_type', 'multipart_required');
     const text = { payload: 'x', headers: { 'content-type': 'text/plain' } };
     expectProblem(await upload(text), 415, 'unsupported_media_type');
     const raw = { payload: PNG_64X48, headers: { 'content-type': 'image/png' } };

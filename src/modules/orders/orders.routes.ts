@@ -3,7 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { type AuthGuards, bearerSecurity, callerOf } from '../../platform/http.js';
 import { type Idempotency, IdempotencyKeyHeader } from '../../platform/idempotency.js';
 import { pageOf } from '../../platform/pagination.js';
-import { Refund } from '../payments/index.js';
+import { combineResponses } from '../../platform/problems.js';
+import { inventoryErrors } from '../inventory/index.js';
+import { paymentsErrors, Refund } from '../payments/index.js';
+import { ordersErrors } from './orders.errors.js';
 import {
   CheckoutAnswer,
   checkoutBody,
@@ -36,7 +39,13 @@ export function ordersRoutes(
         security,
         headers: IdempotencyKeyHeader,
         body: checkoutBody(currency),
-        response: { 201: CheckoutAnswer },
+        response: {
+          201: CheckoutAnswer,
+          ...combineResponses(
+            ordersErrors.responses('cart_empty', 'variant_unavailable', 'total_changed'),
+            inventoryErrors.responses('stock_short'),
+          ),
+        },
       },
     },
     async (request, reply) =>
@@ -92,7 +101,7 @@ export function ordersRoutes(
         summary: 'An order (its buyer, a seller of its shop, or an admin)',
         security,
         params: OrderParams,
-        response: { 200: Order },
+        response: { 200: Order, ...ordersErrors.responses('order_not_found') },
       },
     },
     async (request) => service.get(callerOf(request), request.params.id),
@@ -107,7 +116,13 @@ export function ordersRoutes(
         summary: 'Cancel an order not yet shipped (its buyer); a paid one is refunded in full',
         security,
         params: OrderParams,
-        response: { 200: Order },
+        response: {
+          200: Order,
+          ...combineResponses(
+            ordersErrors.responses('order_not_found', 'not_order_buyer', 'order_not_cancellable'),
+            paymentsErrors.responses('payment_not_cancellable'),
+          ),
+        },
       },
     },
     async (request) => service.cancel(callerOf(request), request.params.id),
@@ -123,7 +138,10 @@ export function ordersRoutes(
         security,
         params: OrderParams,
         body: ShipBody,
-        response: { 200: Order },
+        response: {
+          200: Order,
+          ...ordersErrors.responses('order_not_found', 'not_order_seller', 'order_not_shippable'),
+        },
       },
     },
     async (request) =>
@@ -142,7 +160,10 @@ export function ordersRoutes(
         summary: 'Confirm a shipped order arrived (its buyer)',
         security,
         params: OrderParams,
-        response: { 200: Order },
+        response: {
+          200: Order,
+          ...ordersErrors.responses('order_not_found', 'not_order_buyer', 'order_not_deliverable'),
+        },
       },
     },
     async (request) => service.confirmDelivery(callerOf(request), request.params.id),
@@ -159,7 +180,17 @@ export function ordersRoutes(
         params: OrderParams,
         headers: IdempotencyKeyHeader,
         body: refundBody(currency),
-        response: { 201: Refund },
+        response: {
+          201: Refund,
+          ...ordersErrors.responses(
+            'order_not_found',
+            'not_order_seller',
+            'order_not_paid',
+            'refund_exceeds_remaining',
+            'restock_item_unknown',
+            'restock_quantity_exceeded',
+          ),
+        },
       },
     },
     async (request, reply) =>

@@ -1,6 +1,6 @@
 import type { Config } from '../../config.js';
 import type { Database, Queryable } from '../../platform/db.js';
-import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../platform/errors.js';
+import { ValidationFailed } from '../../platform/errors.js';
 import type { Caller } from '../../platform/http.js';
 import type { IdempotentAnswer } from '../../platform/idempotency.js';
 import { newId } from '../../platform/ids.js';
@@ -9,10 +9,10 @@ import { addMinor, money } from '../../platform/money.js';
 import { appendEvent } from '../../platform/outbox.js';
 import { decodeCursor, paginate } from '../../platform/pagination.js';
 import { type CartService, lineTitle, totalCart, type VariantDirectory } from '../cart/index.js';
-import { InsufficientStock, inventory } from '../inventory/index.js';
+import { inventory, shortageDetail } from '../inventory/index.js';
 import type { LedgerService } from '../ledger/index.js';
 import { type PaymentsService, presentPayment, type RefundView } from '../payments/index.js';
-import { PriceChanged } from './orders.errors.js';
+import { ordersErrors, PriceChanged } from './orders.errors.js';
 import type { OrderEventType } from './orders.events.js';
 import { type OrderJobPayload, orderJobs } from './orders.jobs.js';
 import * as repo from './orders.repo.js';
@@ -88,16 +88,20 @@ export class OrdersService {
     const { shippingAddress, expectedTotalMinor } = input;
     return this.db.transaction(async (tx) => {
       const { cartId, items } = await this.cart.lockForCheckout(tx, caller.id);
-      if (!cartId || items.length === 0) throw ValidationFailed.at('/cart', 'the cart is empty');
+      if (!cartId || items.length === 0)
+        throw ordersErrors.invalidAt('cart_empty', '/cart', 'the cart is empty');
       const variants = await this.directory.variants(
         tx,
         items.map((item) => item.variantId),
       );
       const unavailable = items.filter((item) => !variants.get(item.variantId)?.purchasable);
       if (unavailable.length > 0) {
-        throw new InsufficientStock(
-          unavailable.map((item) => ({ variant_id: item.variantId, requested: item.quantity, available: 0 })),
-        );
+        const shortages = unavailable.map((item) => ({
+          variant_id: item.variantId,
+          requested: item.quantity,
+          available: 0,
+        }));
+        throw ordersErrors.error('variant_unavailable', shortageDetail(shortages), shortages);
       }
       const totals = totalCart(
         items.map((item) => ({
@@ -196,7 +200,7 @@ export class OrdersService {
 
   async get(caller: Caller, id: string): Promise<OrderView> {
     const order = await repo.findOrder(this.db, id);
-    if (!order || !this.viewerOf(caller, order)) throw new NotFound('order');
+    if (!order || !this.viewerOf(caller, order)) throw ordersErrors.error('order_not_found');
     return (await this.present(this.db, [order]))[0]!;
   }
 
@@ -298,15 +302,22 @@ export class OrdersService {
     return this.db.transaction(async (tx) => {
       const order = await repo.findOrder(tx, id, true);
       const viewer = order && this.viewerOf(caller, order);
-      if (!order || !viewer) throw new NotFound('order');
+      if (!order || !viewer) throw ordersErrors.error('order_not_found');
       if (viewer === 'buyer')
-        throw new Forbidden("Only a seller of the order's shop or an admin may refund it.");
+        throw ordersErrors.error(
+          'not_order_seller',
+          "Only a seller of the order's shop or an admin may refund it.",
+        );
       // Never paid: nothing to give back. Paid and since refunded or cancelled: the bound below says so.
       if (!order.paidAt)
-        throw new InvalidState(`An order that is ${order.status} and was never paid cannot be refunded.`);
+        throw ordersErrors.error(
+          'order_not_paid',
+          `An order that is ${order.status} and was never paid cannot be refunded.`,
+        );
       const refundable = order.totalAmount - order.refundedAmount;
       if (input.amount > refundable) {
-        throw ValidationFailed.at(
+        throw ordersErrors.invalidAt(
+          'refund_exceeds_remaining',
           '/amount/amount',
           `at most ${refundable} of this order can still be refunded`,
         );
@@ -340,10 +351,15 @@ export class OrdersService {
     for (const [index, line] of lines.entries()) {
       const item = byId.get(line.orderItemId);
       if (!item)
-        throw ValidationFailed.at(`/restock_items/${index}/order_item_id`, 'not an item of this order');
+        throw ordersErrors.invalidAt(
+          'restock_item_unknown',
+          `/restock_items/${index}/order_item_id`,
+          'not an item of this order',
+        );
       const quantity = (wanted.get(item.id) ?? 0) + line.quantity;
       if (item.restockedQuantity + quantity > item.quantity) {
-        throw ValidationFailed.at(
+        throw ordersErrors.invalidAt(
+          'restock_quantity_exceeded',
           `/restock_items/${index}/quantity`,
           `at most ${item.quantity - item.restockedQuantity} of this item can come back`,
         );
@@ -368,7 +384,12 @@ export class OrdersService {
     completes: boolean,
   ): Promise<{ refunded: repo.OrderRow; refund: RefundView }> {
     const refunded = await repo.addRefunded(tx, order.id, amount, completes);
-    if (!refunded) throw ValidationFailed.at('/amount/amount', 'more than the order has left to refund');
+    if (!refunded)
+      throw ordersErrors.invalidAt(
+        'refund_exceeds_remaining',
+        '/amount/amount',
+        'more than the order has left to refund',
+      );
     const refund = await this.payments.recordRefund(tx, {
       order: moneyOf(order),
       amount,
@@ -437,8 +458,12 @@ export class OrdersService {
     return this.db.transaction(async (tx) => {
       const order = await repo.findOrder(tx, id, true);
       const viewer = order && this.viewerOf(caller, order);
-      if (!order || !viewer) throw new NotFound('order');
-      if (viewer !== actor) throw new Forbidden(`Only the order's ${actor} may do this.`);
+      if (!order || !viewer) throw ordersErrors.error('order_not_found');
+      if (viewer !== actor)
+        throw ordersErrors.error(
+          actor === 'buyer' ? 'not_order_buyer' : 'not_order_seller',
+          `Only the order's ${actor} may do this.`,
+        );
       const to = nextOrderStatus(order.status, event);
       const outcome = await effects(tx, order, await repo.findItems(tx, [order.id]));
       const [changed] = await repo.transitionOrders(tx, [order.id], {

@@ -1,4 +1,4 @@
-import { InvalidState } from '../../platform/errors.js';
+import { ordersErrors } from './orders.errors.js';
 
 export const ORDER_STATUSES = [
   'pending_payment',
@@ -22,10 +22,25 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, Partial<Record<Orde
   refunded: {},
 };
 
+/** The reason 409 invalid_state gives when an order's status does not allow the event. */
+export const REFUSED_EVENT_REASONS = {
+  pay: 'order_not_payable',
+  cancel: 'order_not_cancellable',
+  expire: 'order_not_expirable',
+  ship: 'order_not_shippable',
+  deliver: 'order_not_deliverable',
+  refund_in_full: 'order_not_refundable',
+} as const satisfies Record<OrderEvent, keyof typeof ordersErrors.cases>;
+
 /** The status `event` leads to from `from`, or 409 invalid_state. */
 export function nextOrderStatus(from: OrderStatus, event: OrderEvent): OrderStatus {
   const to = ORDER_TRANSITIONS[from][event];
-  if (!to) throw new InvalidState(`An order that is ${from} cannot ${event.replaceAll('_', ' ')}.`);
+  if (!to) {
+    throw ordersErrors.error(
+      REFUSED_EVENT_REASONS[event],
+      `An order that is ${from} cannot ${event.replaceAll('_', ' ')}.`,
+    );
+  }
   return to;
 }
 

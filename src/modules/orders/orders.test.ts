@@ -3,6 +3,7 @@ import { createTestApp, type TestApp } from '../../../test/app.js';
 import { newUser, type TestUser } from '../../../test/factories/identity.js';
 import { newStockedProduct as newProduct, stockOf } from '../../../test/factories/inventory.js';
 import { ADDRESS, freshKey, moneyFlows } from '../../../test/factories/payments.js';
+import { expectProblem } from '../../../test/problem.js';
 import { sql } from '../../platform/db.js';
 
 let t: TestApp;
@@ -105,6 +106,7 @@ describe('cart', () => {
     expect(short.statusCode).toBe(409);
     expect(short.json()).toMatchObject({
       code: 'insufficient_stock',
+      reason: 'quantity_over_stock',
       errors: [{ variant_id: scarce!.id, requested: 4, available: 3 }],
     });
 
@@ -114,14 +116,20 @@ describe('cart', () => {
       quantity: 40,
     });
     expect(tooMany.statusCode).toBe(422);
-    expect(tooMany.json().errors[0].path).toBe('/quantity');
+    expect(tooMany.json()).toMatchObject({
+      reason: 'line_quantity_over_limit',
+      errors: [{ path: '/quantity' }],
+    });
 
     const unknown = await call('POST', '/v1/cart/items', buyer.token, {
       variant_id: 'var_nope',
       quantity: 1,
     });
     expect(unknown.statusCode).toBe(422);
-    expect(unknown.json().errors[0].path).toBe('/variant_id');
+    expect(unknown.json()).toMatchObject({
+      reason: 'variant_not_for_sale',
+      errors: [{ path: '/variant_id' }],
+    });
 
     for (const quantity of [0, 100, 1.5]) {
       const bad = await call('POST', '/v1/cart/items', buyer.token, { variant_id: plenty!.id, quantity });
@@ -222,7 +230,7 @@ describe('POST /v1/checkout', () => {
 
     const response = await checkout(buyer);
     expect(response.statusCode).toBe(409);
-    expect(response.json().code).toBe('insufficient_stock');
+    expect(response.json()).toMatchObject({ code: 'insufficient_stock', reason: 'stock_short' });
     expect(response.json().errors).toEqual(
       expect.arrayContaining([
         { variant_id: scarce!.id, requested: 1, available: 0 },
@@ -261,7 +269,7 @@ describe('POST /v1/checkout', () => {
     const key = freshKey();
     const empty = await checkout(buyer, key);
     expect(empty.statusCode).toBe(422);
-    expect(empty.json().code).toBe('validation_failed');
+    expect(empty.json()).toMatchObject({ code: 'validation_failed', reason: 'cart_empty' });
 
     const product = await newProduct(t.db, { shopId: sellerA.shopId!, variants: [{ stock: 1 }] });
     await addToCart(buyer, product.variants[0]!.id, 1);
@@ -361,7 +369,7 @@ describe('payments', () => {
     expect(paid.paid_at).not.toBeNull();
     const again = await payWithVisa(buyer, payment.id);
     expect(again.statusCode).toBe(409);
-    expect(again.json().code).toBe('invalid_state');
+    expect(again.json()).toMatchObject({ code: 'invalid_state', reason: 'payment_not_confirmable' });
     const read = (await call('GET', `/v1/payments/${payment.id}`, buyer.token)).json();
     expect(read).toMatchObject({
       id: payment.id,
@@ -422,9 +430,14 @@ describe('order lifecycle', () => {
     const variantId = product.variants[0]!.id;
     const ship = (token: string) =>
       call('POST', `/v1/orders/${order.id}/ship`, token, { carrier: 'UPS', tracking_number: '1Z999' });
-    expect((await ship(buyer.token)).statusCode).toBe(403);
-    expect((await ship(sellerB.token)).statusCode).toBe(404);
-    expect((await call('POST', `/v1/orders/${order.id}/confirm-delivery`, buyer.token)).statusCode).toBe(409);
+    expectProblem(await ship(buyer.token), 403, 'forbidden', 'not_order_seller');
+    expectProblem(await ship(sellerB.token), 404, 'not_found', 'order_not_found');
+    expectProblem(
+      await call('POST', `/v1/orders/${order.id}/confirm-delivery`, buyer.token),
+      409,
+      'invalid_state',
+      'order_not_deliverable',
+    );
 
     const shipped = await ship(sellerA.token);
     expect(shipped.statusCode).toBe(200);
@@ -433,8 +446,13 @@ describe('order lifecycle', () => {
       shipment: { carrier: 'UPS', tracking_number: '1Z999' },
     });
     expect(await stockOf(t.db, variantId)).toEqual({ onHand: 4, reserved: 0 });
-    expect((await ship(sellerA.token)).statusCode).toBe(409);
-    expect((await call('POST', `/v1/orders/${order.id}/cancel`, buyer.token)).statusCode).toBe(409);
+    expectProblem(await ship(sellerA.token), 409, 'invalid_state', 'order_not_shippable');
+    expectProblem(
+      await call('POST', `/v1/orders/${order.id}/cancel`, buyer.token),
+      409,
+      'invalid_state',
+      'order_not_cancellable',
+    );
 
     expect((await call('POST', `/v1/orders/${order.id}/confirm-delivery`, sellerA.token)).statusCode).toBe(
       403,

@@ -7,6 +7,7 @@
  * and never calls payments back; money is booked through the ledger module.
  */
 
+export { paymentsErrors } from './payments.errors.js';
 export { paymentEvents } from './payments.events.js';
 export { paymentJobs, registerPaymentJobs } from './payments.jobs.js';
 export type { PaymentProvider, ProviderName } from './payments.provider.js';

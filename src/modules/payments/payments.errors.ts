@@ -1,8 +1,19 @@
-import { AppError } from '../../platform/errors.js';
+import { defineErrors } from '../../platform/problems.js';
 
-/** A webhook without a valid, current signature: missing, wrong, or more than the tolerance away. */
-export class InvalidSignature extends AppError {
-  constructor(detail = 'The webhook signature is missing or does not verify.') {
-    super(400, 'invalid_signature', 'Invalid signature', detail);
-  }
-}
+/** The payments module's error cases: reason → the API.md code it answers with. */
+export const paymentsErrors = defineErrors({
+  payment_not_found: { code: 'not_found', detail: 'The payment does not exist.' },
+  webhook_provider_unknown: { code: 'not_found', detail: 'The webhook endpoint does not exist.' },
+  payment_method_unknown: { code: 'validation_failed' },
+  // The payment's status does not allow the event (payments.state.ts names which reason each event gives).
+  payment_not_confirmable: { code: 'invalid_state' },
+  payment_not_processing: { code: 'invalid_state' },
+  payment_not_cancellable: { code: 'invalid_state' },
+  // A webhook without a valid, current signature (API.md: 400 invalid_signature).
+  signature_missing: { code: 'invalid_signature' },
+  signature_malformed: { code: 'invalid_signature' },
+  signature_stale: { code: 'invalid_signature' },
+  signature_mismatch: { code: 'invalid_signature' },
+  /** Correctly signed, but not an event of the provider's. */
+  event_malformed: { code: 'invalid_signature' },
+});

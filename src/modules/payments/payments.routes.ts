@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { type AuthGuards, bearerSecurity, callerOf } from '../../platform/http.js';
 import { type Idempotency, IdempotencyKeyHeader } from '../../platform/idempotency.js';
 import { pageOf } from '../../platform/pagination.js';
+import { ledgerErrors } from '../ledger/index.js';
+import { paymentsErrors } from './payments.errors.js';
 import {
   ConfirmBody,
   Payment,
@@ -39,7 +41,7 @@ export function paymentsRoutes(
         summary: 'A payment of the caller',
         security: bearerSecurity,
         params: Params,
-        response: { 200: Payment },
+        response: { 200: Payment, ...paymentsErrors.responses('payment_not_found') },
       },
     },
     async (request) => service.get(callerOf(request), request.params.id),
@@ -57,7 +59,14 @@ export function paymentsRoutes(
         params: Params,
         headers: IdempotencyKeyHeader,
         body: ConfirmBody,
-        response: { 200: Payment },
+        response: {
+          200: Payment,
+          ...paymentsErrors.responses(
+            'payment_not_found',
+            'payment_method_unknown',
+            'payment_not_confirmable',
+          ),
+        },
       },
     },
     async (request, reply) =>
@@ -88,7 +97,17 @@ export function paymentsRoutes(
           summary:
             'A signed event from a payment provider (sandbox: header Bazaar-Signature; stripe: Stripe-Signature); applied once',
           params: WebhookParams,
-          response: { 200: WebhookAnswer },
+          response: {
+            200: WebhookAnswer,
+            ...paymentsErrors.responses(
+              'webhook_provider_unknown',
+              'signature_missing',
+              'signature_malformed',
+              'signature_stale',
+              'signature_mismatch',
+              'event_malformed',
+            ),
+          },
         },
       },
       async (request) => ({
@@ -112,7 +131,7 @@ export function paymentsRoutes(
         summary: "Pay out the shop's available money (never more than available)",
         headers: IdempotencyKeyHeader,
         body: payoutBody(currency),
-        response: { 201: Payout },
+        response: { 201: Payout, ...ledgerErrors.responses('payout_exceeds_available') },
       },
     },
     async (request, reply) =>

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Config } from '../../config.js';
 import { silentLog, type WorkerLog } from '../../platform/background.js';
 import type { Database, Queryable, Tx } from '../../platform/db.js';
-import { AppError, InvalidState, NotFound } from '../../platform/errors.js';
+import { AppError } from '../../platform/errors.js';
 import type { Caller } from '../../platform/http.js';
 import type { IdempotentAnswer } from '../../platform/idempotency.js';
 import { newId } from '../../platform/ids.js';
@@ -10,6 +10,7 @@ import { scheduleJob } from '../../platform/jobs.js';
 import { appendEvent } from '../../platform/outbox.js';
 import { decodeCursor, paginate } from '../../platform/pagination.js';
 import type { LedgerService, OrderOfShop } from '../ledger/index.js';
+import { paymentsErrors } from './payments.errors.js';
 import {
   type CancelIntentPayload,
   paymentJobs,
@@ -135,7 +136,8 @@ export class PaymentsService {
     }
     if (await repo.withdrawOrder(tx, paymentId, orderId, amount)) return;
     const payment = await repo.findPayment(tx, paymentId);
-    throw new InvalidState(
+    throw paymentsErrors.error(
+      'payment_not_cancellable',
       `The order's payment is ${payment?.status ?? 'missing'}; it cannot be cancelled now.`,
     );
   }
@@ -143,7 +145,7 @@ export class PaymentsService {
   async get(caller: Caller, id: string): Promise<PaymentView> {
     const payment = await repo.findPayment(this.db, id);
     if (!payment || !(payment.buyerId === caller.id || caller.roles.includes('admin')))
-      throw new NotFound('payment');
+      throw paymentsErrors.error('payment_not_found');
     return presentPayment(payment);
   }
 
@@ -155,7 +157,7 @@ export class PaymentsService {
   async confirm(caller: Caller, id: string, method: string, answer: IdempotentAnswer): Promise<string> {
     const started = await this.db.transaction(async (tx) => {
       const payment = await repo.findPayment(tx, id, true);
-      if (!payment || payment.buyerId !== caller.id) throw new NotFound('payment');
+      if (!payment || payment.buyerId !== caller.id) throw paymentsErrors.error('payment_not_found');
       this.provider(payment.provider).assertKnownMethod(method);
       nextPaymentStatus(payment.status, 'confirm');
       return (await repo.startAttempt(tx, id, payment.status, method))!;
@@ -272,7 +274,7 @@ export class PaymentsService {
     headers: IncomingHttpHeaders,
   ): Promise<WebhookOutcome> {
     const provider = this.providers[providerName as ProviderName];
-    if (!provider) throw new NotFound('webhook endpoint');
+    if (!provider) throw paymentsErrors.error('webhook_provider_unknown');
     const event = await provider.parseWebhook(rawBody, headers);
     if (event.about === 'nothing') return 'ignored';
     if (await repo.webhookEventSeen(this.db, provider.name, event.id)) return 'duplicate';

@@ -1,4 +1,4 @@
-import { InvalidState } from '../../platform/errors.js';
+import { paymentsErrors } from './payments.errors.js';
 
 export const PAYMENT_STATUSES = [
   'requires_confirmation',
@@ -25,8 +25,17 @@ export const PAYMENT_TRANSITIONS: Readonly<
   canceled: {},
 };
 
+/** The reason 409 invalid_state gives when a payment's status does not allow the event. */
+export const REFUSED_EVENT_REASONS = {
+  confirm: 'payment_not_confirmable',
+  succeed: 'payment_not_processing',
+  fail: 'payment_not_processing',
+  cancel: 'payment_not_cancellable',
+} as const satisfies Record<PaymentEvent, keyof typeof paymentsErrors.cases>;
+
 export function nextPaymentStatus(from: PaymentStatus, event: PaymentEvent): PaymentStatus {
   const to = PAYMENT_TRANSITIONS[from][event];
-  if (!to) throw new InvalidState(`A payment that is ${from} cannot ${event}.`);
+  if (!to)
+    throw paymentsErrors.error(REFUSED_EVENT_REASONS[event], `A payment that is ${from} cannot ${event}.`);
   return to;
 }

@@ -131,9 +131,9 @@ describe('POST /v1/orders/{id}/refunds', () => {
     expect(
       (await flows.refund(seller.token, order.id, { amount: usd(3001), reason: 'x' })).json().errors[0].path,
     ).toBe('/amount/amount');
-    expectProblem(await flows.refund(buyer.token, order.id, body), 403, 'forbidden');
-    expectProblem(await flows.refund(other.token, order.id, body), 404, 'not_found');
-    expectProblem(await flows.refund(seller.token, 'ord_unknown', body), 404, 'not_found');
+    expectProblem(await flows.refund(buyer.token, order.id, body), 403, 'forbidden', 'not_order_seller');
+    expectProblem(await flows.refund(other.token, order.id, body), 404, 'not_found', 'order_not_found');
+    expectProblem(await flows.refund(seller.token, 'ord_unknown', body), 404, 'not_found', 'order_not_found');
     expectProblem(
       await flows.call('POST', `/v1/orders/${order.id}/refunds`, undefined, body, {
         'idempotency-key': freshKey(),
@@ -158,7 +158,7 @@ describe('POST /v1/orders/{id}/refunds', () => {
       ...body,
       restock_items: [{ order_item_id: 'oi_other', quantity: 1 }],
     });
-    expectProblem(foreignItem, 422, 'validation_failed');
+    expectProblem(foreignItem, 422, 'validation_failed', 'restock_item_unknown');
     expect(foreignItem.json().errors[0].path).toBe('/restock_items/0/order_item_id');
     const tooMany = await flows.refund(seller.token, order.id, {
       ...body,
@@ -168,13 +168,23 @@ describe('POST /v1/orders/{id}/refunds', () => {
 
     const product = await newStockedProduct(t.db, { shopId: seller.shopId!, variants: [{ stock: 3 }] });
     const unpaid = await flows.placeOrder(buyer, [{ variantId: product.variants[0]!.id, quantity: 1 }]);
-    expectProblem(await flows.refund(seller.token, unpaid.orders[0]!.id, body), 409, 'invalid_state');
+    expectProblem(
+      await flows.refund(seller.token, unpaid.orders[0]!.id, body),
+      409,
+      'invalid_state',
+      'order_not_paid',
+    );
     // Nothing above refunded anything.
     expect((await orderOf(buyer, order.id)).refunded).toEqual(usd(0));
 
     const byAdmin = await flows.refund(admin.token, order.id, { amount: usd(3000), reason: 'chargeback' });
     expect(byAdmin.statusCode).toBe(201);
-    expectProblem(await flows.refund(admin.token, order.id, body), 422, 'validation_failed');
+    expectProblem(
+      await flows.refund(admin.token, order.id, body),
+      422,
+      'validation_failed',
+      'refund_exceeds_remaining',
+    );
   });
 
   it('replays a retried key, refuses the key with another body, and never refunds twice', async () => {
@@ -348,7 +358,12 @@ describe('payment outcomes', () => {
       failure_code: 'card_declined',
     });
     expect(await eventsOf('payment.failed.v1', placed.payment.id)).toHaveLength(1);
-    expectProblem(await flows.confirm(buyer, placed.payment.id, 'pm_card_visa'), 409, 'invalid_state');
+    expectProblem(
+      await flows.confirm(buyer, placed.payment.id, 'pm_card_visa'),
+      409,
+      'invalid_state',
+      'payment_not_confirmable',
+    );
   });
 
   it('reconciliation settles a payment whose webhook was lost, and fails an attempt the provider never confirmed', async () => {
@@ -432,7 +447,7 @@ describe('payouts', () => {
     await shipAndDeliver(seller, buyer, order.id);
     expect(await balanceOf(seller)).toEqual({ pending: usd(0), available: usd(9000), paid_out: usd(0) });
     const tooMuch = await payout(9001);
-    expectProblem(tooMuch, 422, 'validation_failed');
+    expectProblem(tooMuch, 422, 'validation_failed', 'payout_exceeds_available');
     expect(tooMuch.json().errors[0].path).toBe('/amount');
 
     const key = freshKey();

@@ -10,11 +10,10 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import { z } from 'zod';
 import type { Database, Queryable } from '../../platform/db.js';
-import { ValidationFailed } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { type JobRunner, scheduleJob } from '../../platform/jobs.js';
 import { injectTraceContext, inSpan } from '../../platform/tracing.js';
-import { InvalidSignature } from './payments.errors.js';
+import { paymentsErrors } from './payments.errors.js';
 import type {
   ChargeOutcome,
   IntentRequest,
@@ -130,7 +129,8 @@ export class SandboxProvider implements PaymentProvider {
 
   assertKnownMethod(method: string): void {
     if (!(method in TEST_METHODS)) {
-      throw ValidationFailed.at(
+      throw paymentsErrors.invalidAt(
+        'payment_method_unknown',
         '/payment_method',
         `unknown payment method; the sandbox knows ${Object.keys(TEST_METHODS).join(', ')}`,
       );
@@ -243,7 +243,7 @@ export class SandboxProvider implements PaymentProvider {
     try {
       parsed = SandboxEventBody.parse(JSON.parse(rawBody.toString('utf8')));
     } catch {
-      throw new InvalidSignature('The signed body is not a sandbox event.');
+      throw paymentsErrors.error('event_malformed', 'The signed body is not a sandbox event.');
     }
     const { id, type, data } = parsed;
     if (

@@ -1,7 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import Stripe from 'stripe';
-import { ValidationFailed } from '../../platform/errors.js';
-import { InvalidSignature } from './payments.errors.js';
+import { paymentsErrors } from './payments.errors.js';
 import type {
   ChargeOutcome,
   IntentRequest,
@@ -74,7 +73,11 @@ export class StripeProvider implements PaymentProvider {
 
   assertKnownMethod(method: string): void {
     if (!PAYMENT_METHOD_ID.test(method))
-      throw ValidationFailed.at('/payment_method', 'a Stripe PaymentMethod id (pm_…)');
+      throw paymentsErrors.invalidAt(
+        'payment_method_unknown',
+        '/payment_method',
+        'a Stripe PaymentMethod id (pm_…)',
+      );
   }
 
   async createIntent(request: IntentRequest): Promise<{ reference: string }> {
@@ -174,7 +177,7 @@ export class StripeProvider implements PaymentProvider {
 
   async parseWebhook(rawBody: Buffer, headers: IncomingHttpHeaders): Promise<ProviderEvent> {
     const header = headers['stripe-signature'];
-    if (!header) throw new InvalidSignature('The Stripe-Signature header is missing.');
+    if (!header) throw paymentsErrors.error('signature_missing', 'The Stripe-Signature header is missing.');
     let event: Stripe.Event;
     try {
       event = this.stripe.webhooks.constructEvent(
@@ -184,7 +187,7 @@ export class StripeProvider implements PaymentProvider {
         SIGNATURE_TOLERANCE_SECONDS,
       );
     } catch {
-      throw new InvalidSignature('The Stripe-Signature does not verify.');
+      throw paymentsErrors.error('signature_mismatch', 'The Stripe-Signature does not verify.');
     }
     const { id, type } = event;
     switch (event.type) {

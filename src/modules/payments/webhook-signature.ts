@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { InvalidSignature } from './payments.errors.js';
+import { paymentsErrors } from './payments.errors.js';
 
 /** A signature more than this far from now, either way, is refused (replays, clock abuse). */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -23,7 +23,7 @@ export function verifyWebhookSignature(
   header: string | undefined,
   nowSeconds: number,
 ): void {
-  if (!header) throw new InvalidSignature('The Bazaar-Signature header is missing.');
+  if (!header) throw paymentsErrors.error('signature_missing', 'The Bazaar-Signature header is missing.');
   let timestamp: string | undefined;
   const candidates: string[] = [];
   for (const part of header.split(',')) {
@@ -32,15 +32,15 @@ export function verifyWebhookSignature(
     if (key === 'v1' && value) candidates.push(value);
   }
   if (!timestamp || !/^\d{1,12}$/.test(timestamp) || candidates.length === 0) {
-    throw new InvalidSignature('The Bazaar-Signature header is malformed.');
+    throw paymentsErrors.error('signature_malformed', 'The Bazaar-Signature header is malformed.');
   }
   if (Math.abs(nowSeconds - Number(timestamp)) > SIGNATURE_TOLERANCE_SECONDS) {
-    throw new InvalidSignature('The signature timestamp is outside the tolerance.');
+    throw paymentsErrors.error('signature_stale', 'The signature timestamp is outside the tolerance.');
   }
   const expected = Buffer.from(hmacHex(secret, timestamp, rawBody), 'utf8');
   const matches = candidates.some((candidate) => {
     const given = Buffer.from(candidate, 'utf8');
     return given.length === expected.length && timingSafeEqual(given, expected);
   });
-  if (!matches) throw new InvalidSignature('The signature does not match the body.');
+  if (!matches) throw paymentsErrors.error('signature_mismatch', 'The signature does not match the body.');
 }

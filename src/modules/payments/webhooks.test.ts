@@ -4,6 +4,7 @@ import { createTestApp, type TestApp } from '../../../test/app.js';
 import { newUser, type TestUser } from '../../../test/factories/identity.js';
 import { newStockedProduct } from '../../../test/factories/inventory.js';
 import { moneyFlows, TEST_WEBHOOK_SECRET } from '../../../test/factories/payments.js';
+import { expectProblem } from '../../../test/problem.js';
 import { ManualClock } from '../../../test/timing.js';
 import { sql } from '../../platform/db.js';
 import { JobRunner } from '../../platform/jobs.js';
@@ -78,6 +79,16 @@ describe('POST /v1/webhooks/sandbox', () => {
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(response.json().code).toBe('invalid_signature');
     }
+    expect(refusals.map((response) => response.json().reason)).toEqual([
+      'signature_missing',
+      'signature_mismatch',
+      'signature_mismatch',
+      'signature_malformed',
+      'signature_malformed',
+      'signature_stale',
+      'signature_stale',
+      'signature_mismatch',
+    ]);
     expect(await statusOf(payment.paymentId)).toBe('processing');
     expect(await countOf(sql`SELECT count(*)::int AS n FROM payment_webhook_events`)).toBe(0);
 
@@ -154,13 +165,13 @@ describe('POST /v1/webhooks/sandbox', () => {
       payload: '{}',
       headers: { 'content-type': 'application/json' },
     });
-    expect(stripe.statusCode).toBe(404);
+    expectProblem(stripe, 404, 'not_found', 'webhook_provider_unknown');
     expect(
       (await t.app.inject({ method: 'POST', url: '/v1/webhooks/paypal', payload: '{}' })).statusCode,
     ).toBe(404);
     const notAnEvent = await flows.sandboxWebhook('{"hello": "world"}');
     expect(notAnEvent.statusCode).toBe(400);
-    expect(notAnEvent.json().code).toBe('invalid_signature');
+    expect(notAnEvent.json()).toMatchObject({ code: 'invalid_signature', reason: 'event_malformed' });
   });
 
   it('ignores a late failure of an earlier attempt: only the current attempt settles the payment', async () => {

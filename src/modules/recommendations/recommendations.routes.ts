@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { type AuthGuards, bearerSecurity, callerOf } from '../../platform/http.js';
 import { IdParams } from '../catalog/index.js';
+import { recommendationsErrors } from './recommendations.errors.js';
 import { RecommendationList, RecommendationQuery } from './recommendations.schemas.js';
 import type { RecommendationsService } from './recommendations.service.js';
 
@@ -23,7 +24,7 @@ export function recommendationsRoutes(
           'Co-purchased products first, then products of similar text and category, then popular ones; never the product itself, archived or sold-out products. `strategy` names the signal behind most of the list.',
         params: IdParams,
         querystring: RecommendationQuery,
-        response: { 200: RecommendationList },
+        response: { 200: RecommendationList, ...recommendationsErrors.responses('product_not_found') },
       },
     },
     async (request) => service.forProduct(request.params.id, request.query.limit),

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { silentLog, type WorkerLog } from '../../platform/background.js';
 import { Caches, type InvalidatedCache } from '../../platform/cache.js';
 import type { Database } from '../../platform/db.js';
-import { NotFound } from '../../platform/errors.js';
 import type { DomainEvent } from '../../platform/outbox.js';
 import type { CatalogService, ProductSummaryView } from '../catalog/index.js';
 import type { OrderView } from '../orders/index.js';
@@ -17,6 +16,7 @@ import { ContentVectors } from './content.js';
 import { type UserItem, Vocabulary } from './interactions.js';
 import { CoOccurrence } from './item-knn.js';
 import { DEFAULT_RECOMMENDER_PARAMS, type RecommenderParams } from './model.js';
+import { recommendationsErrors } from './recommendations.errors.js';
 import * as repo from './recommendations.repo.js';
 import { type Popularity, ServingIndex, type StoredLists } from './serving-index.js';
 import type { NeighbourList } from './top-k.js';
@@ -244,7 +244,7 @@ export class RecommendationsService {
     // The product's visibility is read with the first neighbours' availability: one query.
     const chosen = await this.firstBuyable(recommendations, limit, async (ids) => {
       const buyable = await this.catalog.buyableBeside(productId, ids);
-      if (!buyable) throw new NotFound('product');
+      if (!buyable) throw recommendationsErrors.error('product_not_found');
       return buyable;
     });
     return this.present(chosen, dominantSource(chosen));

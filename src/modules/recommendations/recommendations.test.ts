@@ -158,10 +158,13 @@ describe('GET /v1/products/{id}/recommendations', () => {
   it('answers 404 for an unknown or archived product', async () => {
     const unknown = await productRecs('prod_unknown');
     expect(unknown.statusCode).toBe(404);
-    expect(unknown.json().code).toBe('not_found');
+    expect(unknown.json()).toMatchObject({ code: 'not_found', reason: 'product_not_found' });
     const archived = (await newProduct(t.services, seller)).id;
     await t.services.catalog.takeDown(archived);
-    expect((await productRecs(archived)).json().code).toBe('not_found');
+    expect((await productRecs(archived)).json()).toMatchObject({
+      code: 'not_found',
+      reason: 'product_not_found',
+    });
   });
 });
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { type AuthGuards, bearerSecurity, callerOf } from '../../platform/http.js';
+import { reviewsErrors } from './reviews.errors.js';
 import {
   AdminReviewListQuery,
   AdminReviewPage,
@@ -32,7 +33,10 @@ export function reviewsRoutes(app: FastifyInstance, service: ReviewsService, gua
         security,
         params: ProductParams,
         body: NewReviewBody,
-        response: { 201: Review },
+        response: {
+          201: Review,
+          ...reviewsErrors.responses('order_item_not_found', 'order_not_delivered', 'item_already_reviewed'),
+        },
       },
     },
     async (request, reply) => {
@@ -68,7 +72,10 @@ export function reviewsRoutes(app: FastifyInstance, service: ReviewsService, gua
         security,
         params: ReviewParams,
         body: ReviewChangesBody,
-        response: { 200: Review },
+        response: {
+          200: Review,
+          ...reviewsErrors.responses('review_not_found', 'not_review_author', 'edit_window_closed'),
+        },
       },
     },
     async (request) => service.update(callerOf(request), request.params.id, request.body),
@@ -84,7 +91,10 @@ export function reviewsRoutes(app: FastifyInstance, service: ReviewsService, gua
         security,
         params: ReviewParams,
         body: ReplyBody,
-        response: { 201: Review },
+        response: {
+          201: Review,
+          ...reviewsErrors.responses('review_not_found', 'not_review_shop', 'review_already_replied'),
+        },
       },
     },
     async (request, reply) =>
@@ -134,7 +144,7 @@ export function reviewsRoutes(app: FastifyInstance, service: ReviewsService, gua
           summary: hidden ? 'Hide a review from lists and ratings' : 'Show a hidden review again',
           security,
           params: ReviewParams,
-          response: { 200: Review },
+          response: { 200: Review, ...reviewsErrors.responses('review_not_found') },
         },
       },
       async (request) => service.setHidden(request.params.id, hidden),

@@ -1,5 +1,4 @@
 import type { Database, Queryable, Tx } from '../../platform/db.js';
-import { Conflict, Forbidden, InvalidState, NotFound } from '../../platform/errors.js';
 import type { Caller } from '../../platform/http.js';
 import { newId } from '../../platform/ids.js';
 import { appendEvent } from '../../platform/outbox.js';
@@ -7,6 +6,7 @@ import { decodeCursor, paginate } from '../../platform/pagination.js';
 import type { CatalogService } from '../catalog/index.js';
 import type { IdentityService } from '../identity/index.js';
 import { orderItems } from '../orders/index.js';
+import { reviewsErrors } from './reviews.errors.js';
 import * as repo from './reviews.repo.js';
 import {
   type AdminReviewView,
@@ -52,9 +52,10 @@ export class ReviewsService {
   async create(caller: Caller, productId: string, input: NewReviewInput): Promise<ReviewView> {
     return this.db.transaction(async (tx) => {
       const item = await orderItems.reviewable(tx, caller.id, input.orderItemId);
-      if (!item || item.productId !== productId) throw new NotFound('order item');
+      if (!item || item.productId !== productId) throw reviewsErrors.error('order_item_not_found');
       if (item.orderStatus !== 'delivered') {
-        throw new InvalidState(
+        throw reviewsErrors.error(
+          'order_not_delivered',
           `Only items of delivered orders can be reviewed; this order is ${item.orderStatus}.`,
         );
       }
@@ -68,7 +69,7 @@ export class ReviewsService {
         title: input.title ?? null,
         body: input.body,
       });
-      if (!row) throw new Conflict('This order item has been reviewed already.');
+      if (!row) throw reviewsErrors.error('item_already_reviewed');
       await this.applyRatings(tx, row, [{ rating: row.rating, delta: 1 }]);
       const view = presentReview(row, caller.name);
       await appendEvent(tx, 'review.created.v1', view);
@@ -80,10 +81,14 @@ export class ReviewsService {
   async update(caller: Caller, id: string, changes: ReviewChanges): Promise<ReviewView> {
     return this.db.transaction(async (tx) => {
       const review = await repo.findReview(tx, id, true);
-      if (!review || (review.hidden && review.authorId !== caller.id)) throw new NotFound('review');
-      if (review.authorId !== caller.id) throw new Forbidden('Only its author may edit a review.');
+      if (!review || (review.hidden && review.authorId !== caller.id))
+        throw reviewsErrors.error('review_not_found');
+      if (review.authorId !== caller.id) throw reviewsErrors.error('not_review_author');
       if (Date.now() - review.createdAt.getTime() > EDIT_WINDOW_DAYS * DAY_MS) {
-        throw new InvalidState(`A review can be edited for ${EDIT_WINDOW_DAYS} days after it was written.`);
+        throw reviewsErrors.error(
+          'edit_window_closed',
+          `A review can be edited for ${EDIT_WINDOW_DAYS} days after it was written.`,
+        );
       }
       const rating = changes.rating ?? review.rating;
       await repo.updateReview(tx, id, {
@@ -106,10 +111,10 @@ export class ReviewsService {
     return this.db.transaction(async (tx) => {
       const review = await repo.findReview(tx, id);
       const ownShop = review !== undefined && caller.shop?.id === review.shopId;
-      if (!review || (review.hidden && !ownShop)) throw new NotFound('review');
-      if (!ownShop) throw new Forbidden("Only the reviewed product's shop may reply.");
+      if (!review || (review.hidden && !ownShop)) throw reviewsErrors.error('review_not_found');
+      if (!ownShop) throw reviewsErrors.error('not_review_shop');
       if (!(await repo.insertReply(tx, { reviewId: id, authorId: caller.id, body }))) {
-        throw new Conflict('This review has a reply already.');
+        throw reviewsErrors.error('review_already_replied');
       }
       return this.present(tx, (await repo.findReview(tx, id))!);
     });
@@ -119,7 +124,7 @@ export class ReviewsService {
   async setHidden(id: string, hidden: boolean): Promise<ReviewView> {
     return this.db.transaction(async (tx) => {
       const review = await repo.findReview(tx, id, true);
-      if (!review) throw new NotFound('review');
+      if (!review) throw reviewsErrors.error('review_not_found');
       if (review.hidden === hidden) return this.present(tx, review);
       await repo.setHidden(tx, id, hidden);
       await this.applyRatings(tx, review, [{ rating: review.rating, delta: hidden ? -1 : 1 }]);

@@ -98,7 +98,12 @@ describe('POST /v1/products/{id}/reviews', () => {
     const stranger = await newUser(t.db);
     const body = (orderItemId: string) => ({ order_item_id: orderItemId, rating: 3, body: 'Hm.' });
     expectProblem(await review(stranger, product.id, body(order.itemIds[0]!)), 404, 'not_found');
-    expectProblem(await review(stranger, product.id, body('oi_unknown')), 404, 'not_found');
+    expectProblem(
+      await review(stranger, product.id, body('oi_unknown')),
+      404,
+      'not_found',
+      'order_item_not_found',
+    );
     const other = await newProduct();
     const { buyer, order: otherOrder } = await bought(other);
     expectProblem(await review(buyer, product.id, body(otherOrder.itemIds[0]!)), 404, 'not_found');
@@ -114,7 +119,7 @@ describe('POST /v1/products/{id}/reviews', () => {
         rating: 4,
         body: 'Ok',
       });
-      expectProblem(response, 409, 'invalid_state');
+      expectProblem(response, 409, 'invalid_state', 'order_not_delivered');
       expect((await summaryOf(product.id)).count).toBe(0);
     },
   );
@@ -128,7 +133,7 @@ describe('POST /v1/products/{id}/reviews', () => {
       rating: 5,
       body: 'Again',
     });
-    expectProblem(again, 409, 'conflict');
+    expectProblem(again, 409, 'conflict', 'item_already_reviewed');
     expect(await summaryOf(product.id)).toMatchObject({ count: 1, average: 2 });
   });
 
@@ -297,7 +302,7 @@ describe('PATCH /v1/reviews/{id}', () => {
       sql`UPDATE reviews SET created_at = now() - interval '31 days' WHERE id = ${created.id}`,
     );
     const late = await call('PATCH', `/v1/reviews/${created.id}`, buyer.token, { rating: 1 });
-    expectProblem(late, 409, 'invalid_state');
+    expectProblem(late, 409, 'invalid_state', 'edit_window_closed');
     expect(await summaryOf(product.id)).toMatchObject({ count: 1, average: 4 });
   });
 });
@@ -326,7 +331,12 @@ describe('POST /v1/reviews/{id}/reply', () => {
     const { buyer, order } = await bought(product);
     const created = await reviewed(buyer, product.id, order.itemIds[0]!);
     const url = `/v1/reviews/${created.id}/reply`;
-    expectProblem(await call('POST', url, otherSeller.token, { body: 'Hi' }), 403, 'forbidden');
+    expectProblem(
+      await call('POST', url, otherSeller.token, { body: 'Hi' }),
+      403,
+      'forbidden',
+      'not_review_shop',
+    );
     expectProblem(await call('POST', url, buyer.token, { body: 'Hi' }), 403, 'forbidden');
     expectProblem(
       await call('POST', '/v1/reviews/rev_unknown/reply', seller.token, { body: 'Hi' }),
