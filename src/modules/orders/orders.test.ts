@@ -315,6 +315,7 @@ describe('POST /v1/checkout', () => {
     expect(refused.statusCode).toBe(409);
     expect(refused.json()).toMatchObject({
       code: 'price_changed',
+      reason: 'total_changed',
       current_total: { amount: 2500, currency: 'USD' },
     });
     expect(await stockOf(t.db, variantId)).toEqual({ onHand: 5, reserved: 0 });
