@@ -16,11 +16,11 @@ export const catalogErrors = defineErrors({
   too_many_variants: { code: 'conflict' },
   sku_taken: { code: 'conflict', detail: 'Your shop has a variant with this SKU already.' },
   slug_taken: { code: 'conflict', detail: 'A category with this slug exists already.' },
-  sku_repeated: { code: 'validation_failed' },
+  sku_repeated: { code: 'validation_failed', detail: 'The request is not valid.' },
   category_unknown: { code: 'validation_failed' },
   parent_category_unknown: { code: 'validation_failed' },
   category_cycle: { code: 'validation_failed' },
   /** A `/media/…` image URL this server never issued. */
-  image_not_issued: { code: 'validation_failed' },
+  image_not_issued: { code: 'validation_failed', detail: 'The request is not valid.' },
   cursor_of_other_listing: { code: 'validation_failed' },
 });

@@ -2,6 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type AuthGuards, bearerSecurity, callerOf } from '../../platform/http.js';
+import { combineResponses } from '../../platform/problems.js';
+import { inventoryErrors } from '../inventory/index.js';
+import { catalogErrors } from './catalog.errors.js';
 import {
   Category,
   CategoryBody,
@@ -72,7 +75,7 @@ export function catalogRoutes(
         summary: 'Create a category',
         security: bearerSecurity,
         body: CategoryBody,
-        response: { 201: Category },
+        response: { 201: Category, ...catalogErrors.responses('parent_category_unknown', 'slug_taken') },
       },
     },
     async (request, reply) => {
@@ -91,7 +94,15 @@ export function catalogRoutes(
         security: bearerSecurity,
         params: IdParams,
         body: CategoryPatch,
-        response: { 200: Category },
+        response: {
+          200: Category,
+          ...catalogErrors.responses(
+            'category_not_found',
+            'parent_category_unknown',
+            'category_cycle',
+            'slug_taken',
+          ),
+        },
       },
     },
     async (request) => {
@@ -109,7 +120,16 @@ export function catalogRoutes(
         summary: "List a product in the caller's shop",
         security: bearerSecurity,
         body: ProductBody,
-        response: { 201: ProductDetail },
+        response: {
+          201: ProductDetail,
+          ...catalogErrors.responses(
+            'shop_required',
+            'category_unknown',
+            'image_not_issued',
+            'sku_repeated',
+            'sku_taken',
+          ),
+        },
       },
     },
     async (request, reply) => {
@@ -129,7 +149,7 @@ export function catalogRoutes(
         description:
           '`q` runs full-text search over titles and descriptions (websearch syntax, the last word also as a prefix, misspelt words corrected when little matches). Default sort: `relevance` with `q`, else `newest`.',
         querystring: ProductQuery,
-        response: { 200: ProductPage },
+        response: { 200: ProductPage, ...catalogErrors.responses('cursor_of_other_listing') },
       },
     },
     // Sent as is: the page is JSON already, mostly from cache.
@@ -146,7 +166,11 @@ export function catalogRoutes(
         summary: 'A product with its variants and live stock',
         description: 'Answers an `ETag`; a request whose `If-None-Match` names it gets 304.',
         params: IdParams,
-        response: { 200: ProductDetail, 304: z.void().describe('Not modified: the ETag named is current') },
+        response: {
+          200: ProductDetail,
+          304: z.void().describe('Not modified: the ETag named is current'),
+          ...catalogErrors.responses('product_not_found'),
+        },
       },
     },
     async (request, reply) => {
@@ -168,7 +192,16 @@ export function catalogRoutes(
         security: bearerSecurity,
         params: IdParams,
         body: ProductPatch,
-        response: { 200: ProductDetail },
+        response: {
+          200: ProductDetail,
+          ...catalogErrors.responses(
+            'product_not_found',
+            'not_product_shop',
+            'product_taken_down',
+            'category_unknown',
+            'image_not_issued',
+          ),
+        },
       },
     },
     async (request) => {
@@ -190,7 +223,15 @@ export function catalogRoutes(
         security: bearerSecurity,
         params: IdParams,
         body: VariantBody,
-        response: { 201: Variant },
+        response: {
+          201: Variant,
+          ...catalogErrors.responses(
+            'product_not_found',
+            'not_product_shop',
+            'too_many_variants',
+            'sku_taken',
+          ),
+        },
       },
     },
     async (request, reply) =>
@@ -208,7 +249,13 @@ export function catalogRoutes(
         security: bearerSecurity,
         params: IdParams,
         body: VariantPatch,
-        response: { 200: Variant },
+        response: {
+          200: Variant,
+          ...combineResponses(
+            catalogErrors.responses('variant_not_found', 'product_not_found', 'not_product_shop'),
+            inventoryErrors.responses('variant_not_found', 'on_hand_below_reserved'),
+          ),
+        },
       },
     },
     async (request) => {
@@ -226,7 +273,10 @@ export function catalogRoutes(
         summary: 'The caller’s own products, any status',
         security: bearerSecurity,
         querystring: ShopProductQuery,
-        response: { 200: ShopProductPage },
+        response: {
+          200: ShopProductPage,
+          ...catalogErrors.responses('shop_required', 'cursor_of_other_listing'),
+        },
       },
     },
     async (request) =>
@@ -245,7 +295,7 @@ export function catalogRoutes(
         summary: 'Take a product down: archived, and its seller cannot reactivate it',
         security: bearerSecurity,
         params: IdParams,
-        response: { 200: ProductDetail },
+        response: { 200: ProductDetail, ...catalogErrors.responses('product_not_found') },
       },
     },
     async (request) => service.takeDown(request.params.id),

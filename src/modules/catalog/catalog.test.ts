@@ -91,6 +91,7 @@ describe('categories', () => {
       await call('POST', '/v1/categories', admin, { name: 'Garden 2', slug: 'garden' }),
       409,
       'conflict',
+      'slug_taken',
     );
     const bad = await call('POST', '/v1/categories', admin, { name: 'Bad', slug: 'Not A Slug', rank: 1 });
     expectProblem(bad, 422, 'validation_failed');
@@ -122,12 +123,18 @@ describe('categories', () => {
     }
     const moved = await call('PATCH', `/v1/categories/${c.id}`, admin, { parent_id: null });
     expect(moved.json().parent_id).toBeNull();
-    expectProblem(await call('PATCH', '/v1/categories/cat_nope', admin, { name: 'N' }), 404, 'not_found');
+    expectProblem(
+      await call('PATCH', '/v1/categories/cat_nope', admin, { name: 'N' }),
+      404,
+      'not_found',
+      'category_not_found',
+    );
     expectProblem(await call('PATCH', `/v1/categories/${a.id}`, buyer, { name: 'N' }), 403, 'forbidden');
     expectProblem(
       await call('PATCH', `/v1/categories/${a.id}`, admin, { slug: 'cycle-bee' }),
       409,
       'conflict',
+      'slug_taken',
     );
   });
 
@@ -274,7 +281,7 @@ describe('POST /v1/products', () => {
       seller,
       productBody({ variants: [variant({ sku: 'UNIQUE-1' })] }),
     );
-    expectProblem(again, 409, 'conflict');
+    expectProblem(again, 409, 'conflict', 'sku_taken');
     await createProduct(otherSeller, { variants: [variant({ sku: 'UNIQUE-1' })] });
   });
 
@@ -384,7 +391,7 @@ describe('GET /v1/products/{id}', () => {
     const own = await call('GET', `/v1/products/${product.id}`, seller);
     expect(own.json().status).toBe('archived');
     expect(await listedIds(`shop=${seller.shopId}`)).not.toContain(product.id);
-    expectProblem(await call('GET', '/v1/products/prod_nope'), 404, 'not_found');
+    expectProblem(await call('GET', '/v1/products/prod_nope'), 404, 'not_found', 'product_not_found');
   });
 });
 
@@ -430,7 +437,12 @@ describe('PATCH /v1/products/{id}', () => {
     const url = `/v1/products/${product.id}`;
     expectProblem(await call('PATCH', url, undefined, { title: 'x' }), 401, 'unauthenticated');
     expectProblem(await call('PATCH', url, buyer, { title: 'x' }), 403, 'forbidden');
-    expectProblem(await call('PATCH', url, otherSeller, { title: 'x' }), 403, 'forbidden');
+    expectProblem(
+      await call('PATCH', url, otherSeller, { title: 'x' }),
+      403,
+      'forbidden',
+      'not_product_shop',
+    );
     await call('PATCH', url, seller, { status: 'archived' });
     expectProblem(await call('PATCH', url, otherSeller, { title: 'x' }), 404, 'not_found');
     expectProblem(await call('PATCH', '/v1/products/prod_nope', seller, { title: 'x' }), 404, 'not_found');
@@ -480,7 +492,7 @@ describe('variants', () => {
       seller,
       variant({ sku: 'CHEAP-1' }),
     );
-    expectProblem(again, 409, 'conflict');
+    expectProblem(again, 409, 'conflict', 'sku_taken');
   });
 
   it('stops at 100 variants and lets only the owner add', async () => {
@@ -489,6 +501,7 @@ describe('variants', () => {
       await call('POST', `/v1/products/${product.id}/variants`, seller, variant()),
       409,
       'conflict',
+      'too_many_variants',
     );
     expectProblem(
       await call('POST', `/v1/products/${product.id}/variants`, otherSeller, variant()),
@@ -532,7 +545,12 @@ describe('variants', () => {
       stock: 9,
     });
     await t.db.transaction((tx) => inventory.reserve(tx, [{ variantId, quantity: 4 }], 'ord_test'));
-    expectProblem(await call('PATCH', url, seller, { on_hand: 3 }), 409, 'conflict');
+    expectProblem(
+      await call('PATCH', url, seller, { on_hand: 3 }),
+      409,
+      'conflict',
+      'on_hand_below_reserved',
+    );
     expect((await call('PATCH', url, seller, { on_hand: 4 })).json()).toMatchObject({
       stock: 0,
       on_hand: 4,
@@ -544,7 +562,12 @@ describe('variants', () => {
       '/price/currency',
     ]);
     expectProblem(await call('PATCH', url, otherSeller, { title: 'x' }), 403, 'forbidden');
-    expectProblem(await call('PATCH', '/v1/variants/var_nope', seller, { title: 'x' }), 404, 'not_found');
+    expectProblem(
+      await call('PATCH', '/v1/variants/var_nope', seller, { title: 'x' }),
+      404,
+      'not_found',
+      'variant_not_found',
+    );
   });
 });
 
@@ -583,7 +606,7 @@ describe('POST /v1/admin/products/{id}/archive', () => {
     expect(response.json()).toMatchObject({ id: product.id, status: 'archived' });
     expectProblem(await call('GET', `/v1/products/${product.id}`), 404, 'not_found');
     const reactivate = await call('PATCH', `/v1/products/${product.id}`, seller, { status: 'active' });
-    expectProblem(reactivate, 409, 'invalid_state');
+    expectProblem(reactivate, 409, 'invalid_state', 'product_taken_down');
     expect(
       (await call('PATCH', `/v1/products/${product.id}`, seller, { title: 'Still mine' })).statusCode,
     ).toBe(200);

@@ -1,8 +1,9 @@
 import type { Database, Queryable } from '../../platform/db.js';
-import { Conflict, isUniqueViolation, NotFound, ValidationFailed } from '../../platform/errors.js';
+import { isUniqueViolation } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { appendEvent } from '../../platform/outbox.js';
 import type { CatalogCaches } from './catalog.caches.js';
+import { catalogErrors } from './catalog.errors.js';
 import { presentCategory } from './catalog.present.js';
 import type { CategoryView } from './catalog.schemas.js';
 import * as repo from './categories.repo.js';
@@ -37,7 +38,7 @@ export class Categories {
     const category = await this.db.transaction(async (tx) => {
       await repo.lockCategoryTree(tx);
       if (input.parentId && !(await repo.findCategory(tx, input.parentId))) {
-        throw ValidationFailed.at('/parent_id', 'no such category');
+        throw catalogErrors.invalidAt('parent_category_unknown', '/parent_id', 'no such category');
       }
       const row = await withSlugConflict(() =>
         repo.insertCategory(tx, {
@@ -57,12 +58,18 @@ export class Categories {
   async updateCategory(id: string, changes: CategoryChanges) {
     const category = await this.db.transaction(async (tx) => {
       await repo.lockCategoryTree(tx);
-      if (!(await repo.findCategory(tx, id))) throw new NotFound('category');
+      if (!(await repo.findCategory(tx, id))) throw catalogErrors.error('category_not_found');
       if (changes.parentId) {
         const ancestors = await repo.ancestorIds(tx, changes.parentId);
-        if (ancestors.length === 0) throw ValidationFailed.at('/parent_id', 'no such category');
+        if (ancestors.length === 0) {
+          throw catalogErrors.invalidAt('parent_category_unknown', '/parent_id', 'no such category');
+        }
         if (ancestors.includes(id)) {
-          throw ValidationFailed.at('/parent_id', 'a category cannot sit under itself or its descendants');
+          throw catalogErrors.invalidAt(
+            'category_cycle',
+            '/parent_id',
+            'a category cannot sit under itself or its descendants',
+          );
         }
       }
       const row = await withSlugConflict(() => repo.updateCategory(tx, id, changes));
@@ -80,20 +87,23 @@ export async function assertCategoryExists(
   categoryId: string | null | undefined,
 ): Promise<void> {
   if (categoryId && !(await repo.findCategory(tx, categoryId))) {
-    throw ValidationFailed.at('/category_id', 'no such category');
+    throw catalogErrors.invalidAt('category_unknown', '/category_id', 'no such category');
   }
 }
 
 async function withSlugConflict<T>(write: () => Promise<T>): Promise<T> {
-  return renameUniqueViolation(write, 'A category with this slug exists already.');
+  return renameUniqueViolation(write, 'slug_taken');
 }
 
-/** Runs `write`, answering a unique violation as 409 with `detail`. */
-export async function renameUniqueViolation<T>(write: () => Promise<T>, detail: string): Promise<T> {
+/** Runs `write`, answering a unique violation as 409 `conflict` with `reason`. */
+export async function renameUniqueViolation<T>(
+  write: () => Promise<T>,
+  reason: 'sku_taken' | 'slug_taken',
+): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    if (isUniqueViolation(error)) throw new Conflict(detail);
+    if (isUniqueViolation(error)) throw catalogErrors.error(reason);
     throw error;
   }
 }

@@ -4,6 +4,7 @@
  * identity's shops, kept by identity's shop listener), catalog_rating_totals and catalog_words.
  * Stock is inventory's: read live through inventory, never cached.
  */
+export { catalogErrors } from './catalog.errors.js';
 export { catalogEvents } from './catalog.events.js';
 export { catalogRoutes } from './catalog.routes.js';
 export { IdParams, ProductSummary, type ProductSummaryView, RatingDetail } from './catalog.schemas.js';

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { CoalescedReads } from '../../platform/coalesce.js';
 import type { Database, Queryable } from '../../platform/db.js';
-import { Forbidden, ValidationFailed } from '../../platform/errors.js';
 import type { Caller } from '../../platform/http.js';
 import { decodeCursor, KeysetTime, paginate } from '../../platform/pagination.js';
 import { type CatalogCaches, COALESCING } from './catalog.caches.js';
+import { catalogErrors } from './catalog.errors.js';
 import { presentSummary, ratingPrior } from './catalog.present.js';
 import { Id } from './catalog.schemas.js';
 import * as listingRepo from './product-listing.repo.js';
@@ -137,7 +137,11 @@ export class ProductListing {
     const sort = requested === 'relevance' && !text ? 'newest' : requested;
     const position = decodeCursor(input.cursor, Position);
     if (position && (position.s !== sort || !keyFits(sort, position.k))) {
-      throw ValidationFailed.at('/query/cursor', 'the cursor belongs to another listing');
+      throw catalogErrors.invalidAt(
+        'cursor_of_other_listing',
+        '/query/cursor',
+        'the cursor belongs to another listing',
+      );
     }
     const prior =
       position?.m !== undefined
@@ -179,6 +183,6 @@ export class ProductListing {
 }
 
 function ownShop(caller: Caller): string {
-  if (!caller.shop) throw new Forbidden('Open a shop first.');
+  if (!caller.shop) throw catalogErrors.error('shop_required');
   return caller.shop.id;
 }

@@ -3,9 +3,9 @@ import type { Config } from '../../config.js';
 import type { Caches, VersionedCache } from '../../platform/cache.js';
 import { CoalescedReads } from '../../platform/coalesce.js';
 import type { Database, Queryable } from '../../platform/db.js';
-import { NotFound } from '../../platform/errors.js';
 import type { Caller } from '../../platform/http.js';
 import { type CatalogCaches, COALESCING } from './catalog.caches.js';
+import { catalogErrors } from './catalog.errors.js';
 import {
   type Level,
   presentDetail,
@@ -125,7 +125,7 @@ export class ProductReads {
       ids.map((id) =>
         this.shared.summaries.get(id, async () => {
           const content = await this.summaryReads.read(id);
-          if (!content) throw new NotFound('product');
+          if (!content) throw catalogErrors.error('product_not_found');
           return content;
         }),
       ),
@@ -158,12 +158,13 @@ export class ProductReads {
   /** The product's head and content, or 404 when `viewer` may not see it. */
   private async visibleContent(id: string, viewer: Caller | null) {
     const head = await this.heads.read(id);
-    if (!head) throw new NotFound('product');
+    if (!head) throw catalogErrors.error('product_not_found');
     const ownerView = viewer?.shop?.id === head.shopId;
-    if (!ownerView && !(head.status === 'active' && head.listed)) throw new NotFound('product');
+    if (!ownerView && !(head.status === 'active' && head.listed))
+      throw catalogErrors.error('product_not_found');
     const content = await this.contents.get(contentKey(id, head), async () => {
       const loaded = await repo.findProductContent(this.db, id);
-      if (!loaded) throw new NotFound('product');
+      if (!loaded) throw catalogErrors.error('product_not_found');
       return loaded;
     });
     return { head, content, ownerView };

@@ -1,12 +1,12 @@
 import type { Config } from '../../config.js';
 import type { Database, Queryable, Tx } from '../../platform/db.js';
-import { Conflict, Forbidden, InvalidState, NotFound, ValidationFailed } from '../../platform/errors.js';
 import type { Caller } from '../../platform/http.js';
 import { newId } from '../../platform/ids.js';
 import type { Money } from '../../platform/money.js';
 import { appendEvent } from '../../platform/outbox.js';
 import { inventory } from '../inventory/index.js';
 import type { CatalogCaches } from './catalog.caches.js';
+import { catalogErrors } from './catalog.errors.js';
 import { presentDetail, presentVariant, ratingPrior } from './catalog.present.js';
 import { isMediaPath, MAX_VARIANTS, type ProductDetailView, type VariantView } from './catalog.schemas.js';
 import { assertCategoryExists, renameUniqueViolation } from './categories.service.js';
@@ -86,7 +86,7 @@ export class ProductWrites {
 
   async createProduct(caller: Caller, input: NewProductInput): Promise<ProductDetailView> {
     const shop = caller.shop;
-    if (!shop) throw new Forbidden('Open a shop first.');
+    if (!shop) throw catalogErrors.error('shop_required');
     assertDistinctSkus(input.variants);
     if (input.images) await this.assertImagesIssued(input.images);
     const productId = newId('prod');
@@ -130,7 +130,7 @@ export class ProductWrites {
     const view = await this.db.transaction(async (tx) => {
       const product = authorise(await repo.lockProduct(tx, id), caller);
       if (changes.status === 'active' && product.takenDown) {
-        throw new InvalidState('An admin took this product down; it cannot be put back on sale.');
+        throw catalogErrors.error('product_taken_down');
       }
       if (changes.categoryId !== undefined) await assertCategoryExists(tx, changes.categoryId);
       await repo.updateProduct(tx, id, {
@@ -151,7 +151,7 @@ export class ProductWrites {
   /** An admin takes a product down: archived, and its seller may not reactivate it. */
   async takeDown(id: string): Promise<ProductDetailView> {
     const view = await this.db.transaction(async (tx) => {
-      if (!(await repo.lockProduct(tx, id))) throw new NotFound('product');
+      if (!(await repo.lockProduct(tx, id))) throw catalogErrors.error('product_not_found');
       await repo.updateProduct(tx, id, { status: 'archived', takenDown: true });
       return this.announce(tx, id, 'product.updated.v1');
     });
@@ -163,7 +163,7 @@ export class ProductWrites {
     const view = await this.db.transaction(async (tx) => {
       const product = authorise(await repo.lockProduct(tx, productId), caller);
       if (product.variantCount >= MAX_VARIANTS) {
-        throw new Conflict(`A product has at most ${MAX_VARIANTS} variants.`);
+        throw catalogErrors.error('too_many_variants', `A product has at most ${MAX_VARIANTS} variants.`);
       }
       const variant = {
         ...this.newVariant(productId, product.shopId, input),
@@ -183,7 +183,7 @@ export class ProductWrites {
     const contentChanged = changes.title !== undefined || changes.price !== undefined;
     const view = await this.db.transaction(async (tx) => {
       const productId = await repo.productIdOfVariant(tx, variantId);
-      if (!productId) throw new NotFound('variant');
+      if (!productId) throw catalogErrors.error('variant_not_found');
       authorise(await repo.lockProduct(tx, productId), caller);
       if (contentChanged) {
         await repo.updateVariant(tx, variantId, { title: changes.title, priceMinor: changes.price?.amount });
@@ -324,7 +324,9 @@ export class ProductWrites {
     const issued = await Promise.all(urls.map((url) => !isMediaPath(url) || this.media.isIssuedUrl(url)));
     const unknown = issued.flatMap((ok, index) => (ok ? [] : [index]));
     if (unknown.length > 0) {
-      throw new ValidationFailed(
+      throw catalogErrors.error(
+        'image_not_issued',
+        undefined,
         unknown.map((index) => ({ path: `/images/${index}`, message: 'no such media was uploaded here' })),
       );
     }
@@ -359,12 +361,12 @@ export class ProductWrites {
  * a listed shop) and 404 for what they may not.
  */
 function authorise(product: repo.ProductLockRow | undefined, caller: Caller): repo.ProductLockRow {
-  if (!product) throw new NotFound('product');
+  if (!product) throw catalogErrors.error('product_not_found');
   if (caller.shop?.id === product.shopId) return product;
   if (product.status === 'active' && product.listed) {
-    throw new Forbidden('Only the shop selling this product may change it.');
+    throw catalogErrors.error('not_product_shop');
   }
-  throw new NotFound('product');
+  throw catalogErrors.error('product_not_found');
 }
 
 function assertDistinctSkus(variants: readonly { sku: string }[]): void {
@@ -376,9 +378,9 @@ function assertDistinctSkus(variants: readonly { sku: string }[]): void {
     }
     return [{ path: `/variants/${index}/sku`, message: 'repeats the SKU of another variant' }];
   });
-  if (errors.length > 0) throw new ValidationFailed(errors);
+  if (errors.length > 0) throw catalogErrors.error('sku_repeated', undefined, errors);
 }
 
 async function withSkuConflict<T>(insert: () => Promise<T>): Promise<T> {
-  return renameUniqueViolation(insert, 'Your shop has a variant with this SKU already.');
+  return renameUniqueViolation(insert, 'sku_taken');
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { type AuthGuards, bearerSecurity, callerOf } from '../../platform/http.js';
+import { catalogErrors } from '../catalog/index.js';
 import { reviewsErrors } from './reviews.errors.js';
 import {
   AdminReviewListQuery,
@@ -56,7 +57,7 @@ export function reviewsRoutes(app: FastifyInstance, service: ReviewsService, gua
         summary: "A product's visible reviews and its rating summary",
         params: ProductParams,
         querystring: ReviewListQuery,
-        response: { 200: ReviewPage },
+        response: { 200: ReviewPage, ...catalogErrors.responses('product_not_found') },
       },
     },
     async (request) => service.list(request.caller, request.params.id, request.query),
