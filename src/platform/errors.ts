@@ -76,22 +76,35 @@ export class InvalidState extends AppError {
   }
 }
 
+/** Too many requests; `reason` (a module's declared case) says which limit, when it is not the global one. */
 export class RateLimited extends AppError {
-  constructor(retryAfterSeconds: number) {
+  constructor(retryAfterSeconds: number, reason?: string) {
     const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
-    super(429, 'rate_limited', 'Too many requests', `Try again in ${seconds} s.`, undefined, {
-      'retry-after': String(seconds),
-    });
+    super(
+      429,
+      'rate_limited',
+      'Too many requests',
+      `Try again in ${seconds} s.`,
+      undefined,
+      { 'retry-after': String(seconds) },
+      reason,
+    );
   }
 }
 
 /** The server is too busy for this request right now; the client may retry after `Retry-After`. */
 export class ServiceUnavailable extends AppError {
-  constructor(retryAfterSeconds: number, detail = 'The server is busy; try again shortly.') {
+  constructor(retryAfterSeconds: number, reason?: string, detail = 'The server is busy; try again shortly.') {
     const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
-    super(503, 'service_unavailable', 'Service unavailable', detail, undefined, {
-      'retry-after': String(seconds),
-    });
+    super(
+      503,
+      'service_unavailable',
+      'Service unavailable',
+      detail,
+      undefined,
+      { 'retry-after': String(seconds) },
+      reason,
+    );
   }
 }
 

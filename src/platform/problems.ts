@@ -4,7 +4,10 @@ import { AppError } from './errors.js';
 import { roleRequiredBy } from './http.js';
 import { IdempotencyKeyHeader } from './idempotency.js';
 
-/** Every problem `code` API.md names, with the status and title it answers with. */
+/**
+ * Every problem `code` the server answers with (API.md's, and the platform's refusals of malformed
+ * requests), with its status and title.
+ */
 export const PROBLEM_CODES = {
   validation_failed: { status: 422, title: 'Validation failed' },
   unauthenticated: { status: 401, title: 'Unauthenticated' },
@@ -25,10 +28,15 @@ export const PROBLEM_CODES = {
   promotion_exhausted: { status: 409, title: 'Promotion exhausted' },
   payout_account_required: { status: 409, title: 'Payout account required' },
   price_changed: { status: 409, title: 'Price changed' },
+  bad_request: { status: 400, title: 'Bad request' },
+  request_timeout: { status: 408, title: 'Request timeout' },
   payload_too_large: { status: 413, title: 'Payload too large' },
+  uri_too_long: { status: 414, title: 'URI too long' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   rate_limited: { status: 429, title: 'Too many requests' },
+  headers_too_large: { status: 431, title: 'Request header fields too large' },
   internal: { status: 500, title: 'Internal error' },
+  service_unavailable: { status: 503, title: 'Service unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;
@@ -147,8 +155,11 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The platform's codes any route of this shape may answer with, whatever its module does. */
 function platformCodesOf(route: RouteOptions): ProblemCode[] {
-  // Every /v1 route validates its input (unknown query parameters included), may be rate limited, may fail.
-  const codes: ProblemCode[] = ['validation_failed', 'rate_limited', 'internal'];
+  // Every /v1 route validates its input (unknown query parameters included), may be rate limited, may fail,
+  // and refuses a malformed URL.
+  const codes: ProblemCode[] = ['validation_failed', 'rate_limited', 'internal', 'bad_request'];
+  // A path parameter longer than any id is refused before the route runs.
+  if (route.url.includes(':')) codes.push('uri_too_long');
   const role = [route.onRequest ?? []]
     .flat()
     .map(roleRequiredBy)

@@ -11,4 +11,13 @@ export const identityErrors = defineErrors({
   current_password_wrong: { code: 'validation_failed' },
   user_not_found: { code: 'not_found', detail: 'The user does not exist.' },
   shop_not_found: { code: 'not_found', detail: 'The shop does not exist.' },
+  /** Too many failed password checks for this account, this client, or both (login-throttle.ts). */
+  login_attempts_exceeded: { code: 'rate_limited' },
+  /** Too many sign-ups from this client this hour (registration-throttle.ts). */
+  registrations_exceeded: { code: 'rate_limited' },
+  /** Every password hashing slot and queue place is taken (passwords.ts); retry after Retry-After. */
+  hash_queue_full: { code: 'service_unavailable' },
 });
+
+/** A reason of identity's cases, for errors built outside defineErrors (they carry Retry-After). */
+export type IdentityReason = keyof typeof identityErrors.cases;

@@ -29,7 +29,15 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
         tags,
         summary: 'Create an account',
         body: RegisterBody,
-        response: { 201: AuthAnswer, ...identityErrors.responses('email_taken', 'password_rejected') },
+        response: {
+          201: AuthAnswer,
+          ...identityErrors.responses(
+            'email_taken',
+            'password_rejected',
+            'registrations_exceeded',
+            'hash_queue_full',
+          ),
+        },
       },
     },
     async (request, reply) => {
@@ -45,7 +53,10 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
         tags,
         summary: 'Log in; answers a new session token',
         body: LoginBody,
-        response: { 200: AuthAnswer, ...identityErrors.responses('credentials_rejected') },
+        response: {
+          200: AuthAnswer,
+          ...identityErrors.responses('credentials_rejected', 'login_attempts_exceeded', 'hash_queue_full'),
+        },
       },
     },
     async (request) => {
@@ -86,7 +97,13 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
         body: ChangePasswordBody,
         response: {
           204: NoContent,
-          ...identityErrors.responses('user_not_found', 'current_password_wrong', 'password_rejected'),
+          ...identityErrors.responses(
+            'user_not_found',
+            'current_password_wrong',
+            'password_rejected',
+            'login_attempts_exceeded',
+            'hash_queue_full',
+          ),
         },
       },
     },

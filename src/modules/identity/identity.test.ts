@@ -140,7 +140,7 @@ describe('POST /v1/auth/login', () => {
       );
     }
     const limited = await post('/v1/auth/login', { email: user.email, password: FACTORY_PASSWORD });
-    expectProblem(limited, 429, 'rate_limited');
+    expectProblem(limited, 429, 'rate_limited', 'login_attempts_exceeded');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(800);
   });
 
@@ -154,7 +154,7 @@ describe('POST /v1/auth/login', () => {
         remoteAddress: address,
       });
     for (let i = 0; i < 100; i++) expect((await attempt(i)).statusCode).toBe(401);
-    expectProblem(await attempt(100), 429, 'rate_limited');
+    expectProblem(await attempt(100), 429, 'rate_limited', 'login_attempts_exceeded');
     // Another address is unaffected.
     const other = await post('/v1/auth/login', { email: 'ghost-0@example.com', password: 'whatever-it-is' });
     expect(other.statusCode).toBe(401);

@@ -1,6 +1,7 @@
 import type { WindowCounters, WindowLimit } from '../../platform/counters.js';
 import { RateLimited } from '../../platform/errors.js';
 import { KeyedWorkQueues } from '../../platform/work-queue.js';
+import type { IdentityReason } from './identity.errors.js';
 
 const WINDOW_SECONDS = 15 * 60;
 export const MAX_FAILURES_PER_ACCOUNT_AND_CLIENT = 10;
@@ -51,7 +52,8 @@ export class LoginThrottle {
       { key: `login:client:${clientAddress}`, limit: MAX_FAILURES_PER_CLIENT },
     ];
     const taken = await this.counters.take(limits, WINDOW_SECONDS);
-    if (!taken.allowed) throw new RateLimited(taken.resetSeconds);
+    if (!taken.allowed)
+      throw new RateLimited(taken.resetSeconds, 'login_attempts_exceeded' satisfies IdentityReason);
     return {
       check: async (work) => {
         try {

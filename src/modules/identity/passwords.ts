@@ -3,6 +3,7 @@ import { hash, verify } from '@node-rs/argon2';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { ServiceUnavailable } from '../../platform/errors.js';
 import { QueueFull, WorkQueue } from '../../platform/work-queue.js';
+import type { IdentityReason } from './identity.errors.js';
 
 /** OWASP's argon2id recommendation: 19 MiB, two passes, one lane. */
 const ARGON2ID = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -84,7 +85,8 @@ export class PasswordHasher {
     try {
       return await this.queue.run(work);
     } catch (error) {
-      if (error instanceof QueueFull) throw new ServiceUnavailable(BUSY_RETRY_AFTER_SECONDS);
+      if (error instanceof QueueFull)
+        throw new ServiceUnavailable(BUSY_RETRY_AFTER_SECONDS, 'hash_queue_full' satisfies IdentityReason);
       throw error;
     }
   }

@@ -1,5 +1,6 @@
 import type { WindowCounters } from '../../platform/counters.js';
 import { RateLimited } from '../../platform/errors.js';
+import type { IdentityReason } from './identity.errors.js';
 
 const WINDOW_SECONDS = 60 * 60;
 
@@ -18,6 +19,7 @@ export class RegistrationThrottle {
     if (this.perHour === 0) return;
     const limit = { key: `register:client:${clientAddress}`, limit: this.perHour };
     const taken = await this.counters.take([limit], WINDOW_SECONDS);
-    if (!taken.allowed) throw new RateLimited(taken.resetSeconds);
+    if (!taken.allowed)
+      throw new RateLimited(taken.resetSeconds, 'registrations_exceeded' satisfies IdentityReason);
   }
 }

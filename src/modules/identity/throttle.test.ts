@@ -107,11 +107,16 @@ describe.each(counterKinds)('password guessing at once, %s', (_kind, makeCounter
       expect(argon2.watch.checks).toBe(10);
       expect(argon2.watch.mostAtOnce).toBe(1);
       for (const refused of answers.filter((a) => a.statusCode === 429)) {
-        expectProblem(refused, 429, 'rate_limited');
+        expectProblem(refused, 429, 'rate_limited', 'login_attempts_exceeded');
         expect(Number(refused.headers['retry-after'])).toBeGreaterThan(800);
       }
       // The right password from that address is refused too, and checks nothing.
-      expectProblem(await login(user.email, FACTORY_PASSWORD, from), 429, 'rate_limited');
+      expectProblem(
+        await login(user.email, FACTORY_PASSWORD, from),
+        429,
+        'rate_limited',
+        'login_attempts_exceeded',
+      );
       expect(argon2.watch.checks).toBe(10);
     },
   );
@@ -126,7 +131,12 @@ describe.each(counterKinds)('password guessing at once, %s', (_kind, makeCounter
       );
       expect(tally(answers)).toEqual({ 401: 50, 429: 10 });
       expect(argon2.watch.checks).toBe(50);
-      expectProblem(await login(user.email, FACTORY_PASSWORD, newClientAddress()), 429, 'rate_limited');
+      expectProblem(
+        await login(user.email, FACTORY_PASSWORD, newClientAddress()),
+        429,
+        'rate_limited',
+        'login_attempts_exceeded',
+      );
     },
   );
 
@@ -158,7 +168,7 @@ describe.each(counterKinds)('password guessing at once, %s', (_kind, makeCounter
       const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => change(`wrong-guess-${i}`)));
       expect(tally(answers)).toEqual({ 422: 10, 429: 20 });
       expect(argon2.watch.checks).toBe(10);
-      expectProblem(await change(FACTORY_PASSWORD), 429, 'rate_limited');
+      expectProblem(await change(FACTORY_PASSWORD), 429, 'rate_limited', 'login_attempts_exceeded');
     },
   );
 
@@ -188,7 +198,7 @@ describe.each(counterKinds)('password guessing at once, %s', (_kind, makeCounter
       );
       expect(tally(answers)).toEqual({ 201: 20, 429: 20 });
       for (const refused of answers.filter((a) => a.statusCode === 429)) {
-        expectProblem(refused, 429, 'rate_limited');
+        expectProblem(refused, 429, 'rate_limited', 'registrations_exceeded');
         expect(Number(refused.headers['retry-after'])).toBeGreaterThan(3000);
       }
     },
@@ -233,7 +243,7 @@ describe('the password hash queue (BAZAAR_HASH_QUEUE_DEPTH)', () => {
     holding = true;
     // One hash per core runs and one waits: three more than that are refused while all are held.
     const signUps = availableParallelism() + 1 + 3;
-    const answered: { statusCode: number; headers: Record<string, unknown> }[] = [];
+    const answered: { statusCode: number; headers: Record<string, unknown>; json(): unknown }[] = [];
     const all = Array.from({ length: signUps }, () =>
       t.app
         .inject({
@@ -248,12 +258,17 @@ describe('the password hash queue (BAZAAR_HASH_QUEUE_DEPTH)', () => {
     );
     await expect.poll(() => answered.length, { timeout: 20_000 }).toBe(3);
     for (const refused of answered) {
-      expect(refused.statusCode).toBe(503);
+      expectProblem(refused, 503, 'service_unavailable', 'hash_queue_full');
       expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     }
-    expectProblem(await login(throttled.email, throttled.password), 429, 'rate_limited');
+    expectProblem(
+      await login(throttled.email, throttled.password),
+      429,
+      'rate_limited',
+      'login_attempts_exceeded',
+    );
     const busy = await login(other.email, other.password);
-    expectProblem(busy, 503, 'service_unavailable');
+    expectProblem(busy, 503, 'service_unavailable', 'hash_queue_full');
     expect(busy.headers['retry-after']).toBeDefined();
 
     hold.open();

@@ -66,7 +66,9 @@ describe('reserving stock', () => {
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ status: 409, code: 'insufficient_stock', reason: 'stock_short' });
     expect(
-      [...((error as AppError).errors as { variant_id: string }[])].sort((x, y) => x.variant_id.localeCompare(y.variant_id)),
+      [...((error as AppError).errors as { variant_id: string }[])].sort((x, y) =>
+        x.variant_id.localeCompare(y.variant_id),
+      ),
     ).toEqual(
       [
         { variant_id: short, requested: 3, available: 2 },
