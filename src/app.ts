@@ -228,6 +228,11 @@ const REDACTED_PATHS = [
   '*.current_password',
   '*.new_password',
   '*.token',
+  // Two-factor secrets and codes (a recovery code stays valid until used); not `*.code`, which
+  // would hide the codes of errors.
+  '*.otp',
+  '*.secret',
+  '*.recovery_codes',
 ];
 
 export function loggerOptions(config: Pick<Config, 'logLevel'>): FastifyServerOptions['logger'] {
@@ -426,7 +431,9 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   }
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const guards = createAuthGuards((token) => services.identity.authenticate(token));
+  const guards = createAuthGuards((token) => services.identity.authenticate(token), {
+    adminsNeedTwoFactor: config.requireAdminTwoFactor,
+  });
   documentProblemResponses(app);
   marketplaceRoutes(app, config.currency);
   eventSchemaRoutes(app);

@@ -65,6 +65,7 @@ const envSchema = z.object({
   BAZAAR_REGISTRATIONS_PER_HOUR: intWithDefault(20, 0),
   BAZAAR_HASH_QUEUE_DEPTH: intWithDefault(256, 0, 1_000_000),
   BAZAAR_SESSION_MAX_DAYS: intWithDefault(90, 1, 36_500),
+  BAZAAR_REQUIRE_ADMIN_2FA: booleanFlag,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
   OTEL_SERVICE_NAME: optionalString.transform((value) => value ?? 'bazaar'),
@@ -112,6 +113,8 @@ export interface Config {
   hashQueueDepth: number;
   /** A session's absolute lifetime after the login that made it, however active. */
   sessionMaxDays: number;
+  /** Admin routes answer 403 to an admin without two-factor sign-in. */
+  requireAdminTwoFactor: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /**
    * The OTLP/HTTP collector traces are sent to (its base URL: `/v1/traces` is appended). Unset:
@@ -179,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     registrationsPerHour: e.BAZAAR_REGISTRATIONS_PER_HOUR,
     hashQueueDepth: e.BAZAAR_HASH_QUEUE_DEPTH,
     sessionMaxDays: e.BAZAAR_SESSION_MAX_DAYS,
+    requireAdminTwoFactor: e.BAZAAR_REQUIRE_ADMIN_2FA ?? false,
     logLevel: e.LOG_LEVEL,
     otelEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     otelServiceName: e.OTEL_SERVICE_NAME,

@@ -19,7 +19,13 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ registrationsPerHour: 0, hashQueueDepth: 8, sessionMaxDays: 7 });
   });
 
+  it('keeps admin routes open to admins without two-factor sign-in unless BAZAAR_REQUIRE_ADMIN_2FA', () => {
+    expect(loadConfig({}).requireAdminTwoFactor).toBe(false);
+    expect(loadConfig({ BAZAAR_REQUIRE_ADMIN_2FA: 'true' }).requireAdminTwoFactor).toBe(true);
+  });
+
   it.each([
+    ['BAZAAR_REQUIRE_ADMIN_2FA', 'sometimes'],
     ['BAZAAR_REGISTRATIONS_PER_HOUR', '-1'],
     ['BAZAAR_HASH_QUEUE_DEPTH', 'lots'],
     ['BAZAAR_SESSION_MAX_DAYS', '0'],

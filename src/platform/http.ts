@@ -15,6 +15,8 @@ export interface Caller {
   roles: Role[];
   shop: { id: string; name: string } | null;
   createdAt: Date;
+  /** Whether the caller signs in with a second factor (TOTP). */
+  twoFactorEnabled: boolean;
   /** Identifies the caller's current session (the SHA-256 of its token). */
   sessionKey: Buffer;
 }
@@ -53,7 +55,12 @@ const guardRoles = new WeakMap<object, Role | null>();
 export const roleRequiredBy = (hook: unknown): Role | null | undefined =>
   typeof hook === 'function' ? guardRoles.get(hook) : undefined;
 
-export function createAuthGuards(authenticate: Authenticate): AuthGuards {
+export interface AuthGuardOptions {
+  /** Admin routes refuse (403) an admin who has not turned two-factor sign-in on (BAZAAR_REQUIRE_ADMIN_2FA). */
+  adminsNeedTwoFactor?: boolean;
+}
+
+export function createAuthGuards(authenticate: Authenticate, options: AuthGuardOptions = {}): AuthGuards {
   const resolve = async (request: FastifyRequest): Promise<Caller | null> => {
     if (request.caller) return request.caller;
     const token = bearerToken(request);
@@ -66,6 +73,9 @@ export function createAuthGuards(authenticate: Authenticate): AuthGuards {
       if (!caller) throw new Unauthenticated();
       if (role && !caller.roles.includes(role)) {
         throw new Forbidden(role === 'seller' ? 'Open a shop first.' : `This needs the ${role} role.`);
+      }
+      if (role === 'admin' && options.adminsNeedTwoFactor && !caller.twoFactorEnabled) {
+        throw new Forbidden('Turn on two-factor sign-in before using admin routes.');
       }
     };
     guardRoles.set(guard, role);

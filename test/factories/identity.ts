@@ -62,6 +62,7 @@ export function callerOfUser(user: TestUser, shopName = `Shop of ${user.name}`):
     roles: user.shopId ? ['buyer', 'seller'] : ['buyer'],
     shop: user.shopId ? { id: user.shopId, name: shopName } : null,
     createdAt: new Date(),
+    twoFactorEnabled: false,
     sessionKey: Buffer.alloc(32),
   };
 }

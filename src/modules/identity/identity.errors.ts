@@ -21,3 +21,24 @@ export const identityErrors = defineErrors({
 
 /** A reason of identity's cases, for errors built outside defineErrors (they carry Retry-After). */
 export type IdentityReason = keyof typeof identityErrors.cases;
+
+/** Two-factor sign-in's error cases (two-factor.service.ts). */
+export const twoFactorErrors = defineErrors({
+  /** The password was right; the account needs a TOTP or recovery code too (counted as a failed login). */
+  otp_required: {
+    code: 'mfa_required',
+    detail: 'Enter a code from your authenticator app or a recovery code.',
+  },
+  /** Only after a right password: wrong, already used, or replayed. */
+  otp_rejected: { code: 'invalid_credentials', detail: 'The two-factor code is wrong or was already used.' },
+  two_factor_code_wrong: { code: 'validation_failed' },
+  two_factor_already_enabled: {
+    code: 'conflict',
+    detail: 'Two-factor sign-in is already on; disable it before setting it up again.',
+  },
+  two_factor_not_set_up: {
+    code: 'conflict',
+    detail: 'Set up two-factor sign-in first (POST /v1/me/2fa/setup).',
+  },
+  two_factor_not_enabled: { code: 'conflict', detail: 'Two-factor sign-in is not on.' },
+});

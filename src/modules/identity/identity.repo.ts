@@ -8,6 +8,7 @@ export interface UserRow {
   isAdmin: boolean;
   suspendedAt: Date | null;
   createdAt: Date;
+  twoFactorEnabled: boolean;
 }
 
 export interface ShopRow {
@@ -28,13 +29,15 @@ export interface SessionCallerRow {
   name: string;
   isAdmin: boolean;
   createdAt: Date;
+  twoFactorEnabled: boolean;
   shopId: string | null;
   shopName: string | null;
   lastUsedAt: Date;
 }
 
 const USER_COLUMNS = sql`id, email, name, password_hash AS "passwordHash", is_admin AS "isAdmin",
-  suspended_at AS "suspendedAt", created_at AS "createdAt"`;
+  suspended_at AS "suspendedAt", created_at AS "createdAt",
+  EXISTS (SELECT 1 FROM two_factor tf WHERE tf.user_id = users.id AND tf.secret IS NOT NULL) AS "twoFactorEnabled"`;
 const SHOP_COLUMNS = sql`id, owner_id AS "ownerId", name, description, rating_count AS "ratingCount",
   rating_sum AS "ratingSum", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
@@ -115,15 +118,17 @@ export async function findSessionCaller(
   const [row] = await db.query<SessionCallerRow>(
     sql`
     SELECT u.id AS "userId", u.email, u.name, u.is_admin AS "isAdmin", u.created_at AS "createdAt",
+           tf.secret IS NOT NULL AS "twoFactorEnabled",
            sh.id AS "shopId", sh.name AS "shopName", s.last_used_at AS "lastUsedAt"
     FROM sessions s
     JOIN users u ON u.id = s.user_id
     LEFT JOIN shops sh ON sh.owner_id = u.id
+    LEFT JOIN two_factor tf ON tf.user_id = u.id
     WHERE s.token_hash = ${tokenHash}
       AND s.last_used_at > now() - make_interval(secs => ${lifetime.idleSeconds})
       AND s.created_at > now() - make_interval(secs => ${lifetime.maxAgeSeconds})
       AND u.suspended_at IS NULL`,
-    { prepareAs: 'identity_find_session_caller' },
+    { prepareAs: 'identity_find_session_caller_2fa' },
   );
   return row;
 }

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { type AuthGuards, bearerSecurity, callerOf, NoContent } from '../../platform/http.js';
-import { identityErrors } from './identity.errors.js';
+import { combineResponses } from '../../platform/problems.js';
+import { identityErrors, twoFactorErrors } from './identity.errors.js';
 import {
   AdminUser,
   AuthAnswer,
@@ -17,6 +18,7 @@ import {
   User,
 } from './identity.schemas.js';
 import type { IdentityService } from './identity.service.js';
+import { twoFactorRoutes } from './two-factor.routes.js';
 
 export function identityRoutes(app: FastifyInstance, service: IdentityService, guards: AuthGuards): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -55,7 +57,10 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
         body: LoginBody,
         response: {
           200: AuthAnswer,
-          ...identityErrors.responses('credentials_rejected', 'login_attempts_exceeded', 'hash_queue_full'),
+          ...combineResponses(
+            identityErrors.responses('credentials_rejected', 'login_attempts_exceeded', 'hash_queue_full'),
+            twoFactorErrors.responses('otp_required', 'otp_rejected'),
+          ),
         },
       },
     },
@@ -185,4 +190,6 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
       async (request) => service.setSuspended(callerOf(request), request.params.id, action === 'suspend'),
     );
   }
+
+  twoFactorRoutes(app, service.twoFactor, guards);
 }

@@ -15,6 +15,8 @@ export const RegisterBody = z.strictObject({
 export const LoginBody = z.strictObject({
   email: z.string().max(254),
   password: z.string().max(1024),
+  /** A TOTP code or a recovery code, for accounts with two-factor sign-in. */
+  otp: z.string().max(64).optional(),
 });
 
 export const ChangePasswordBody = z.strictObject({
@@ -43,6 +45,7 @@ export const User = z.object({
   roles: z.array(z.enum(['buyer', 'seller', 'admin'])),
   shop: ShopRef.nullable(),
   created_at: z.string(),
+  two_factor_enabled: z.boolean(),
 });
 
 export const AuthAnswer = z.object({ user: User, token: z.string() });
@@ -64,6 +67,7 @@ export const presentCaller = (caller: Caller): z.infer<typeof User> => ({
   roles: caller.roles,
   shop: caller.shop,
   created_at: caller.createdAt.toISOString(),
+  two_factor_enabled: caller.twoFactorEnabled,
 });
 
 export const presentShop = (shop: ShopRow): z.infer<typeof Shop> => ({
@@ -88,6 +92,7 @@ export const presentAdminUser = (
   roles,
   shop: shop ? { id: shop.id, name: shop.name } : null,
   created_at: user.createdAt.toISOString(),
+  two_factor_enabled: user.twoFactorEnabled,
   suspended: user.suspendedAt !== null,
   suspended_at: user.suspendedAt?.toISOString() ?? null,
 });

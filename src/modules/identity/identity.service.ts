@@ -11,6 +11,7 @@ import { presentAdminUser, presentCaller, presentShop } from './identity.schemas
 import type { LoginThrottle } from './login-throttle.js';
 import { type PasswordHasher, passwordProblem } from './passwords.js';
 import type { RegistrationThrottle } from './registration-throttle.js';
+import { TwoFactorService } from './two-factor.service.js';
 
 export const SESSION_IDLE_SECONDS = 30 * 24 * 3600;
 /** last_used_at is rewritten at most this often, so authenticated reads stay reads. */
@@ -54,6 +55,7 @@ export class IdentityService {
   private readonly shopListener: ShopListener;
   private readonly passwords: PasswordHasher;
   private readonly registrations: RegistrationThrottle;
+  readonly twoFactor: TwoFactorService;
 
   constructor(deps: IdentityDeps) {
     this.db = deps.db;
@@ -62,6 +64,11 @@ export class IdentityService {
     this.shopListener = deps.shopListener;
     this.passwords = deps.passwords;
     this.registrations = deps.registrations;
+    this.twoFactor = new TwoFactorService({
+      db: deps.db,
+      passwords: deps.passwords,
+      throttle: deps.throttle,
+    });
   }
 
   private get sessionMaxSeconds(): number {
@@ -83,6 +90,7 @@ export class IdentityService {
       roles: this.rolesOf(user, shop !== undefined),
       shop: shop ? { id: shop.id, name: shop.name } : null,
       createdAt: user.createdAt,
+      twoFactorEnabled: user.twoFactorEnabled,
       sessionKey: tokenHash,
     };
   }
@@ -121,7 +129,10 @@ export class IdentityService {
     });
   }
 
-  async login(input: { email: string; password: string }, clientAddress: string): Promise<Session> {
+  async login(
+    input: { email: string; password: string; otp?: string | undefined },
+    clientAddress: string,
+  ): Promise<Session> {
     // Counted before the password is checked (and before its hash waits its turn): past a limit, 429.
     const attempt = await this.throttle.admit(input.email, clientAddress);
     const user = await repo.findUserByEmail(this.db, input.email);
@@ -131,6 +142,8 @@ export class IdentityService {
         : this.passwords.verifyDecoy(input.password),
     );
     if (!user || !passwordMatches || user.suspendedAt) throw identityErrors.error('credentials_rejected');
+    // Only now, past the password: a missing or wrong code is a failed attempt like a wrong password.
+    await this.twoFactor.checkLogin(user.id, input.otp);
     await attempt.succeeded();
     const token = newToken();
     const tokenHash = hashToken(token);
@@ -158,6 +171,7 @@ export class IdentityService {
       roles: this.rolesOf(row, row.shopId !== null),
       shop: row.shopId && row.shopName !== null ? { id: row.shopId, name: row.shopName } : null,
       createdAt: row.createdAt,
+      twoFactorEnabled: row.twoFactorEnabled,
       sessionKey: tokenHash,
     };
   }
