@@ -11,6 +11,9 @@ import { eventCatalogues } from './events.js';
 import { CartService, cartRoutes } from './modules/cart/index.js';
 import { CatalogService, catalogRoutes, catalogVariantDirectory } from './modules/catalog/index.js';
 import {
+  AccountLinks,
+  AccountService,
+  accountRoutes,
   argon2id,
   IdentityService,
   identityRoutes,
@@ -18,9 +21,17 @@ import {
   type PasswordAlgorithm,
   PasswordHasher,
   RegistrationThrottle,
+  registerAccountJobs,
 } from './modules/identity/index.js';
 import { LedgerService, ledgerRoutes } from './modules/ledger/index.js';
 import { FileMediaStorage, MediaService, mediaRoutes } from './modules/media/index.js';
+import {
+  NotificationsService,
+  notificationsRoutes,
+  registerNotificationJobs,
+  smtpTransport,
+  subscribeNotifications,
+} from './modules/notifications/index.js';
 import { OrderSettlement, OrdersService, ordersRoutes, registerOrderJobs } from './modules/orders/index.js';
 import {
   createPaymentProviders,
@@ -81,6 +92,9 @@ export interface Services {
   db: Database;
   counters: WindowCounters;
   identity: IdentityService;
+  /** Password resets, email verification and email changes. */
+  account: AccountService;
+  notifications: NotificationsService;
   media: MediaService;
   catalog: CatalogService;
   idempotency: Idempotency;
@@ -172,14 +186,44 @@ export function buildServices(
     concurrency: availableParallelism(),
     queueDepth: config.hashQueueDepth,
   });
-  const identity = new IdentityService({
+  // Identity tells what to mail; notifications render and send it, and learn who takes part in
+  // orders from identity, orders and the catalog: calls go one way at run time through these ports.
+  const mailTransport = config.smtpUrl
+    ? smtpTransport(config.smtpUrl, new URL(config.publicUrl).hostname)
+    : undefined;
+  const notifications: NotificationsService = new NotificationsService({
     db,
     config,
-    throttle: new LoginThrottle(windowCounters),
+    transport: mailTransport,
+    directory: {
+      contactsOf: (tx, ids) => identity.contactsOf(tx, ids),
+      shopOwners: (tx, ids) => identity.shopOwners(tx, ids),
+      orderParties: (tx, ids) => orders.orderParties(tx, ids),
+      productShops: (tx, ids) => catalog.productShops(tx, ids),
+    },
+  });
+  const links = new AccountLinks(notifications, config.publicUrl);
+  const loginThrottle = new LoginThrottle(windowCounters);
+  const identity: IdentityService = new IdentityService({
+    db,
+    config,
+    throttle: loginThrottle,
     shopListener: catalog,
     passwords,
     registrations: new RegistrationThrottle(windowCounters, config.registrationsPerHour),
+    links,
   });
+  const account = new AccountService({
+    db,
+    identity,
+    passwords,
+    throttle: loginThrottle,
+    counters: windowCounters,
+    links,
+  });
+  subscribeNotifications(outbox, notifications);
+  registerNotificationJobs(jobs, notifications);
+  registerAccountJobs(jobs, account);
   registerOrderJobs(jobs, orders);
   const recommendations = new RecommendationsService(db, catalog, {
     caches,
@@ -200,6 +244,8 @@ export function buildServices(
     ledger,
     orders,
     identity,
+    account,
+    notifications,
     reviews: new ReviewsService(db, catalog, identity),
     recommendations,
     productViews,
@@ -212,6 +258,7 @@ export function buildServices(
       await productViews.flush();
       await jetStream?.close();
       await windowCounters.close();
+      mailTransport?.close();
       caches.close();
       redis?.disconnect();
       await tracing?.shutdown();
@@ -438,6 +485,8 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   marketplaceRoutes(app, config.currency);
   eventSchemaRoutes(app);
   identityRoutes(app, services.identity, guards);
+  accountRoutes(app, services.account, guards);
+  notificationsRoutes(app, services.notifications, guards, { devMailbox: config.devMailbox });
   catalogRoutes(app, services.catalog, guards, config.currency);
   mediaRoutes(app, services.media, guards);
   cartRoutes(app, services.cart, guards);

@@ -66,6 +66,16 @@ const envSchema = z.object({
   BAZAAR_HASH_QUEUE_DEPTH: intWithDefault(256, 0, 1_000_000),
   BAZAAR_SESSION_MAX_DAYS: intWithDefault(90, 1, 36_500),
   BAZAAR_REQUIRE_ADMIN_2FA: booleanFlag,
+  BAZAAR_SMTP_URL: optionalString.pipe(
+    z
+      .url()
+      .refine((url) => /^smtps?:\/\//.test(url), 'an smtp:// or smtps:// URL')
+      .optional(),
+  ),
+  BAZAAR_MAIL_FROM: z.string().trim().min(3).default('Bazaar <no-reply@localhost>'),
+  BAZAAR_MARKETPLACE_NAME: z.string().trim().min(1).max(100).default('Bazaar'),
+  BAZAAR_DEV_MAILBOX: booleanFlag,
+  BAZAAR_REQUIRE_VERIFIED_SELLERS: booleanFlag,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
   OTEL_SERVICE_NAME: optionalString.transform((value) => value ?? 'bazaar'),
@@ -115,6 +125,16 @@ export interface Config {
   sessionMaxDays: number;
   /** Admin routes answer 403 to an admin without two-factor sign-in. */
   requireAdminTwoFactor: boolean;
+  /** Where email goes (`smtp://user:pass@host:port`, `smtps://…`); unset: kept for the dev mailbox only. */
+  smtpUrl: string | undefined;
+  /** The From of every email. */
+  mailFrom: string;
+  /** The marketplace's name in emails and notices. */
+  marketplaceName: string;
+  /** Serve `GET /v1/dev/mailbox` (to loopback clients): by default only on the embedded database. */
+  devMailbox: boolean;
+  /** Opening a shop needs a verified email. */
+  requireVerifiedSellers: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /**
    * The OTLP/HTTP collector traces are sent to (its base URL: `/v1/traces` is appended). Unset:
@@ -183,6 +203,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hashQueueDepth: e.BAZAAR_HASH_QUEUE_DEPTH,
     sessionMaxDays: e.BAZAAR_SESSION_MAX_DAYS,
     requireAdminTwoFactor: e.BAZAAR_REQUIRE_ADMIN_2FA ?? false,
+    smtpUrl: e.BAZAAR_SMTP_URL,
+    mailFrom: e.BAZAAR_MAIL_FROM,
+    marketplaceName: e.BAZAAR_MARKETPLACE_NAME,
+    devMailbox: e.BAZAAR_DEV_MAILBOX ?? e.DATABASE_URL === undefined,
+    requireVerifiedSellers: e.BAZAAR_REQUIRE_VERIFIED_SELLERS ?? false,
     logLevel: e.LOG_LEVEL,
     otelEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     otelServiceName: e.OTEL_SERVICE_NAME,

@@ -19,6 +19,10 @@ export function startWorker(services: Services, log: Pick<FastifyBaseLogger, 'in
     const purged = await services.identity.purgeExpiredSessions();
     if (purged > 0) log.info({ purged }, 'purged expired sessions');
   });
+  services.jobs.every(identityJobs.purgeStaleAccountTokens, IDLE_SESSION_PURGE_SECONDS, async () => {
+    const purged = await services.account.purgeStaleTokens();
+    if (purged > 0) log.info({ purged }, 'purged stale account tokens');
+  });
   services.jobs.every(idempotencyJobs.purgeExpired, IDEMPOTENCY_PURGE_SECONDS, async () => {
     const purged = await services.idempotency.purgeExpired();
     if (purged > 0) log.info({ purged }, 'purged expired idempotency keys');

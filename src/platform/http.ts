@@ -11,6 +11,8 @@ export type Role = 'buyer' | 'seller' | 'admin';
 export interface Caller {
   id: string;
   email: string;
+  /** The user proved to receive mail at `email`. */
+  emailVerified: boolean;
   name: string;
   roles: Role[];
   shop: { id: string; name: string } | null;

@@ -23,7 +23,9 @@ export type IdPrefix =
   | 'evt'
   | 'job'
   | 'je'
-  | 'led';
+  | 'led'
+  | 'ntf'
+  | 'eml';
 
 /**
  * `<prefix>_` + 10 characters of millisecond time + 16 random characters (80 bits), all Crockford

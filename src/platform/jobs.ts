@@ -38,6 +38,8 @@ export interface JobContext {
   jobId: string;
   /** 1 on the first run; a job is claimed again after a failure or when its worker's lease ended. */
   attempt: number;
+  /** A failure of this attempt leaves the job `failed` for good: the handler may record why first. */
+  finalAttempt: boolean;
   /** The root handle: the handler opens its own transaction, none is open while it runs. */
   db: Database;
 }
@@ -223,7 +225,12 @@ export class JobRunner {
     };
     await inSpan(`job ${job.kind}`, { root: true, attributes }, async (span) => {
       try {
-        await handler(job.payload, { jobId: job.id, attempt: job.attempt, db: this.db });
+        await handler(job.payload, {
+          jobId: job.id,
+          attempt: job.attempt,
+          finalAttempt: job.attempt >= this.maxAttempts,
+          db: this.db,
+        });
       } catch (error) {
         recordFailure(span, error);
         await this.fail(job, error);

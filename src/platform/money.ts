@@ -78,3 +78,16 @@ export function basisPointsOf(amount: number, bps: number): number {
   const scaled = BigInt(amount) * BigInt(bps);
   return Number((scaled + 5000n) / 10000n);
 }
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+/** Money as people read it (`$1,234.50`), for emails and notices; never for arithmetic. */
+export function formatMoney(amountMinor: number, currency: string): string {
+  let format = moneyFormats.get(currency);
+  if (!format) {
+    format = new Intl.NumberFormat('en', { style: 'currency', currency });
+    moneyFormats.set(currency, format);
+  }
+  // Exact: below 2^53 minor units, dividing by 10^digits and rounding to those digits gives the decimal back.
+  return format.format(amountMinor / 10 ** currencyDigits(currency));
+}

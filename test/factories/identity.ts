@@ -58,6 +58,7 @@ export function callerOfUser(user: TestUser, shopName = `Shop of ${user.name}`):
   return {
     id: user.id,
     email: user.email,
+    emailVerified: false,
     name: user.name,
     roles: user.shopId ? ['buyer', 'seller'] : ['buyer'],
     shop: user.shopId ? { id: user.shopId, name: shopName } : null,

@@ -91,6 +91,11 @@ export class CatalogService {
   }
 
   /** The title of each of these products, archived and taken-down ones included: for lists naming them. */
+  /** The shop of each product, whatever its status. */
+  productShops(db: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
+    return this.reads.productShops(db, ids);
+  }
+
   productTitles(db: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
     return this.reads.productTitles(db, ids);
   }

@@ -161,6 +161,15 @@ export async function findProductTitles(
   );
 }
 
+export async function findProductShops(
+  db: Queryable,
+  ids: readonly string[],
+): Promise<{ id: string; shopId: string }[]> {
+  return db.query<{ id: string; shopId: string }>(
+    sql`SELECT id, shop_id AS "shopId" FROM products WHERE id = ANY(${sqlArray(ids)}::text[])`,
+  );
+}
+
 export async function latestProductChange(db: Queryable): Promise<Date | null> {
   const [row] = await db.query<{ latest: Date | null }>(sql`SELECT max(updated_at) AS latest FROM products`);
   return row?.latest ?? null;

@@ -139,6 +139,11 @@ export class ProductReads {
   }
 
   /** The title of each of these products, archived and taken-down ones included: for lists naming them. */
+  async productShops(db: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    return new Map((await repo.findProductShops(db, ids)).map((product) => [product.id, product.shopId]));
+  }
+
   async productTitles(db: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
     return new Map((await repo.findProductTitles(db, ids)).map((product) => [product.id, product.title]));

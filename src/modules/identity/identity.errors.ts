@@ -15,6 +15,18 @@ export const identityErrors = defineErrors({
   login_attempts_exceeded: { code: 'rate_limited' },
   /** Too many sign-ups from this client this hour (registration-throttle.ts). */
   registrations_exceeded: { code: 'rate_limited' },
+  /** Too many reset requests for this email, or from this client, this hour. */
+  password_resets_exceeded: { code: 'rate_limited' },
+  /** Too many verification emails asked for by this user this hour. */
+  verification_emails_exceeded: { code: 'rate_limited' },
+  /** A reset, verification or email-change token that is unknown, used, expired or for an old address. */
+  token_invalid: {
+    code: 'invalid_token',
+    detail: 'This link is not valid: it was used already, it expired, or it was never issued.',
+  },
+  new_email_unchanged: { code: 'validation_failed' },
+  /** BAZAAR_REQUIRE_VERIFIED_SELLERS: a shop needs a verified email. */
+  email_unverified: { code: 'email_unverified', detail: 'Verify your email address before opening a shop.' },
   /** Every password hashing slot and queue place is taken (passwords.ts); retry after Retry-After. */
   hash_queue_full: { code: 'service_unavailable' },
 });

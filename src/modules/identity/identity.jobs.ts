@@ -1,4 +1,21 @@
-/** The identity module's durable jobs, by name (periodic: the worker runs them, with no payload). */
+import { z } from 'zod';
+import type { JobRunner } from '../../platform/jobs.js';
+import type { AccountService } from './account.service.js';
+
+/** The identity module's durable jobs, by name. */
 export const identityJobs = {
+  /** Periodic, no payload. */
   purgeIdleSessions: 'identity.purge-idle-sessions',
+  /** Periodic, no payload: tokens a day past their expiry. */
+  purgeStaleAccountTokens: 'identity.purge-stale-account-tokens',
+  /** Mails a reset link to the account of an email, if it has one. */
+  sendPasswordReset: 'identity.send-password-reset',
 } as const;
+
+export const PasswordResetJobPayload = z.object({ email: z.string() });
+
+export function registerAccountJobs(jobs: JobRunner, account: AccountService): void {
+  jobs.register(identityJobs.sendPasswordReset, async (payload, context) => {
+    await account.sendPasswordReset(PasswordResetJobPayload.parse(payload).email, context.jobId);
+  });
+}

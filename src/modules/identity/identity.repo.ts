@@ -7,6 +7,7 @@ export interface UserRow {
   passwordHash: string;
   isAdmin: boolean;
   suspendedAt: Date | null;
+  emailVerifiedAt: Date | null;
   createdAt: Date;
   twoFactorEnabled: boolean;
 }
@@ -28,6 +29,7 @@ export interface SessionCallerRow {
   email: string;
   name: string;
   isAdmin: boolean;
+  emailVerified: boolean;
   createdAt: Date;
   twoFactorEnabled: boolean;
   shopId: string | null;
@@ -36,7 +38,7 @@ export interface SessionCallerRow {
 }
 
 const USER_COLUMNS = sql`id, email, name, password_hash AS "passwordHash", is_admin AS "isAdmin",
-  suspended_at AS "suspendedAt", created_at AS "createdAt",
+  suspended_at AS "suspendedAt", email_verified_at AS "emailVerifiedAt", created_at AS "createdAt",
   EXISTS (SELECT 1 FROM two_factor tf WHERE tf.user_id = users.id AND tf.secret IS NOT NULL) AS "twoFactorEnabled"`;
 const SHOP_COLUMNS = sql`id, owner_id AS "ownerId", name, description, rating_count AS "ratingCount",
   rating_sum AS "ratingSum", created_at AS "createdAt", updated_at AS "updatedAt"`;
@@ -73,6 +75,32 @@ export async function updatePasswordHash(db: Queryable, userId: string, password
   await db.execute(
     sql`UPDATE users SET password_hash = ${passwordHash}, updated_at = now() WHERE id = ${userId}`,
   );
+}
+
+/** Marks the user's address proven, when it is still `email` (an old link proves an old address). */
+export async function markEmailVerified(
+  db: Queryable,
+  userId: string,
+  email: string,
+): Promise<UserRow | undefined> {
+  const [row] = await db.query<UserRow>(sql`
+    UPDATE users SET email_verified_at = coalesce(email_verified_at, now()), updated_at = now()
+    WHERE id = ${userId} AND lower(email) = lower(${email})
+    RETURNING ${USER_COLUMNS}`);
+  return row;
+}
+
+/** The new address was proven by its confirmation link: it is the user's, and verified. */
+export async function changeEmail(
+  db: Queryable,
+  userId: string,
+  email: string,
+): Promise<UserRow | undefined> {
+  const [row] = await db.query<UserRow>(sql`
+    UPDATE users SET email = ${email}, email_verified_at = now(), updated_at = now()
+    WHERE id = ${userId}
+    RETURNING ${USER_COLUMNS}`);
+  return row;
 }
 
 export async function setSuspended(
@@ -117,7 +145,8 @@ export async function findSessionCaller(
 ): Promise<SessionCallerRow | undefined> {
   const [row] = await db.query<SessionCallerRow>(
     sql`
-    SELECT u.id AS "userId", u.email, u.name, u.is_admin AS "isAdmin", u.created_at AS "createdAt",
+    SELECT u.id AS "userId", u.email, u.name, u.is_admin AS "isAdmin",
+           u.email_verified_at IS NOT NULL AS "emailVerified", u.created_at AS "createdAt",
            tf.secret IS NOT NULL AS "twoFactorEnabled",
            sh.id AS "shopId", sh.name AS "shopName", s.last_used_at AS "lastUsedAt"
     FROM sessions s
@@ -215,5 +244,24 @@ export async function findUserNames(
 ): Promise<{ id: string; name: string }[]> {
   return db.query<{ id: string; name: string }>(
     sql`SELECT id, name FROM users WHERE id = ANY(${sqlArray(ids)}::text[])`,
+  );
+}
+
+/** Where to reach users: their addresses and names, for the mail other modules send them. */
+export async function findUserContacts(
+  db: Queryable,
+  ids: readonly string[],
+): Promise<{ id: string; email: string; name: string }[]> {
+  return db.query<{ id: string; email: string; name: string }>(
+    sql`SELECT id, email, name FROM users WHERE id = ANY(${sqlArray(ids)}::text[]) AND suspended_at IS NULL`,
+  );
+}
+
+export async function findShopOwners(
+  db: Queryable,
+  shopIds: readonly string[],
+): Promise<{ shopId: string; ownerId: string }[]> {
+  return db.query<{ shopId: string; ownerId: string }>(
+    sql`SELECT id AS "shopId", owner_id AS "ownerId" FROM shops WHERE id = ANY(${sqlArray(shopIds)}::text[])`,
   );
 }

@@ -131,7 +131,7 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
         summary: 'Open a shop; the caller becomes a seller',
         security: bearerSecurity,
         body: OpenShopBody,
-        response: { 201: Shop, ...identityErrors.responses('shop_already_open') },
+        response: { 201: Shop, ...identityErrors.responses('shop_already_open', 'email_unverified') },
       },
     },
     async (request, reply) =>

@@ -41,6 +41,7 @@ export const ShopRef = z.object({ id: z.string(), name: z.string() });
 export const User = z.object({
   id: z.string(),
   email: z.string(),
+  email_verified: z.boolean(),
   name: z.string(),
   roles: z.array(z.enum(['buyer', 'seller', 'admin'])),
   shop: ShopRef.nullable(),
@@ -63,6 +64,7 @@ export const AdminUser = User.extend({ suspended: z.boolean(), suspended_at: z.s
 export const presentCaller = (caller: Caller): z.infer<typeof User> => ({
   id: caller.id,
   email: caller.email,
+  email_verified: caller.emailVerified,
   name: caller.name,
   roles: caller.roles,
   shop: caller.shop,
@@ -81,18 +83,41 @@ export const presentShop = (shop: ShopRow): z.infer<typeof Shop> => ({
   created_at: shop.createdAt.toISOString(),
 });
 
-export const presentAdminUser = (
+/** A user as the API shows one, from its row: what `presentCaller` shows of a signed-in caller. */
+export const presentUser = (
   user: UserRow,
   roles: Role[],
   shop: ShopRow | undefined,
-): z.infer<typeof AdminUser> => ({
+): z.infer<typeof User> => ({
   id: user.id,
   email: user.email,
+  email_verified: user.emailVerifiedAt !== null,
   name: user.name,
   roles,
   shop: shop ? { id: shop.id, name: shop.name } : null,
   created_at: user.createdAt.toISOString(),
   two_factor_enabled: user.twoFactorEnabled,
+});
+
+export const presentAdminUser = (
+  user: UserRow,
+  roles: Role[],
+  shop: ShopRow | undefined,
+): z.infer<typeof AdminUser> => ({
+  ...presentUser(user, roles, shop),
   suspended: user.suspendedAt !== null,
   suspended_at: user.suspendedAt?.toISOString() ?? null,
 });
+
+export const PasswordResetBody = z.strictObject({ email: z.string().max(254) });
+export const PasswordResetConfirmBody = z.strictObject({
+  token: z.string().min(1).max(200),
+  new_password: z.string(),
+});
+export const TokenBody = z.strictObject({ token: z.string().min(1).max(200) });
+export const ChangeEmailBody = z.strictObject({
+  new_email: Email,
+  current_password: z.string().max(1024),
+});
+export const UserAnswer = z.object({ user: User });
+export const Accepted = z.object({}).describe('Accepted: the email is on its way');

@@ -5,11 +5,12 @@ import { isUniqueViolation } from '../../platform/errors.js';
 import type { Caller, Role } from '../../platform/http.js';
 import { newId } from '../../platform/ids.js';
 import { appendEvent } from '../../platform/outbox.js';
+import type { AccountLinks } from './account-links.js';
 import { identityErrors } from './identity.errors.js';
 import * as repo from './identity.repo.js';
-import { presentAdminUser, presentCaller, presentShop } from './identity.schemas.js';
+import { presentAdminUser, presentCaller, presentShop, presentUser } from './identity.schemas.js';
 import type { LoginThrottle } from './login-throttle.js';
-import { type PasswordHasher, passwordProblem } from './passwords.js';
+import { assertAcceptablePassword, type PasswordHasher } from './passwords.js';
 import type { RegistrationThrottle } from './registration-throttle.js';
 import { TwoFactorService } from './two-factor.service.js';
 
@@ -25,11 +26,6 @@ export interface Session {
   token: string;
 }
 
-function assertAcceptablePassword(password: string, path: string): void {
-  const problem = passwordProblem(password);
-  if (problem) throw identityErrors.invalidAt('password_rejected', path, `password ${problem}`);
-}
-
 /**
  * Told of every shop change in the transaction that makes it, so that modules keeping their own
  * view of shops (the catalog) never disagree with identity: `listed` is false while the owner is
@@ -41,11 +37,12 @@ export interface ShopListener {
 
 export interface IdentityDeps {
   db: Database;
-  config: Pick<Config, 'adminEmails' | 'sessionMaxDays'>;
+  config: Pick<Config, 'adminEmails' | 'sessionMaxDays' | 'requireVerifiedSellers'>;
   throttle: LoginThrottle;
   shopListener: ShopListener;
   passwords: PasswordHasher;
   registrations: RegistrationThrottle;
+  links: AccountLinks;
 }
 
 export class IdentityService {
@@ -56,6 +53,7 @@ export class IdentityService {
   private readonly passwords: PasswordHasher;
   private readonly registrations: RegistrationThrottle;
   readonly twoFactor: TwoFactorService;
+  private readonly links: AccountLinks;
 
   constructor(deps: IdentityDeps) {
     this.db = deps.db;
@@ -69,6 +67,7 @@ export class IdentityService {
       passwords: deps.passwords,
       throttle: deps.throttle,
     });
+    this.links = deps.links;
   }
 
   private get sessionMaxSeconds(): number {
@@ -86,6 +85,7 @@ export class IdentityService {
     return {
       id: user.id,
       email: user.email,
+      emailVerified: user.emailVerifiedAt !== null,
       name: user.name,
       roles: this.rolesOf(user, shop !== undefined),
       shop: shop ? { id: shop.id, name: shop.name } : null,
@@ -123,6 +123,9 @@ export class IdentityService {
           throw isUniqueViolation(error) ? identityErrors.error('email_taken') : error;
         });
       await repo.insertSession(tx, tokenHash, user.id);
+      // A person signing up gets a link to prove the address; accounts the operator's own tools
+      // make (the demo, the bench) get no mail.
+      if (clientAddress !== undefined) await this.links.mailEmailVerification(tx, user);
       const caller = this.callerOf(user, undefined, tokenHash);
       await appendEvent(tx, 'user.registered.v1', presentCaller(caller));
       return { caller, token };
@@ -167,6 +170,7 @@ export class IdentityService {
     return {
       id: row.userId,
       email: row.email,
+      emailVerified: row.emailVerified,
       name: row.name,
       roles: this.rolesOf(row, row.shopId !== null),
       shop: row.shopId && row.shopName !== null ? { id: row.shopId, name: row.shopName } : null,
@@ -201,10 +205,14 @@ export class IdentityService {
     await this.db.transaction(async (tx) => {
       await repo.updatePasswordHash(tx, caller.id, passwordHash);
       await repo.deleteSessionsOf(tx, caller.id, caller.sessionKey);
+      await appendEvent(tx, 'user.password_changed.v1', presentCaller(caller));
     });
   }
 
   async openShop(caller: Caller, input: { name: string; description?: string | undefined }) {
+    if (this.config.requireVerifiedSellers && !caller.emailVerified) {
+      throw identityErrors.error('email_unverified');
+    }
     return this.db.transaction(async (tx) => {
       if (await repo.findShopOfOwner(tx, caller.id)) throw identityErrors.error('shop_already_open');
       const shop = await repo.insertShop(tx, {
@@ -248,6 +256,33 @@ export class IdentityService {
       await appendEvent(tx, suspended ? 'user.suspended.v1' : 'user.unsuspended.v1', view);
       return view;
     });
+  }
+
+  /** A user as the API shows one, read in the caller's transaction. */
+  async userView(db: Queryable, userId: string) {
+    const user = await repo.findUserById(db, userId);
+    if (!user) throw identityErrors.error('user_not_found');
+    const shop = await repo.findShopOfOwner(db, userId);
+    return presentUser(user, this.rolesOf(user, shop !== undefined), shop);
+  }
+
+  /** Where to reach users (suspended ones are not reached): for the mail other modules send. */
+  async contactsOf(db: Queryable, userIds: readonly string[]) {
+    return userIds.length === 0 ? [] : repo.findUserContacts(db, userIds);
+  }
+
+  /** The owner of each shop, by shop id. */
+  async shopOwners(db: Queryable, shopIds: readonly string[]): Promise<Map<string, string>> {
+    if (shopIds.length === 0) return new Map();
+    return new Map((await repo.findShopOwners(db, shopIds)).map((row) => [row.shopId, row.ownerId]));
+  }
+
+  /** The operator vouches for the address (the demo accounts): it counts as verified. */
+  async markEmailVerified(email: string): Promise<void> {
+    const user = await repo.findUserByEmail(this.db, email);
+    if (!user || !(await repo.markEmailVerified(this.db, user.id, user.email))) {
+      throw identityErrors.error('user_not_found');
+    }
   }
 
   async grantAdmin(email: string): Promise<void> {

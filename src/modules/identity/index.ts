@@ -4,8 +4,12 @@
  * this service, never through the tables.
  */
 
+export { accountRoutes } from './account.routes.js';
+export { AccountService } from './account.service.js';
+export { AccountLinks } from './account-links.js';
+export type { AccountEmail, AccountMailer } from './account-mail.js';
 export { identityEvents } from './identity.events.js';
-export { identityJobs } from './identity.jobs.js';
+export { identityJobs, registerAccountJobs } from './identity.jobs.js';
 export { identityRoutes } from './identity.routes.js';
 export { type IdentityDeps, IdentityService, type ShopListener } from './identity.service.js';
 export { LoginThrottle } from './login-throttle.js';

@@ -3,7 +3,7 @@ import { hash, verify } from '@node-rs/argon2';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { ServiceUnavailable } from '../../platform/errors.js';
 import { QueueFull, WorkQueue } from '../../platform/work-queue.js';
-import type { IdentityReason } from './identity.errors.js';
+import { type IdentityReason, identityErrors } from './identity.errors.js';
 
 /** OWASP's argon2id recommendation: 19 MiB, two passes, one lane. */
 const ARGON2ID = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -20,6 +20,12 @@ export function passwordProblem(password: string): string | null {
   if (length > PASSWORD_MAX_LENGTH) return `must be at most ${PASSWORD_MAX_LENGTH} characters`;
   if (commonPasswords.has(password.toLowerCase())) return 'is too common; choose a less guessable password';
   return null;
+}
+
+/** A new password, or 422 naming the field at `path` and the rule it breaks. */
+export function assertAcceptablePassword(password: string, path: string): void {
+  const problem = passwordProblem(password);
+  if (problem) throw identityErrors.invalidAt('password_rejected', path, `password ${problem}`);
 }
 
 export function hashPassword(password: string): Promise<string> {

@@ -1,8 +1,5 @@
 import type { WindowCounters } from '../../platform/counters.js';
-import { RateLimited } from '../../platform/errors.js';
-import type { IdentityReason } from './identity.errors.js';
-
-const WINDOW_SECONDS = 60 * 60;
+import { takeHourly } from './hourly-limits.js';
 
 /**
  * Sign-ups per client address per hour (`BAZAAR_REGISTRATIONS_PER_HOUR`, 0 = no limit): each
@@ -18,8 +15,6 @@ export class RegistrationThrottle {
   async admit(clientAddress: string): Promise<void> {
     if (this.perHour === 0) return;
     const limit = { key: `register:client:${clientAddress}`, limit: this.perHour };
-    const taken = await this.counters.take([limit], WINDOW_SECONDS);
-    if (!taken.allowed)
-      throw new RateLimited(taken.resetSeconds, 'registrations_exceeded' satisfies IdentityReason);
+    await takeHourly(this.counters, [limit], 'registrations_exceeded');
   }
 }

@@ -479,6 +479,16 @@ export class OrdersService {
   }
 
   /** How many orders are in each status, for /metrics. */
+  /** Each order's number, buyer and shop: who an order's notices go to. */
+  async orderParties(db: Queryable, orderIds: readonly string[]) {
+    return (await repo.findOrders(db, orderIds)).map((order) => ({
+      orderId: order.id,
+      number: String(order.number),
+      buyerId: order.buyerId,
+      shopId: order.shopId,
+    }));
+  }
+
   countByStatus(): Promise<{ status: OrderStatus; count: number }[]> {
     return repo.countOrdersByStatus(this.db);
   }

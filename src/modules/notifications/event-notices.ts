@@ -1,0 +1,296 @@
+import type { Queryable } from '../../platform/db.js';
+import type { CataloguedEventType, DomainEventCatalog } from '../../platform/events.js';
+import { formatMoney } from '../../platform/money.js';
+import type { MessageContent } from './email-content.js';
+import type { EmailGroup } from './notifications.repo.js';
+
+/** Who takes part in orders and shops, as the notifications need to address them. */
+export interface NotificationDirectory {
+  /** Each order's number, buyer and shop. */
+  orderParties(
+    db: Queryable,
+    orderIds: readonly string[],
+  ): Promise<{ orderId: string; number: string; buyerId: string; shopId: string }[]>;
+  /** The owner of each shop, by shop id. */
+  shopOwners(db: Queryable, shopIds: readonly string[]): Promise<Map<string, string>>;
+  /** The shop of each product, by product id. */
+  productShops(db: Queryable, productIds: readonly string[]): Promise<Map<string, string>>;
+}
+
+/** Email groups a user may switch off, and security notices, which always go. */
+export type NoticeGroup = EmailGroup | 'security';
+
+/** One message to one user about one event: an in-app notification and, unless switched off, an email. */
+export interface Notice {
+  userId: string;
+  /** Names the message; with the event and the user it keys it, so a redelivered event adds nothing. */
+  template: string;
+  group: NoticeGroup;
+  content: MessageContent;
+  /** The web app's page about it (a path). */
+  link: string;
+  /** The address when it is not the user's current one (the old address after a change). */
+  to?: string;
+}
+
+export interface NoticeContext {
+  db: Queryable;
+  directory: NotificationDirectory;
+  /** The web app's absolute URL of a path. */
+  url(path: string): string;
+  marketplaceName: string;
+}
+
+type NoticeRule<Type extends CataloguedEventType> = (
+  data: DomainEventCatalog[Type],
+  context: NoticeContext,
+) => Promise<Notice[]>;
+
+type Money = { amount: number; currency: string };
+const money = (value: Money) => formatMoney(value.amount, value.currency);
+
+type OrderData = DomainEventCatalog['order.placed.v1'];
+
+const itemRows = (order: OrderData): [string, string][] =>
+  order.items.map((item) => [`${item.quantity} × ${item.title}`, money(item.line_total)]);
+
+function orderContent(
+  order: OrderData,
+  context: NoticeContext,
+  content: Omit<MessageContent, 'action' | 'rows'>,
+  withItems = true,
+): MessageContent {
+  return {
+    ...content,
+    ...(withItems ? { rows: [...itemRows(order), ['Total', money(order.total)]] } : {}),
+    action: { label: 'View the order', url: context.url(`/orders/${order.id}`) },
+  };
+}
+
+function toBuyer(order: OrderData, template: string, content: MessageContent): Notice {
+  return { userId: order.buyer_id, template, group: 'orders', content, link: `/orders/${order.id}` };
+}
+
+async function toSeller(
+  order: OrderData,
+  context: NoticeContext,
+  template: string,
+  content: MessageContent,
+): Promise<Notice[]> {
+  const owner = (await context.directory.shopOwners(context.db, [order.shop.id])).get(order.shop.id);
+  if (owner === undefined) return [];
+  const link = `/seller/orders/${order.id}`;
+  return [
+    {
+      userId: owner,
+      template,
+      group: 'shop',
+      content: { ...content, action: { label: 'Open the order', url: context.url(link) } },
+      link,
+    },
+  ];
+}
+
+function securityNotice(
+  user: { id: string; email: string },
+  template: string,
+  title: string,
+  summary: string,
+  context: NoticeContext,
+  to?: string,
+): Notice {
+  return {
+    userId: user.id,
+    template,
+    group: 'security',
+    content: {
+      title,
+      summary,
+      details: [
+        'If this was you, there is nothing to do. If it was not, reset your password at once and write to us.',
+      ],
+      action: { label: 'Reset the password', url: context.url('/forgot-password') },
+    },
+    link: '/account',
+    ...(to !== undefined ? { to } : {}),
+  };
+}
+
+/**
+ * Which events make which notices, for whom. Each rule reads only what the event says and who
+ * takes part (the directory); every notice it makes is keyed by (event, user, template).
+ */
+export const noticeRules: { [Type in CataloguedEventType]?: NoticeRule<Type> } = {
+  'order.placed.v1': async (order, context) => [
+    toBuyer(
+      order,
+      'order_placed',
+      orderContent(order, context, {
+        title: `Order ${order.number} placed`,
+        summary: `Thank you: ${order.shop.name} has your order ${order.number} for ${money(order.total)}. It ships once it is paid.`,
+      }),
+    ),
+  ],
+  'order.paid.v1': async (order, context) =>
+    toSeller(
+      order,
+      context,
+      'order_paid_seller',
+      orderContent(order, context, {
+        title: `New paid order ${order.number}`,
+        summary: `Order ${order.number} for ${money(order.total)} is paid and ready to ship.`,
+      }),
+    ),
+  'order.shipped.v1': async (order, context) => [
+    toBuyer(
+      order,
+      'order_shipped',
+      orderContent(order, context, {
+        title: `Order ${order.number} shipped`,
+        summary: order.shipment
+          ? `${order.shop.name} shipped your order ${order.number} with ${order.shipment.carrier}, tracking number ${order.shipment.tracking_number}.`
+          : `${order.shop.name} shipped your order ${order.number}.`,
+      }),
+    ),
+  ],
+  'order.delivered.v1': async (order, context) => [
+    toBuyer(
+      order,
+      'order_delivered',
+      orderContent(
+        order,
+        context,
+        {
+          title: `Order ${order.number} delivered`,
+          summary: `Your order ${order.number} from ${order.shop.name} was delivered. You can now review what you bought.`,
+        },
+        false,
+      ),
+    ),
+  ],
+  'order.cancelled.v1': async (order, context) => [
+    toBuyer(
+      order,
+      'order_cancelled',
+      orderContent(
+        order,
+        context,
+        {
+          title: `Order ${order.number} cancelled`,
+          summary: `Your order ${order.number} from ${order.shop.name} was cancelled.${order.refunded.amount > 0 ? ` ${money(order.refunded)} is refunded.` : ''}`,
+        },
+        false,
+      ),
+    ),
+  ],
+  'order.expired.v1': async (order, context) => [
+    toBuyer(
+      order,
+      'order_expired',
+      orderContent(
+        order,
+        context,
+        {
+          title: `Order ${order.number} expired`,
+          summary: `Your order ${order.number} was not paid in time, so it was cancelled and its items went back on sale.`,
+        },
+        false,
+      ),
+    ),
+  ],
+  'payment.failed.v1': async (payment, context) => {
+    const orders = await context.directory.orderParties(context.db, payment.orders);
+    const first = orders[0];
+    if (!first) return [];
+    const link = `/orders/${first.orderId}`;
+    return [
+      {
+        userId: first.buyerId,
+        template: 'payment_failed',
+        group: 'orders',
+        content: {
+          title: 'Your payment failed',
+          summary: `The payment of ${money(payment.amount)} for order${orders.length > 1 ? 's' : ''} ${orders.map((order) => order.number).join(', ')} did not go through${payment.failure_code ? ` (${payment.failure_code})` : ''}. Nothing was charged.`,
+          action: { label: 'View the order', url: context.url(link) },
+        },
+        link,
+      },
+    ];
+  },
+  'refund.created.v1': async (refund, context) => {
+    const [order] = await context.directory.orderParties(context.db, [refund.order_id]);
+    if (!order) return [];
+    const link = `/orders/${order.orderId}`;
+    return [
+      {
+        userId: order.buyerId,
+        template: 'refund_created',
+        group: 'orders',
+        content: {
+          title: `Refund of ${money(refund.amount)} for order ${order.number}`,
+          summary: `${money(refund.amount)} of order ${order.number} is being refunded to your payment method.`,
+          details: refund.reason ? [`Reason: ${refund.reason}`] : [],
+          action: { label: 'View the order', url: context.url(link) },
+        },
+        link,
+      },
+    ];
+  },
+  'review.created.v1': async (review, context) => {
+    const shopId = (await context.directory.productShops(context.db, [review.product_id])).get(
+      review.product_id,
+    );
+    const owner = shopId && (await context.directory.shopOwners(context.db, [shopId])).get(shopId);
+    if (!owner) return [];
+    const link = '/seller/reviews';
+    return [
+      {
+        userId: owner,
+        template: 'review_created',
+        group: 'reviews',
+        content: {
+          title: `New ${review.rating}-star review`,
+          summary: `${review.author.name} rated a product of yours ${review.rating} of 5${review.title ? `: "${review.title}"` : '.'}`,
+          action: { label: 'Read and reply', url: context.url(link) },
+        },
+        link,
+      },
+    ];
+  },
+  'user.password_changed.v1': async (user, context) => [
+    securityNotice(
+      user,
+      'password_changed',
+      'Your password was changed',
+      'The password of your account was just changed, and your other sessions were ended.',
+      context,
+    ),
+  ],
+  'user.password_reset.v1': async (user, context) => [
+    securityNotice(
+      user,
+      'password_reset',
+      'Your password was reset',
+      'The password of your account was just reset through an emailed link, and every session was ended.',
+      context,
+    ),
+  ],
+  'user.email_changed.v1': async (user, context) => [
+    securityNotice(
+      user,
+      'email_changed',
+      'Your email address was changed',
+      `The email address of your account is now ${user.email}; mail will no longer come to ${user.previous_email}.`,
+      context,
+      user.previous_email,
+    ),
+  ],
+};
+
+/** The notices an event makes; none for a type without a rule. */
+export function noticesOf(event: { type: string; data: unknown }, context: NoticeContext): Promise<Notice[]> {
+  const rule = noticeRules[event.type as CataloguedEventType] as NoticeRule<CataloguedEventType> | undefined;
+  return rule ? rule(event.data as DomainEventCatalog[CataloguedEventType], context) : Promise.resolve([]);
+}
+
+export const hasNoticeRule = (type: string): boolean => type in noticeRules;
