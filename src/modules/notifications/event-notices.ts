@@ -275,6 +275,24 @@ export const noticeRules: { [Type in CataloguedEventType]?: NoticeRule<Type> } =
       context,
     ),
   ],
+  'user.two_factor_enabled.v1': async (user, context) => [
+    securityNotice(
+      user,
+      'two_factor_enabled',
+      'Two-factor sign-in is on',
+      'Two-factor sign-in was turned on for your account: signing in now also needs a code from your authenticator app.',
+      context,
+    ),
+  ],
+  'user.two_factor_disabled.v1': async (user, context) => [
+    securityNotice(
+      user,
+      'two_factor_disabled',
+      'Two-factor sign-in is off',
+      'Two-factor sign-in was turned off for your account: signing in needs only the password again.',
+      context,
+    ),
+  ],
   'user.email_changed.v1': async (user, context) => [
     securityNotice(
       user,
