@@ -10,7 +10,8 @@ interface Auth {
   me: Me | null | undefined;
   /** Why the session could not be checked (the API unreachable, say): not a reason to sign out. */
   error: unknown;
-  login(credentials: Credentials): Promise<Me>;
+  /** `otp`: a TOTP or recovery code, for an account with two-factor sign-in (after `mfa_required`). */
+  login(credentials: Credentials & { otp?: string }): Promise<Me>;
   signup(details: Credentials & { name: string }): Promise<Me>;
   logout(): Promise<void>;
   /** Reads the account again (after opening a shop, say). */

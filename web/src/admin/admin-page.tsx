@@ -1,6 +1,21 @@
 import type { ReactNode } from 'react';
-import { NavLink } from 'react-router';
+import { Link, NavLink } from 'react-router';
+import { useAuth } from '../auth';
 import { RequireAuth } from '../ui/layout';
+
+/** Admin routes answer 403 to an admin without two-factor sign-in where BAZAAR_REQUIRE_ADMIN_2FA is on. */
+function TwoFactorHint() {
+  const { me } = useAuth();
+  if (!me || me.two_factor_enabled) return null;
+  return (
+    <p className="notice notice-info">
+      <span>
+        Protect this admin account: <Link to="/account/two-factor">turn on two-factor sign-in</Link>. A
+        marketplace may require it before admin pages work.
+      </span>
+    </p>
+  );
+}
 
 /** An admin page: for administrators only, under the admin navigation. */
 export function AdminPage({ title, children }: { title: string; children: ReactNode }) {
@@ -16,6 +31,7 @@ export function AdminPage({ title, children }: { title: string; children: ReactN
       </nav>
       <section>
         <h1>{title}</h1>
+        <TwoFactorHint />
         {children}
       </section>
     </RequireAuth>

@@ -14,8 +14,10 @@ export function safeNext(next: string | null): string {
   return new URL(next, window.location.origin).origin === window.location.origin ? next : '/';
 }
 
-function problemText(error: unknown, mode: 'login' | 'signup'): string {
+function problemText(error: unknown, mode: 'login' | 'signup', codeStep: boolean): string {
   if (!(error instanceof ApiError)) return messageOf(error);
+  // At the code step the password was right: what was refused is the code.
+  if (error.code === 'invalid_credentials' && codeStep) return 'That code is not right, or was used already.';
   if (error.code === 'invalid_credentials') return 'That email and password do not match an account.';
   if (error.code === 'conflict' && mode === 'signup')
     return 'An account with this email already exists. Log in instead?';
@@ -35,9 +37,20 @@ function AuthForm({ mode }: { mode: 'login' | 'signup' }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [name, setName] = useState('');
+  /** Set once the API answered mfa_required: the password was right, a second factor is needed. */
+  const [codeStep, setCodeStep] = useState(false);
+  const [otp, setOtp] = useState('');
   const submit = useAction(async () => {
-    if (mode === 'login') await login({ email: email.trim(), password });
-    else await signup({ email: email.trim(), password, name: name.trim() });
+    if (mode === 'signup') await signup({ email: email.trim(), password, name: name.trim() });
+    else {
+      try {
+        await login({ email: email.trim(), password, ...(codeStep ? { otp: otp.trim() } : {}) });
+      } catch (error) {
+        if (!(error instanceof ApiError && error.code === 'mfa_required')) throw error;
+        setCodeStep(true);
+        return;
+      }
+    }
     navigate(next, { replace: true });
   });
   if (me && !submit.pending) return <Navigate to={next} replace />;
@@ -81,16 +94,30 @@ function AuthForm({ mode }: { mode: 'login' | 'signup' }) {
           value={password}
           onChange={setPassword}
         />
+        {codeStep && (
+          <TextField
+            id="auth-otp"
+            label="Two-factor code"
+            autoComplete="one-time-code"
+            required
+            maxLength={64}
+            hint="The 6-digit code from your authenticator app, or one of your recovery codes."
+            value={otp}
+            onChange={setOtp}
+          />
+        )}
         {submit.error !== null && (
           <p className="notice notice-error" role="alert">
-            {problemText(submit.error, mode)}
+            {problemText(submit.error, mode, codeStep)}
           </p>
         )}
         <button type="submit" disabled={submit.pending}>
           {mode === 'login'
             ? submit.pending
               ? 'Logging in…'
-              : 'Log in'
+              : codeStep
+                ? 'Verify and log in'
+                : 'Log in'
             : submit.pending
               ? 'Creating…'
               : 'Sign up'}

@@ -9,6 +9,7 @@ import { OrdersPage } from './orders';
 import { PaymentPage } from './pay';
 import { ProductPage } from './product';
 import { SearchPage } from './search';
+import { TwoFactorPage } from './two-factor';
 
 export const storeRoutes = (
   <Fragment>
@@ -22,5 +23,6 @@ export const storeRoutes = (
     <Route path="orders/:id" element={<OrderPage />} />
     <Route path="login" element={<LoginPage />} />
     <Route path="signup" element={<SignupPage />} />
+    <Route path="account/two-factor" element={<TwoFactorPage />} />
   </Fragment>
 );

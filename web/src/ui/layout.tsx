@@ -40,6 +40,7 @@ function AccountLinks() {
         <NavLink to="/seller/open">Sell on Bazaar</NavLink>
       )}
       {me.roles.includes('admin') && <NavLink to="/admin">Admin</NavLink>}
+      <NavLink to="/account/two-factor">Security</NavLink>
       <button
         type="button"
         className="button-link"
