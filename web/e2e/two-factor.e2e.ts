@@ -19,7 +19,8 @@ test('turn on two-factor sign-in, log out, and log in again with a code', async 
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign up' }).click();
 
-  await page.getByRole('link', { name: 'Security' }).click();
+  await page.getByRole('link', { name: 'Account', exact: true }).click();
+  await page.getByRole('link', { name: 'Manage two-factor sign-in' }).click();
   await page.getByRole('heading', { name: 'Two-factor sign-in' }).waitFor();
   await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
   // The QR code is drawn in the browser from the otpauth URL, and loads under the CSP.
@@ -48,6 +49,7 @@ test('turn on two-factor sign-in, log out, and log in again with a code', async 
   await page.getByLabel('Two-factor code').fill(await codeOf(secret, 1));
   await page.getByRole('button', { name: 'Verify and log in' }).click();
   await page.getByRole('button', { name: 'Log out' }).waitFor();
-  await page.getByRole('link', { name: 'Security' }).click();
+  await page.getByRole('link', { name: 'Account', exact: true }).click();
+  await page.getByRole('link', { name: 'Manage two-factor sign-in' }).click();
   await page.getByText('Two-factor sign-in is on').waitFor();
 });

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router';
+import { accountRoutes } from './account/routes';
 import { adminRoutes } from './admin/routes';
 import { AuthProvider } from './auth';
 import { MarketplaceProvider } from './marketplace';
@@ -18,6 +19,7 @@ createRoot(document.getElementById('root')!).render(
           <Routes>
             <Route element={<Layout />}>
               {storeRoutes}
+              {accountRoutes}
               {sellerRoutes}
               {adminRoutes}
               <Route path="*" element={<NotFound />} />

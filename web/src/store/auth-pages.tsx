@@ -123,6 +123,11 @@ function AuthForm({ mode }: { mode: 'login' | 'signup' }) {
               : 'Sign up'}
         </button>
       </form>
+      {mode === 'login' && (
+        <p>
+          <Link to="/forgot-password">Forgot your password?</Link>
+        </p>
+      )}
       <p>
         {mode === 'login' ? 'New to Bazaar? ' : 'Already have an account? '}
         <Link to={`${other}${otherQuery}`}>{mode === 'login' ? 'Create an account' : 'Log in'}</Link>

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate, useSearchParams } from 'react-router';
+import { NotificationBell } from '../account/notifications';
 import { useAuth } from '../auth';
 import { ErrorNotice, Spinner } from './feedback';
 import { SearchForm } from './search-form';
@@ -40,7 +41,8 @@ function AccountLinks() {
         <NavLink to="/seller/open">Sell on Bazaar</NavLink>
       )}
       {me.roles.includes('admin') && <NavLink to="/admin">Admin</NavLink>}
-      <NavLink to="/account/two-factor">Security</NavLink>
+      <NotificationBell />
+      <NavLink to="/account">Account</NavLink>
       <button
         type="button"
         className="button-link"
