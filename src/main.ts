@@ -139,6 +139,8 @@ async function run(argv: string[]): Promise<void> {
         console.log(
           `  database: ${db.kind === 'embedded' ? `embedded, in ${path.join(config.dataDir, 'db')}` : 'PostgreSQL'}`,
         );
+        if (config.devMailbox && !config.smtpUrl)
+          console.log(`  mailbox:  ${url}/dev/mailbox (email stays here: no BAZAAR_SMTP_URL)`);
         if (seeding || (await services.identity.userExists(DEMO_ACCOUNTS[0]!.email))) {
           console.log(`  demo accounts (password "${DEMO_PASSWORD}"):`);
           for (const account of DEMO_ACCOUNTS) console.log(`    ${account.role.padEnd(6)} ${account.email}`);

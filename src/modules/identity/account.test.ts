@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../test/app.js';
 import { FACTORY_PASSWORD, newUser, type TestUser } from '../../../test/factories/identity.js';
 import { expectProblem } from '../../../test/problem.js';
+import { RedisWindowCounters } from '../../platform/counters.js';
 import { sql } from '../../platform/db.js';
 import { RESETS_PER_CLIENT_PER_HOUR, RESETS_PER_EMAIL_PER_HOUR } from './account.service.js';
 
@@ -199,6 +202,33 @@ describe('password reset', () => {
       429,
       'rate_limited',
     );
+  });
+
+  it.runIf(process.env.TEST_REDIS_URL)('counts reset requests across processes through Redis', async () => {
+    const redis = [new Redis(process.env.TEST_REDIS_URL!), new Redis(process.env.TEST_REDIS_URL!)];
+    const apps = await Promise.all(
+      redis.map((connection) =>
+        createTestApp({ database: t, counters: new RedisWindowCounters(connection) }),
+      ),
+    );
+    try {
+      // An address of this run's own: Redis counts outlive the test process.
+      const email = `shared-${randomBytes(6).toString('hex')}@example.com`;
+      const ask = (app: TestApp) =>
+        app.app.inject({
+          method: 'POST',
+          url: '/v1/auth/password-reset',
+          payload: { email },
+          remoteAddress: freshClient(),
+        });
+      const answers = [];
+      for (let i = 0; i < RESETS_PER_EMAIL_PER_HOUR + 1; i++)
+        answers.push((await ask(apps[i % 2]!)).statusCode);
+      expect(answers).toEqual([...Array(RESETS_PER_EMAIL_PER_HOUR).fill(202), 429]);
+    } finally {
+      await Promise.all(apps.map((app) => app.close()));
+      for (const connection of redis) connection.disconnect();
+    }
   });
 
   it('takes about as long for an unknown email as for a registered one', async () => {
