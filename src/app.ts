@@ -48,6 +48,7 @@ import {
   subscribeToPurchases,
 } from './modules/recommendations/index.js';
 import { ReviewsService, reviewLookup, reviewsRoutes } from './modules/reviews/index.js';
+import { ShippingService, shippingRoutes } from './modules/shipping/index.js';
 import { Caches } from './platform/cache.js';
 import {
   connectRedis,
@@ -104,6 +105,7 @@ export interface Services {
   sandbox: SandboxProvider;
   ledger: LedgerService;
   orders: OrdersService;
+  shipping: ShippingService;
   reviews: ReviewsService;
   recommendations: RecommendationsService;
   /** Product views signed-in buyers make, noted by the catalog for recommendations. */
@@ -161,6 +163,7 @@ export function buildServices(
   const catalog = new CatalogService({ db, config, caches, media, views: productViews });
   const cart = new CartService(db, catalogVariantDirectory, config.currency);
   const ledger = new LedgerService(db, config);
+  const shipping = new ShippingService({ db, currency: config.currency });
   const providers = createPaymentProviders(db, config, options);
   // Calls go one way: orders → payments → orderSettlement (what a settled payment does to its
   // orders, which answers the refunds due and never calls payments back).
@@ -181,6 +184,7 @@ export function buildServices(
     payments,
     ledger,
     reviews: reviewLookup,
+    shipping,
   });
   const passwords = new PasswordHasher(options.passwordAlgorithm ?? argon2id, {
     concurrency: availableParallelism(),
@@ -243,6 +247,7 @@ export function buildServices(
     sandbox: providers.sandbox,
     ledger,
     orders,
+    shipping,
     identity,
     account,
     notifications,
@@ -491,6 +496,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   mediaRoutes(app, services.media, guards);
   cartRoutes(app, services.cart, guards);
   ordersRoutes(app, services.orders, guards, services.idempotency, config.currency);
+  shippingRoutes(app, services.shipping, guards, config.currency);
   reviewsRoutes(app, services.reviews, guards);
   recommendationsRoutes(app, services.recommendations, guards);
   paymentsRoutes(app, services.payments, guards, services.idempotency, config.currency);

@@ -47,6 +47,7 @@ const envSchema = z.object({
   BAZAAR_ORDER_TTL_SECONDS: intWithDefault(900, 1),
   BAZAAR_AUTO_DELIVER_SECONDS: intWithDefault(1_209_600, 1),
   BAZAAR_COMMISSION_BPS: intWithDefault(1000, 0, 10_000),
+  BAZAAR_COMMISSION_ON_SHIPPING: booleanFlag,
   BAZAAR_RATING_PRIOR_WEIGHT: intWithDefault(10, 0),
   BAZAAR_RECS_REFRESH_SECONDS: intWithDefault(300, 1),
   BAZAAR_RATE_LIMIT_RPS: optionalString.pipe(
@@ -103,6 +104,8 @@ export interface Config {
   orderTtlSeconds: number;
   autoDeliverSeconds: number;
   commissionBps: number;
+  /** Commission is also taken on shipping fees (by default only on the merchandise). */
+  commissionOnShipping: boolean;
   ratingPriorWeight: number;
   recsRefreshSeconds: number;
   rateLimitRps: number | undefined;
@@ -188,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     orderTtlSeconds: e.BAZAAR_ORDER_TTL_SECONDS,
     autoDeliverSeconds: e.BAZAAR_AUTO_DELIVER_SECONDS,
     commissionBps: e.BAZAAR_COMMISSION_BPS,
+    commissionOnShipping: e.BAZAAR_COMMISSION_ON_SHIPPING ?? false,
     ratingPriorWeight: e.BAZAAR_RATING_PRIOR_WEIGHT,
     recsRefreshSeconds: e.BAZAAR_RECS_REFRESH_SECONDS,
     rateLimitRps: e.BAZAAR_RATE_LIMIT_RPS,

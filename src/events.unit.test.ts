@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import { eventCatalogues } from './events.js';
-import type { OrderView } from './modules/orders/index.js';
+import type { OrderEventView, OrderView } from './modules/orders/index.js';
 import type { reviewEvents } from './modules/reviews/index.js';
 import type { Queryable } from './platform/db.js';
 import { catalogueBreakingChanges } from './platform/event-compat.js';
@@ -52,7 +52,9 @@ describe('the catalogue types', () => {
   });
 
   it('type what a subscription receives by its pattern', () => {
-    expectTypeOf<EventsMatching<'order.paid.v1'>>().toEqualTypeOf<DomainEvent<OrderView, 'order.paid.v1'>>();
+    expectTypeOf<EventsMatching<'order.paid.v1'>>().toEqualTypeOf<
+      DomainEvent<OrderEventView, 'order.paid.v1'>
+    >();
     expectTypeOf<
       Extract<EventsMatching<'review.*'>, { type: 'review.hidden.v1' }>['data']
     >().toEqualTypeOf<ReviewView>();

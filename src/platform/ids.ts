@@ -25,7 +25,10 @@ export type IdPrefix =
   | 'je'
   | 'led'
   | 'ntf'
-  | 'eml';
+  | 'eml'
+  | 'adr'
+  | 'so'
+  | 'shp';
 
 /**
  * `<prefix>_` + 10 characters of millisecond time + 16 random characters (80 bits), all Crockford

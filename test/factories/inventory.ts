@@ -18,7 +18,11 @@ export interface StockedProduct {
  */
 export async function newStockedProduct(
   db: Database,
-  options: { shopId: string; title?: string; variants?: { priceMinor?: number; stock?: number }[] },
+  options: {
+    shopId: string;
+    title?: string;
+    variants?: { priceMinor?: number; stock?: number; weightGrams?: number }[];
+  },
 ): Promise<StockedProduct> {
   const suffix = randomBytes(4).toString('hex');
   const variants = (options.variants ?? [{}]).map((v, position) => ({
@@ -26,6 +30,7 @@ export async function newStockedProduct(
     sku: `SKU-${suffix}-${position}`,
     priceMinor: v.priceMinor ?? 1000,
     stock: v.stock ?? 10,
+    weightGrams: v.weightGrams ?? 0,
     position,
   }));
   const productId = newId('prod');
@@ -42,8 +47,9 @@ export async function newStockedProduct(
               ${Math.min(...variants.map((v) => v.priceMinor))}, ${variants.length})`);
     for (const v of variants) {
       await tx.execute(sql`
-        INSERT INTO variants (id, product_id, shop_id, sku, title, price_minor, currency, position)
-        VALUES (${v.id}, ${productId}, ${options.shopId}, ${v.sku}, ${`Variant ${v.position + 1}`}, ${v.priceMinor}, 'USD', ${v.position})`);
+        INSERT INTO variants (id, product_id, shop_id, sku, title, price_minor, weight_grams, currency, position)
+        VALUES (${v.id}, ${productId}, ${options.shopId}, ${v.sku}, ${`Variant ${v.position + 1}`}, ${v.priceMinor},
+                ${v.weightGrams}, 'USD', ${v.position})`);
       await inventory.createStock(tx, v.id, v.stock, productId);
     }
   });

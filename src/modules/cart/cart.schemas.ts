@@ -22,7 +22,10 @@ export const CartItem = z.object({
   line_total: MoneySchema,
   /** The variant's current stock. */
   available: z.number().int(),
+  /** False while the product's shop is not listed or the product is archived: checkout refuses it. */
+  purchasable: z.boolean(),
 });
+export type CartItemView = z.infer<typeof CartItem>;
 
 export const Cart = z.object({ id: z.string(), items: z.array(CartItem), subtotal: MoneySchema });
 export type CartView = z.infer<typeof Cart>;

@@ -4,10 +4,10 @@ import type { Caller } from '../../platform/http.js';
 import { newId } from '../../platform/ids.js';
 import { isWithinMoneyBound, MAX_MONEY_MINOR, money } from '../../platform/money.js';
 import { inventory, shortageDetail } from '../inventory/index.js';
+import { totalCart } from '../pricing/index.js';
 import { cartErrors } from './cart.errors.js';
 import * as repo from './cart.repo.js';
-import type { CartView } from './cart.schemas.js';
-import { totalCart } from './cart.totals.js';
+import type { CartItemView, CartView } from './cart.schemas.js';
 import { lineTitle, type PurchasableVariant, type VariantDirectory } from './variant-directory.js';
 
 export const MAX_LINE_QUANTITY = 99;
@@ -39,6 +39,32 @@ function assertSubtotalWithinBound(
       `this quantity takes the cart's subtotal over ${MAX_MONEY_MINOR} minor units`,
     );
   }
+}
+
+/**
+ * A cart line as the cart and the checkout quote show it. A price over the money bound (set before
+ * the bound existed) cannot be bought: the line stays visible so the buyer can remove it, with
+ * nothing available.
+ */
+export function presentCartItem(
+  item: { id: string; variantId: string; quantity: number },
+  variant: PurchasableVariant,
+  availableMinor: number | undefined,
+  lineTotalMinor: number,
+): CartItemView {
+  const purchasable = variant.purchasable && isWithinMoneyBound(variant.priceMinor);
+  return {
+    id: item.id,
+    variant_id: item.variantId,
+    product_id: variant.productId,
+    shop: { id: variant.shopId, name: variant.shopName },
+    title: lineTitle(variant),
+    quantity: item.quantity,
+    unit_price: money(variant.priceMinor, variant.currency),
+    line_total: money(lineTotalMinor, variant.currency),
+    available: purchasable ? Math.max(0, availableMinor ?? 0) : 0,
+    purchasable,
+  };
 }
 
 export class CartService {
@@ -136,6 +162,12 @@ export class CartService {
     return repo.lockCartWithItems(tx, userId);
   }
 
+  /** The caller's cart lines without locking them (the checkout quote reads them). */
+  async linesOf(tx: Queryable, userId: string): Promise<repo.CartItemRow[]> {
+    const cartId = await repo.findCartId(tx, userId);
+    return cartId ? repo.findItems(tx, cartId) : [];
+  }
+
   async empty(tx: Queryable, cartId: string): Promise<void> {
     await repo.clearCart(tx, cartId);
   }
@@ -163,23 +195,9 @@ export class CartService {
     const totals = totalCart(
       shown.map(({ item, variant }) => ({ unitPriceMinor: variant.priceMinor, quantity: item.quantity })),
     );
-    const lines = shown.map(({ item, variant }, index) => {
-      // A price over the money bound (set before the bound existed) cannot be bought: the line stays
-      // visible so the buyer can remove it, with nothing available and nothing to pay.
-      const forSale = variant.purchasable && isWithinMoneyBound(variant.priceMinor);
-      const available = forSale ? Math.max(0, levels.get(item.variantId)?.available ?? 0) : 0;
-      return {
-        id: item.id,
-        variant_id: item.variantId,
-        product_id: variant.productId,
-        shop: { id: variant.shopId, name: variant.shopName },
-        title: lineTitle(variant),
-        quantity: item.quantity,
-        unit_price: money(variant.priceMinor, variant.currency),
-        line_total: money(totals.lineTotalsMinor[index]!, variant.currency),
-        available,
-      };
-    });
+    const lines = shown.map(({ item, variant }, index) =>
+      presentCartItem(item, variant, levels.get(item.variantId)?.available, totals.lineTotalsMinor[index]!),
+    );
     return { id: cartId, items: lines, subtotal: money(totals.subtotalMinor, this.currency) };
   }
 }

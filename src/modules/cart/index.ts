@@ -3,6 +3,6 @@
  * live from the catalog and inventory. Owns the tables carts and cart_items.
  */
 export { cartRoutes } from './cart.routes.js';
-export { CartService } from './cart.service.js';
-export { type CartTotals, totalCart } from './cart.totals.js';
+export { CartItem, type CartItemView } from './cart.schemas.js';
+export { CartService, presentCartItem } from './cart.service.js';
 export { lineTitle, type PurchasableVariant, type VariantDirectory } from './variant-directory.js';

@@ -10,6 +10,8 @@ export interface PurchasableVariant {
   variantTitle: string;
   sku: string;
   priceMinor: number;
+  /** One unit's shipping weight. */
+  weightGrams: number;
   currency: string;
   /** Active product of a listed shop: it may be bought. */
   purchasable: boolean;

@@ -77,6 +77,7 @@ export function presentVariant(
     title: variant.title,
     options: variant.options,
     price: money(variant.priceMinor, variant.currency),
+    weight_grams: variant.weightGrams ?? 0,
     stock,
     in_stock: stock > 0,
     ...(ownerView ? { on_hand: onHand, reserved } : {}),

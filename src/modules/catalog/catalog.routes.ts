@@ -133,10 +133,17 @@ export function catalogRoutes(
       },
     },
     async (request, reply) => {
-      const { category_id, ...product } = request.body;
-      return reply
-        .status(201)
-        .send(await service.createProduct(callerOf(request), { ...product, categoryId: category_id }));
+      const { category_id, variants, ...product } = request.body;
+      return reply.status(201).send(
+        await service.createProduct(callerOf(request), {
+          ...product,
+          categoryId: category_id,
+          variants: variants.map(({ weight_grams, ...variant }) => ({
+            ...variant,
+            weightGrams: weight_grams,
+          })),
+        }),
+      );
     },
   );
 
@@ -235,7 +242,12 @@ export function catalogRoutes(
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await service.addVariant(callerOf(request), request.params.id, request.body)),
+      reply.status(201).send(
+        await service.addVariant(callerOf(request), request.params.id, {
+          ...request.body,
+          weightGrams: request.body.weight_grams,
+        }),
+      ),
   );
 
   r.patch(
@@ -259,8 +271,12 @@ export function catalogRoutes(
       },
     },
     async (request) => {
-      const { on_hand, ...changes } = request.body;
-      return service.updateVariant(callerOf(request), request.params.id, { ...changes, onHand: on_hand });
+      const { on_hand, weight_grams, ...changes } = request.body;
+      return service.updateVariant(callerOf(request), request.params.id, {
+        ...changes,
+        onHand: on_hand,
+        weightGrams: weight_grams,
+      });
     },
   );
 

@@ -40,6 +40,8 @@ const Options = z
   .record(z.string().trim().min(1).max(50), z.string().trim().min(1).max(100))
   .refine((options) => Object.keys(options).length <= MAX_OPTIONS, `at most ${MAX_OPTIONS} options`);
 const OnHand = z.number().int().min(0).max(1_000_000_000);
+/** The shipping weight of one unit, for weight-tiered shipping options. */
+const WeightGrams = z.number().int().min(0).max(1_000_000_000);
 export const Status = z.enum(['active', 'archived']);
 
 export const CategoryBody = z.strictObject({
@@ -62,6 +64,7 @@ export function productBodies(currency: string) {
     options: Options.optional(),
     price: Price,
     stock: OnHand,
+    weight_grams: WeightGrams.optional(),
   });
   return {
     VariantBody,
@@ -76,6 +79,7 @@ export function productBodies(currency: string) {
       title: Title.optional(),
       price: Price.optional(),
       on_hand: OnHand.optional(),
+      weight_grams: WeightGrams.optional(),
     }),
   };
 }
@@ -134,6 +138,7 @@ export const Variant = z.object({
   title: z.string(),
   options: z.record(z.string(), z.string()),
   price: MoneySchema,
+  weight_grams: z.number().int(),
   stock: z.number().int(),
   in_stock: z.boolean(),
   /** The owning seller's view only. */

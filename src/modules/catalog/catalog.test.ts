@@ -168,6 +168,7 @@ describe('POST /v1/products', () => {
             title: 'Small',
             options: { size: 'S' },
             price: { amount: 2500, currency: 'USD' },
+            weight_grams: 850,
           }),
           variant({ sku: 'LAN-L', title: 'Large', options: { size: 'L' }, stock: 0 }),
         ],
@@ -192,12 +193,20 @@ describe('POST /v1/products', () => {
         title: 'Small',
         options: { size: 'S' },
         price: { amount: 2500, currency: 'USD' },
+        weight_grams: 850,
         stock: 4,
         in_stock: true,
         on_hand: 4,
         reserved: 0,
       },
-      expect.objectContaining({ sku: 'LAN-L', stock: 0, in_stock: false, on_hand: 0, reserved: 0 }),
+      expect.objectContaining({
+        sku: 'LAN-L',
+        weight_grams: 0,
+        stock: 0,
+        in_stock: false,
+        on_hand: 0,
+        reserved: 0,
+      }),
     ]);
     const levels = await inventory.levels(t.db, [product.variants[0].id]);
     expect(levels.get(product.variants[0].id)).toMatchObject({ onHand: 4, reserved: 0 });

@@ -23,6 +23,8 @@ export interface VariantContent {
   title: string;
   options: Record<string, string>;
   priceMinor: number;
+  /** Absent in content cached before variants had a weight. */
+  weightGrams?: number;
   currency: string;
 }
 
@@ -124,7 +126,7 @@ export async function findProductContent(db: Queryable, id: string): Promise<Pro
            (SELECT coalesce(json_agg(i.url ORDER BY i.position), '[]'::json)
             FROM product_images i WHERE i.product_id = p.id) AS images,
            (SELECT coalesce(json_agg(json_build_object('id', v.id, 'sku', v.sku, 'title', v.title,
-                     'options', v.options, 'priceMinor', v.price_minor, 'currency', v.currency)
+                     'options', v.options, 'priceMinor', v.price_minor, 'weightGrams', v.weight_grams, 'currency', v.currency)
                      ORDER BY v.position), '[]'::json)
             FROM variants v WHERE v.product_id = p.id) AS variants,
            p.rating_count AS "ratingCount", p.rating_sum AS "ratingSum",
@@ -244,7 +246,7 @@ export async function findVariantsForSale(
   return db.query<PurchasableVariant>(sql`
     SELECT v.id AS "variantId", v.product_id AS "productId", v.shop_id AS "shopId", s.name AS "shopName",
            p.title AS "productTitle", v.title AS "variantTitle", v.sku, v.price_minor AS "priceMinor",
-           v.currency, (p.status = 'active' AND s.listed) AS purchasable
+           v.weight_grams AS "weightGrams", v.currency, (p.status = 'active' AND s.listed) AS purchasable
     FROM variants v
     JOIN products p ON p.id = v.product_id
     JOIN catalog_shops s ON s.shop_id = v.shop_id

@@ -59,6 +59,7 @@ export interface NewVariant {
   title: string;
   options: Record<string, string>;
   priceMinor: number;
+  weightGrams: number;
   currency: string;
   position: number;
 }
@@ -73,13 +74,14 @@ export async function insertProduct(db: Queryable, product: NewProduct): Promise
 export async function insertVariants(db: Queryable, variants: readonly NewVariant[]): Promise<void> {
   const column = <K extends keyof NewVariant>(key: K) => variants.map((variant) => variant[key]);
   await db.execute(sql`
-    INSERT INTO variants (id, product_id, shop_id, sku, title, options, price_minor, currency, position)
-    SELECT id, product_id, shop_id, sku, title, options::jsonb, price_minor, currency, position
+    INSERT INTO variants (id, product_id, shop_id, sku, title, options, price_minor, weight_grams, currency, position)
+    SELECT id, product_id, shop_id, sku, title, options::jsonb, price_minor, weight_grams, currency, position
     FROM unnest(${sqlArray(column('id'))}::text[], ${sqlArray(column('productId'))}::text[], ${sqlArray(column('shopId'))}::text[],
                 ${sqlArray(column('sku'))}::text[], ${sqlArray(column('title'))}::text[],
                 ${sqlArray(variants.map((v) => JSON.stringify(v.options)))}::text[], ${sqlArray(column('priceMinor'))}::bigint[],
-                ${sqlArray(column('currency'))}::text[], ${sqlArray(column('position'))}::int[])
-      AS v(id, product_id, shop_id, sku, title, options, price_minor, currency, position)`);
+                ${sqlArray(column('weightGrams'))}::int[], ${sqlArray(column('currency'))}::text[],
+                ${sqlArray(column('position'))}::int[])
+      AS v(id, product_id, shop_id, sku, title, options, price_minor, weight_grams, currency, position)`);
 }
 
 export async function replaceImages(
@@ -152,12 +154,13 @@ export async function updateProduct(
 export async function updateVariant(
   db: Queryable,
   id: string,
-  changes: { title?: string | undefined; priceMinor?: number | undefined },
+  changes: { title?: string | undefined; priceMinor?: number | undefined; weightGrams?: number | undefined },
 ): Promise<void> {
   await db.execute(sql`
     UPDATE variants
     SET title = coalesce(${changes.title ?? null}, title),
         price_minor = coalesce(${changes.priceMinor ?? null}::bigint, price_minor),
+        weight_grams = coalesce(${changes.weightGrams ?? null}::int, weight_grams),
         updated_at = now()
     WHERE id = ${id}`);
 }

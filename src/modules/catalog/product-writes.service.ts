@@ -24,6 +24,7 @@ export interface NewVariantInput {
   options?: Record<string, string> | undefined;
   price: Money;
   stock: number;
+  weightGrams?: number | undefined;
 }
 
 export interface NewProductInput {
@@ -46,6 +47,7 @@ export interface VariantChanges {
   title?: string | undefined;
   price?: Money | undefined;
   onHand?: number | undefined;
+  weightGrams?: number | undefined;
 }
 
 /** A product as `importProducts` writes it: everything given, nothing derived but its lowest price. */
@@ -67,6 +69,8 @@ export interface ImportedProduct {
     title: string;
     options: Record<string, string>;
     priceMinor: number;
+    /** 0 when not given. */
+    weightGrams?: number;
     stock: number;
   }[];
 }
@@ -180,13 +184,18 @@ export class ProductWrites {
   }
 
   async updateVariant(caller: Caller, variantId: string, changes: VariantChanges): Promise<VariantView> {
-    const contentChanged = changes.title !== undefined || changes.price !== undefined;
+    const contentChanged =
+      changes.title !== undefined || changes.price !== undefined || changes.weightGrams !== undefined;
     const view = await this.db.transaction(async (tx) => {
       const productId = await repo.productIdOfVariant(tx, variantId);
       if (!productId) throw catalogErrors.error('variant_not_found');
       authorise(await repo.lockProduct(tx, productId), caller);
       if (contentChanged) {
-        await repo.updateVariant(tx, variantId, { title: changes.title, priceMinor: changes.price?.amount });
+        await repo.updateVariant(tx, variantId, {
+          title: changes.title,
+          priceMinor: changes.price?.amount,
+          weightGrams: changes.weightGrams,
+        });
         await repo.updateProduct(tx, productId, {});
       }
       if (changes.onHand !== undefined) await inventory.setOnHand(tx, variantId, changes.onHand, caller.id);
@@ -241,6 +250,7 @@ export class ProductWrites {
           title: variant.title,
           options: variant.options,
           priceMinor: variant.priceMinor,
+          weightGrams: variant.weightGrams ?? 0,
           currency: this.config.currency,
           position,
         });
@@ -315,6 +325,7 @@ export class ProductWrites {
       title: input.title,
       options: input.options ?? {},
       priceMinor: input.price.amount,
+      weightGrams: input.weightGrams ?? 0,
       currency: input.price.currency,
     };
   }

@@ -93,14 +93,23 @@ const entry = (draft: EntryDraft): EntryDraft => ({
   postings: draft.postings.filter((posting) => posting.amount !== 0),
 });
 
-/** The provider holds the order's total; the seller's share waits in pending; the platform keeps its commission. */
+/** What commission is taken on: the order's total, less its shipping unless commission covers shipping. */
+export const commissionBaseOf = (
+  order: { totalAmount: number; shippingAmount: number },
+  commissionOnShipping: boolean,
+) => (commissionOnShipping ? order.totalAmount : order.totalAmount - order.shippingAmount);
+
+/**
+ * The provider holds the order's total (shipping included); the seller's share waits in pending;
+ * the platform keeps its commission on the commission base.
+ */
 export function paymentEntry(
   paymentId: string,
-  order: { orderId: string; shopId: string; totalAmount: number; currency: string },
-  commissionBps: number,
+  order: { orderId: string; shopId: string; totalAmount: number; shippingAmount: number; currency: string },
+  commission: { bps: number; onShipping: boolean },
 ): EntryDraft {
   const { orderId, shopId, totalAmount, currency } = order;
-  const commission = commissionOf(totalAmount, commissionBps);
+  const commissionAmount = commissionOf(commissionBaseOf(order, commission.onShipping), commission.bps);
   return entry({
     kind: 'payment',
     reference: paymentId,
@@ -108,8 +117,8 @@ export function paymentEntry(
     orderId,
     postings: [
       { account: platformAccount('provider_clearing', currency), amount: totalAmount },
-      { account: shopAccount(shopId, 'pending', currency), amount: -(totalAmount - commission) },
-      { account: platformAccount('commission', currency), amount: -commission },
+      { account: shopAccount(shopId, 'pending', currency), amount: -(totalAmount - commissionAmount) },
+      { account: platformAccount('commission', currency), amount: -commissionAmount },
     ],
   });
 }

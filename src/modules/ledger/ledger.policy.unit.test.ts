@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  commissionBaseOf,
   commissionOf,
   deliveryEntry,
   type EntryDraft,
@@ -84,16 +85,17 @@ describe('refundShares', () => {
 });
 
 describe('entries', () => {
-  const order = { orderId: 'ord_1', shopId: 'shop_1', totalAmount: 1999, currency: 'USD' };
+  const order = { orderId: 'ord_1', shopId: 'shop_1', totalAmount: 1999, shippingAmount: 0, currency: 'USD' };
+  const tenPercent = { bps: 1000, onShipping: false };
 
   it('each balances, and drops postings of zero', () => {
-    const payment = paymentEntry('pay_1', order, 1000);
+    const payment = paymentEntry('pay_1', order, tenPercent);
     expect(payment.postings.map((p) => [p.account.id, p.amount])).toEqual([
       ['platform:provider_clearing:USD', 1999],
       ['shop_1:pending:USD', -1799],
       ['platform:commission:USD', -200],
     ]);
-    expect(paymentEntry('pay_1', order, 0).postings).toHaveLength(2);
+    expect(paymentEntry('pay_1', order, { bps: 0, onShipping: false }).postings).toHaveLength(2);
     const refund = refundEntry({ refundId: 'ref_1', ...order }, { commission: 100, seller: 899 }, 500);
     expect(refund.postings.map((p) => [p.account.name, p.amount])).toEqual([
       ['pending', 500],
@@ -111,5 +113,35 @@ describe('entries', () => {
     ];
     for (const entry of entries) expect(sumOf(entry)).toBe(0);
     expect(deliveryEntry(order, 0).postings).toEqual([]);
+  });
+});
+
+describe('commission and shipping', () => {
+  const order = {
+    orderId: 'ord_1',
+    shopId: 'shop_1',
+    totalAmount: 2500,
+    shippingAmount: 500,
+    currency: 'USD',
+  };
+  const postingsOf = (onShipping: boolean) =>
+    paymentEntry('pay_1', order, { bps: 1000, onShipping }).postings.map((p) => [p.account.name, p.amount]);
+
+  it('takes commission on the merchandise only, and the seller keeps the shipping', () => {
+    expect(commissionBaseOf(order, false)).toBe(2000);
+    expect(postingsOf(false)).toEqual([
+      ['provider_clearing', 2500],
+      ['pending', -2300],
+      ['commission', -200],
+    ]);
+  });
+
+  it('takes commission on the shipping too when BAZAAR_COMMISSION_ON_SHIPPING is on', () => {
+    expect(commissionBaseOf(order, true)).toBe(2500);
+    expect(postingsOf(true)).toEqual([
+      ['provider_clearing', 2500],
+      ['pending', -2250],
+      ['commission', -250],
+    ]);
   });
 });

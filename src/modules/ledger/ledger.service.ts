@@ -38,18 +38,19 @@ const orderAccounts = ({ shopId, currency }: OrderOfShop) => ({
 export class LedgerService {
   constructor(
     private readonly db: Database,
-    private readonly config: Pick<Config, 'currency' | 'commissionBps'>,
+    private readonly config: Pick<Config, 'currency' | 'commissionBps' | 'commissionOnShipping'>,
   ) {}
 
   /** A payment succeeded: one entry per order it paid for. */
   async paymentCaptured(
     tx: Queryable,
     paymentId: string,
-    orders: readonly (OrderOfShop & { totalAmount: number })[],
+    orders: readonly (OrderOfShop & { totalAmount: number; shippingAmount: number })[],
   ): Promise<void> {
+    const commission = { bps: this.config.commissionBps, onShipping: this.config.commissionOnShipping };
     await repo.postEntries(
       tx,
-      orders.map((order) => paymentEntry(paymentId, order, this.config.commissionBps)),
+      orders.map((order) => paymentEntry(paymentId, order, commission)),
     );
   }
 

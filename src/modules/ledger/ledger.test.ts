@@ -99,7 +99,13 @@ describe('the books, as the database keeps them', () => {
   it('posts each cause once, however often it is reported', async () => {
     const [seller, buyer] = [await newUser(t.db, { shop: true }), await newUser(t.db)];
     const { order, payment } = await flows.paidOrder(buyer, seller, { priceMinor: 1000 });
-    const money = { orderId: order.id, shopId: seller.shopId!, totalAmount: 1000, currency: 'USD' };
+    const money = {
+      orderId: order.id,
+      shopId: seller.shopId!,
+      totalAmount: 1000,
+      shippingAmount: 0,
+      currency: 'USD',
+    };
     await t.db.transaction(async (tx) => {
       await t.services.ledger.paymentCaptured(tx, payment.id, [money]);
       await t.services.ledger.paymentCaptured(tx, payment.id, [money]);

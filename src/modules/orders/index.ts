@@ -6,7 +6,7 @@
  * orders and order_items.
  */
 
-export { orderEvents } from './orders.events.js';
+export { type OrderEventView, orderEvents } from './orders.events.js';
 export { OrderJobPayload, orderJobs, registerOrderJobs } from './orders.jobs.js';
 export { ordersRoutes } from './orders.routes.js';
 export { Order, type OrderView, presentOrder } from './orders.schemas.js';

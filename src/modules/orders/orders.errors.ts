@@ -8,7 +8,10 @@ export const ordersErrors = defineErrors({
   /** Checkout of an empty cart (API.md: 422 validation_failed). */
   cart_empty: { code: 'validation_failed' },
   /** Checkout of lines no longer for sale: `errors` lists them with `available` 0. */
-  variant_unavailable: { code: 'insufficient_stock' },
+  variant_unavailable: { code: 'invalid_state' },
+  shipment_item_unknown: { code: 'validation_failed' },
+  /** More units than ordered minus shipped minus taken back by refunds. */
+  shipment_exceeds_remaining: { code: 'validation_failed' },
   /** Checkout's `expected_total` is not what it would charge: see PriceChanged. */
   total_changed: { code: 'price_changed' },
   not_order_buyer: { code: 'forbidden' },

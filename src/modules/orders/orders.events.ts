@@ -1,19 +1,38 @@
+import type { z } from 'zod';
 import { defineEvents, type EventDataOf } from '../../platform/events.js';
-import { Order } from './orders.schemas.js';
+import { Order, ShipmentEvent } from './orders.schemas.js';
+
+/**
+ * The order as the API shows it, where the fields added after a type was first published are
+ * optional: events recorded before them stay readable (the compatibility rule of .v1 types).
+ */
+export const OrderEventData = Order.partial({
+  shipping_total: true,
+  discount_total: true,
+  tax_total: true,
+  shipping: true,
+  shipments: true,
+});
 
 /** Orders' events: each carries the order as the API shows it, after the change. */
 export const orderEvents = defineEvents({
   /** One per order (one order per shop) at checkout. */
-  'order.placed.v1': Order,
-  'order.paid.v1': Order,
-  'order.cancelled.v1': Order,
-  'order.expired.v1': Order,
-  'order.shipped.v1': Order,
-  'order.delivered.v1': Order,
-  'order.refunded.v1': Order,
+  'order.placed.v1': OrderEventData,
+  'order.paid.v1': OrderEventData,
+  'order.cancelled.v1': OrderEventData,
+  'order.expired.v1': OrderEventData,
+  /** A parcel left and units are still to ship. */
+  'order.partially_shipped.v1': Order,
+  /** Everything left has shipped (or the units not shipped were cancelled). */
+  'order.shipped.v1': OrderEventData,
+  /** One per parcel: the buyer's "shipped" notice comes from it. */
+  'shipment.created.v1': ShipmentEvent,
+  'order.delivered.v1': OrderEventData,
+  'order.refunded.v1': OrderEventData,
 });
 
 export type OrderEventType = keyof typeof orderEvents;
+export type OrderEventView = z.infer<typeof OrderEventData>;
 
 declare module '../../platform/events.js' {
   interface DomainEventCatalog extends EventDataOf<typeof orderEvents> {}

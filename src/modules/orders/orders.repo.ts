@@ -1,14 +1,17 @@
 import { type Queryable, sql, sqlArray } from '../../platform/db.js';
 import { keysetTime } from '../../platform/pagination.js';
+import type { AddressFields } from '../shipping/index.js';
 import type { OrderStatus } from './orders.state.js';
 
-export interface ShippingAddress {
+export type ShippingAddress = AddressFields;
+
+/** The shipping option as it was when the order was placed: later changes never reach the order. */
+export interface ShippingSnapshot {
+  option_id: string;
   name: string;
-  line1: string;
-  line2?: string | undefined;
-  city: string;
-  postal_code: string;
-  country: string;
+  amount: number;
+  min_days: number;
+  max_days: number;
 }
 
 export interface OrderRow {
@@ -21,9 +24,13 @@ export interface OrderRow {
   status: OrderStatus;
   currency: string;
   subtotalAmount: number;
+  shippingTotalAmount: number;
+  discountTotalAmount: number;
+  taxTotalAmount: number;
   totalAmount: number;
   refundedAmount: number;
   shippingAddress: ShippingAddress;
+  shipping: ShippingSnapshot | null;
   carrier: string | null;
   trackingNumber: string | null;
   paymentId: string;
@@ -33,6 +40,7 @@ export interface OrderRow {
   expiresAt: Date;
   paidAt: Date | null;
   shippedAt: Date | null;
+  lastShippedAt: Date | null;
   deliveredAt: Date | null;
   cancelledAt: Date | null;
 }
@@ -49,6 +57,16 @@ export interface OrderItemRow {
   lineTotalAmount: number;
   /** Units taken back out of the order by refunds (released before shipping, restocked after). */
   restockedQuantity: number;
+  shippedQuantity: number;
+}
+
+export interface ShipmentRow {
+  id: string;
+  orderId: string;
+  carrier: string;
+  trackingNumber: string;
+  items: { order_item_id: string; quantity: number }[];
+  shippedAt: Date;
 }
 
 export interface NewOrder {
@@ -58,22 +76,29 @@ export interface NewOrder {
   shopId: string;
   shopName: string;
   currency: string;
+  subtotalAmount: number;
+  shippingTotalAmount: number;
+  discountTotalAmount: number;
+  taxTotalAmount: number;
   totalAmount: number;
   shippingAddress: ShippingAddress;
+  shipping: ShippingSnapshot | null;
   paymentId: string;
   expiresAt: Date;
 }
 
 const ORDER_COLUMNS = sql`id, number, checkout_id AS "checkoutId", buyer_id AS "buyerId", shop_id AS "shopId",
-  shop_name AS "shopName", status, currency, subtotal_amount AS "subtotalAmount", total_amount AS "totalAmount",
-  refunded_amount AS "refundedAmount", shipping_address AS "shippingAddress", carrier,
+  shop_name AS "shopName", status, currency, subtotal_amount AS "subtotalAmount",
+  shipping_total_amount AS "shippingTotalAmount", discount_total_amount AS "discountTotalAmount",
+  tax_total_amount AS "taxTotalAmount", total_amount AS "totalAmount", refunded_amount AS "refundedAmount",
+  shipping_address AS "shippingAddress", shipping, last_shipped_at AS "lastShippedAt", carrier,
   tracking_number AS "trackingNumber", payment_id AS "paymentId", expired, created_at AS "createdAt",
   updated_at AS "updatedAt", expires_at AS "expiresAt", paid_at AS "paidAt", shipped_at AS "shippedAt",
   delivered_at AS "deliveredAt", cancelled_at AS "cancelledAt"`;
 
 const ITEM_COLUMNS = sql`id, order_id AS "orderId", variant_id AS "variantId", product_id AS "productId", title, sku,
   quantity, unit_price_amount AS "unitPriceAmount", line_total_amount AS "lineTotalAmount",
-  restocked_quantity AS "restockedQuantity"`;
+  restocked_quantity AS "restockedQuantity", shipped_quantity AS "shippedQuantity"`;
 
 /** Inserts a checkout's orders and their items in two statements, whatever their number. */
 export async function insertOrders(
@@ -83,9 +108,11 @@ export async function insertOrders(
 ): Promise<OrderRow[]> {
   const inserted = await db.query<OrderRow>(sql`
     INSERT INTO orders (id, checkout_id, buyer_id, shop_id, shop_name, status, currency, subtotal_amount,
-                        total_amount, shipping_address, payment_id, expires_at)
-    SELECT o.id, o.checkout_id, o.buyer_id, o.shop_id, o.shop_name, 'pending_payment', o.currency, o.total_amount,
-           o.total_amount, o.shipping_address, o.payment_id, o.expires_at
+                        shipping_total_amount, discount_total_amount, tax_total_amount, total_amount,
+                        shipping_address, shipping, payment_id, expires_at)
+    SELECT o.id, o.checkout_id, o.buyer_id, o.shop_id, o.shop_name, 'pending_payment', o.currency, o.subtotal_amount,
+           o.shipping_total_amount, o.discount_total_amount, o.tax_total_amount, o.total_amount,
+           o.shipping_address, o.shipping, o.payment_id, o.expires_at
     FROM jsonb_to_recordset(${JSON.stringify(
       orders.map((o) => ({
         id: o.id,
@@ -94,13 +121,20 @@ export async function insertOrders(
         shop_id: o.shopId,
         shop_name: o.shopName,
         currency: o.currency,
+        subtotal_amount: o.subtotalAmount,
+        shipping_total_amount: o.shippingTotalAmount,
+        discount_total_amount: o.discountTotalAmount,
+        tax_total_amount: o.taxTotalAmount,
         total_amount: o.totalAmount,
         shipping_address: o.shippingAddress,
+        shipping: o.shipping,
         payment_id: o.paymentId,
         expires_at: o.expiresAt.toISOString(),
       })),
     )}::jsonb) AS o(id text, checkout_id text, buyer_id text, shop_id text, shop_name text, currency text,
-                    total_amount bigint, shipping_address jsonb, payment_id text, expires_at timestamptz)
+                    subtotal_amount bigint, shipping_total_amount bigint, discount_total_amount bigint,
+                    tax_total_amount bigint, total_amount bigint, shipping_address jsonb, shipping jsonb,
+                    payment_id text, expires_at timestamptz)
     RETURNING ${ORDER_COLUMNS}`);
   await db.execute(sql`
     INSERT INTO order_items (id, order_id, variant_id, product_id, title, sku, quantity, unit_price_amount, line_total_amount)
@@ -160,12 +194,14 @@ export async function transitionOrders(
     stamp?: TimestampColumn;
     expired?: boolean;
     dueBefore?: 'expires_at';
+    /** A parcel left: the first one is the order's `shipment`; the last one dates auto-delivery. */
     shipment?: { carrier: string; trackingNumber: string };
   },
 ): Promise<OrderRow[]> {
   const stamp = change.stamp ? sql`, ${sql.identifier(change.stamp)} = now()` : sql``;
   const shipment = change.shipment
-    ? sql`, carrier = ${change.shipment.carrier}, tracking_number = ${change.shipment.trackingNumber}`
+    ? sql`, carrier = coalesce(carrier, ${change.shipment.carrier}),
+        tracking_number = coalesce(tracking_number, ${change.shipment.trackingNumber}), last_shipped_at = now()`
     : sql``;
   const expired = change.expired ? sql`, expired = true` : sql``;
   const due = change.dueBefore ? sql` AND expires_at <= now()` : sql``;
@@ -214,6 +250,46 @@ export async function addRestocked(
     FROM unnest(${sqlArray(lines.map((l) => l.itemId))}::text[], ${sqlArray(lines.map((l) => l.quantity))}::int[])
       AS line(item_id, quantity)
     WHERE i.id = line.item_id AND i.order_id = ${orderId} AND i.restocked_quantity + line.quantity <= i.quantity`);
+}
+
+/**
+ * Ships units of an order's items, never more than each has left (quantity − shipped − taken back):
+ * the check and the write are one statement. Answers the items changed.
+ */
+export async function addShipped(
+  db: Queryable,
+  orderId: string,
+  lines: readonly { itemId: string; quantity: number }[],
+): Promise<number> {
+  return db.execute(sql`
+    UPDATE order_items i SET shipped_quantity = i.shipped_quantity + line.quantity
+    FROM unnest(${sqlArray(lines.map((l) => l.itemId))}::text[], ${sqlArray(lines.map((l) => l.quantity))}::int[])
+      AS line(item_id, quantity)
+    WHERE i.id = line.item_id AND i.order_id = ${orderId}
+      AND i.shipped_quantity + i.restocked_quantity + line.quantity <= i.quantity`);
+}
+
+const SHIPMENT_COLUMNS = sql`id, order_id AS "orderId", carrier, tracking_number AS "trackingNumber", items,
+  shipped_at AS "shippedAt"`;
+
+export async function insertShipment(
+  db: Queryable,
+  shipment: Omit<ShipmentRow, 'shippedAt'>,
+): Promise<ShipmentRow> {
+  const [row] = await db.query<ShipmentRow>(sql`
+    INSERT INTO shipments (id, order_id, carrier, tracking_number, items)
+    VALUES (${shipment.id}, ${shipment.orderId}, ${shipment.carrier}, ${shipment.trackingNumber},
+            ${JSON.stringify(shipment.items)}::jsonb)
+    RETURNING ${SHIPMENT_COLUMNS}`);
+  return row!;
+}
+
+/** The orders' parcels, oldest first. */
+export async function findShipments(db: Queryable, orderIds: readonly string[]): Promise<ShipmentRow[]> {
+  if (orderIds.length === 0) return [];
+  return db.query<ShipmentRow>(sql`
+    SELECT ${SHIPMENT_COLUMNS} FROM shipments WHERE order_id = ANY(${sqlArray(orderIds)}::text[])
+    ORDER BY order_id, shipped_at, id`);
 }
 
 export interface OrderListFilter {

@@ -6,6 +6,8 @@ import { pageOf } from '../../platform/pagination.js';
 import { combineResponses } from '../../platform/problems.js';
 import { inventoryErrors } from '../inventory/index.js';
 import { paymentsErrors, Refund } from '../payments/index.js';
+import { pricingErrors } from '../pricing/index.js';
+import { shippingErrors } from '../shipping/index.js';
 import { ordersErrors } from './orders.errors.js';
 import {
   CheckoutAnswer,
@@ -13,10 +15,25 @@ import {
   Order,
   OrderListQuery,
   OrderParams,
+  Quote,
   refundBody,
   ShipBody,
+  Shipment,
+  ShipmentBody,
 } from './orders.schemas.js';
-import type { OrdersService } from './orders.service.js';
+import type { CheckoutInput, OrdersService } from './orders.service.js';
+
+const checkoutInputOf = (body: {
+  shipping_address?: CheckoutInput['shippingAddress'];
+  address_id?: string | undefined;
+  shipping_options?: Record<string, string> | undefined;
+  expected_total?: { amount: number } | undefined;
+}): CheckoutInput => ({
+  shippingAddress: body.shipping_address,
+  addressId: body.address_id,
+  shippingOptions: body.shipping_options,
+  expectedTotalMinor: body.expected_total?.amount,
+});
 
 export function ordersRoutes(
   app: FastifyInstance,
@@ -43,7 +60,9 @@ export function ordersRoutes(
           201: CheckoutAnswer,
           ...combineResponses(
             ordersErrors.responses('cart_empty', 'variant_unavailable', 'total_changed'),
+            pricingErrors.responses('shipping_option_invalid', 'no_shipping_to_address'),
             inventoryErrors.responses('stock_short'),
+            shippingErrors.responses('address_not_found'),
           ),
         },
       },
@@ -51,15 +70,23 @@ export function ordersRoutes(
     async (request, reply) =>
       idempotency.run(request, reply, async (answer) => ({
         status: 201,
-        body: await service.checkout(
-          callerOf(request),
-          {
-            shippingAddress: request.body.shipping_address,
-            expectedTotalMinor: request.body.expected_total?.amount,
-          },
-          answer,
-        ),
+        body: await service.checkout(callerOf(request), checkoutInputOf(request.body), answer),
       })),
+  );
+
+  r.post(
+    '/v1/checkout/quote',
+    {
+      onRequest: guards.user,
+      schema: {
+        tags,
+        summary: 'What checkout would charge for the cart, per shop, and what would stop it; changes nothing',
+        security,
+        body: checkoutBody(currency),
+        response: { 200: Quote, ...shippingErrors.responses('address_not_found') },
+      },
+    },
+    async (request) => service.quote(callerOf(request), checkoutInputOf(request.body)),
   );
 
   r.get(
@@ -134,7 +161,8 @@ export function ordersRoutes(
       onRequest: guards.user,
       schema: {
         tags,
-        summary: 'Ship a paid order (a seller of its shop)',
+        summary:
+          'Ship everything left of a paid or partly shipped order in one parcel (a seller of its shop)',
         security,
         params: OrderParams,
         body: ShipBody,
@@ -149,6 +177,39 @@ export function ordersRoutes(
         carrier: request.body.carrier,
         trackingNumber: request.body.tracking_number,
       }),
+  );
+
+  r.post(
+    '/v1/orders/:id/shipments',
+    {
+      onRequest: guards.user,
+      schema: {
+        tags,
+        summary: 'Ship some units (or, without items, everything left) in one parcel (a seller of its shop)',
+        security,
+        params: OrderParams,
+        body: ShipmentBody,
+        response: {
+          201: Shipment,
+          ...ordersErrors.responses(
+            'order_not_found',
+            'not_order_seller',
+            'order_not_shippable',
+            'shipment_item_unknown',
+            'shipment_exceeds_remaining',
+          ),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { carrier, tracking_number: trackingNumber, items } = request.body;
+      reply.status(201);
+      return service.createShipment(callerOf(request), request.params.id, {
+        carrier,
+        trackingNumber,
+        items: items?.map((item) => ({ orderItemId: item.order_item_id, quantity: item.quantity })),
+      });
+    },
   );
 
   r.post(

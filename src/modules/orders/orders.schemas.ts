@@ -1,32 +1,127 @@
 import { z } from 'zod';
 import { MoneySchema, money, moneyInput } from '../../platform/money.js';
 import { CreatedPosition, PageQuery } from '../../platform/pagination.js';
+import { CartItem } from '../cart/index.js';
 import { Payment, Refund, type RefundView } from '../payments/index.js';
-import type { OrderItemRow, OrderRow } from './orders.repo.js';
+import { AddressFieldsSchema } from '../shipping/index.js';
+import type { OrderItemRow, OrderRow, ShipmentRow } from './orders.repo.js';
 import { ORDER_STATUSES } from './orders.state.js';
 
 const line = (max: number) => z.string().trim().min(1).max(max);
 
-export const ShippingAddressSchema = z.strictObject({
-  name: line(200),
-  line1: line(200),
-  line2: z.string().trim().max(200).optional(),
-  city: line(100),
-  postal_code: line(20),
-  country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code such as US'),
-});
+export const ShippingAddressSchema = AddressFieldsSchema;
+
+const Id = z.string().min(1).max(64);
 
 /**
- * `expected_total`: the total the buyer was shown (the cart's subtotal, or the quote's total), so
- * a price that changed in between is refused rather than charged silently.
+ * The address is `shipping_address` or a saved `address_id`, exactly one. `shipping_options`
+ * chooses an option per shop id (else the cheapest that applies). `expected_total`: the total the
+ * buyer was shown (the quote's top-level total), so a price that changed in between is refused
+ * rather than charged silently.
  */
 export const checkoutBody = (currency: string) =>
-  z.strictObject({
-    shipping_address: ShippingAddressSchema,
-    expected_total: moneyInput(currency, 0).optional(),
-  });
+  z
+    .strictObject({
+      shipping_address: ShippingAddressSchema.optional(),
+      address_id: Id.optional(),
+      shipping_options: z.record(Id, Id).optional(),
+      expected_total: moneyInput(currency, 0).optional(),
+    })
+    .superRefine((body, context) => {
+      if ((body.shipping_address === undefined) === (body.address_id === undefined))
+        context.addIssue({
+          code: 'custom',
+          path: ['shipping_address'],
+          message: 'give exactly one of shipping_address and address_id',
+        });
+      if (body.shipping_options && Object.keys(body.shipping_options).length > 100)
+        context.addIssue({ code: 'custom', path: ['shipping_options'], message: 'at most 100 shops' });
+    });
 
 export const ShipBody = z.strictObject({ carrier: line(100), tracking_number: line(100) });
+
+export const ShipmentBody = z.strictObject({
+  carrier: line(100),
+  tracking_number: line(100),
+  items: z
+    .array(z.strictObject({ order_item_id: Id, quantity: z.number().int().min(1).max(10_000) }))
+    .min(1)
+    .max(100)
+    .optional(),
+});
+
+export const Shipment = z.object({
+  id: z.string(),
+  carrier: z.string(),
+  tracking_number: z.string(),
+  items: z.array(z.object({ order_item_id: z.string(), quantity: z.number().int() })),
+  shipped_at: z.string(),
+});
+export type ShipmentView = z.infer<typeof Shipment>;
+
+export const presentShipment = (row: ShipmentRow): ShipmentView => ({
+  id: row.id,
+  carrier: row.carrier,
+  tracking_number: row.trackingNumber,
+  items: row.items,
+  shipped_at: row.shippedAt.toISOString(),
+});
+
+/** What `shipment.created.v1` carries: the parcel, and whose order it is part of. */
+export const ShipmentEvent = Shipment.extend({
+  order_id: z.string(),
+  order_number: z.string(),
+  buyer_id: z.string(),
+  shop_id: z.string(),
+});
+
+const ShippingChoice = z.object({
+  option_id: z.string(),
+  name: z.string(),
+  amount: MoneySchema,
+  min_days: z.number().int(),
+  max_days: z.number().int(),
+});
+
+export const Quote = z.object({
+  currency: z.string(),
+  shops: z.array(
+    z.object({
+      shop: z.object({ id: z.string(), name: z.string() }),
+      items: z.array(CartItem),
+      subtotal: MoneySchema,
+      /** The options that apply to the address, with what each would charge. */
+      shipping_options: z.array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          amount: MoneySchema,
+          min_days: z.number().int(),
+          max_days: z.number().int(),
+        }),
+      ),
+      shipping: ShippingChoice.nullable(),
+      discount_total: MoneySchema,
+      tax_total: MoneySchema,
+      total: MoneySchema,
+    }),
+  ),
+  subtotal: MoneySchema,
+  shipping_total: MoneySchema,
+  discount_total: MoneySchema,
+  tax_total: MoneySchema,
+  total: MoneySchema,
+  promotions: z.array(z.object({ id: z.string(), code: z.string().nullable(), amount: MoneySchema })),
+  problems: z.array(
+    z.object({
+      code: z.string(),
+      shop_id: z.string().optional(),
+      variant_id: z.string().optional(),
+      detail: z.string(),
+    }),
+  ),
+});
+export type QuoteView = z.infer<typeof Quote>;
 
 export const OrderParams = z.strictObject({ id: z.string().min(1).max(64) });
 
@@ -74,12 +169,19 @@ export const Order = z.object({
   shop: z.object({ id: z.string(), name: z.string() }),
   items: z.array(OrderItem),
   subtotal: MoneySchema,
+  shipping_total: MoneySchema,
+  discount_total: MoneySchema,
+  tax_total: MoneySchema,
   total: MoneySchema,
   refunded: MoneySchema,
   refunds: z.array(Refund),
   currency: z.string(),
   shipping_address: ShippingAddressSchema,
+  /** The shipping option charged, as it was at checkout; null when the shop shipped free without options. */
+  shipping: ShippingChoice.nullable(),
+  /** The first parcel's carrier and tracking number. */
   shipment: z.object({ carrier: z.string(), tracking_number: z.string() }).nullable(),
+  shipments: z.array(Shipment),
   payment_id: z.string(),
   created_at: z.string(),
   expires_at: z.string(),
@@ -100,6 +202,7 @@ export function presentOrder(
   refunds: readonly RefundView[],
   /** The review of each reviewed item, by order item id. */
   reviewIds: ReadonlyMap<string, string> = new Map(),
+  shipments: readonly ShipmentRow[] = [],
 ): OrderView {
   return {
     id: order.id,
@@ -120,15 +223,20 @@ export function presentOrder(
       reviewable: order.status === 'delivered' && !reviewIds.has(item.id),
     })),
     subtotal: money(order.subtotalAmount, order.currency),
+    shipping_total: money(order.shippingTotalAmount, order.currency),
+    discount_total: money(order.discountTotalAmount, order.currency),
+    tax_total: money(order.taxTotalAmount, order.currency),
     total: money(order.totalAmount, order.currency),
     refunded: money(order.refundedAmount, order.currency),
     refunds: [...refunds],
     currency: order.currency,
     shipping_address: order.shippingAddress,
+    shipping: order.shipping && { ...order.shipping, amount: money(order.shipping.amount, order.currency) },
     shipment:
       order.carrier && order.trackingNumber
         ? { carrier: order.carrier, tracking_number: order.trackingNumber }
         : null,
+    shipments: shipments.map(presentShipment),
     payment_id: order.paymentId,
     created_at: order.createdAt.toISOString(),
     expires_at: order.expiresAt.toISOString(),

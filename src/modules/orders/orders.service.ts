@@ -5,34 +5,75 @@ import type { Caller } from '../../platform/http.js';
 import type { IdempotentAnswer } from '../../platform/idempotency.js';
 import { newId } from '../../platform/ids.js';
 import { scheduleJob } from '../../platform/jobs.js';
-import { addMinor, money } from '../../platform/money.js';
+import { money } from '../../platform/money.js';
 import { appendEvent } from '../../platform/outbox.js';
 import { decodeCursor, paginate } from '../../platform/pagination.js';
-import { type CartService, lineTitle, totalCart, type VariantDirectory } from '../cart/index.js';
+import { type CartService, lineTitle, presentCartItem, type VariantDirectory } from '../cart/index.js';
 import { inventory, shortageDetail } from '../inventory/index.js';
 import type { LedgerService } from '../ledger/index.js';
 import { type PaymentsService, presentPayment, type RefundView } from '../payments/index.js';
+import { type PricedCheckout, type PricingProblem, priceCheckout, pricingErrors } from '../pricing/index.js';
+import type { ShippingService } from '../shipping/index.js';
 import { ordersErrors, PriceChanged } from './orders.errors.js';
 import type { OrderEventType } from './orders.events.js';
 import { type OrderJobPayload, orderJobs } from './orders.jobs.js';
 import * as repo from './orders.repo.js';
-import { OrderCursor, type OrderView, presentOrder } from './orders.schemas.js';
+import {
+  OrderCursor,
+  type OrderView,
+  presentOrder,
+  presentShipment,
+  type QuoteView,
+  type ShipmentView,
+} from './orders.schemas.js';
 import { moneyOf } from './orders.settlement.js';
 import { nextOrderStatus, type OrderEvent, type OrderStatus, statusesAllowing } from './orders.state.js';
 import type { ReviewLookup } from './review-lookup.js';
 
 type Viewer = 'buyer' | 'seller' | 'admin';
 
-/** The units still in the order: its items less what refunds took back. */
-const remainingLines = (items: readonly repo.OrderItemRow[]) =>
+/** Units of an item not yet shipped nor taken back by a refund (refunds take unshipped units first). */
+const unitsLeft = (item: repo.OrderItemRow) =>
+  Math.max(0, item.quantity - item.shippedQuantity - item.restockedQuantity);
+
+/** The units still to ship, as stock lines: reserved for the order until they ship or are released. */
+const unshippedLines = (items: readonly repo.OrderItemRow[]) =>
   items
-    .map((item) => ({ variantId: item.variantId, quantity: item.quantity - item.restockedQuantity }))
+    .map((item) => ({ variantId: item.variantId, quantity: unitsLeft(item) }))
     .filter((line) => line.quantity > 0);
 
 export interface CheckoutInput {
-  shippingAddress: repo.ShippingAddress;
+  /** A full address, or `addressId` of the caller's address book: exactly one. */
+  shippingAddress?: repo.ShippingAddress | undefined;
+  addressId?: string | undefined;
+  /** The option chosen per shop id; a shop left out gets its cheapest option that applies. */
+  shippingOptions?: Readonly<Record<string, string>> | undefined;
   /** The total the buyer was shown; checkout refuses to charge another. */
   expectedTotalMinor?: number | undefined;
+}
+
+export interface ShipmentInput {
+  carrier: string;
+  trackingNumber: string;
+  /** Undefined: everything left. */
+  items?: readonly { orderItemId: string; quantity: number }[] | undefined;
+}
+
+/** What a pricing problem says, in the quote and in checkout's refusal alike. */
+function problemDetail(problem: PricingProblem): string {
+  if (problem.code === 'not_shippable') return 'none of the shop’s shipping options reaches this address';
+  switch (problem.reason) {
+    case 'unknown':
+      return `${problem.optionId} is not a shipping option of this shop`;
+    case 'shop_not_in_cart':
+      return 'no line of the cart is from this shop';
+    case 'inactive':
+      return 'this shipping option is not offered now';
+    case 'country_excluded':
+      return 'this shipping option does not ship to the address’s country';
+    case 'too_heavy':
+      return 'the shop’s lines are heavier than this shipping option takes';
+  }
 }
 
 export interface RefundInput {
@@ -45,8 +86,9 @@ type Effects = (
   tx: Queryable,
   order: repo.OrderRow,
   items: repo.OrderItemRow[],
+  to: OrderStatus,
 ) => Promise<{
-  stamp: repo.TimestampColumn;
+  stamp?: repo.TimestampColumn;
   events: OrderEventType[];
   shipment?: { carrier: string; trackingNumber: string };
 }>;
@@ -59,6 +101,7 @@ export interface OrdersDeps {
   payments: PaymentsService;
   ledger: LedgerService;
   reviews: ReviewLookup;
+  shipping: ShippingService;
 }
 
 export class OrdersService {
@@ -69,6 +112,7 @@ export class OrdersService {
   private readonly payments: PaymentsService;
   private readonly ledger: LedgerService;
   private readonly reviews: ReviewLookup;
+  private readonly shipping: ShippingService;
 
   constructor(deps: OrdersDeps) {
     this.db = deps.db;
@@ -78,6 +122,156 @@ export class OrdersService {
     this.payments = deps.payments;
     this.ledger = deps.ledger;
     this.reviews = deps.reviews;
+    this.shipping = deps.shipping;
+  }
+
+  /**
+   * Reads what pricing needs in `db` (variants, the address, the shops' active options) and prices
+   * the lines: the one path of the quote and of checkout, so they can never disagree.
+   */
+  private async price(
+    db: Queryable,
+    caller: Caller,
+    input: CheckoutInput,
+    items: readonly { id: string; variantId: string; quantity: number }[],
+  ) {
+    const address =
+      input.addressId !== undefined
+        ? await this.shipping.addressForCheckout(db, caller.id, input.addressId)
+        : input.shippingAddress!;
+    const variants = await this.directory.variants(
+      db,
+      items.map((item) => item.variantId),
+    );
+    // A variant deleted from the catalog is neither shown nor priced (checkout refuses it).
+    const known = items.filter((item) => variants.has(item.variantId));
+    const lines = known.map((item) => {
+      const variant = variants.get(item.variantId)!;
+      return {
+        variantId: item.variantId,
+        shopId: variant.shopId,
+        shopName: variant.shopName,
+        unitPriceMinor: variant.priceMinor,
+        quantity: item.quantity,
+        weightGrams: variant.weightGrams,
+      };
+    });
+    const options = await this.shipping.optionsForPricing(db, [...new Set(lines.map((line) => line.shopId))]);
+    const priced = priceCheckout({
+      lines,
+      destination: address,
+      options,
+      choices: input.shippingOptions ?? {},
+    });
+    return { address, variants, known, priced };
+  }
+
+  /** Refuses a checkout whose shipping cannot be as asked: a bad choice per shop, or shops that do not ship there. */
+  private assertShippable(priced: PricedCheckout): void {
+    const invalid = priced.problems.filter((problem) => problem.code === 'shipping_option_invalid');
+    if (invalid.length > 0) {
+      throw pricingErrors.error(
+        'shipping_option_invalid',
+        problemDetail(invalid[0]!),
+        invalid.map((problem) => ({
+          path: `/shipping_options/${problem.shopId}`,
+          message: problemDetail(problem),
+        })),
+      );
+    }
+    const unshippable = priced.problems.filter((problem) => problem.code === 'not_shippable');
+    if (unshippable.length > 0) {
+      throw pricingErrors.error(
+        'no_shipping_to_address',
+        `${unshippable.length === 1 ? 'A shop does' : 'Shops do'} not ship to this address.`,
+        unshippable.map((problem) => ({ shop_id: problem.shopId, detail: problemDetail(problem) })),
+      );
+    }
+    if (priced.totalOverBound)
+      throw ValidationFailed.at('/shipping_options', 'shipping takes the total over the money bound');
+  }
+
+  /**
+   * What checkout would charge for the caller's cart, per shop and in all, and what would keep it
+   * from going through. Changes nothing.
+   */
+  async quote(caller: Caller, input: CheckoutInput): Promise<QuoteView> {
+    const items = await this.cart.linesOf(this.db, caller.id);
+    const { variants, known, priced } = await this.price(this.db, caller, input, items);
+    const levels = await inventory.levels(
+      this.db,
+      known.map((item) => item.variantId),
+    );
+    const { currency } = this.config;
+    const problems: QuoteView['problems'] = [];
+    if (items.length === 0) problems.push({ code: 'validation_failed', detail: 'the cart is empty' });
+    for (const item of items) {
+      const variant = variants.get(item.variantId);
+      if (!variant?.purchasable) {
+        problems.push({
+          code: 'invalid_state',
+          variant_id: item.variantId,
+          detail: 'this variant is not for sale now',
+        });
+        continue;
+      }
+      const available = Math.max(0, levels.get(item.variantId)?.available ?? 0);
+      if (item.quantity > available)
+        problems.push({
+          code: 'insufficient_stock',
+          variant_id: item.variantId,
+          detail: `${item.quantity} wanted, ${available} available`,
+        });
+    }
+    for (const problem of priced.problems)
+      problems.push({
+        code: problem.code === 'not_shippable' ? 'not_shippable' : 'validation_failed',
+        shop_id: problem.shopId,
+        detail: problemDetail(problem),
+      });
+    if (priced.overBound || priced.totalOverBound)
+      problems.push({ code: 'validation_failed', detail: 'the total is over the money bound' });
+    const amount = (minor: number) => money(minor, currency);
+    return {
+      currency,
+      shops: priced.shops.map((shop) => ({
+        shop: { id: shop.shopId, name: shop.shopName },
+        items: shop.lineIndexes.map((index) => {
+          const item = known[index]!;
+          return presentCartItem(
+            item,
+            variants.get(item.variantId)!,
+            levels.get(item.variantId)?.available,
+            priced.lineTotalsMinor[index]!,
+          );
+        }),
+        subtotal: amount(shop.subtotalMinor),
+        shipping_options: shop.options.map((option) => ({
+          id: option.optionId,
+          name: option.name,
+          amount: amount(option.amountMinor),
+          min_days: option.minDays,
+          max_days: option.maxDays,
+        })),
+        shipping: shop.shipping && {
+          option_id: shop.shipping.optionId,
+          name: shop.shipping.name,
+          amount: amount(shop.shipping.amountMinor),
+          min_days: shop.shipping.minDays,
+          max_days: shop.shipping.maxDays,
+        },
+        discount_total: amount(shop.discountMinor),
+        tax_total: amount(shop.taxMinor),
+        total: amount(shop.totalMinor),
+      })),
+      subtotal: amount(priced.subtotalMinor),
+      shipping_total: amount(priced.shippingMinor),
+      discount_total: amount(priced.discountMinor),
+      tax_total: amount(priced.taxMinor),
+      total: amount(priced.totalMinor),
+      promotions: [],
+      problems,
+    };
   }
 
   /**
@@ -85,15 +279,13 @@ export class OrdersService {
    * every line is reserved or none is, and the stored idempotent answer commits with the orders.
    */
   async checkout(caller: Caller, input: CheckoutInput, answer: IdempotentAnswer): Promise<string> {
-    const { shippingAddress, expectedTotalMinor } = input;
+    const { expectedTotalMinor } = input;
     return this.db.transaction(async (tx) => {
       const { cartId, items } = await this.cart.lockForCheckout(tx, caller.id);
       if (!cartId || items.length === 0)
         throw ordersErrors.invalidAt('cart_empty', '/cart', 'the cart is empty');
-      const variants = await this.directory.variants(
-        tx,
-        items.map((item) => item.variantId),
-      );
+      // Re-priced here, in the transaction that charges: what the buyer saw is only checked against it.
+      const { address, variants, priced } = await this.price(tx, caller, input, items);
       const unavailable = items.filter((item) => !variants.get(item.variantId)?.purchasable);
       if (unavailable.length > 0) {
         const shortages = unavailable.map((item) => ({
@@ -103,58 +295,63 @@ export class OrdersService {
         }));
         throw ordersErrors.error('variant_unavailable', shortageDetail(shortages), shortages);
       }
-      const totals = totalCart(
-        items.map((item) => ({
-          unitPriceMinor: variants.get(item.variantId)!.priceMinor,
-          quantity: item.quantity,
-        })),
-      );
-      if (totals.overBound) {
-        const { index, field, message } = totals.overBound;
+      if (priced.overBound) {
+        const { index, field, message } = priced.overBound;
         throw ValidationFailed.at(`/items/${index}/${field}`, message);
       }
+      this.assertShippable(priced);
       // Fails fast, without locks, when stock is visibly short (a sold-out flash sale).
       await inventory.assertAvailable(tx, items);
       const checkoutId = newId('chk');
       const paymentId = newId('pay');
       const expiresAt = new Date(Date.now() + this.config.orderTtlSeconds * 1000);
-      const orders = new Map<string, repo.NewOrder>();
+      const newOrders: repo.NewOrder[] = [];
       const orderItems: repo.OrderItemRow[] = [];
-      for (const [index, item] of items.entries()) {
-        const variant = variants.get(item.variantId)!;
-        let order = orders.get(variant.shopId);
-        if (!order) {
-          order = {
-            id: newId('ord'),
-            checkoutId,
-            buyerId: caller.id,
-            shopId: variant.shopId,
-            shopName: variant.shopName,
-            currency: this.config.currency,
-            totalAmount: 0,
-            shippingAddress,
-            paymentId,
-            expiresAt,
-          };
-          orders.set(variant.shopId, order);
+      for (const shop of priced.shops) {
+        const order: repo.NewOrder = {
+          id: newId('ord'),
+          checkoutId,
+          buyerId: caller.id,
+          shopId: shop.shopId,
+          shopName: shop.shopName,
+          currency: this.config.currency,
+          subtotalAmount: shop.subtotalMinor,
+          shippingTotalAmount: shop.shippingMinor,
+          discountTotalAmount: shop.discountMinor,
+          taxTotalAmount: shop.taxMinor,
+          totalAmount: shop.totalMinor,
+          shippingAddress: address,
+          shipping: shop.shipping && {
+            option_id: shop.shipping.optionId,
+            name: shop.shipping.name,
+            amount: shop.shipping.amountMinor,
+            min_days: shop.shipping.minDays,
+            max_days: shop.shipping.maxDays,
+          },
+          paymentId,
+          expiresAt,
+        };
+        newOrders.push(order);
+        for (const index of shop.lineIndexes) {
+          const item = items[index]!;
+          const variant = variants.get(item.variantId)!;
+          orderItems.push({
+            id: newId('oi'),
+            orderId: order.id,
+            variantId: item.variantId,
+            productId: variant.productId,
+            title: lineTitle(variant),
+            sku: variant.sku,
+            quantity: item.quantity,
+            unitPriceAmount: variant.priceMinor,
+            lineTotalAmount: priced.lineTotalsMinor[index]!,
+            restockedQuantity: 0,
+            shippedQuantity: 0,
+          });
         }
-        const lineTotal = totals.lineTotalsMinor[index]!;
-        order.totalAmount = addMinor(order.totalAmount, lineTotal);
-        orderItems.push({
-          id: newId('oi'),
-          orderId: order.id,
-          variantId: item.variantId,
-          productId: variant.productId,
-          title: lineTitle(variant),
-          sku: variant.sku,
-          quantity: item.quantity,
-          unitPriceAmount: variant.priceMinor,
-          lineTotalAmount: lineTotal,
-          restockedQuantity: 0,
-        });
       }
-      const newOrders = [...orders.values()];
-      const totalMinor = totals.subtotalMinor;
+      // The payment is the sum of the orders' totals: the quote's top-level total.
+      const totalMinor = priced.totalMinor;
       if (expectedTotalMinor !== undefined && expectedTotalMinor !== totalMinor) {
         throw new PriceChanged(
           money(totalMinor, this.config.currency),
@@ -204,7 +401,7 @@ export class OrdersService {
     return (await this.present(this.db, [order]))[0]!;
   }
 
-  /** Orders as the API shows them, with their items and refunds. */
+  /** Orders as the API shows them, with their items, refunds and parcels. */
   private async present(db: Queryable, orders: readonly repo.OrderRow[]): Promise<OrderView[]> {
     const ids = orders.map((order) => order.id);
     const items = await repo.findItems(db, ids);
@@ -213,12 +410,18 @@ export class OrdersService {
       db,
       items.map((item) => item.id),
     );
+    // Only an order that was paid can have parcels.
+    const shipments = await repo.findShipments(
+      db,
+      orders.filter((order) => order.paidAt).map((order) => order.id),
+    );
     return orders.map((order) =>
       presentOrder(
         order,
         items.filter((item) => item.orderId === order.id),
         refunds.get(order.id) ?? [],
         reviewIds,
+        shipments.filter((shipment) => shipment.orderId === order.id),
       ),
     );
   }
@@ -250,10 +453,25 @@ export class OrdersService {
   /**
    * A buyer cancels an order. Unpaid: its stock is released and its total leaves the payment.
    * Paid (not yet shipped): its stock is released and what was not refunded yet is refunded.
+   * Partly shipped: the units not shipped are cancelled (released, taken out of the order) and their
+   * price refunded, and the order is shipped.
    */
   cancel(caller: Caller, id: string): Promise<OrderView> {
     return this.change(caller, id, 'buyer', 'cancel', async (tx, order, items) => {
-      await inventory.release(tx, remainingLines(items), order.id);
+      const unshipped = unshippedLines(items);
+      await inventory.release(tx, unshipped, order.id);
+      if (order.status === 'partially_shipped') {
+        const left = items.filter((item) => unitsLeft(item) > 0);
+        const taken = left.map((item) => ({ itemId: item.id, quantity: unitsLeft(item) }));
+        if ((await repo.addRestocked(tx, order.id, taken)) !== taken.length)
+          throw new Error(`cancelling the rest of order ${order.id} changed fewer items than asked`);
+        const value = left.reduce((sum, item) => sum + item.unitPriceAmount * unitsLeft(item), 0);
+        const amount = Math.min(value, order.totalAmount - order.refundedAmount);
+        if (amount > 0)
+          await this.applyRefund(tx, order, amount, 'the buyer cancelled the units not shipped', false);
+        await this.scheduleAutoDelivery(tx, order.id, order.lastShippedAt ?? new Date());
+        return { stamp: 'shipped_at', events: ['order.shipped.v1'] };
+      }
       if (order.status !== 'paid') {
         await this.payments.orderCancelled(tx, order.paymentId, order.id, order.totalAmount);
         return { stamp: 'cancelled_at', events: ['order.cancelled.v1'] };
@@ -264,20 +482,112 @@ export class OrdersService {
     });
   }
 
-  ship(
+  /** Ships everything left in one parcel (`POST /v1/orders/{id}/ship`). */
+  ship(caller: Caller, id: string, parcel: { carrier: string; trackingNumber: string }): Promise<OrderView> {
+    return this.shipParcel(caller, id, parcel).then(({ order }) => order);
+  }
+
+  /** Ships some units, or everything left, in one parcel. */
+  async createShipment(caller: Caller, id: string, input: ShipmentInput): Promise<ShipmentView> {
+    return (await this.shipParcel(caller, id, input)).shipment;
+  }
+
+  /**
+   * One parcel leaves: its units leave the stock on hand (their reservation with them), and the
+   * order is partially_shipped, or shipped when nothing is left (auto-delivery counting from now).
+   * The order is held for the whole use case, and each item's shipped count only rises by a
+   * conditional update, so a racing refund or parcel never lets more ship than is left.
+   */
+  private async shipParcel(
     caller: Caller,
     id: string,
-    shipment: { carrier: string; trackingNumber: string },
-  ): Promise<OrderView> {
-    return this.change(caller, id, 'seller', 'ship', async (tx, order, items) => {
-      await inventory.commit(tx, remainingLines(items), order.id);
-      await scheduleJob(tx, {
-        kind: orderJobs.autoDeliver,
-        runAt: new Date(Date.now() + this.config.autoDeliverSeconds * 1000),
-        payload: { orderId: order.id } satisfies OrderJobPayload,
-        dedupeKey: order.id,
-      });
-      return { stamp: 'shipped_at', events: ['order.shipped.v1'], shipment };
+    input: ShipmentInput,
+  ): Promise<{ order: OrderView; shipment: ShipmentView }> {
+    let shipped: repo.ShipmentRow | undefined;
+    const choose = (items: readonly repo.OrderItemRow[]) => this.parcelLines(items, input.items);
+    const order = await this.change(
+      caller,
+      id,
+      'seller',
+      (_order, items) => {
+        const lines = choose(items);
+        const left = items.reduce((sum, item) => sum + unitsLeft(item), 0);
+        return left - lines.reduce((sum, line) => sum + line.quantity, 0) > 0 ? 'ship_part' : 'ship';
+      },
+      async (tx, order, items, to) => {
+        const lines = choose(items);
+        if (lines.length > 0) {
+          if ((await repo.addShipped(tx, order.id, lines)) !== lines.length)
+            throw ordersErrors.invalidAt('shipment_exceeds_remaining', '/items', 'more than is left to ship');
+          const variantOf = new Map(items.map((item) => [item.id, item.variantId]));
+          await inventory.commit(
+            tx,
+            lines.map((line) => ({ variantId: variantOf.get(line.itemId)!, quantity: line.quantity })),
+            order.id,
+          );
+        }
+        shipped = await repo.insertShipment(tx, {
+          id: newId('shp'),
+          orderId: order.id,
+          carrier: input.carrier,
+          trackingNumber: input.trackingNumber,
+          items: lines.map((line) => ({ order_item_id: line.itemId, quantity: line.quantity })),
+        });
+        await appendEvent(tx, 'shipment.created.v1', {
+          ...presentShipment(shipped),
+          order_id: order.id,
+          order_number: String(order.number),
+          buyer_id: order.buyerId,
+          shop_id: order.shopId,
+        });
+        const parcel = { carrier: input.carrier, trackingNumber: input.trackingNumber };
+        if (to === 'partially_shipped') return { events: ['order.partially_shipped.v1'], shipment: parcel };
+        await this.scheduleAutoDelivery(tx, order.id, new Date());
+        return { stamp: 'shipped_at', events: ['order.shipped.v1'], shipment: parcel };
+      },
+    );
+    return { order, shipment: presentShipment(shipped!) };
+  }
+
+  /** The lines of a parcel: those asked for (each within what its item has left), or everything left. */
+  private parcelLines(
+    items: readonly repo.OrderItemRow[],
+    wanted: ShipmentInput['items'],
+  ): { itemId: string; quantity: number }[] {
+    if (!wanted) {
+      return items
+        .map((item) => ({ itemId: item.id, quantity: unitsLeft(item) }))
+        .filter((line) => line.quantity > 0);
+    }
+    const byId = new Map(items.map((item) => [item.id, item]));
+    const quantities = new Map<string, number>();
+    for (const [index, line] of wanted.entries()) {
+      const item = byId.get(line.orderItemId);
+      if (!item)
+        throw ordersErrors.invalidAt(
+          'shipment_item_unknown',
+          `/items/${index}/order_item_id`,
+          'not an item of this order',
+        );
+      const quantity = (quantities.get(item.id) ?? 0) + line.quantity;
+      if (quantity > unitsLeft(item))
+        throw ordersErrors.invalidAt(
+          'shipment_exceeds_remaining',
+          `/items/${index}/quantity`,
+          `at most ${unitsLeft(item)} of this item is left to ship`,
+        );
+      quantities.set(item.id, quantity);
+    }
+    return [...quantities].map(([itemId, quantity]) => ({ itemId, quantity }));
+  }
+
+  /** Auto-delivery counts from the last parcel. */
+  private async scheduleAutoDelivery(tx: Queryable, orderId: string, lastShippedAt: Date): Promise<void> {
+    await scheduleJob(tx, {
+      kind: orderJobs.autoDeliver,
+      runAt: new Date(lastShippedAt.getTime() + this.config.autoDeliverSeconds * 1000),
+      payload: { orderId } satisfies OrderJobPayload,
+      dedupeKey: orderId,
     });
   }
 
@@ -326,9 +636,9 @@ export class OrdersService {
       const completes = statusesAllowing('refund_in_full').includes(order.status);
       const { refunded, refund } = await this.applyRefund(tx, order, input.amount, input.reason, completes);
       if (refunded.status === 'refunded') {
-        // Refunded before shipping: nothing will ship, so every unit still reserved goes back.
-        if (order.status === 'paid')
-          await inventory.release(tx, remainingLines(await repo.findItems(tx, [order.id])), order.id);
+        // Refunded in full before everything shipped: nothing more will ship, so every unit still
+        // reserved goes back.
+        await inventory.release(tx, unshippedLines(await repo.findItems(tx, [order.id])), order.id);
         await appendEvent(tx, 'order.refunded.v1', (await this.present(tx, [refunded]))[0]!);
       }
       return answer.complete(tx, 201, refund);
@@ -336,8 +646,8 @@ export class OrdersService {
   }
 
   /**
-   * Units a refund takes back: before shipping their reservation is released (they leave the
-   * shipment); after shipping they are back on the shelf. Never more than an item has left.
+   * Units a refund takes back: units not shipped yet go first, their reservation released (they
+   * leave the shipment); shipped ones are back on the shelf. Never more than an item has.
    */
   private async takeBack(
     tx: Queryable,
@@ -370,9 +680,20 @@ export class OrdersService {
     if ((await repo.addRestocked(tx, order.id, taken)) !== taken.length) {
       throw new Error(`restocking order ${order.id} changed fewer items than asked`);
     }
-    const stock = taken.map(({ itemId, quantity }) => ({ variantId: byId.get(itemId)!.variantId, quantity }));
-    if (order.status === 'paid') await inventory.release(tx, stock, order.id);
-    else await inventory.restock(tx, stock, order.id);
+    // Until the order is shipped, units not shipped yet are still reserved for it.
+    const shipping = order.status === 'paid' || order.status === 'partially_shipped';
+    const released = [];
+    const restocked = [];
+    for (const { itemId, quantity } of taken) {
+      const item = byId.get(itemId)!;
+      const fromReserved = shipping ? Math.min(quantity, unitsLeft(item)) : 0;
+      released.push({ variantId: item.variantId, quantity: fromReserved });
+      restocked.push({ variantId: item.variantId, quantity: quantity - fromReserved });
+    }
+    const some = (lines: { variantId: string; quantity: number }[]) =>
+      lines.filter((line) => line.quantity > 0);
+    if (some(released).length > 0) await inventory.release(tx, some(released), order.id);
+    if (some(restocked).length > 0) await inventory.restock(tx, some(restocked), order.id);
   }
 
   /** Raises the order's refunded amount and records the refund (ledger, provider job, event). */
@@ -411,7 +732,7 @@ export class OrdersService {
       });
       if (!order) return false;
       const items = await repo.findItems(tx, [order.id]);
-      await inventory.release(tx, remainingLines(items), order.id);
+      await inventory.release(tx, unshippedLines(items), order.id);
       await this.payments.orderCancelled(tx, order.paymentId, order.id, order.totalAmount);
       await appendEvent(tx, 'order.expired.v1', (await this.present(tx, [order]))[0]!);
       return true;
@@ -452,7 +773,7 @@ export class OrdersService {
     caller: Caller,
     id: string,
     actor: 'buyer' | 'seller',
-    event: OrderEvent,
+    event: OrderEvent | ((order: repo.OrderRow, items: readonly repo.OrderItemRow[]) => OrderEvent),
     effects: Effects,
   ): Promise<OrderView> {
     return this.db.transaction(async (tx) => {
@@ -464,12 +785,13 @@ export class OrdersService {
           actor === 'buyer' ? 'not_order_buyer' : 'not_order_seller',
           `Only the order's ${actor} may do this.`,
         );
-      const to = nextOrderStatus(order.status, event);
-      const outcome = await effects(tx, order, await repo.findItems(tx, [order.id]));
+      const items = await repo.findItems(tx, [order.id]);
+      const to = nextOrderStatus(order.status, typeof event === 'function' ? event(order, items) : event);
+      const outcome = await effects(tx, order, items, to);
       const [changed] = await repo.transitionOrders(tx, [order.id], {
         from: [order.status],
         to,
-        stamp: outcome.stamp,
+        ...(outcome.stamp ? { stamp: outcome.stamp } : {}),
         ...(outcome.shipment ? { shipment: outcome.shipment } : {}),
       });
       const view = (await this.present(tx, [changed!]))[0]!;

@@ -85,6 +85,7 @@ export class OrderSettlement implements PaymentSettlement {
         shopId: order.shopId,
         currency: order.currency,
         totalAmount: order.totalAmount,
+        shippingAmount: order.shippingTotalAmount,
         paid: paidIds.has(order.id),
       })),
       refundsDue,

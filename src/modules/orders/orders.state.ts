@@ -3,6 +3,7 @@ import { ordersErrors } from './orders.errors.js';
 export const ORDER_STATUSES = [
   'pending_payment',
   'paid',
+  'partially_shipped',
   'shipped',
   'delivered',
   'cancelled',
@@ -10,12 +11,20 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export type OrderEvent = 'pay' | 'cancel' | 'expire' | 'ship' | 'deliver' | 'refund_in_full';
+/** `ship`: the last units leave (a shipment of everything left); `ship_part`: some units stay behind. */
+export type OrderEvent = 'pay' | 'cancel' | 'expire' | 'ship' | 'ship_part' | 'deliver' | 'refund_in_full';
 
 /** The order lifecycle as data: status → event → next status. Anything missing is invalid. */
 export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, Partial<Record<OrderEvent, OrderStatus>>>> = {
   pending_payment: { pay: 'paid', cancel: 'cancelled', expire: 'cancelled' },
-  paid: { ship: 'shipped', cancel: 'cancelled', refund_in_full: 'refunded' },
+  paid: { ship: 'shipped', ship_part: 'partially_shipped', cancel: 'cancelled', refund_in_full: 'refunded' },
+  // A cancel ends a partly shipped order as shipped: the units not shipped are cancelled and refunded.
+  partially_shipped: {
+    ship: 'shipped',
+    ship_part: 'partially_shipped',
+    cancel: 'shipped',
+    refund_in_full: 'refunded',
+  },
   shipped: { deliver: 'delivered', refund_in_full: 'refunded' },
   delivered: { refund_in_full: 'refunded' },
   cancelled: {},
@@ -28,6 +37,7 @@ export const REFUSED_EVENT_REASONS = {
   cancel: 'order_not_cancellable',
   expire: 'order_not_expirable',
   ship: 'order_not_shippable',
+  ship_part: 'order_not_shippable',
   deliver: 'order_not_deliverable',
   refund_in_full: 'order_not_refundable',
 } as const satisfies Record<OrderEvent, keyof typeof ordersErrors.cases>;

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { nextPaymentStatus, PAYMENT_STATUSES, PAYMENT_TRANSITIONS } from '../payments/payments.state.js';
 import { nextOrderStatus, ORDER_STATUSES, type OrderEvent, statusesAllowing } from './orders.state.js';
 
-const ORDER_EVENTS: OrderEvent[] = ['pay', 'cancel', 'expire', 'ship', 'deliver', 'refund_in_full'];
+const ORDER_EVENTS: OrderEvent[] = [
+  'pay',
+  'cancel',
+  'expire',
+  'ship',
+  'ship_part',
+  'deliver',
+  'refund_in_full',
+];
 
 describe('order state machine', () => {
   const expected: Record<string, string> = {
@@ -10,8 +18,13 @@ describe('order state machine', () => {
     'pending_payment cancel': 'cancelled',
     'pending_payment expire': 'cancelled',
     'paid ship': 'shipped',
+    'paid ship_part': 'partially_shipped',
     'paid cancel': 'cancelled',
     'paid refund_in_full': 'refunded',
+    'partially_shipped ship': 'shipped',
+    'partially_shipped ship_part': 'partially_shipped',
+    'partially_shipped cancel': 'shipped',
+    'partially_shipped refund_in_full': 'refunded',
     'shipped deliver': 'delivered',
     'shipped refund_in_full': 'refunded',
     'delivered refund_in_full': 'refunded',
@@ -31,8 +44,9 @@ describe('order state machine', () => {
   }
 
   it('lists the statuses an event may leave', () => {
-    expect(statusesAllowing('cancel')).toEqual(['pending_payment', 'paid']);
-    expect(statusesAllowing('refund_in_full')).toEqual(['paid', 'shipped', 'delivered']);
+    expect(statusesAllowing('cancel')).toEqual(['pending_payment', 'paid', 'partially_shipped']);
+    expect(statusesAllowing('refund_in_full')).toEqual(['paid', 'partially_shipped', 'shipped', 'delivered']);
+    expect(statusesAllowing('ship_part')).toEqual(['paid', 'partially_shipped']);
   });
 });
 

@@ -25,6 +25,16 @@ beforeAll(async () => {
     sellers.push(callerOfUser(seller, `Property Shop ${i}`));
   }
   for (let i = 0; i < 2; i++) buyers.push(callerOfUser(await newUser(t.db)));
+  // Shop 0 charges for delivery (free from 5000, so some orders ship free); shop 1 ships free.
+  await t.services.shipping.addOption(sellers[0]!, {
+    name: 'Standard',
+    countries: ['*'],
+    rate: { type: 'per_item', firstMinor: 499, additionalMinor: 101 },
+    freeOverMinor: 5000,
+    minDays: 2,
+    maxDays: 4,
+    active: true,
+  });
 });
 afterAll(async () => {
   await t.close();
@@ -33,10 +43,12 @@ afterAll(async () => {
 // The oracle's own arithmetic, written apart from the ledger's on purpose.
 const halfUp = (numerator: bigint, denominator: bigint) =>
   Number((2n * numerator + denominator) / (2n * denominator));
-const commissionOf = (total: number) => halfUp(BigInt(total) * COMMISSION_BPS, 10_000n);
+/** Commission is on the merchandise: the total less shipping (BAZAAR_COMMISSION_ON_SHIPPING is off). */
+const commissionOf = (order: { total: number; shipping: number }) =>
+  halfUp(BigInt(order.total - order.shipping) * COMMISSION_BPS, 10_000n);
 /** The seller's share of a cumulative refund R of an order: R less the commission's proportional share. */
-const sellerRefunded = (total: number, refunded: number) =>
-  refunded - halfUp(BigInt(commissionOf(total)) * BigInt(refunded), BigInt(total));
+const sellerRefunded = (order: { total: number; shipping: number }, refunded: number) =>
+  refunded - halfUp(BigInt(commissionOf(order)) * BigInt(refunded), BigInt(order.total));
 
 interface OracleOrder {
   id: string;
@@ -44,6 +56,7 @@ interface OracleOrder {
   buyer: Caller;
   paymentId: string;
   total: number;
+  shipping: number;
   status: string;
   captured: boolean;
   delivered: boolean;
@@ -105,7 +118,7 @@ const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
   },
 );
 
-it('keeps the books balanced and every seller balance equal to the oracle over random money lifecycles', async () => {
+it('keeps the books balanced and every seller balance equal to the oracle over random money lifecycles, shipping included', async () => {
   const admin = callerOfUser(await newUser(t.db, { admin: true }));
   admin.roles = ['buyer', 'admin'];
   await fc.assert(
@@ -152,6 +165,7 @@ it('keeps the books balanced and every seller balance equal to the oracle over r
               buyer,
               paymentId: payment.id,
               total: order.total.amount,
+              shipping: order.shipping_total.amount,
               status: 'pending_payment',
               captured: false,
               delivered: false,
@@ -284,7 +298,7 @@ function expectedBalance(orders: readonly OracleOrder[], shop: number, paidOut: 
   let pending = 0;
   let available = 0 - paidOut;
   for (const order of orders.filter((o) => o.shop === shop && o.captured)) {
-    const proceeds = order.total - commissionOf(order.total) - sellerRefunded(order.total, order.refunded);
+    const proceeds = order.total - commissionOf(order) - sellerRefunded(order, order.refunded);
     if (order.delivered) available += proceeds;
     else pending += proceeds;
   }

@@ -9,6 +9,7 @@ import type { OrderStatus } from './types';
 export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
   pending_payment: 'Awaiting payment',
   paid: 'To ship',
+  partially_shipped: 'Partly shipped',
   shipped: 'Shipped',
   delivered: 'Delivered',
   cancelled: 'Cancelled',
@@ -17,6 +18,7 @@ export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
 
 const FILTERS: FilterOption<OrderStatus | 'all'>[] = [
   { value: 'paid', label: 'To ship' },
+  { value: 'partially_shipped', label: 'Partly shipped' },
   { value: 'shipped', label: 'Shipped' },
   { value: 'delivered', label: 'Delivered' },
   { value: 'refunded', label: 'Refunded' },

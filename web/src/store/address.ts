@@ -9,8 +9,10 @@ export const EMPTY_ADDRESS: Required<ShippingAddress> = {
   line1: '',
   line2: '',
   city: '',
+  region: '',
   postal_code: '',
   country: '',
+  phone: '',
 };
 
 const REQUIRED: readonly [AddressField, string][] = [
@@ -39,14 +41,20 @@ export function addressErrorsOf(fieldErrors: readonly FieldError[]): AddressErro
   return errors;
 }
 
-/** The address as the API takes it: trimmed, without an empty second line. */
+/** The address as the API takes it: trimmed, without empty optional fields. */
 export function addressForApi(address: Required<ShippingAddress>): ShippingAddress {
-  const trimmed = {
+  const optional = (field: 'line2' | 'region' | 'phone') => {
+    const value = address[field].trim();
+    return value ? { [field]: value } : {};
+  };
+  return {
     name: address.name.trim(),
     line1: address.line1.trim(),
     city: address.city.trim(),
     postal_code: address.postal_code.trim(),
     country: address.country.trim(),
+    ...optional('line2'),
+    ...optional('region'),
+    ...optional('phone'),
   };
-  return address.line2.trim() ? { ...trimmed, line2: address.line2.trim() } : trimmed;
 }

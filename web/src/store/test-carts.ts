@@ -18,6 +18,7 @@ export function cartLine(
     shop: ADA,
     title: 'Brass desk lamp',
     available: 3,
+    purchasable: true,
     ...line,
     quantity,
     unit_price: usd(unitPrice),

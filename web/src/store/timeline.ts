@@ -43,6 +43,7 @@ export function orderTimeline(
 export const STATUS_LABELS: Record<Order['status'], string> = {
   pending_payment: 'Awaiting payment',
   paid: 'Paid',
+  partially_shipped: 'Partly shipped',
   shipped: 'Shipped',
   delivered: 'Delivered',
   cancelled: 'Cancelled',

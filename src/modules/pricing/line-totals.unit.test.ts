@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_MONEY_MINOR } from '../../platform/money.js';
-import { totalCart } from './cart.totals.js';
+import { totalCart } from './line-totals.js';
 
 describe('cart totals', () => {
   it('sums line totals exactly', () => {

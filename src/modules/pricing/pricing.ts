@@ -1,0 +1,231 @@
+import { addMinor, MAX_MONEY_MINOR, multiplyMinor } from '../../platform/money.js';
+import { type OverBound, totalCart } from './line-totals.js';
+
+/** How a shipping option charges: per order, per unit, or by the order's weight. */
+export type ShippingRate =
+  | { type: 'flat'; amountMinor: number }
+  | { type: 'per_item'; firstMinor: number; additionalMinor: number }
+  | { type: 'weight'; tiers: readonly { upToGrams: number; amountMinor: number }[] };
+
+/** A shop's shipping option as pricing needs it (the shipping module reads it). */
+export interface ShippingOptionRule {
+  id: string;
+  shopId: string;
+  name: string;
+  /** ISO 3166-1 alpha-2 codes, or ['*'] for everywhere. */
+  countries: readonly string[];
+  rate: ShippingRate;
+  freeOverMinor: number | null;
+  minDays: number;
+  maxDays: number;
+  active: boolean;
+}
+
+export interface PricingLine {
+  variantId: string;
+  shopId: string;
+  shopName: string;
+  unitPriceMinor: number;
+  quantity: number;
+  weightGrams: number;
+}
+
+export interface Destination {
+  country: string;
+  region?: string | undefined;
+}
+
+/** Why an option does not apply to this shop's part of the cart. */
+export type OptionExclusion = 'inactive' | 'country_excluded' | 'too_heavy';
+
+export interface OptionPrice {
+  optionId: string;
+  name: string;
+  amountMinor: number;
+  minDays: number;
+  maxDays: number;
+}
+
+export interface ShopPrice {
+  shopId: string;
+  shopName: string;
+  /** Indexes into the lines given, in their order. */
+  lineIndexes: number[];
+  subtotalMinor: number;
+  weightGrams: number;
+  units: number;
+  /** The options that apply, in the shop's order. */
+  options: OptionPrice[];
+  excluded: { optionId: string; reason: OptionExclusion }[];
+  /** The option charged: the chosen one, else the cheapest that applies; null when the shop ships free. */
+  shipping: OptionPrice | null;
+  shippingMinor: number;
+  discountMinor: number;
+  taxMinor: number;
+  totalMinor: number;
+}
+
+/** What keeps a cart from being checked out as asked, per shop. */
+export type PricingProblem =
+  | { code: 'not_shippable'; shopId: string }
+  | {
+      code: 'shipping_option_invalid';
+      shopId: string;
+      optionId: string;
+      reason: OptionExclusion | 'unknown' | 'shop_not_in_cart';
+    };
+
+export interface PricedCheckout {
+  lineTotalsMinor: number[];
+  shops: ShopPrice[];
+  subtotalMinor: number;
+  shippingMinor: number;
+  discountMinor: number;
+  taxMinor: number;
+  /** subtotal + shipping + tax − discount. */
+  totalMinor: number;
+  /** A line that takes the merchandise over the money bound (see totalCart). */
+  overBound: OverBound | undefined;
+  /** The total is over the money bound (shipping took it there). */
+  totalOverBound: boolean;
+  problems: PricingProblem[];
+}
+
+export interface PricingInput {
+  lines: readonly PricingLine[];
+  destination: Destination;
+  /** The shops' options; inactive ones only say why a choice of them is refused. */
+  options: readonly ShippingOptionRule[];
+  /** The buyer's choice per shop id. */
+  choices: Readonly<Record<string, string>>;
+}
+
+/** What an option charges for a shop's part of the cart, or why it does not apply. */
+export function optionPrice(
+  option: ShippingOptionRule,
+  part: { subtotalMinor: number; units: number; weightGrams: number },
+  destination: Destination,
+): { amountMinor: number } | { excluded: OptionExclusion } {
+  if (!option.active) return { excluded: 'inactive' };
+  if (!option.countries.includes('*') && !option.countries.includes(destination.country))
+    return { excluded: 'country_excluded' };
+  let amountMinor: number;
+  const { rate } = option;
+  switch (rate.type) {
+    case 'flat':
+      amountMinor = rate.amountMinor;
+      break;
+    case 'per_item':
+      amountMinor = addMinor(
+        rate.firstMinor,
+        multiplyMinor(rate.additionalMinor, Math.max(0, part.units - 1)),
+      );
+      break;
+    case 'weight': {
+      const tier = rate.tiers.find((t) => part.weightGrams <= t.upToGrams);
+      if (!tier) return { excluded: 'too_heavy' };
+      amountMinor = tier.amountMinor;
+      break;
+    }
+  }
+  // The weight still decides whether the option applies; free_over only waives its price.
+  if (option.freeOverMinor !== null && part.subtotalMinor >= option.freeOverMinor) amountMinor = 0;
+  return { amountMinor };
+}
+
+const cheaper = (a: OptionPrice, b: OptionPrice) =>
+  a.amountMinor !== b.amountMinor ? a.amountMinor < b.amountMinor : a.maxDays < b.maxDays;
+
+/**
+ * The one pricing of a cart: per line, per shop (merchandise, shipping, discount, tax) and in all.
+ * Cart, quote and checkout call it with plain data read in their transaction, so what the quote
+ * says is what checkout charges. Discounts and tax are 0 until promotions and tax feed it.
+ */
+export function priceCheckout(input: PricingInput): PricedCheckout {
+  const { lines, destination, options, choices } = input;
+  const merchandise = totalCart(lines);
+  const shopsById = new Map<string, ShopPrice>();
+  for (const [index, line] of lines.entries()) {
+    let shop = shopsById.get(line.shopId);
+    if (!shop) {
+      shop = {
+        shopId: line.shopId,
+        shopName: line.shopName,
+        lineIndexes: [],
+        subtotalMinor: 0,
+        weightGrams: 0,
+        units: 0,
+        options: [],
+        excluded: [],
+        shipping: null,
+        shippingMinor: 0,
+        discountMinor: 0,
+        taxMinor: 0,
+        totalMinor: 0,
+      };
+      shopsById.set(line.shopId, shop);
+    }
+    shop.lineIndexes.push(index);
+    shop.subtotalMinor = addMinor(shop.subtotalMinor, merchandise.lineTotalsMinor[index]!);
+    shop.weightGrams = addMinor(shop.weightGrams, multiplyMinor(line.weightGrams, line.quantity));
+    shop.units += line.quantity;
+  }
+  const problems: PricingProblem[] = [];
+  for (const [shopId, optionId] of Object.entries(choices)) {
+    if (!shopsById.has(shopId))
+      problems.push({ code: 'shipping_option_invalid', shopId, optionId, reason: 'shop_not_in_cart' });
+  }
+  let shippingMinor = 0;
+  for (const shop of shopsById.values()) {
+    const own = options.filter((option) => option.shopId === shop.shopId);
+    let cheapest: OptionPrice | null = null;
+    for (const option of own) {
+      const price = optionPrice(option, shop, destination);
+      if ('excluded' in price) {
+        shop.excluded.push({ optionId: option.id, reason: price.excluded });
+        continue;
+      }
+      const quoted: OptionPrice = {
+        optionId: option.id,
+        name: option.name,
+        amountMinor: price.amountMinor,
+        minDays: option.minDays,
+        maxDays: option.maxDays,
+      };
+      shop.options.push(quoted);
+      if (!cheapest || cheaper(quoted, cheapest)) cheapest = quoted;
+    }
+    const chosenId = choices[shop.shopId];
+    if (chosenId !== undefined) {
+      const chosen = shop.options.find((option) => option.optionId === chosenId);
+      if (chosen) shop.shipping = chosen;
+      else {
+        const reason = shop.excluded.find((e) => e.optionId === chosenId)?.reason ?? 'unknown';
+        problems.push({ code: 'shipping_option_invalid', shopId: shop.shopId, optionId: chosenId, reason });
+      }
+    } else if (cheapest) shop.shipping = cheapest;
+    else if (own.some((option) => option.active))
+      problems.push({ code: 'not_shippable', shopId: shop.shopId });
+    // A shop with no active option ships free.
+    shop.shippingMinor = shop.shipping?.amountMinor ?? 0;
+    shop.totalMinor =
+      addMinor(addMinor(shop.subtotalMinor, shop.shippingMinor), shop.taxMinor) - shop.discountMinor;
+    shippingMinor = addMinor(shippingMinor, shop.shippingMinor);
+  }
+  const shops = [...shopsById.values()];
+  const discountMinor = shops.reduce((sum, shop) => addMinor(sum, shop.discountMinor), 0);
+  const taxMinor = shops.reduce((sum, shop) => addMinor(sum, shop.taxMinor), 0);
+  const totalMinor = addMinor(addMinor(merchandise.subtotalMinor, shippingMinor), taxMinor) - discountMinor;
+  return {
+    lineTotalsMinor: merchandise.lineTotalsMinor,
+    shops,
+    subtotalMinor: merchandise.subtotalMinor,
+    shippingMinor,
+    discountMinor,
+    taxMinor,
+    totalMinor,
+    overBound: merchandise.overBound,
+    totalOverBound: totalMinor > MAX_MONEY_MINOR,
+    problems,
+  };
+}
