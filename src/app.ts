@@ -22,6 +22,7 @@ import {
   PasswordHasher,
   RegistrationThrottle,
   registerAccountJobs,
+  registerShopJobs,
 } from './modules/identity/index.js';
 import { LedgerService, ledgerRoutes } from './modules/ledger/index.js';
 import { FileMediaStorage, MediaService, mediaRoutes } from './modules/media/index.js';
@@ -213,6 +214,10 @@ export function buildServices(
     config,
     throttle: loginThrottle,
     shopListener: catalog,
+    shopClosing: {
+      openOrderCount: (tx, shopId) => orders.openOrderCount(tx, shopId),
+      hasBalance: (tx, shopId) => ledger.hasBalance(tx, shopId),
+    },
     passwords,
     registrations: new RegistrationThrottle(windowCounters, config.registrationsPerHour),
     links,
@@ -228,6 +233,7 @@ export function buildServices(
   subscribeNotifications(outbox, notifications);
   registerNotificationJobs(jobs, notifications);
   registerAccountJobs(jobs, account);
+  registerShopJobs(jobs, identity);
   registerOrderJobs(jobs, orders);
   const recommendations = new RecommendationsService(db, catalog, {
     caches,

@@ -61,6 +61,7 @@ const envSchema = z.object({
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
   STRIPE_API_URL: optionalString.pipe(z.url().optional()),
+  STRIPE_CONNECT_WEBHOOK_SECRET: optionalString,
   BAZAAR_DB_POOL_SIZE: intWithDefault(20, 1, 1000),
   BAZAAR_JOB_LEASE_SECONDS: intWithDefault(60, 1, 86_400),
   BAZAAR_REGISTRATIONS_PER_HOUR: intWithDefault(20, 0),
@@ -77,6 +78,7 @@ const envSchema = z.object({
   BAZAAR_MARKETPLACE_NAME: z.string().trim().min(1).max(100).default('Bazaar'),
   BAZAAR_DEV_MAILBOX: booleanFlag,
   BAZAAR_REQUIRE_VERIFIED_SELLERS: booleanFlag,
+  BAZAAR_SHOP_APPROVAL: z.enum(['auto', 'manual']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
   OTEL_SERVICE_NAME: optionalString.transform((value) => value ?? 'bazaar'),
@@ -117,6 +119,8 @@ export interface Config {
   stripeWebhookSecret: string | undefined;
   /** Where the Stripe API is reached: unset → api.stripe.com (set for stripe-mock or a stand-in). */
   stripeApiUrl: string | undefined;
+  /** Signs Stripe Connect events (account.updated, transfers); unset, they verify with stripeWebhookSecret only. */
+  stripeConnectWebhookSecret: string | undefined;
   dbPoolSize: number;
   /** How long a worker's claim on a job lasts before another worker may take the job over. */
   jobLeaseSeconds: number;
@@ -138,6 +142,8 @@ export interface Config {
   devMailbox: boolean;
   /** Opening a shop needs a verified email. */
   requireVerifiedSellers: boolean;
+  /** `manual`: a new shop waits for an admin's approval before its products are listed. */
+  shopApproval: 'auto' | 'manual';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /**
    * The OTLP/HTTP collector traces are sent to (its base URL: `/v1/traces` is appended). Unset:
@@ -201,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stripeSecretKey: e.STRIPE_SECRET_KEY,
     stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
     stripeApiUrl: e.STRIPE_API_URL,
+    stripeConnectWebhookSecret: e.STRIPE_CONNECT_WEBHOOK_SECRET,
     dbPoolSize: e.BAZAAR_DB_POOL_SIZE,
     jobLeaseSeconds: e.BAZAAR_JOB_LEASE_SECONDS,
     registrationsPerHour: e.BAZAAR_REGISTRATIONS_PER_HOUR,
@@ -212,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     marketplaceName: e.BAZAAR_MARKETPLACE_NAME,
     devMailbox: e.BAZAAR_DEV_MAILBOX ?? e.DATABASE_URL === undefined,
     requireVerifiedSellers: e.BAZAAR_REQUIRE_VERIFIED_SELLERS ?? false,
+    shopApproval: e.BAZAAR_SHOP_APPROVAL,
     logLevel: e.LOG_LEVEL,
     otelEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     otelServiceName: e.OTEL_SERVICE_NAME,

@@ -8,6 +8,7 @@ import { Categories, type CategoryChanges, type NewCategoryInput } from './categ
 import { type ListingInput, ProductListing, type ShopListingInput } from './product-listing.service.js';
 import type { ProductTextRow } from './product-reads.repo.js';
 import { type ProductAnswer, ProductReads, type ProductViewRecorder } from './product-reads.service.js';
+import type { ListedShop } from './product-writes.repo.js';
 import {
   type ImportedProduct,
   type IssuedMedia,
@@ -160,7 +161,7 @@ export class CatalogService {
   // Called by other modules, inside their transactions
 
   /** Identity's shop listener: a shop opened, renamed, or its owner (un)suspended. */
-  shopChanged(tx: Tx, shop: { id: string; name: string; listed: boolean }): Promise<void> {
+  shopChanged(tx: Tx, shop: ListedShop): Promise<void> {
     return this.writes.shopChanged(tx, shop);
   }
 

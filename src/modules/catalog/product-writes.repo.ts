@@ -19,15 +19,23 @@ export interface ProductLockRow {
 // ---------------------------------------------------------------------------------------------
 // Shops (the catalog's projection of identity's)
 
-export async function upsertShop(
-  db: Queryable,
-  shop: { id: string; name: string; listed: boolean },
-): Promise<void> {
+/** A shop as identity tells the catalog of it: listed (its products sell), or why not. */
+export interface ListedShop {
+  id: string;
+  name: string;
+  listed: boolean;
+  unlistedReason: string | null;
+}
+
+export async function upsertShop(db: Queryable, shop: ListedShop): Promise<void> {
   await db.execute(sql`
-    INSERT INTO catalog_shops (shop_id, name, listed) VALUES (${shop.id}, ${shop.name}, ${shop.listed})
+    INSERT INTO catalog_shops (shop_id, name, listed, unlisted_reason)
+    VALUES (${shop.id}, ${shop.name}, ${shop.listed}, ${shop.unlistedReason})
     ON CONFLICT (shop_id) DO UPDATE
-    SET name = excluded.name, listed = excluded.listed, version = catalog_shops.version + 1
-    WHERE (catalog_shops.name, catalog_shops.listed) IS DISTINCT FROM (excluded.name, excluded.listed)`);
+    SET name = excluded.name, listed = excluded.listed, unlisted_reason = excluded.unlisted_reason,
+        version = catalog_shops.version + 1
+    WHERE (catalog_shops.name, catalog_shops.listed, catalog_shops.unlisted_reason)
+      IS DISTINCT FROM (excluded.name, excluded.listed, excluded.unlisted_reason)`);
 }
 
 /** Makes sure the shop is projected, without changing a projection that exists. */

@@ -284,7 +284,7 @@ export class ProductWrites {
   // Called by other modules, inside their transactions
 
   /** Identity's shop listener: a shop opened, renamed, or its owner (un)suspended. */
-  async shopChanged(tx: Tx, shop: { id: string; name: string; listed: boolean }): Promise<void> {
+  async shopChanged(tx: Tx, shop: repo.ListedShop): Promise<void> {
     await repo.upsertShop(tx, shop);
     this.shared.invalidateAfterCommit(tx, 'products');
   }

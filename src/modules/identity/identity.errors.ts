@@ -11,6 +11,10 @@ export const identityErrors = defineErrors({
   current_password_wrong: { code: 'validation_failed' },
   user_not_found: { code: 'not_found', detail: 'The user does not exist.' },
   shop_not_found: { code: 'not_found', detail: 'The shop does not exist.' },
+  /** The shop's status does not allow the action (shops.state.ts). */
+  shop_transition_refused: { code: 'invalid_state' },
+  /** Closing needs no open orders and a zero balance. */
+  shop_not_closable: { code: 'invalid_state' },
   /** Too many failed password checks for this account, this client, or both (login-throttle.ts). */
   login_attempts_exceeded: { code: 'rate_limited' },
   /** Too many sign-ups from this client this hour (registration-throttle.ts). */

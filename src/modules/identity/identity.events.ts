@@ -2,8 +2,19 @@ import { z } from 'zod';
 import { defineEvents, type EventDataOf } from '../../platform/events.js';
 import { AdminUser, Shop, User } from './identity.schemas.js';
 
-/** A shop as its events carry it: the API's Shop, and whose it is. */
-const ShopEvent = Shop.extend({ owner_id: z.string() });
+/**
+ * A shop as its events carry it: the API's Shop, and whose it is. The lifecycle and details came
+ * after shop.opened.v1 and shop.updated.v1 were published: optional there, as for users below.
+ */
+const ShopEvent = Shop.partial({
+  status: true,
+  return_window_days: true,
+  handling_days: true,
+  support_email: true,
+  vacation: true,
+}).extend({ owner_id: z.string() });
+/** An admin's (or the seller's, for closing) change of a shop's status, and the reason given. */
+const ShopStatusEvent = Shop.extend({ owner_id: z.string(), reason: z.string().nullable() });
 
 /**
  * Fields the user representation gained after these events were published: optional in them, so
@@ -33,6 +44,14 @@ export const identityEvents = defineEvents({
   'user.email_changed.v1': User.extend({ previous_email: z.string() }),
   'shop.opened.v1': ShopEvent,
   'shop.updated.v1': ShopEvent,
+  /** An admin approved a shop that was pending review (or rejected): its products are listed. */
+  'shop.approved.v1': ShopStatusEvent,
+  'shop.rejected.v1': ShopStatusEvent,
+  /** An admin suspended the shop: its products are unlisted and not buyable. */
+  'shop.suspended.v1': ShopStatusEvent,
+  'shop.reinstated.v1': ShopStatusEvent,
+  /** The seller closed the shop, for good. */
+  'shop.closed.v1': ShopStatusEvent,
 });
 
 declare module '../../platform/events.js' {

@@ -10,7 +10,21 @@ export const identityJobs = {
   purgeStaleAccountTokens: 'identity.purge-stale-account-tokens',
   /** Mails a reset link to the account of an email, if it has one. */
   sendPasswordReset: 'identity.send-password-reset',
+  /** A shop's vacation window started or ended: its listing is worked out again. */
+  refreshShopListing: 'identity.refresh-shop-listing',
 } as const;
+
+export const RefreshShopListingPayload = z.object({ shopId: z.string() });
+export type RefreshShopListingPayload = z.infer<typeof RefreshShopListingPayload>;
+
+export function registerShopJobs(
+  jobs: JobRunner,
+  identity: { refreshShopListing(shopId: string): Promise<void> },
+): void {
+  jobs.register(identityJobs.refreshShopListing, async (payload) => {
+    await identity.refreshShopListing(RefreshShopListingPayload.parse(payload).shopId);
+  });
+}
 
 export const PasswordResetJobPayload = z.object({ email: z.string() });
 

@@ -1,4 +1,7 @@
+import type { SQL } from 'drizzle-orm';
 import { type Queryable, sql, sqlArray } from '../../platform/db.js';
+import { keysetTime } from '../../platform/pagination.js';
+import type { ShopStatus } from './shops.state.js';
 
 export interface UserRow {
   id: string;
@@ -19,6 +22,13 @@ export interface ShopRow {
   description: string;
   ratingCount: number;
   ratingSum: number;
+  status: ShopStatus;
+  statusReason: string | null;
+  returnWindowDays: number;
+  handlingDays: number;
+  supportEmail: string | null;
+  vacationFrom: Date | null;
+  vacationTo: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -41,7 +51,9 @@ const USER_COLUMNS = sql`id, email, name, password_hash AS "passwordHash", is_ad
   suspended_at AS "suspendedAt", email_verified_at AS "emailVerifiedAt", created_at AS "createdAt",
   EXISTS (SELECT 1 FROM two_factor tf WHERE tf.user_id = users.id AND tf.secret IS NOT NULL) AS "twoFactorEnabled"`;
 const SHOP_COLUMNS = sql`id, owner_id AS "ownerId", name, description, rating_count AS "ratingCount",
-  rating_sum AS "ratingSum", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  rating_sum AS "ratingSum", status, status_reason AS "statusReason",
+  return_window_days AS "returnWindowDays", handling_days AS "handlingDays", support_email AS "supportEmail",
+  vacation_from AS "vacationFrom", vacation_to AS "vacationTo", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 export async function insertUser(
   db: Queryable,
@@ -188,38 +200,128 @@ export async function deleteExpiredSessions(db: Queryable, lifetime: SessionLife
 
 export async function insertShop(
   db: Queryable,
-  shop: { id: string; ownerId: string; name: string; description: string },
+  shop: { id: string; ownerId: string; name: string; description: string; status?: ShopStatus },
 ): Promise<ShopRow> {
   const [row] = await db.query<ShopRow>(sql`
-    INSERT INTO shops (id, owner_id, name, description)
-    VALUES (${shop.id}, ${shop.ownerId}, ${shop.name}, ${shop.description})
+    INSERT INTO shops (id, owner_id, name, description, status)
+    VALUES (${shop.id}, ${shop.ownerId}, ${shop.name}, ${shop.description}, ${shop.status ?? 'active'})
     RETURNING ${SHOP_COLUMNS}`);
   return row!;
+}
+
+/** What a seller may change of their shop; an absent field stays, a null one is cleared. */
+export interface ShopChanges {
+  name?: string | undefined;
+  description?: string | undefined;
+  returnWindowDays?: number | undefined;
+  handlingDays?: number | undefined;
+  supportEmail?: string | null | undefined;
+  vacation?: { from: Date; to: Date } | null | undefined;
 }
 
 export async function updateShop(
   db: Queryable,
   ownerId: string,
-  changes: { name?: string | undefined; description?: string | undefined },
+  changes: ShopChanges,
 ): Promise<ShopRow | undefined> {
+  const sets: SQL[] = [sql`updated_at = now()`];
+  if (changes.name !== undefined) sets.push(sql`name = ${changes.name}`);
+  if (changes.description !== undefined) sets.push(sql`description = ${changes.description}`);
+  if (changes.returnWindowDays !== undefined)
+    sets.push(sql`return_window_days = ${changes.returnWindowDays}`);
+  if (changes.handlingDays !== undefined) sets.push(sql`handling_days = ${changes.handlingDays}`);
+  if (changes.supportEmail !== undefined) sets.push(sql`support_email = ${changes.supportEmail}`);
+  if (changes.vacation !== undefined) {
+    sets.push(
+      sql`vacation_from = ${changes.vacation?.from.toISOString() ?? null}::timestamptz`,
+      sql`vacation_to = ${changes.vacation?.to.toISOString() ?? null}::timestamptz`,
+    );
+  }
   const [row] = await db.query<ShopRow>(sql`
-    UPDATE shops
-    SET name = coalesce(${changes.name ?? null}, name),
-        description = coalesce(${changes.description ?? null}, description),
-        updated_at = now()
+    UPDATE shops SET ${sql.join(sets, sql`, `)}
     WHERE owner_id = ${ownerId}
     RETURNING ${SHOP_COLUMNS}`);
   return row;
 }
 
-export async function findShop(db: Queryable, id: string): Promise<ShopRow | undefined> {
-  const [row] = await db.query<ShopRow>(sql`SELECT ${SHOP_COLUMNS} FROM shops WHERE id = ${id}`);
+export async function setShopStatus(
+  db: Queryable,
+  id: string,
+  status: ShopStatus,
+  reason: string | null,
+): Promise<ShopRow | undefined> {
+  const [row] = await db.query<ShopRow>(sql`
+    UPDATE shops SET status = ${status}, status_reason = ${reason}, updated_at = now()
+    WHERE id = ${id}
+    RETURNING ${SHOP_COLUMNS}`);
   return row;
 }
 
-export async function findShopOfOwner(db: Queryable, ownerId: string): Promise<ShopRow | undefined> {
-  const [row] = await db.query<ShopRow>(sql`SELECT ${SHOP_COLUMNS} FROM shops WHERE owner_id = ${ownerId}`);
+export async function findShop(db: Queryable, id: string, lock = false): Promise<ShopRow | undefined> {
+  const [row] = await db.query<ShopRow>(
+    sql`SELECT ${SHOP_COLUMNS} FROM shops WHERE id = ${id} ${lock ? sql`FOR UPDATE` : sql``}`,
+  );
   return row;
+}
+
+export async function findShopOfOwner(
+  db: Queryable,
+  ownerId: string,
+  lock = false,
+): Promise<ShopRow | undefined> {
+  const [row] = await db.query<ShopRow>(
+    sql`SELECT ${SHOP_COLUMNS} FROM shops WHERE owner_id = ${ownerId} ${lock ? sql`FOR UPDATE` : sql``}`,
+  );
+  return row;
+}
+
+/** A shop with its owner, for the admin list. */
+export interface AdminShopRow extends ShopRow {
+  ownerName: string;
+  ownerEmail: string;
+  ownerSuspended: boolean;
+  /** `created_at` as the keyset position (keysetTime). */
+  position: string;
+}
+
+/** Shops newest first, by status and a case-insensitive match on the shop's name or owner's email. */
+export async function listShops(
+  db: Queryable,
+  query: {
+    id?: string | undefined;
+    status?: ShopStatus | undefined;
+    q?: string | undefined;
+    after?: { createdAt: string; id: string } | undefined;
+    limit: number;
+  },
+): Promise<AdminShopRow[]> {
+  const conditions: SQL[] = [sql`true`];
+  if (query.id) conditions.push(sql`sh.id = ${query.id}`);
+  if (query.status) conditions.push(sql`sh.status = ${query.status}`);
+  if (query.q) {
+    const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conditions.push(sql`(sh.name ILIKE ${pattern} OR u.email ILIKE ${pattern} OR sh.id = ${query.q})`);
+  }
+  if (query.after) {
+    conditions.push(
+      sql`(sh."createdAt", sh.id) < (${query.after.createdAt}::timestamptz, ${query.after.id})`,
+    );
+  }
+  return db.query<AdminShopRow>(sql`
+    SELECT sh.*, u.name AS "ownerName", u.email AS "ownerEmail",
+           u.suspended_at IS NOT NULL AS "ownerSuspended", ${keysetTime(sql`sh."createdAt"`)} AS position
+    FROM (SELECT ${SHOP_COLUMNS} FROM shops) sh JOIN users u ON u.id = sh."ownerId"
+    WHERE ${sql.join(conditions, sql` AND `)}
+    ORDER BY sh."createdAt" DESC, sh.id DESC
+    LIMIT ${query.limit + 1}`);
+}
+
+/** Whether the shop's owner is suspended (a suspended seller's shop is not listed). */
+export async function ownerSuspended(db: Queryable, shopId: string): Promise<boolean> {
+  const [row] = await db.query<{ suspended: boolean }>(sql`
+    SELECT u.suspended_at IS NOT NULL AS suspended FROM shops s JOIN users u ON u.id = s.owner_id
+    WHERE s.id = ${shopId}`);
+  return row?.suspended ?? false;
 }
 
 /** Adds (delta 1) or removes (delta -1) visible ratings of shops, in one statement. */

@@ -1,23 +1,29 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { type AuthGuards, bearerSecurity, callerOf, NoContent } from '../../platform/http.js';
+import { pageOf } from '../../platform/pagination.js';
 import { combineResponses } from '../../platform/problems.js';
 import { identityErrors, twoFactorErrors } from './identity.errors.js';
 import {
+  AdminShop,
+  AdminShopsQuery,
   AdminUser,
   AuthAnswer,
   ChangePasswordBody,
   IdParams,
   LoginBody,
   OpenShopBody,
+  OwnShop,
   presentCaller,
+  presentOwnShop,
   presentShop,
   RegisterBody,
   Shop,
+  ShopActionBody,
   UpdateShopBody,
   User,
 } from './identity.schemas.js';
-import type { IdentityService } from './identity.service.js';
+import type { AdminShopAction, IdentityService } from './identity.service.js';
 import { twoFactorRoutes } from './two-factor.routes.js';
 
 export function identityRoutes(app: FastifyInstance, service: IdentityService, guards: AuthGuards): void {
@@ -138,20 +144,98 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
       reply.status(201).send(presentShop(await service.openShop(callerOf(request), request.body))),
   );
 
+  r.get(
+    '/v1/me/shop',
+    {
+      onRequest: guards.seller,
+      schema: {
+        tags,
+        summary: "The caller's shop, with why an admin last changed its status",
+        security: bearerSecurity,
+        response: { 200: OwnShop, ...identityErrors.responses('shop_not_found') },
+      },
+    },
+    async (request) => presentOwnShop(await service.ownShop(callerOf(request))),
+  );
+
   r.patch(
     '/v1/me/shop',
     {
       onRequest: guards.seller,
       schema: {
         tags,
-        summary: "Edit the caller's shop",
+        summary: "Edit the caller's shop: details, and a vacation window (null ends it)",
         security: bearerSecurity,
         body: UpdateShopBody,
         response: { 200: Shop, ...identityErrors.responses('shop_not_found') },
       },
     },
-    async (request) => presentShop(await service.updateShop(callerOf(request), request.body)),
+    async (request) => {
+      const { return_window_days, handling_days, support_email, vacation, ...rest } = request.body;
+      return presentShop(
+        await service.updateShop(callerOf(request), {
+          ...rest,
+          returnWindowDays: return_window_days,
+          handlingDays: handling_days,
+          supportEmail: support_email,
+          vacation: vacation && { from: new Date(vacation.from), to: new Date(vacation.to) },
+        }),
+      );
+    },
   );
+
+  r.post(
+    '/v1/me/shop/close',
+    {
+      onRequest: guards.seller,
+      schema: {
+        tags,
+        summary: 'Close the shop for good: only with no open orders and a zero balance',
+        security: bearerSecurity,
+        response: {
+          200: Shop,
+          ...identityErrors.responses('shop_not_found', 'shop_transition_refused', 'shop_not_closable'),
+        },
+      },
+    },
+    async (request) => presentShop(await service.closeShop(callerOf(request))),
+  );
+
+  r.get(
+    '/v1/admin/shops',
+    {
+      onRequest: guards.admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Shops newest first, with their owners: `?status=&q=` (name, owner email or id)',
+        security: bearerSecurity,
+        querystring: AdminShopsQuery,
+        response: { 200: pageOf(AdminShop) },
+      },
+    },
+    async (request) => service.listShops(request.query),
+  );
+
+  for (const action of ['approve', 'reject', 'suspend', 'reinstate'] as const satisfies AdminShopAction[]) {
+    r.post(
+      `/v1/admin/shops/:id/${action}`,
+      {
+        onRequest: guards.admin,
+        schema: {
+          tags: ['admin'],
+          summary: `${action[0]!.toUpperCase()}${action.slice(1)} a shop; its products' listing follows`,
+          security: bearerSecurity,
+          params: IdParams,
+          body: ShopActionBody,
+          response: {
+            200: AdminShop,
+            ...identityErrors.responses('shop_not_found', 'shop_transition_refused'),
+          },
+        },
+      },
+      async (request) => service.changeShopStatus(request.params.id, action, request.body?.reason),
+    );
+  }
 
   r.get(
     '/v1/shops/:id',

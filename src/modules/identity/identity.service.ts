@@ -4,14 +4,31 @@ import type { Database, Queryable, Tx } from '../../platform/db.js';
 import { isUniqueViolation } from '../../platform/errors.js';
 import type { Caller, Role } from '../../platform/http.js';
 import { newId } from '../../platform/ids.js';
+import { scheduleJob } from '../../platform/jobs.js';
 import { appendEvent } from '../../platform/outbox.js';
+import { decodeCursor, paginate } from '../../platform/pagination.js';
 import type { AccountLinks } from './account-links.js';
 import { identityErrors } from './identity.errors.js';
+import { identityJobs, type RefreshShopListingPayload } from './identity.jobs.js';
 import * as repo from './identity.repo.js';
-import { presentAdminUser, presentCaller, presentShop, presentUser } from './identity.schemas.js';
+import {
+  presentAdminShop,
+  presentAdminUser,
+  presentCaller,
+  presentShop,
+  presentUser,
+  ShopsCursor,
+} from './identity.schemas.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { assertAcceptablePassword, type PasswordHasher } from './passwords.js';
 import type { RegistrationThrottle } from './registration-throttle.js';
+import {
+  listingOf,
+  nextShopStatus,
+  type ShopAction,
+  type ShopStatus,
+  type UnlistedReason,
+} from './shops.state.js';
 import { TwoFactorService } from './two-factor.service.js';
 
 export const SESSION_IDLE_SECONDS = 30 * 24 * 3600;
@@ -29,17 +46,38 @@ export interface Session {
 /**
  * Told of every shop change in the transaction that makes it, so that modules keeping their own
  * view of shops (the catalog) never disagree with identity: `listed` is false while the owner is
- * suspended.
+ * suspended, the shop is not active or it is on vacation, and `unlistedReason` says which.
  */
 export interface ShopListener {
-  shopChanged(tx: Tx, shop: { id: string; name: string; listed: boolean }): Promise<void>;
+  shopChanged(
+    tx: Tx,
+    shop: { id: string; name: string; listed: boolean; unlistedReason: UnlistedReason | null },
+  ): Promise<void>;
 }
+
+/** What closing a shop waits for, asked of the modules that know (orders, the ledger). */
+export interface ShopClosingChecks {
+  /** Orders of the shop not yet delivered, cancelled or refunded. */
+  openOrderCount(tx: Queryable, shopId: string): Promise<number>;
+  /** Whether the shop has money pending or available (either sign). */
+  hasBalance(tx: Queryable, shopId: string): Promise<boolean>;
+}
+
+/** The admin actions on a shop, and the event each appends. */
+const ADMIN_SHOP_EVENTS = {
+  approve: 'shop.approved.v1',
+  reject: 'shop.rejected.v1',
+  suspend: 'shop.suspended.v1',
+  reinstate: 'shop.reinstated.v1',
+} as const;
+export type AdminShopAction = keyof typeof ADMIN_SHOP_EVENTS;
 
 export interface IdentityDeps {
   db: Database;
-  config: Pick<Config, 'adminEmails' | 'sessionMaxDays' | 'requireVerifiedSellers'>;
+  config: Pick<Config, 'adminEmails' | 'sessionMaxDays' | 'requireVerifiedSellers' | 'shopApproval'>;
   throttle: LoginThrottle;
   shopListener: ShopListener;
+  shopClosing: ShopClosingChecks;
   passwords: PasswordHasher;
   registrations: RegistrationThrottle;
   links: AccountLinks;
@@ -50,6 +88,7 @@ export class IdentityService {
   private readonly config: IdentityDeps['config'];
   private readonly throttle: LoginThrottle;
   private readonly shopListener: ShopListener;
+  private readonly shopClosing: ShopClosingChecks;
   private readonly passwords: PasswordHasher;
   private readonly registrations: RegistrationThrottle;
   readonly twoFactor: TwoFactorService;
@@ -60,6 +99,7 @@ export class IdentityService {
     this.config = deps.config;
     this.throttle = deps.throttle;
     this.shopListener = deps.shopListener;
+    this.shopClosing = deps.shopClosing;
     this.passwords = deps.passwords;
     this.registrations = deps.registrations;
     this.twoFactor = new TwoFactorService({
@@ -220,21 +260,129 @@ export class IdentityService {
         ownerId: caller.id,
         name: input.name,
         description: input.description ?? '',
+        status: this.config.shopApproval === 'manual' ? 'pending_review' : 'active',
       });
       await appendEvent(tx, 'shop.opened.v1', { ...presentShop(shop), owner_id: caller.id });
-      await this.shopListener.shopChanged(tx, { id: shop.id, name: shop.name, listed: true });
+      await this.relist(tx, shop);
       return shop;
     });
   }
 
-  async updateShop(caller: Caller, changes: { name?: string | undefined; description?: string | undefined }) {
+  async updateShop(caller: Caller, changes: repo.ShopChanges) {
     return this.db.transaction(async (tx) => {
       const shop = await repo.updateShop(tx, caller.id, changes);
       if (!shop) throw identityErrors.error('shop_not_found');
       await appendEvent(tx, 'shop.updated.v1', { ...presentShop(shop), owner_id: caller.id });
-      await this.shopListener.shopChanged(tx, { id: shop.id, name: shop.name, listed: true });
+      await this.relist(tx, shop);
+      // The listing changes again when the vacation starts and when it ends: a job at each.
+      if (changes.vacation) {
+        for (const at of [changes.vacation.from, changes.vacation.to]) {
+          if (at.getTime() <= Date.now()) continue;
+          await scheduleJob(tx, {
+            kind: identityJobs.refreshShopListing,
+            runAt: at,
+            payload: { shopId: shop.id } satisfies RefreshShopListingPayload,
+            dedupeKey: `${shop.id}@${at.toISOString()}`,
+          });
+        }
+      }
       return shop;
     });
+  }
+
+  /** The caller's own shop. */
+  async ownShop(caller: Caller) {
+    const shop = await repo.findShopOfOwner(this.db, caller.id);
+    if (!shop) throw identityErrors.error('shop_not_found');
+    return shop;
+  }
+
+  /** Tells the catalog whether the shop sells now, in the transaction that changed it. */
+  private async relist(tx: Tx, shop: repo.ShopRow): Promise<void> {
+    const vacation =
+      shop.vacationFrom && shop.vacationTo ? { from: shop.vacationFrom, to: shop.vacationTo } : null;
+    const listing = listingOf(
+      { status: shop.status, vacation },
+      await repo.ownerSuspended(tx, shop.id),
+      new Date(),
+    );
+    await this.shopListener.shopChanged(tx, {
+      id: shop.id,
+      name: shop.name,
+      listed: listing.listed,
+      unlistedReason: listing.reason,
+    });
+  }
+
+  /** Job: a vacation window started or ended. */
+  async refreshShopListing(shopId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const shop = await repo.findShop(tx, shopId, true);
+      if (shop) await this.relist(tx, shop);
+    });
+  }
+
+  /** An admin approves, rejects, suspends or reinstates a shop; its listing follows. */
+  async changeShopStatus(shopId: string, action: AdminShopAction, reason: string | undefined) {
+    return this.db.transaction(async (tx) => {
+      const shop = await this.transition(tx, shopId, action, reason ?? null);
+      await appendEvent(tx, ADMIN_SHOP_EVENTS[action], {
+        ...presentShop(shop),
+        owner_id: shop.ownerId,
+        reason: reason ?? null,
+      });
+      const [row] = await repo.listShops(tx, { id: shop.id, limit: 1 });
+      return presentAdminShop(row!);
+    });
+  }
+
+  /**
+   * The seller closes the shop, for good. The catalog stops selling first (its row locked by the
+   * listener), so a checkout of the shop's products either committed before and is counted, or
+   * sees the shop closed.
+   */
+  async closeShop(caller: Caller) {
+    return this.db.transaction(async (tx) => {
+      const own = await repo.findShopOfOwner(tx, caller.id, true);
+      if (!own) throw identityErrors.error('shop_not_found');
+      const shop = await this.transition(tx, own.id, 'close', null);
+      const open = await this.shopClosing.openOrderCount(tx, shop.id);
+      if (open > 0) {
+        throw identityErrors.error(
+          'shop_not_closable',
+          `The shop has ${open} open order${open === 1 ? '' : 's'}; ship, deliver or cancel them first.`,
+        );
+      }
+      if (await this.shopClosing.hasBalance(tx, shop.id)) {
+        throw identityErrors.error(
+          'shop_not_closable',
+          'The shop still has money pending or available; it can close once its balance is zero.',
+        );
+      }
+      await appendEvent(tx, 'shop.closed.v1', { ...presentShop(shop), owner_id: shop.ownerId, reason: null });
+      return shop;
+    });
+  }
+
+  private async transition(tx: Tx, shopId: string, action: ShopAction, reason: string | null) {
+    const shop = await repo.findShop(tx, shopId, true);
+    if (!shop) throw identityErrors.error('shop_not_found');
+    const next: ShopStatus = nextShopStatus(shop.status, action);
+    const changed = (await repo.setShopStatus(tx, shop.id, next, reason))!;
+    await this.relist(tx, changed);
+    return changed;
+  }
+
+  /** Shops newest first, for admins: `?status=&q=`. */
+  async listShops(query: {
+    status?: ShopStatus | undefined;
+    q?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  }) {
+    const after = decodeCursor(query.cursor, ShopsCursor);
+    const rows = await repo.listShops(this.db, { ...query, after });
+    return paginate(rows, query.limit, presentAdminShop, (row) => ({ createdAt: row.position, id: row.id }));
   }
 
   async getShop(id: string) {
@@ -251,7 +399,7 @@ export class IdentityService {
       if (!user) throw identityErrors.error('user_not_found');
       if (suspended) await repo.deleteSessionsOf(tx, userId);
       const shop = await repo.findShopOfOwner(tx, userId);
-      if (shop) await this.shopListener.shopChanged(tx, { id: shop.id, name: shop.name, listed: !suspended });
+      if (shop) await this.relist(tx, shop);
       const view = presentAdminUser(user, this.rolesOf(user, shop !== undefined), shop);
       await appendEvent(tx, suspended ? 'user.suspended.v1' : 'user.unsuspended.v1', view);
       return view;

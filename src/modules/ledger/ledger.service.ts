@@ -125,6 +125,14 @@ export class LedgerService {
     return { pending: pending!, available: available!, paid_out: paidOut! };
   }
 
+  /** Whether the shop has money pending or available, of either sign (a shop closes only without). */
+  async hasBalance(db: Queryable, shopId: string): Promise<boolean> {
+    const { currency } = this.config;
+    const ids = (['pending', 'available'] as const).map((name) => shopAccount(shopId, name, currency).id);
+    const balances = await repo.creditBalances(db, ids);
+    return ids.some((id) => (balances.get(id) ?? 0) !== 0);
+  }
+
   async lines(shopId: string, query: { limit: number; cursor?: string | undefined }) {
     const ids = SHOP_ACCOUNTS.map((name) => shopAccount(shopId, name, this.config.currency).id);
     const after = decodeCursor(query.cursor, LedgerCursor);

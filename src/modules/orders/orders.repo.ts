@@ -341,3 +341,11 @@ export async function findReviewableItem(
 export async function countOrdersByStatus(db: Queryable): Promise<{ status: OrderStatus; count: number }[]> {
   return db.query(sql`SELECT status, count(*)::int AS count FROM orders GROUP BY status`);
 }
+
+/** Orders of a shop still under way: neither delivered, cancelled nor refunded. */
+export async function countOpenOrdersOfShop(db: Queryable, shopId: string): Promise<number> {
+  const [row] = await db.query<{ count: number }>(sql`
+    SELECT count(*)::int AS count FROM orders
+    WHERE shop_id = ${shopId} AND status NOT IN ('delivered', 'cancelled', 'refunded')`);
+  return row?.count ?? 0;
+}

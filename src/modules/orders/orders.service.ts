@@ -811,6 +811,11 @@ export class OrdersService {
     }));
   }
 
+  /** Orders of the shop still under way (a shop closes only without them). */
+  openOrderCount(db: Queryable, shopId: string): Promise<number> {
+    return repo.countOpenOrdersOfShop(db, shopId);
+  }
+
   countByStatus(): Promise<{ status: OrderStatus; count: number }[]> {
     return repo.countOrdersByStatus(this.db);
   }
