@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MoneySchema } from '../../platform/money.js';
+import { UNAVAILABLE_REASONS, type UnavailableReason } from './variant-directory.js';
 
 export const AddItemBody = z.strictObject({
   variant_id: z.string().min(1).max(64),
@@ -24,6 +25,10 @@ export const CartItem = z.object({
   available: z.number().int(),
   /** False while the product's shop is not listed or the product is archived: checkout refuses it. */
   purchasable: z.boolean(),
+  /** Why the line is not purchasable (null when it is). */
+  unavailable_reason: z
+    .enum(Object.keys(UNAVAILABLE_REASONS) as [UnavailableReason, ...UnavailableReason[]])
+    .nullable(),
 });
 export type CartItemView = z.infer<typeof CartItem>;
 

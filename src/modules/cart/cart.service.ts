@@ -8,7 +8,12 @@ import { totalCart } from '../pricing/index.js';
 import { cartErrors } from './cart.errors.js';
 import * as repo from './cart.repo.js';
 import type { CartItemView, CartView } from './cart.schemas.js';
-import { lineTitle, type PurchasableVariant, type VariantDirectory } from './variant-directory.js';
+import {
+  lineTitle,
+  type PurchasableVariant,
+  type UnavailableReason,
+  type VariantDirectory,
+} from './variant-directory.js';
 
 export const MAX_LINE_QUANTITY = 99;
 
@@ -52,7 +57,8 @@ export function presentCartItem(
   availableMinor: number | undefined,
   lineTotalMinor: number,
 ): CartItemView {
-  const purchasable = variant.purchasable && isWithinMoneyBound(variant.priceMinor);
+  const unavailableReason = unavailableReasonOf(variant);
+  const purchasable = unavailableReason === null;
   return {
     id: item.id,
     variant_id: item.variantId,
@@ -64,7 +70,16 @@ export function presentCartItem(
     line_total: money(lineTotalMinor, variant.currency),
     available: purchasable ? Math.max(0, availableMinor ?? 0) : 0,
     purchasable,
+    unavailable_reason: unavailableReason,
   };
+}
+
+/** Why a variant cannot be bought now, or null when it can. */
+export function unavailableReasonOf(
+  variant: Pick<PurchasableVariant, 'purchasable' | 'unavailableReason' | 'priceMinor'>,
+): UnavailableReason | null {
+  if (!variant.purchasable) return variant.unavailableReason ?? 'product_unavailable';
+  return isWithinMoneyBound(variant.priceMinor) ? null : 'price_over_limit';
 }
 
 export class CartService {

@@ -5,4 +5,10 @@
 export { cartRoutes } from './cart.routes.js';
 export { CartItem, type CartItemView } from './cart.schemas.js';
 export { CartService, presentCartItem } from './cart.service.js';
-export { lineTitle, type PurchasableVariant, type VariantDirectory } from './variant-directory.js';
+export {
+  lineTitle,
+  type PurchasableVariant,
+  UNAVAILABLE_REASONS,
+  type UnavailableReason,
+  type VariantDirectory,
+} from './variant-directory.js';

@@ -15,7 +15,19 @@ export interface PurchasableVariant {
   currency: string;
   /** Active product of a listed shop: it may be bought. */
   purchasable: boolean;
+  /** Why it may not be bought (null when it may): the cart tells the buyer. */
+  unavailableReason: UnavailableReason | null;
 }
+
+/** Why a cart line cannot be bought now. */
+export const UNAVAILABLE_REASONS = {
+  product_unavailable: 'the product is no longer sold',
+  shop_not_active: 'the shop is not open for business',
+  shop_on_vacation: 'the shop is on vacation',
+  seller_suspended: 'the seller is suspended',
+  price_over_limit: 'the price is over what the marketplace accepts',
+} as const;
+export type UnavailableReason = keyof typeof UNAVAILABLE_REASONS;
 
 export interface VariantDirectory {
   variants(db: Queryable, variantIds: readonly string[]): Promise<Map<string, PurchasableVariant>>;

@@ -246,7 +246,9 @@ export async function findVariantsForSale(
   return db.query<PurchasableVariant>(sql`
     SELECT v.id AS "variantId", v.product_id AS "productId", v.shop_id AS "shopId", s.name AS "shopName",
            p.title AS "productTitle", v.title AS "variantTitle", v.sku, v.price_minor AS "priceMinor",
-           v.weight_grams AS "weightGrams", v.currency, (p.status = 'active' AND s.listed) AS purchasable
+           v.weight_grams AS "weightGrams", v.currency, (p.status = 'active' AND s.listed) AS purchasable,
+           CASE WHEN p.status <> 'active' THEN 'product_unavailable' ELSE s.unlisted_reason END
+             AS "unavailableReason"
     FROM variants v
     JOIN products p ON p.id = v.product_id
     JOIN catalog_shops s ON s.shop_id = v.shop_id

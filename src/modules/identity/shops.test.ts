@@ -129,7 +129,9 @@ describe('suspension', () => {
       addable: false,
     });
     const cart = await call('GET', '/v1/cart', buyer.token);
-    expect(cart.json().items).toMatchObject([{ variant_id: variantId, available: 0 }]);
+    expect(cart.json().items).toMatchObject([
+      { variant_id: variantId, available: 0, purchasable: false, unavailable_reason: 'shop_not_active' },
+    ]);
     const checkout = await flows.call(
       'POST',
       '/v1/checkout',
@@ -146,6 +148,10 @@ describe('suspension', () => {
       { 'idempotency-key': `suspended-${shopId}` },
     );
     expect(checkout.statusCode).toBe(409);
+    expect(checkout.json()).toMatchObject({
+      code: 'invalid_state',
+      errors: [{ variant_id: variantId, reason: 'shop_not_active' }],
+    });
 
     expect((await adminAction(shopId, 'reinstate')).json().status).toBe('active');
     expect(await buyerView(shopId, productId, variantId)).toEqual({

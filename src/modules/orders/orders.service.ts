@@ -8,7 +8,13 @@ import { scheduleJob } from '../../platform/jobs.js';
 import { money } from '../../platform/money.js';
 import { appendEvent } from '../../platform/outbox.js';
 import { decodeCursor, paginate } from '../../platform/pagination.js';
-import { type CartService, lineTitle, presentCartItem, type VariantDirectory } from '../cart/index.js';
+import {
+  type CartService,
+  lineTitle,
+  presentCartItem,
+  UNAVAILABLE_REASONS,
+  type VariantDirectory,
+} from '../cart/index.js';
 import { inventory, shortageDetail } from '../inventory/index.js';
 import type { LedgerService } from '../ledger/index.js';
 import { type PaymentsService, presentPayment, type RefundView } from '../payments/index.js';
@@ -211,7 +217,9 @@ export class OrdersService {
         problems.push({
           code: 'invalid_state',
           variant_id: item.variantId,
-          detail: 'this variant is not for sale now',
+          detail: variant
+            ? UNAVAILABLE_REASONS[variant.unavailableReason ?? 'product_unavailable']
+            : 'this variant is not for sale now',
         });
         continue;
       }
@@ -292,6 +300,7 @@ export class OrdersService {
           variant_id: item.variantId,
           requested: item.quantity,
           available: 0,
+          reason: variants.get(item.variantId)?.unavailableReason ?? 'product_unavailable',
         }));
         throw ordersErrors.error('variant_unavailable', shortageDetail(shortages), shortages);
       }

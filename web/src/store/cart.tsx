@@ -8,6 +8,15 @@ import { useAction, useApi } from '../ui/use-api';
 import { groupByShop, isOverStock, overStockLines } from './cart-lines';
 import type { Cart, CartLine } from './types';
 
+/** Why a line cannot be bought now, as the buyer reads it. */
+const UNAVAILABLE_TEXT: Record<NonNullable<CartLine['unavailable_reason']>, string> = {
+  product_unavailable: 'No longer sold',
+  shop_not_active: 'The shop is closed for now',
+  shop_on_vacation: 'The shop is on vacation',
+  seller_suspended: 'The seller is not selling now',
+  price_over_limit: 'Not for sale at this price',
+};
+
 function CartLineRow({ line, update }: { line: CartLine; update(cart: Cart): void }) {
   const [quantity, setQuantity] = useState(String(line.quantity));
   const change = useAction(async (next: number) => {
@@ -41,9 +50,11 @@ function CartLineRow({ line, update }: { line: CartLine; update(cart: Cart): voi
         <span className="muted">{formatMoney(line.unit_price)} each</span>
         {over && (
           <span className="field-error" role="status">
-            {line.available === 0
-              ? 'Sold out: remove it to check out.'
-              : `Only ${line.available} left: lower the quantity.`}
+            {line.unavailable_reason
+              ? `${UNAVAILABLE_TEXT[line.unavailable_reason]}: remove it to check out.`
+              : line.available === 0
+                ? 'Sold out: remove it to check out.'
+                : `Only ${line.available} left: lower the quantity.`}
           </span>
         )}
       </div>

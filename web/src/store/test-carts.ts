@@ -19,6 +19,7 @@ export function cartLine(
     title: 'Brass desk lamp',
     available: 3,
     purchasable: true,
+    unavailable_reason: null,
     ...line,
     quantity,
     unit_price: usd(unitPrice),
