@@ -44,5 +44,14 @@ describe('seedDemo', () => {
     expect(detail.variants.length).toBeGreaterThanOrEqual(2);
     const lamps = (await t.app.inject({ method: 'GET', url: '/v1/products?q=lamp' })).json();
     expect(lamps.data.length).toBeGreaterThan(0);
+
+    // Every shop charges for delivery; one ships within its country only.
+    const options = await t.db.query<{ shopId: string; countries: string[] }>(
+      sql`SELECT shop_id AS "shopId", countries FROM shipping_options WHERE active`,
+    );
+    expect(new Set(options.map((o) => o.shopId)).size).toBe(counts!.shops);
+    const domestic = new Set(options.filter((o) => !o.countries.includes('*')).map((o) => o.shopId));
+    const abroad = new Set(options.filter((o) => o.countries.includes('*')).map((o) => o.shopId));
+    expect([...domestic].filter((shop) => !abroad.has(shop))).toHaveLength(1);
   }, 60_000);
 });

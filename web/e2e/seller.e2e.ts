@@ -84,7 +84,7 @@ test('money journey: the seller ships and replies, the admin hides the review an
   });
   await apiCall('POST', '/v1/cart/items', buyer.token, { variant_id: variant.id, quantity: 1 });
   const checkout = await apiCall<{
-    orders: { id: string; number: string; total: Money; items: { id: string }[] }[];
+    orders: { id: string; number: string; subtotal: Money; total: Money; items: { id: string }[] }[];
     payment: { id: string };
   }>(
     'POST',
@@ -123,9 +123,10 @@ test('money journey: the seller ships and replies, the admin hides the review an
   await seller.getByText('JD0146000031').waitFor();
   await expect(seller.getByRole('button', { name: 'Mark as shipped' }).count()).resolves.toBe(0);
 
-  // The buyer confirms delivery; the seller's share (total less 10% commission) becomes available.
+  // The buyer confirms delivery; the seller's share (the total, delivery included, less 10%
+  // commission on the merchandise) becomes available.
   await apiCall('POST', `/v1/orders/${order.id}/confirm-delivery`, buyer.token);
-  const share = order.total.amount - Math.round(order.total.amount * 0.1);
+  const share = order.total.amount - Math.round(order.subtotal.amount * 0.1);
   await seller
     .getByRole('navigation', { name: 'Seller center' })
     .getByRole('link', { name: 'Overview' })

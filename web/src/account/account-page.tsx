@@ -247,6 +247,12 @@ export function AccountPage() {
         <EmailSection />
         <PasswordSection />
         <TwoFactorSection />
+        <section className="card stack" aria-labelledby="addresses-heading">
+          <h2 id="addresses-heading">Addresses</h2>
+          <p>
+            Where your orders go. <Link to="/account/addresses">Manage my addresses</Link>
+          </p>
+        </section>
         <PreferencesSection />
       </div>
     </RequireAuth>

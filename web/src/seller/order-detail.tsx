@@ -14,7 +14,16 @@ import { ORDER_STATUS_LABELS } from './orders';
 import { SellerPage } from './seller-page';
 import type { Order } from './types';
 
-const REFUNDABLE = new Set<Order['status']>(['paid', 'shipped', 'delivered']);
+const REFUNDABLE = new Set<Order['status']>(['paid', 'partially_shipped', 'shipped', 'delivered']);
+
+/** Units of each item not in any parcel yet. */
+const unitsLeft = (order: Order): Map<string, number> => {
+  const left = new Map(order.items.map((item) => [item.id, item.quantity]));
+  for (const shipment of order.shipments)
+    for (const line of shipment.items)
+      left.set(line.order_item_id, (left.get(line.order_item_id) ?? 0) - line.quantity);
+  return left;
+};
 
 export function OrderDetailPage() {
   const { id = '' } = useParams();
@@ -37,7 +46,9 @@ export function OrderDetailPage() {
               <OrderSummary order={data} />
             </div>
             <div className="seller-side">
-              {data.status === 'paid' && <ShipForm order={data} onShipped={order.reload} />}
+              {(data.status === 'paid' || data.status === 'partially_shipped') && (
+                <ShipForm key={data.shipments.length} order={data} onShipped={order.reload} />
+              )}
               {REFUNDABLE.has(data.status) && <RefundForm order={data} onRefunded={order.reload} />}
             </div>
           </div>
@@ -60,6 +71,12 @@ function OrderSummary({ order }: { order: Order }) {
         columns={['Item', { label: 'Qty', numeric: true }, { label: 'Total', numeric: true }]}
         footer={
           <>
+            <tr>
+              <th scope="row" colSpan={2}>
+                Delivery{order.shipping ? ` (${order.shipping.name})` : ''}
+              </th>
+              <td className="num">{formatMoney(order.shipping_total)}</td>
+            </tr>
             <tr>
               <th scope="row" colSpan={2}>
                 Total
@@ -104,13 +121,24 @@ function OrderSummary({ order }: { order: Order }) {
         <br />
         {address.country}
       </address>
-      {order.shipment && (
+      {order.shipments.length > 0 && (
         <>
-          <h2>Shipment</h2>
-          <p>
-            {order.shipment.carrier}, tracking number <strong>{order.shipment.tracking_number}</strong>
-            {order.shipped_at && <span className="muted"> · shipped {formatDateTime(order.shipped_at)}</span>}
-          </p>
+          <h2>Parcels</h2>
+          <ol>
+            {order.shipments.map((shipment) => (
+              <li key={shipment.id}>
+                {shipment.carrier}, tracking number <strong>{shipment.tracking_number}</strong>
+                <span className="muted"> · shipped {formatDateTime(shipment.shipped_at)}</span>
+                <ul>
+                  {shipment.items.map((line) => (
+                    <li key={line.order_item_id}>
+                      {line.quantity} × {order.items.find((item) => item.id === line.order_item_id)?.title}
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ol>
         </>
       )}
       {order.refunds.length > 0 && (
@@ -129,16 +157,29 @@ function OrderSummary({ order }: { order: Order }) {
   );
 }
 
+/**
+ * Ships a parcel: every unit left unless the seller lowers some quantities, in which case only
+ * those units go and the order stays partly shipped.
+ */
 function ShipForm({ order, onShipped }: { order: Order; onShipped(): void }) {
   const [carrier, setCarrier] = useState('');
   const [tracking, setTracking] = useState('');
+  const left = unitsLeft(order);
+  const [quantities, setQuantities] = useState<Record<string, string>>(() =>
+    Object.fromEntries([...left].map(([id, units]) => [id, String(Math.max(0, units))])),
+  );
+  const chosen = order.items
+    .map((item) => ({ order_item_id: item.id, quantity: Number(quantities[item.id] ?? 0) }))
+    .filter((line) => Number.isInteger(line.quantity) && line.quantity > 0);
+  const everything = order.items.every(
+    (item) => Number(quantities[item.id] ?? 0) >= (left.get(item.id) ?? 0),
+  );
   const ship = useAction(async () => {
-    await call(
-      api.POST('/v1/orders/{id}/ship', {
-        params: { path: { id: order.id } },
-        body: { carrier: carrier.trim(), tracking_number: tracking.trim() },
-      }),
-    );
+    const parcel = { carrier: carrier.trim(), tracking_number: tracking.trim() };
+    const path = { params: { path: { id: order.id } } };
+    // Everything left: one call that ships the rest, whatever refunds took back meanwhile.
+    if (everything) await call(api.POST('/v1/orders/{id}/ship', { ...path, body: parcel }));
+    else await call(api.POST('/v1/orders/{id}/shipments', { ...path, body: { ...parcel, items: chosen } }));
     onShipped();
   });
   const submit = (event: FormEvent) => {
@@ -148,6 +189,21 @@ function ShipForm({ order, onShipped }: { order: Order; onShipped(): void }) {
   return (
     <form className="form card" onSubmit={submit} aria-labelledby="ship-heading">
       <h2 id="ship-heading">Ship this order</h2>
+      {order.items.length > 0 && (
+        <fieldset className="shipment-lines">
+          <legend>In this parcel</legend>
+          {order.items.map((item) => (
+            <TextField
+              key={item.id}
+              id={`ship-quantity-${item.id}`}
+              label={`${item.title} (${Math.max(0, left.get(item.id) ?? 0)} left)`}
+              inputMode="numeric"
+              value={quantities[item.id] ?? '0'}
+              onChange={(value) => setQuantities({ ...quantities, [item.id]: value })}
+            />
+          ))}
+        </fieldset>
+      )}
       <TextField id="ship-carrier" label="Carrier" required value={carrier} onChange={setCarrier} />
       <TextField
         id="ship-tracking"
@@ -158,8 +214,8 @@ function ShipForm({ order, onShipped }: { order: Order; onShipped(): void }) {
       />
       <ErrorNotice error={ship.error} />
       <div className="row">
-        <button type="submit" disabled={ship.pending}>
-          {ship.pending ? 'Shipping…' : 'Mark as shipped'}
+        <button type="submit" disabled={ship.pending || (!everything && chosen.length === 0)}>
+          {ship.pending ? 'Shipping…' : everything ? 'Mark as shipped' : 'Ship these items'}
         </button>
       </div>
     </form>

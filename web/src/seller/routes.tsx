@@ -9,6 +9,7 @@ import { EditProductPage } from './product-edit';
 import { NewProductPage } from './product-new';
 import { ProductsPage } from './products';
 import { ReviewsPage } from './reviews';
+import { ShippingOptionsPage } from './shipping-options';
 
 export const sellerRoutes = (
   <Fragment>
@@ -21,5 +22,6 @@ export const sellerRoutes = (
     <Route path="/seller/orders/:id" element={<OrderDetailPage />} />
     <Route path="/seller/reviews" element={<ReviewsPage />} />
     <Route path="/seller/money" element={<MoneyPage />} />
+    <Route path="/seller/shipping" element={<ShippingOptionsPage />} />
   </Fragment>
 );

@@ -1,10 +1,11 @@
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter, Route, Routes } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api } from '../api/client';
 import { CheckoutPage } from './checkout';
-import { cartLine, cartOf, usd } from './test-carts';
+import { cartLine, cartOf, quoteOf, usd } from './test-carts';
+import type { Address, Cart } from './types';
 
 vi.mock('../auth', () => ({ useAuth: () => ({ me: { id: 'usr_1', roles: ['buyer'] } }) }));
 
@@ -22,7 +23,10 @@ const cart = cartOf([
   }),
 ]);
 
-type SentWithKey = { params: { header: Record<string, string> }; body: { expected_total: unknown } };
+type Sent = {
+  params?: { header: Record<string, string> };
+  body: { expected_total?: unknown; shipping_options?: Record<string, string>; address_id?: string };
+};
 
 const ok = (data: unknown) => Promise.resolve({ data, response: new Response(null, { status: 200 }) });
 const refused = (status: number, problem: object) =>
@@ -30,6 +34,31 @@ const refused = (status: number, problem: object) =>
     error: { status, title: 'refused', ...problem },
     response: new Response(null, { status }),
   });
+
+/** GETs answer the cart and the address book. */
+function serveReads(current: Cart = cart, addresses: Address[] = []) {
+  return vi
+    .spyOn(api, 'GET')
+    .mockImplementation(((path: string) =>
+      path === '/v1/me/addresses' ? ok({ data: addresses, next_cursor: null }) : ok(current)) as never);
+}
+
+/** POSTs: quotes answer `quote(body)`; checkouts answer each of `checkouts` in turn. */
+function servePosts(checkouts: (() => Promise<unknown>)[], quote = (_body: Sent['body']) => quoteOf(cart)) {
+  const sentCheckouts: Sent[] = [];
+  const sentQuotes: Sent[] = [];
+  const post = vi.spyOn(api, 'POST').mockImplementation(((path: string, init: Sent) => {
+    if (path === '/v1/checkout/quote') {
+      sentQuotes.push(init);
+      return ok(quote(init.body));
+    }
+    sentCheckouts.push(init);
+    return checkouts.shift()!();
+  }) as never);
+  return { post, sentCheckouts, sentQuotes };
+}
+
+const placed = () => ok({ id: 'chk_1', orders: [], payment: { id: 'pay_1' } });
 
 function renderCheckout() {
   render(
@@ -57,7 +86,7 @@ afterEach(() => {
 
 describe('checkout', () => {
   it('shows missing fields at the fields without calling the server', async () => {
-    vi.spyOn(api, 'GET').mockImplementation((() => ok(cart)) as never);
+    serveReads();
     const post = vi.spyOn(api, 'POST');
     const user = userEvent.setup();
     renderCheckout();
@@ -67,21 +96,80 @@ describe('checkout', () => {
     expect(post).not.toHaveBeenCalled();
   });
 
+  it('prices delivery per shop from the quote, follows the buyer’s choice and sends the quote’s total', async () => {
+    serveReads();
+    const options = {
+      shop_ada: [
+        { id: 'so_std', name: 'Standard', amount: 500 },
+        { id: 'so_exp', name: 'Express', amount: 1500 },
+      ],
+    };
+    const { sentCheckouts, sentQuotes } = servePosts([placed], (body) =>
+      quoteOf(cart, options, body.shipping_options),
+    );
+    const user = userEvent.setup();
+    renderCheckout();
+    await fillAddress(user);
+    const total = await screen.findByTestId('checkout-total');
+    await waitFor(() => expect(total.textContent).toBe('$221.00'));
+    const ada = screen.getByRole('group', { name: "Delivery from Ada's Atelier" });
+    await user.click(within(ada).getByLabelText(/Express/));
+    await waitFor(() => expect(screen.getByTestId('checkout-total').textContent).toBe('$231.00'));
+    expect(sentQuotes.at(-1)!.body.shipping_options).toEqual({ shop_ada: 'so_exp' });
+    expect(screen.getByRole('region', { name: 'From Bo & Co.' }).textContent).toContain('Free delivery');
+
+    await user.click(screen.getByRole('button', { name: 'Continue to payment' }));
+    await screen.findByText('Payment step');
+    expect(sentCheckouts[0]!.body).toMatchObject({
+      shipping_options: { shop_ada: 'so_exp' },
+      expected_total: usd(23100),
+    });
+  });
+
+  it('checks out to the default saved address by id', async () => {
+    const home = {
+      id: 'adr_home',
+      name: 'Eve Buyer',
+      line1: '1 Market Street',
+      city: 'Lyon',
+      postal_code: '69001',
+      country: 'FR',
+      is_default: true,
+    };
+    serveReads(cart, [{ ...home, id: 'adr_work', line1: '9 Quai', is_default: false }, home]);
+    const { sentCheckouts } = servePosts([placed]);
+    const user = userEvent.setup();
+    renderCheckout();
+    const picked = await screen.findByRole('radio', { name: /1 Market Street/ });
+    expect((picked as HTMLInputElement).checked).toBe(true);
+    expect(screen.queryByLabelText('Full name')).toBeNull();
+    await waitFor(() => expect(screen.getByTestId('checkout-total').textContent).toBe('$216.00'));
+    await user.click(screen.getByRole('button', { name: 'Continue to payment' }));
+    await screen.findByText('Payment step');
+    expect(sentCheckouts[0]!.body).toMatchObject({ address_id: 'adr_home', expected_total: usd(21600) });
+  });
+
   it('says which items ran out, fixes the cart and retries with a new key', async () => {
-    vi.spyOn(api, 'GET').mockImplementation((() => ok(cart)) as never);
+    serveReads();
     const patch = vi.spyOn(api, 'PATCH').mockImplementation((() => ok(cart)) as never);
     const remove = vi.spyOn(api, 'DELETE').mockImplementation((() => ok(cart)) as never);
-    const post = vi
-      .spyOn(api, 'POST')
-      .mockImplementationOnce((() =>
-        refused(409, {
-          code: 'insufficient_stock',
-          errors: [
-            { variant_id: 'var_lamp', requested: 3, available: 1 },
-            { variant_id: 'var_tea', requested: 1, available: 0 },
-          ],
-        })) as never)
-      .mockImplementationOnce((() => ok({ id: 'chk_1', orders: [], payment: { id: 'pay_1' } })) as never);
+    const fixed = cartOf([cartLine({ quantity: 1 })]);
+    let quotes = 0;
+    const { sentCheckouts } = servePosts(
+      [
+        () =>
+          refused(409, {
+            code: 'insufficient_stock',
+            errors: [
+              { variant_id: 'var_lamp', requested: 3, available: 1 },
+              { variant_id: 'var_tea', requested: 1, available: 0 },
+            ],
+          }),
+        placed,
+      ],
+      // The cart is fixed after the first checkout: later quotes price one lamp.
+      () => (quotes++ > 0 && sentCheckouts.length > 0 ? quoteOf(fixed) : quoteOf(cart)),
+    );
     const user = userEvent.setup();
     renderCheckout();
     await fillAddress(user);
@@ -98,25 +186,19 @@ describe('checkout', () => {
       body: { quantity: 1 },
     });
     expect(remove).toHaveBeenCalledWith('/v1/cart/items/{id}', { params: { path: { id: 'ci_2' } } });
-    const keys = (post.mock.calls as unknown as [string, SentWithKey][]).map(
-      ([, init]) => init.params.header['idempotency-key'],
-    );
+    const keys = sentCheckouts.map((init) => init.params!.header['idempotency-key']);
     expect(keys).toHaveLength(2);
     expect(keys[0]).not.toBe(keys[1]);
     // The retry asks to be charged what the fixed cart comes to at the prices shown: one lamp.
-    const totals = (post.mock.calls as unknown as [string, SentWithKey][]).map(
-      ([, init]) => init.body.expected_total,
-    );
-    expect(totals).toEqual([usd(3 * 6900 + 900), usd(6900)]);
+    expect(sentCheckouts.map((init) => init.body.expected_total)).toEqual([usd(3 * 6900 + 900), usd(6900)]);
   });
 
   it('names a changed total and charges it only when the buyer accepts, under a new key', async () => {
-    vi.spyOn(api, 'GET').mockImplementation((() => ok(cart)) as never);
-    const post = vi
-      .spyOn(api, 'POST')
-      .mockImplementationOnce((() =>
-        refused(409, { code: 'price_changed', current_total: usd(3 * 7500 + 900) })) as never)
-      .mockImplementationOnce((() => ok({ id: 'chk_1', orders: [], payment: { id: 'pay_1' } })) as never);
+    serveReads();
+    const { sentCheckouts } = servePosts([
+      () => refused(409, { code: 'price_changed', current_total: usd(3 * 7500 + 900) }),
+      placed,
+    ]);
     const user = userEvent.setup();
     renderCheckout();
     await fillAddress(user);
@@ -124,22 +206,25 @@ describe('checkout', () => {
 
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('Prices changed: your total is now $234.00, not $216.00.');
-    expect(post).toHaveBeenCalledTimes(1);
+    expect(sentCheckouts).toHaveLength(1);
 
     await user.click(screen.getByRole('button', { name: 'Place the order for $234.00' }));
     await screen.findByText('Payment step');
-    const sent = (post.mock.calls as unknown as [string, SentWithKey][]).map(([, init]) => init);
-    expect(sent.map((init) => init.body.expected_total)).toEqual([usd(21600), usd(23400)]);
-    expect(sent[0]!.params.header['idempotency-key']).not.toBe(sent[1]!.params.header['idempotency-key']);
+    expect(sentCheckouts.map((init) => init.body.expected_total)).toEqual([usd(21600), usd(23400)]);
+    expect(sentCheckouts[0]!.params!.header['idempotency-key']).not.toBe(
+      sentCheckouts[1]!.params!.header['idempotency-key'],
+    );
   });
 
   it('shows the server’s field errors at the field', async () => {
-    vi.spyOn(api, 'GET').mockImplementation((() => ok(cart)) as never);
-    vi.spyOn(api, 'POST').mockImplementation((() =>
-      refused(422, {
-        code: 'validation_failed',
-        errors: [{ path: '/shipping_address/postal_code', message: 'is too long' }],
-      })) as never);
+    serveReads();
+    servePosts([
+      () =>
+        refused(422, {
+          code: 'validation_failed',
+          errors: [{ path: '/shipping_address/postal_code', message: 'is too long' }],
+        }),
+    ]);
     const user = userEvent.setup();
     renderCheckout();
     await fillAddress(user);

@@ -1,32 +1,21 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useAttemptKey } from '../api/attempt-key';
 import { ApiError, api, call, fieldErrorsOf, stockShortagesOf } from '../api/client';
 import { formatMoney, type Money } from '../format';
-import { Async, ErrorNotice } from '../ui/feedback';
-import { TextField } from '../ui/field';
+import { Async, ErrorNotice, Spinner } from '../ui/feedback';
 import { RequireAuth } from '../ui/layout';
 import { useAction, useApi } from '../ui/use-api';
 import {
   type AddressErrors,
-  type AddressField,
   addressErrorsOf,
   addressForApi,
   EMPTY_ADDRESS,
   validateAddress,
 } from './address';
-
+import { ADDRESS_FIELDS, AddressFields, addressLine } from './address-form';
 import { planStockFixes, type StockFix, totalAfterFixes } from './stock-fix';
-import type { Cart } from './types';
-
-const FIELDS: readonly { field: AddressField; label: string; autoComplete: string; optional?: boolean }[] = [
-  { field: 'name', label: 'Full name', autoComplete: 'name' },
-  { field: 'line1', label: 'Address line 1', autoComplete: 'address-line1' },
-  { field: 'line2', label: 'Address line 2', autoComplete: 'address-line2', optional: true },
-  { field: 'city', label: 'City', autoComplete: 'address-level2' },
-  { field: 'postal_code', label: 'Postal code', autoComplete: 'postal-code' },
-  { field: 'country', label: 'Country', autoComplete: 'country-name' },
-];
+import type { Address, Cart, CheckoutBody, Quote, QuoteShop } from './types';
 
 function StockProblem({ fixes, apply, pending }: { fixes: StockFix[]; apply(): void; pending: boolean }) {
   return (
@@ -82,29 +71,214 @@ function PriceProblem({
   );
 }
 
-function CheckoutForm({ cart, reloadCart }: { cart: Cart; reloadCart(): void }) {
+/** Where the parcels go: a saved address, or one typed here. */
+type Destination = Pick<CheckoutBody, 'address_id' | 'shipping_address'>;
+
+/** `value`, once it has stayed the same for `ms` (a typed address is quoted when the typing pauses). */
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  const serialised = JSON.stringify(value);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the serialised value stands for `value`.
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [serialised, ms]);
+  return settled;
+}
+
+const fetchQuote = (destination: Destination, choices: Record<string, string>) =>
+  call(api.POST('/v1/checkout/quote', { body: { ...destination, shipping_options: choices } }));
+
+/** The choice per shop that the quote priced: what checkout is asked to charge. */
+const choicesOf = (quote: Quote): Record<string, string> =>
+  Object.fromEntries(
+    quote.shops.flatMap((shop) => (shop.shipping ? [[shop.shop.id, shop.shipping.option_id]] : [])),
+  );
+
+function ShopSummary({
+  shop,
+  choose,
+  disabled,
+}: {
+  shop: QuoteShop;
+  choose(optionId: string): void;
+  disabled: boolean;
+}) {
+  const group = `shipping-${shop.shop.id}`;
+  return (
+    <section className="quote-shop" aria-label={`From ${shop.shop.name}`}>
+      <h3>From {shop.shop.name}</h3>
+      <ul className="plain-list">
+        {shop.items.map((line) => (
+          <li key={line.id} className="row summary-line">
+            <span>
+              {line.quantity} × {line.title}
+            </span>
+            <span className="num">{formatMoney(line.line_total)}</span>
+          </li>
+        ))}
+      </ul>
+      {shop.shipping_options.length > 0 ? (
+        <fieldset className="shipping-choice">
+          <legend>Delivery from {shop.shop.name}</legend>
+          {shop.shipping_options.map((option) => (
+            <label key={option.id} className="radio-row">
+              <input
+                type="radio"
+                name={group}
+                value={option.id}
+                checked={shop.shipping?.option_id === option.id}
+                disabled={disabled}
+                onChange={() => choose(option.id)}
+              />
+              <span>
+                {option.name} · {option.min_days}–{option.max_days} days
+              </span>
+              <span className="num">{option.amount.amount === 0 ? 'Free' : formatMoney(option.amount)}</span>
+            </label>
+          ))}
+        </fieldset>
+      ) : (
+        <p className="muted">Free delivery</p>
+      )}
+      <p className="row summary-line">
+        <span>Shop total</span> <span className="num">{formatMoney(shop.total)}</span>
+      </p>
+    </section>
+  );
+}
+
+function OrderSummary({
+  cart,
+  quote,
+  choose,
+}: {
+  cart: Cart;
+  quote: ReturnType<typeof useApi<Quote | null>>;
+  choose(shopId: string, optionId: string): void;
+}) {
+  const data = quote.data;
+  if (!data) {
+    return (
+      <aside className="card order-summary">
+        <h2>Your order</h2>
+        <ul className="plain-list">
+          {cart.items.map((line) => (
+            <li key={line.id} className="row summary-line">
+              <span>
+                {line.quantity} × {line.title}
+              </span>
+              <span className="num">{formatMoney(line.line_total)}</span>
+            </li>
+          ))}
+        </ul>
+        <p className="row summary-line">
+          <strong>Items</strong> <strong>{formatMoney(cart.subtotal)}</strong>
+        </p>
+        {quote.state === 'loading' ? (
+          <Spinner label="Pricing delivery…" />
+        ) : (
+          <p className="muted">Delivery is priced once the address is complete.</p>
+        )}
+      </aside>
+    );
+  }
+  return (
+    <aside className="card order-summary" aria-busy={quote.state === 'loading'}>
+      <h2>Your order</h2>
+      {data.shops.map((shop) => (
+        <ShopSummary
+          key={shop.shop.id}
+          shop={shop}
+          disabled={quote.state === 'loading'}
+          choose={(optionId) => choose(shop.shop.id, optionId)}
+        />
+      ))}
+      {data.problems.length > 0 && (
+        <div className="notice notice-error" role="status">
+          <ul>
+            {data.problems.map((problem) => (
+              <li key={`${problem.code}-${problem.shop_id ?? problem.variant_id ?? ''}`}>
+                {problem.shop_id
+                  ? `${data.shops.find((shop) => shop.shop.id === problem.shop_id)?.shop.name ?? 'A shop'}: `
+                  : ''}
+                {problem.detail}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <p className="row summary-line">
+        <span>Items</span> <span className="num">{formatMoney(data.subtotal)}</span>
+      </p>
+      <p className="row summary-line">
+        <span>Delivery</span> <span className="num">{formatMoney(data.shipping_total)}</span>
+      </p>
+      <p className="row summary-line">
+        <strong>Total</strong>{' '}
+        <strong className="num" data-testid="checkout-total">
+          {formatMoney(data.total)}
+        </strong>
+      </p>
+    </aside>
+  );
+}
+
+function CheckoutForm({
+  cart,
+  addresses,
+  reloadCart,
+}: {
+  cart: Cart;
+  addresses: Address[];
+  reloadCart(): void;
+}) {
   const navigate = useNavigate();
+  const saved = addresses.find((address) => address.is_default) ?? addresses[0];
+  // A saved address id, or 'new' for the form.
+  const [addressId, setAddressId] = useState<string>(saved?.id ?? 'new');
   const [address, setAddress] = useState(EMPTY_ADDRESS);
   const [errors, setErrors] = useState<AddressErrors>({});
+  const [choices, setChoices] = useState<Record<string, string>>({});
   const [fixes, setFixes] = useState<StockFix[]>([]);
-  // The total the buyer agreed to pay: the cart's, until checkout names a new one and they accept it.
-  const [agreedTotal, setAgreedTotal] = useState<Money>(cart.subtotal);
-  const [changedTotal, setChangedTotal] = useState<Money | null>(null);
+  const [changedTotal, setChangedTotal] = useState<{ shown: Money; current: Money } | null>(null);
   const attempt = useAttemptKey();
 
-  const placeOrder = useAction(async (expectedTotal: Money = agreedTotal) => {
+  const typedComplete = Object.keys(validateAddress(address)).length === 0;
+  const destination: Destination | null =
+    addressId !== 'new'
+      ? { address_id: addressId }
+      : typedComplete
+        ? { shipping_address: addressForApi(address) }
+        : null;
+  const settled = useSettled(destination, addressId === 'new' ? 400 : 0);
+  const [cartVersion, setCartVersion] = useState(0);
+  const quote = useApi<Quote | null>(
+    () => (settled ? fetchQuote(settled, choices) : Promise.resolve(null)),
+    [JSON.stringify(settled), JSON.stringify(choices), cartVersion],
+  );
+
+  const checkout = async (target: Destination, priced: Quote, expectedTotal: Money) => {
+    const answer = await attempt.send((key) =>
+      call(
+        api.POST('/v1/checkout', {
+          params: { header: { 'idempotency-key': key } },
+          body: { ...target, shipping_options: choicesOf(priced), expected_total: expectedTotal },
+        }),
+      ),
+    );
+    navigate(`/checkout/pay/${answer.payment.id}`);
+  };
+
+  /** Checks out what the buyer was shown: the quote's total, or a changed total they accepted. */
+  const placeOrder = useAction(async (accepted?: Money) => {
     setFixes([]);
     setChangedTotal(null);
+    if (!destination) return;
+    const current = JSON.stringify(destination) === JSON.stringify(settled) ? quote.data : null;
+    const priced = current ?? (await fetchQuote(destination, choices));
     try {
-      const answer = await attempt.send((key) =>
-        call(
-          api.POST('/v1/checkout', {
-            params: { header: { 'idempotency-key': key } },
-            body: { shipping_address: addressForApi(address), expected_total: expectedTotal },
-          }),
-        ),
-      );
-      navigate(`/checkout/pay/${answer.payment.id}`);
+      await checkout(destination, priced, accepted ?? priced.total);
     } catch (error) {
       if (error instanceof ApiError && error.code === 'insufficient_stock') {
         setFixes(planStockFixes(stockShortagesOf(error.problem), cart.items));
@@ -113,8 +287,9 @@ function CheckoutForm({ cart, reloadCart }: { cart: Cart; reloadCart(): void }) 
       if (error instanceof ApiError && error.code === 'price_changed' && error.problem.current_total) {
         // The refusal is stored under this key: the next attempt needs a new one.
         attempt.reset();
-        setChangedTotal(error.problem.current_total);
+        setChangedTotal({ shown: accepted ?? priced.total, current: error.problem.current_total });
         reloadCart();
+        setCartVersion((version) => version + 1);
         return;
       }
       if (error instanceof ApiError && error.code === 'validation_failed') {
@@ -128,77 +303,121 @@ function CheckoutForm({ cart, reloadCart }: { cart: Cart; reloadCart(): void }) 
     }
   });
 
+  /**
+   * Sets the short lines to what is left, then places the order if the merchandise comes to what
+   * the shown prices say it should; otherwise the buyer is shown the new total first.
+   */
   const fixCart = useAction(async () => {
     for (const fix of fixes) {
       const path = { params: { path: { id: fix.lineId } } };
       if (fix.fix.kind === 'remove') await call(api.DELETE('/v1/cart/items/{id}', path));
       else await call(api.PATCH('/v1/cart/items/{id}', { ...path, body: { quantity: fix.fix.quantity } }));
     }
-    const fixedTotal = totalAfterFixes(cart.items, fixes, agreedTotal.currency);
+    const expectedItems = totalAfterFixes(cart.items, fixes, cart.subtotal.currency);
     setFixes([]);
-    setAgreedTotal(fixedTotal);
     attempt.reset();
     reloadCart();
-    await placeOrder.run(fixedTotal);
+    setCartVersion((version) => version + 1);
+    if (!destination) return;
+    const priced = await fetchQuote(destination, choices);
+    if (priced.subtotal.amount !== expectedItems.amount) {
+      const shown = { ...expectedItems, amount: expectedItems.amount + priced.shipping_total.amount };
+      setChangedTotal({ shown, current: priced.total });
+      return;
+    }
+    await checkout(destination, priced, priced.total);
   });
-
-  const acceptChangedTotal = (total: Money) => {
-    setAgreedTotal(total);
-    void placeOrder.run(total);
-  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const found = validateAddress(address);
-    setErrors(found);
-    if (Object.keys(found).length) {
-      const first = FIELDS.find(({ field }) => found[field]);
-      if (first) document.getElementById(`address-${first.field}`)?.focus();
-      return;
+    if (addressId === 'new') {
+      const found = validateAddress(address);
+      setErrors(found);
+      if (Object.keys(found).length) {
+        const first = ADDRESS_FIELDS.find(({ field }) => found[field]);
+        if (first) document.getElementById(`address-${first.field}`)?.focus();
+        return;
+      }
     }
     void placeOrder.run();
   };
 
+  const busy = placeOrder.pending || fixCart.pending;
   return (
-    <form className="form" onSubmit={submit} noValidate aria-labelledby="address-heading">
-      <h2 id="address-heading">Shipping address</h2>
-      {FIELDS.map(({ field, label, autoComplete, optional }) => (
-        <TextField
-          key={field}
-          id={`address-${field}`}
-          label={
-            <>
-              {label}
-              {optional && <span className="muted"> (optional)</span>}
-            </>
-          }
-          autoComplete={autoComplete}
-          value={address[field]}
-          required={!optional}
-          error={errors[field]}
-          onChange={(value) => {
-            setAddress({ ...address, [field]: value });
-            attempt.reset();
-            if (errors[field]) setErrors({ ...errors, [field]: undefined });
-          }}
-        />
-      ))}
-      {changedTotal && (
-        <PriceProblem
-          shown={agreedTotal}
-          current={changedTotal}
-          accept={() => acceptChangedTotal(changedTotal)}
-          pending={placeOrder.pending}
-        />
-      )}
-      {fixes.length > 0 && (
-        <StockProblem fixes={fixes} apply={() => void fixCart.run()} pending={fixCart.pending} />
-      )}
-      <ErrorNotice error={placeOrder.error ?? fixCart.error} />
-      <button type="submit" disabled={placeOrder.pending || fixCart.pending}>
-        {placeOrder.pending ? 'Placing your order…' : 'Continue to payment'}
-      </button>
-    </form>
+    <div className="two-columns checkout-layout">
+      <form className="form" onSubmit={submit} noValidate aria-labelledby="address-heading">
+        <h2 id="address-heading">Shipping address</h2>
+        {addresses.length > 0 && (
+          <fieldset className="address-picker">
+            <legend>Deliver to</legend>
+            {addresses.map((option) => (
+              <label key={option.id} className="radio-row">
+                <input
+                  type="radio"
+                  name="address"
+                  value={option.id}
+                  checked={addressId === option.id}
+                  onChange={() => {
+                    setAddressId(option.id);
+                    attempt.reset();
+                  }}
+                />
+                <span>{addressLine(option)}</span>
+              </label>
+            ))}
+            <label className="radio-row">
+              <input
+                type="radio"
+                name="address"
+                value="new"
+                checked={addressId === 'new'}
+                onChange={() => {
+                  setAddressId('new');
+                  attempt.reset();
+                }}
+              />
+              <span>A new address</span>
+            </label>
+            <Link to="/account/addresses">Manage my addresses</Link>
+          </fieldset>
+        )}
+        {addressId === 'new' && (
+          <AddressFields
+            idPrefix="address"
+            address={address}
+            errors={errors}
+            onChange={(field, value) => {
+              setAddress({ ...address, [field]: value });
+              attempt.reset();
+              if (errors[field]) setErrors({ ...errors, [field]: undefined });
+            }}
+          />
+        )}
+        {changedTotal && (
+          <PriceProblem
+            shown={changedTotal.shown}
+            current={changedTotal.current}
+            accept={() => void placeOrder.run(changedTotal.current)}
+            pending={placeOrder.pending}
+          />
+        )}
+        {fixes.length > 0 && (
+          <StockProblem fixes={fixes} apply={() => void fixCart.run()} pending={fixCart.pending} />
+        )}
+        <ErrorNotice error={placeOrder.error ?? fixCart.error} />
+        <button type="submit" disabled={busy}>
+          {placeOrder.pending ? 'Placing your order…' : 'Continue to payment'}
+        </button>
+      </form>
+      <OrderSummary
+        cart={cart}
+        quote={quote}
+        choose={(shopId, optionId) => {
+          setChoices({ ...choices, [shopId]: optionId });
+          attempt.reset();
+        }}
+      />
+    </div>
   );
 }
 
@@ -213,6 +432,7 @@ export function CheckoutSteps({ step }: { step: 1 | 2 }) {
 
 export function CheckoutPage() {
   const cart = useApi(() => call(api.GET('/v1/cart')), []);
+  const addresses = useApi(() => call(api.GET('/v1/me/addresses')), []);
   return (
     <RequireAuth>
       <h1>Check out</h1>
@@ -225,25 +445,9 @@ export function CheckoutPage() {
               <Link to="/orders">See your orders</Link>
             </div>
           ) : (
-            <div className="two-columns checkout-layout">
-              <CheckoutForm cart={data} reloadCart={cart.reload} />
-              <aside className="card">
-                <h2>Your order</h2>
-                <ul className="plain-list">
-                  {data.items.map((line) => (
-                    <li key={line.id} className="row summary-line">
-                      <span>
-                        {line.quantity} × {line.title}
-                      </span>
-                      <span className="num">{formatMoney(line.line_total)}</span>
-                    </li>
-                  ))}
-                </ul>
-                <p className="row summary-line">
-                  <strong>Total</strong> <strong>{formatMoney(data.subtotal)}</strong>
-                </p>
-              </aside>
-            </div>
+            <Async value={addresses}>
+              {(book) => <CheckoutForm cart={data} addresses={book.data} reloadCart={cart.reload} />}
+            </Async>
           )
         }
       </Async>

@@ -163,7 +163,8 @@ function OrderActions({ order, update }: { order: Order; update(order: Order): v
   const deliver = useAction(async () =>
     update(await call(api.POST('/v1/orders/{id}/confirm-delivery', { params: { path: { id: order.id } } }))),
   );
-  const cancellable = order.status === 'pending_payment' || order.status === 'paid';
+  const cancellable =
+    order.status === 'pending_payment' || order.status === 'paid' || order.status === 'partially_shipped';
   return (
     <div className="order-actions">
       <div className="row">
@@ -188,6 +189,9 @@ function OrderActions({ order, update }: { order: Order; update(order: Order): v
           <p id="cancel-question">
             Cancel order {order.number}?{' '}
             {order.status === 'paid' ? `You will be refunded ${formatMoney(order.total)}.` : ''}
+            {order.status === 'partially_shipped'
+              ? 'The parcels already sent still come; the items not sent yet are cancelled and refunded.'
+              : ''}
           </p>
           <div className="row">
             <button
@@ -209,6 +213,36 @@ function OrderActions({ order, update }: { order: Order; update(order: Order): v
       )}
       <ErrorNotice error={cancel.error ?? deliver.error} />
     </div>
+  );
+}
+
+/** Each parcel with its carrier, tracking number and what it holds. */
+function Parcels({ order }: { order: Order }) {
+  if (order.shipments.length === 0) return null;
+  const titleOf = new Map(order.items.map((item) => [item.id, item.title]));
+  return (
+    <section aria-labelledby="parcels-heading">
+      <h3 id="parcels-heading">
+        {order.shipments.length === 1 ? 'Parcel' : `${order.shipments.length} parcels`}
+      </h3>
+      <ol className="plain-list parcels">
+        {order.shipments.map((shipment, index) => (
+          <li key={shipment.id} className="parcel">
+            <p>
+              Parcel {index + 1}, sent {formatDateTime(shipment.shipped_at)} with {shipment.carrier}, tracking
+              number <strong>{shipment.tracking_number}</strong>
+            </p>
+            <ul>
+              {shipment.items.map((line) => (
+                <li key={line.order_item_id}>
+                  {line.quantity} × {titleOf.get(line.order_item_id) ?? line.order_item_id}
+                </li>
+              ))}
+            </ul>
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }
 
@@ -237,6 +271,12 @@ function OrderView({ initial }: { initial: Order }) {
           <p className="row summary-line">
             <span>Subtotal</span> <span className="num">{formatMoney(order.subtotal)}</span>
           </p>
+          <p className="row summary-line">
+            <span>Delivery{order.shipping ? ` (${order.shipping.name})` : ''}</span>{' '}
+            <span className="num">
+              {order.shipping_total.amount === 0 ? 'Free' : formatMoney(order.shipping_total)}
+            </span>
+          </p>
           {order.refunded.amount > 0 && (
             <p className="row summary-line">
               <span>Refunded</span> <span className="num">−{formatMoney(order.refunded)}</span>
@@ -260,15 +300,16 @@ function OrderView({ initial }: { initial: Order }) {
               </>
             )}
             {address.postal_code} {address.city}
+            {address.region ? `, ${address.region}` : ''}
             <br />
             {address.country}
           </address>
-          {order.shipment && (
-            <p>
-              Sent with {order.shipment.carrier}, tracking number{' '}
-              <strong>{order.shipment.tracking_number}</strong>
+          {order.shipping && (
+            <p className="muted">
+              {order.shipping.name}: {order.shipping.min_days}–{order.shipping.max_days} days
             </p>
           )}
+          <Parcels order={order} />
           {order.status === 'pending_payment' && (
             <p className="muted">Pay before {formatDateTime(order.expires_at)} or the order is cancelled.</p>
           )}

@@ -1,5 +1,6 @@
 import { Fragment } from 'react';
 import { Route } from 'react-router';
+import { AddressesPage } from './addresses';
 import { LoginPage, SignupPage } from './auth-pages';
 import { CartPage } from './cart';
 import { CheckoutPage } from './checkout';
@@ -24,5 +25,6 @@ export const storeRoutes = (
     <Route path="login" element={<LoginPage />} />
     <Route path="signup" element={<SignupPage />} />
     <Route path="account/two-factor" element={<TwoFactorPage />} />
+    <Route path="account/addresses" element={<AddressesPage />} />
   </Fragment>
 );
