@@ -97,13 +97,17 @@ const choicesOf = (quote: Quote): Record<string, string> =>
 
 function ShopSummary({
   shop,
+  chosen,
   choose,
   disabled,
 }: {
   shop: QuoteShop;
+  /** The buyer's choice, shown at once while the quote that prices it loads. */
+  chosen: string | undefined;
   choose(optionId: string): void;
   disabled: boolean;
 }) {
+  const picked = chosen ?? shop.shipping?.option_id;
   const group = `shipping-${shop.shop.id}`;
   return (
     <section className="quote-shop" aria-label={`From ${shop.shop.name}`}>
@@ -127,7 +131,7 @@ function ShopSummary({
                 type="radio"
                 name={group}
                 value={option.id}
-                checked={shop.shipping?.option_id === option.id}
+                checked={picked === option.id}
                 disabled={disabled}
                 onChange={() => choose(option.id)}
               />
@@ -151,10 +155,12 @@ function ShopSummary({
 function OrderSummary({
   cart,
   quote,
+  choices,
   choose,
 }: {
   cart: Cart;
   quote: ReturnType<typeof useApi<Quote | null>>;
+  choices: Record<string, string>;
   choose(shopId: string, optionId: string): void;
 }) {
   const data = quote.data;
@@ -190,6 +196,7 @@ function OrderSummary({
         <ShopSummary
           key={shop.shop.id}
           shop={shop}
+          chosen={choices[shop.shop.id]}
           disabled={quote.state === 'loading'}
           choose={(optionId) => choose(shop.shop.id, optionId)}
         />
@@ -277,6 +284,13 @@ function CheckoutForm({
     if (!destination) return;
     const current = JSON.stringify(destination) === JSON.stringify(settled) ? quote.data : null;
     const priced = current ?? (await fetchQuote(destination, choices));
+    // Without a quote on the page the buyer saw only the items' prices: a fresh quote that prices
+    // them otherwise is shown before anything is charged.
+    if (!current && accepted === undefined && priced.subtotal.amount !== cart.subtotal.amount) {
+      const shown = { ...cart.subtotal, amount: cart.subtotal.amount + priced.shipping_total.amount };
+      setChangedTotal({ shown, current: priced.total });
+      return;
+    }
     try {
       await checkout(destination, priced, accepted ?? priced.total);
     } catch (error) {
@@ -412,6 +426,7 @@ function CheckoutForm({
       <OrderSummary
         cart={cart}
         quote={quote}
+        choices={choices}
         choose={(shopId, optionId) => {
           setChoices({ ...choices, [shopId]: optionId });
           attempt.reset();
