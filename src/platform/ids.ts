@@ -28,7 +28,9 @@ export type IdPrefix =
   | 'eml'
   | 'adr'
   | 'so'
-  | 'shp';
+  | 'shp'
+  | 'txr'
+  | 'txt';
 
 /**
  * `<prefix>_` + 10 characters of millisecond time + 16 random characters (80 bits), all Crockford

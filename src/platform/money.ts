@@ -73,6 +73,13 @@ export const moneyInput = (currency: string, minAmount = 1) =>
 export const currencyDigits = (currency: string): number =>
   new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
 
+/** round_half_up(amount × part / whole) in exact integer arithmetic, for non-negative integers. */
+export function proportionOf(amount: number, part: number, whole: number): number {
+  if (whole <= 0) throw new RangeError('the whole must be positive');
+  const doubled = 2n * BigInt(amount) * BigInt(part) + BigInt(whole);
+  return Number(doubled / (2n * BigInt(whole)));
+}
+
 /** round_half_up(amount × bps / 10000) in exact integer arithmetic, for non-negative amounts. */
 export function basisPointsOf(amount: number, bps: number): number {
   const scaled = BigInt(amount) * BigInt(bps);

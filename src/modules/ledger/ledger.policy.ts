@@ -1,4 +1,4 @@
-import { basisPointsOf } from '../../platform/money.js';
+import { basisPointsOf, proportionOf } from '../../platform/money.js';
 
 /**
  * `refunds_owed`: refunds the provider refused. The buyer is still owed the money, which has not left
@@ -53,13 +53,6 @@ export interface EntryDraft {
   shopId: string;
   orderId: string | null;
   postings: Posting[];
-}
-
-/** round_half_up(amount × part / whole) in exact integer arithmetic, for non-negative integers. */
-export function proportionOf(amount: number, part: number, whole: number): number {
-  if (whole <= 0) throw new RangeError('the whole must be positive');
-  const doubled = 2n * BigInt(amount) * BigInt(part) + BigInt(whole);
-  return Number(doubled / (2n * BigInt(whole)));
 }
 
 /** The platform's share of an order: round_half_up(total × bps / 10000). */

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { proportionOf } from '../../platform/money.js';
 import {
   commissionBaseOf,
   commissionOf,
@@ -7,7 +8,6 @@ import {
   type EntryDraft,
   paymentEntry,
   payoutEntry,
-  proportionOf,
   refundEntry,
   refundShares,
 } from './ledger.policy.js';

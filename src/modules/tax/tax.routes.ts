@@ -1,0 +1,84 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { type AuthGuards, bearerSecurity, NoContent } from '../../platform/http.js';
+import { taxErrors } from './tax.errors.js';
+import { TaxRate, TaxRateBody, TaxRateList, TaxRateParams, TaxRatePatch } from './tax.schemas.js';
+import type { TaxService } from './tax.service.js';
+
+export function taxRoutes(app: FastifyInstance, service: TaxService, guards: AuthGuards): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const admin = { tags: ['tax'], security: bearerSecurity };
+
+  r.get(
+    '/v1/admin/tax-rates',
+    { onRequest: guards.admin, schema: { ...admin, summary: 'Every tax rate', response: { 200: TaxRateList } } },
+    async () => service.list(),
+  );
+
+  r.post(
+    '/v1/admin/tax-rates',
+    {
+      onRequest: guards.admin,
+      schema: {
+        ...admin,
+        summary: 'Add a tax rate (it applies to checkouts from now on)',
+        body: TaxRateBody,
+        response: { 201: TaxRate, ...taxErrors.responses('tax_rate_exists') },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const rate = await service.create({
+        name: body.name,
+        country: body.country,
+        region: body.region ?? null,
+        category: body.category ?? null,
+        rateBps: body.rate_bps,
+        appliesToShipping: body.applies_to_shipping ?? false,
+      });
+      return reply.status(201).send(rate);
+    },
+  );
+
+  r.patch(
+    '/v1/admin/tax-rates/:id',
+    {
+      onRequest: guards.admin,
+      schema: {
+        ...admin,
+        summary: 'Change a tax rate (placed orders keep the tax they were charged)',
+        params: TaxRateParams,
+        body: TaxRatePatch,
+        response: { 200: TaxRate, ...taxErrors.responses('tax_rate_not_found', 'tax_rate_exists') },
+      },
+    },
+    async (request) => {
+      const body = request.body;
+      return service.update(request.params.id, {
+        ...(body.name !== undefined ? { name: body.name } : {}),
+        ...(body.country !== undefined ? { country: body.country } : {}),
+        ...(body.region !== undefined ? { region: body.region } : {}),
+        ...(body.category !== undefined ? { category: body.category } : {}),
+        ...(body.rate_bps !== undefined ? { rateBps: body.rate_bps } : {}),
+        ...(body.applies_to_shipping !== undefined ? { appliesToShipping: body.applies_to_shipping } : {}),
+      });
+    },
+  );
+
+  r.delete(
+    '/v1/admin/tax-rates/:id',
+    {
+      onRequest: guards.admin,
+      schema: {
+        ...admin,
+        summary: 'Remove a tax rate',
+        params: TaxRateParams,
+        response: { 204: NoContent, ...taxErrors.responses('tax_rate_not_found') },
+      },
+    },
+    async (request, reply) => {
+      await service.remove(request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+}
