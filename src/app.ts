@@ -50,6 +50,7 @@ import {
 } from './modules/recommendations/index.js';
 import { ReviewsService, reviewLookup, reviewsRoutes } from './modules/reviews/index.js';
 import { ShippingService, shippingRoutes } from './modules/shipping/index.js';
+import { TaxService, taxRoutes } from './modules/tax/index.js';
 import { Caches } from './platform/cache.js';
 import {
   connectRedis,
@@ -107,6 +108,7 @@ export interface Services {
   ledger: LedgerService;
   orders: OrdersService;
   shipping: ShippingService;
+  tax: TaxService;
   reviews: ReviewsService;
   recommendations: RecommendationsService;
   /** Product views signed-in buyers make, noted by the catalog for recommendations. */
@@ -165,6 +167,15 @@ export function buildServices(
   const cart = new CartService(db, catalogVariantDirectory, config.currency);
   const ledger = new LedgerService(db, config);
   const shipping = new ShippingService({ db, currency: config.currency });
+  // The tax report reads the ledger's tax_payable and the orders' places: calls at run time only.
+  const tax: TaxService = new TaxService({
+    db,
+    currency: config.currency,
+    sources: {
+      taxMovements: (tx, period) => ledger.taxMovements(tx, period),
+      taxBases: (tx, ids) => orders.taxBases(tx, ids),
+    },
+  });
   const providers = createPaymentProviders(db, config, options);
   // Calls go one way: orders → payments → orderSettlement (what a settled payment does to its
   // orders, which answers the refunds due and never calls payments back).
@@ -177,7 +188,7 @@ export function buildServices(
     orders: orderSettlement,
     log: log.child({ component: 'payments' }),
   });
-  const orders = new OrdersService({
+  const orders: OrdersService = new OrdersService({
     db,
     config,
     cart,
@@ -186,6 +197,7 @@ export function buildServices(
     ledger,
     reviews: reviewLookup,
     shipping,
+    tax,
   });
   const passwords = new PasswordHasher(options.passwordAlgorithm ?? argon2id, {
     concurrency: availableParallelism(),
@@ -254,6 +266,7 @@ export function buildServices(
     ledger,
     orders,
     shipping,
+    tax,
     identity,
     account,
     notifications,
@@ -503,6 +516,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   cartRoutes(app, services.cart, guards);
   ordersRoutes(app, services.orders, guards, services.idempotency, config.currency);
   shippingRoutes(app, services.shipping, guards, config.currency);
+  taxRoutes(app, services.tax, guards);
   reviewsRoutes(app, services.reviews, guards);
   recommendationsRoutes(app, services.recommendations, guards);
   paymentsRoutes(app, services.payments, guards, services.idempotency, config.currency);

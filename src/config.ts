@@ -68,6 +68,7 @@ const envSchema = z.object({
   BAZAAR_HASH_QUEUE_DEPTH: intWithDefault(256, 0, 1_000_000),
   BAZAAR_SESSION_MAX_DAYS: intWithDefault(90, 1, 36_500),
   BAZAAR_REQUIRE_ADMIN_2FA: booleanFlag,
+  BAZAAR_PRICES_INCLUDE_TAX: booleanFlag,
   BAZAAR_SMTP_URL: optionalString.pipe(
     z
       .url()
@@ -108,6 +109,8 @@ export interface Config {
   commissionBps: number;
   /** Commission is also taken on shipping fees (by default only on the merchandise). */
   commissionOnShipping: boolean;
+  /** Prices (and shipping rates) are gross: their tax is inside them. */
+  pricesIncludeTax: boolean;
   ratingPriorWeight: number;
   recsRefreshSeconds: number;
   rateLimitRps: number | undefined;
@@ -198,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     autoDeliverSeconds: e.BAZAAR_AUTO_DELIVER_SECONDS,
     commissionBps: e.BAZAAR_COMMISSION_BPS,
     commissionOnShipping: e.BAZAAR_COMMISSION_ON_SHIPPING ?? false,
+    pricesIncludeTax: e.BAZAAR_PRICES_INCLUDE_TAX ?? false,
     ratingPriorWeight: e.BAZAAR_RATING_PRIOR_WEIGHT,
     recsRefreshSeconds: e.BAZAAR_RECS_REFRESH_SECONDS,
     rateLimitRps: e.BAZAAR_RATE_LIMIT_RPS,

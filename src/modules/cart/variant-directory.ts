@@ -12,6 +12,8 @@ export interface PurchasableVariant {
   priceMinor: number;
   /** One unit's shipping weight. */
   weightGrams: number;
+  /** The product's tax category (null: the general rate of the place). */
+  taxCategory: string | null;
   currency: string;
   /** Active product of a listed shop: it may be bought. */
   purchasable: boolean;

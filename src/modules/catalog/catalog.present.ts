@@ -105,6 +105,7 @@ export function presentDetail(
     id: content.id,
     title: content.title,
     description: content.description,
+    tax_category: content.taxCategory ?? null,
     status: content.status,
     category: content.category ? presentCategory(content.category) : null,
     images: content.images,

@@ -133,11 +133,12 @@ export function catalogRoutes(
       },
     },
     async (request, reply) => {
-      const { category_id, variants, ...product } = request.body;
+      const { category_id, tax_category, variants, ...product } = request.body;
       return reply.status(201).send(
         await service.createProduct(callerOf(request), {
           ...product,
           categoryId: category_id,
+          taxCategory: tax_category,
           variants: variants.map(({ weight_grams, ...variant }) => ({
             ...variant,
             weightGrams: weight_grams,
@@ -212,10 +213,11 @@ export function catalogRoutes(
       },
     },
     async (request) => {
-      const { category_id, ...changes } = request.body;
+      const { category_id, tax_category, ...changes } = request.body;
       return service.updateProduct(callerOf(request), request.params.id, {
         ...changes,
         categoryId: category_id,
+        taxCategory: tax_category,
       });
     },
   );

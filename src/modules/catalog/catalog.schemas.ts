@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_MONEY_MINOR, MoneySchema, moneyInput } from '../../platform/money.js';
 import { PageQuery, pageOf } from '../../platform/pagination.js';
+import { TaxCategory } from '../tax/index.js';
 import { SORTS } from './product-listing.repo.js';
 
 export const Id = z.string().min(1).max(64);
@@ -72,6 +73,7 @@ export function productBodies(currency: string) {
       title: Title,
       description: Description,
       category_id: Id.nullable().optional(),
+      tax_category: TaxCategory.nullable().optional(),
       images: Images.optional(),
       variants: z.array(VariantBody).min(1).max(MAX_VARIANTS),
     }),
@@ -88,6 +90,7 @@ export const ProductPatch = z.strictObject({
   title: Title.optional(),
   description: Description.optional(),
   category_id: Id.nullable().optional(),
+  tax_category: TaxCategory.nullable().optional(),
   images: Images.optional(),
   status: Status.optional(),
 });
@@ -152,6 +155,8 @@ export const ProductDetail = z.object({
   description: z.string(),
   status: Status,
   category: Category.nullable(),
+  /** The tax category that picks the product's tax rate (null: the place's general rate). */
+  tax_category: z.string().nullable(),
   images: z.array(z.string()),
   shop: ShopRef,
   variants: z.array(Variant),

@@ -40,6 +40,7 @@ export interface ProductContentRow {
   description: string;
   status: ProductStatus;
   category: CategoryRow | null;
+  taxCategory: string | null;
   images: string[];
   variants: VariantContent[];
   ratingCount: number;
@@ -120,6 +121,7 @@ export async function findProductContent(db: Queryable, id: string): Promise<Pro
   const [row] = await db.query<ProductContentRow & { histogram: number[] }>(sql`
     SELECT p.id, p.version, s.version AS "shopVersion", coalesce(c.version, 0) AS "categoryVersion",
            p.shop_id AS "shopId", s.name AS "shopName", p.title, p.description, p.status,
+           p.tax_category AS "taxCategory",
            CASE WHEN c.id IS NULL THEN NULL
                 ELSE json_build_object('id', c.id, 'name', c.name, 'slug', c.slug, 'parentId', c.parent_id) END
              AS category,
@@ -246,7 +248,8 @@ export async function findVariantsForSale(
   return db.query<PurchasableVariant>(sql`
     SELECT v.id AS "variantId", v.product_id AS "productId", v.shop_id AS "shopId", s.name AS "shopName",
            p.title AS "productTitle", v.title AS "variantTitle", v.sku, v.price_minor AS "priceMinor",
-           v.weight_grams AS "weightGrams", v.currency, (p.status = 'active' AND s.listed) AS purchasable,
+           v.weight_grams AS "weightGrams", p.tax_category AS "taxCategory", v.currency,
+           (p.status = 'active' AND s.listed) AS purchasable,
            CASE WHEN p.status <> 'active' THEN 'product_unavailable' ELSE s.unlisted_reason END
              AS "unavailableReason"
     FROM variants v

@@ -52,6 +52,7 @@ export interface NewProduct {
   id: string;
   shopId: string;
   categoryId: string | null;
+  taxCategory: string | null;
   title: string;
   description: string;
   currency: string;
@@ -74,9 +75,10 @@ export interface NewVariant {
 
 export async function insertProduct(db: Queryable, product: NewProduct): Promise<void> {
   await db.execute(sql`
-    INSERT INTO products (id, shop_id, category_id, title, description, currency, price_from_minor, variant_count)
-    VALUES (${product.id}, ${product.shopId}, ${product.categoryId}, ${product.title}, ${product.description},
-            ${product.currency}, ${product.priceFromMinor}, ${product.variantCount})`);
+    INSERT INTO products (id, shop_id, category_id, tax_category, title, description, currency, price_from_minor,
+                          variant_count)
+    VALUES (${product.id}, ${product.shopId}, ${product.categoryId}, ${product.taxCategory}, ${product.title},
+            ${product.description}, ${product.currency}, ${product.priceFromMinor}, ${product.variantCount})`);
 }
 
 export async function insertVariants(db: Queryable, variants: readonly NewVariant[]): Promise<void> {
@@ -139,6 +141,7 @@ export async function updateProduct(
     title?: string | undefined;
     description?: string | undefined;
     categoryId?: string | null | undefined;
+    taxCategory?: string | null | undefined;
     status?: ProductStatus | undefined;
     takenDown?: boolean | undefined;
     variantCountDelta?: number | undefined;
@@ -150,6 +153,8 @@ export async function updateProduct(
         description = coalesce(${changes.description ?? null}, description),
         category_id = CASE WHEN ${changes.categoryId !== undefined} THEN ${changes.categoryId ?? null}
                       ELSE category_id END,
+        tax_category = CASE WHEN ${changes.taxCategory !== undefined} THEN ${changes.taxCategory ?? null}
+                       ELSE tax_category END,
         status = coalesce(${changes.status ?? null}, status),
         taken_down = coalesce(${changes.takenDown ?? null}, taken_down),
         variant_count = variant_count + ${changes.variantCountDelta ?? 0}::int,

@@ -31,6 +31,7 @@ export interface NewProductInput {
   title: string;
   description: string;
   categoryId?: string | null | undefined;
+  taxCategory?: string | null | undefined;
   images?: string[] | undefined;
   variants: NewVariantInput[];
 }
@@ -39,6 +40,7 @@ export interface ProductChanges {
   title?: string | undefined;
   description?: string | undefined;
   categoryId?: string | null | undefined;
+  taxCategory?: string | null | undefined;
   images?: string[] | undefined;
   status?: ProductStatus | undefined;
 }
@@ -101,6 +103,7 @@ export class ProductWrites {
         id: productId,
         shopId: shop.id,
         categoryId: input.categoryId ?? null,
+        taxCategory: input.taxCategory ?? null,
         title: input.title,
         description: input.description,
         currency: this.config.currency,
@@ -141,6 +144,7 @@ export class ProductWrites {
         title: changes.title,
         description: changes.description,
         categoryId: changes.categoryId,
+        taxCategory: changes.taxCategory,
         status: changes.status,
       });
       if (changes.images) await repo.replaceImages(tx, id, changes.images);

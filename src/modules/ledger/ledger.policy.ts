@@ -4,7 +4,13 @@ import { basisPointsOf, proportionOf } from '../../platform/money.js';
  * `refunds_owed`: refunds the provider refused. The buyer is still owed the money, which has not left
  * the provider: an operator pays it back another way.
  */
-export const PLATFORM_ACCOUNTS = ['provider_clearing', 'commission', 'payouts', 'refunds_owed'] as const;
+export const PLATFORM_ACCOUNTS = [
+  'provider_clearing',
+  'commission',
+  'payouts',
+  'refunds_owed',
+  'tax_payable',
+] as const;
 export const SHOP_ACCOUNTS = ['pending', 'available', 'paid_out'] as const;
 export type PlatformAccountName = (typeof PLATFORM_ACCOUNTS)[number];
 export type ShopAccountName = (typeof SHOP_ACCOUNTS)[number];
@@ -60,25 +66,30 @@ export const commissionOf = (totalAmount: number, commissionBps: number) =>
   basisPointsOf(totalAmount, commissionBps);
 
 /**
- * What a refund takes back from the commission and from the seller. Both shares are computed on
- * the cumulative refunded amount and differenced, so however an order is refunded in parts, the
- * parts add up to exactly the whole commission and the whole seller share when it is refunded in
- * full: rounding never drifts.
+ * What a refund takes back from the tax, the commission and the seller. Each is computed on the
+ * cumulative refunded amount and differenced, so however an order is refunded in parts, the parts
+ * add up to exactly the whole tax, commission and seller share when it is refunded in full:
+ * rounding never drifts. The tax is its own proportion (what is owed to the authority is exact at
+ * every step); the platform's part (tax and commission together) is one proportion too, so the
+ * seller's share of a step is never negative. The commission takes the rounding: on a step of a
+ * few cents it may come back one cent short, which a later step returns.
  */
 export function refundShares(order: {
   capturedAmount: number;
   commissionAmount: number;
+  taxAmount: number;
   refundedBefore: number;
   refundedAfter: number;
-}): { commission: number; seller: number } {
-  const { capturedAmount, commissionAmount, refundedBefore, refundedAfter } = order;
+}): { commission: number; tax: number; seller: number } {
+  const { capturedAmount, commissionAmount, taxAmount, refundedBefore, refundedAfter } = order;
   if (refundedBefore < 0 || refundedAfter <= refundedBefore || refundedAfter > capturedAmount) {
     throw new RangeError(`cannot refund ${refundedBefore} → ${refundedAfter} of ${capturedAmount}`);
   }
-  const commission =
-    proportionOf(commissionAmount, refundedAfter, capturedAmount) -
-    proportionOf(commissionAmount, refundedBefore, capturedAmount);
-  return { commission, seller: refundedAfter - refundedBefore - commission };
+  const shareOf = (whole: number) =>
+    proportionOf(whole, refundedAfter, capturedAmount) - proportionOf(whole, refundedBefore, capturedAmount);
+  const tax = shareOf(taxAmount);
+  const platform = shareOf(commissionAmount + taxAmount);
+  return { commission: platform - tax, tax, seller: refundedAfter - refundedBefore - platform };
 }
 
 const entry = (draft: EntryDraft): EntryDraft => ({
@@ -86,11 +97,14 @@ const entry = (draft: EntryDraft): EntryDraft => ({
   postings: draft.postings.filter((posting) => posting.amount !== 0),
 });
 
-/** What commission is taken on: the order's total, less its shipping unless commission covers shipping. */
+/**
+ * What commission is taken on: the net merchandise (the order's total less its tax and shipping),
+ * plus the net shipping when commission covers shipping. Tax is never the seller's, nor commissioned.
+ */
 export const commissionBaseOf = (
-  order: { totalAmount: number; shippingAmount: number },
+  order: { totalAmount: number; shippingAmount: number; taxAmount: number },
   commissionOnShipping: boolean,
-) => (commissionOnShipping ? order.totalAmount : order.totalAmount - order.shippingAmount);
+) => order.totalAmount - order.taxAmount - (commissionOnShipping ? 0 : order.shippingAmount);
 
 /**
  * The provider holds the order's total (shipping included); the seller's share waits in pending;
@@ -98,10 +112,17 @@ export const commissionBaseOf = (
  */
 export function paymentEntry(
   paymentId: string,
-  order: { orderId: string; shopId: string; totalAmount: number; shippingAmount: number; currency: string },
+  order: {
+    orderId: string;
+    shopId: string;
+    totalAmount: number;
+    shippingAmount: number;
+    taxAmount: number;
+    currency: string;
+  },
   commission: { bps: number; onShipping: boolean },
 ): EntryDraft {
-  const { orderId, shopId, totalAmount, currency } = order;
+  const { orderId, shopId, totalAmount, taxAmount, currency } = order;
   const commissionAmount = commissionOf(commissionBaseOf(order, commission.onShipping), commission.bps);
   return entry({
     kind: 'payment',
@@ -110,8 +131,13 @@ export function paymentEntry(
     orderId,
     postings: [
       { account: platformAccount('provider_clearing', currency), amount: totalAmount },
-      { account: shopAccount(shopId, 'pending', currency), amount: -(totalAmount - commissionAmount) },
+      {
+        account: shopAccount(shopId, 'pending', currency),
+        amount: -(totalAmount - taxAmount - commissionAmount),
+      },
       { account: platformAccount('commission', currency), amount: -commissionAmount },
+      // The marketplace collects the tax and owes it to the tax authority: never the seller's.
+      { account: platformAccount('tax_payable', currency), amount: -taxAmount },
     ],
   });
 }
@@ -141,7 +167,7 @@ export function deliveryEntry(
  */
 export function refundEntry(
   refund: { refundId: string; orderId: string; shopId: string; currency: string },
-  shares: { commission: number; seller: number },
+  shares: { commission: number; tax: number; seller: number },
   pendingForOrder: number,
 ): EntryDraft {
   const { refundId, orderId, shopId, currency } = refund;
@@ -155,9 +181,10 @@ export function refundEntry(
       { account: shopAccount(shopId, 'pending', currency), amount: fromPending },
       { account: shopAccount(shopId, 'available', currency), amount: shares.seller - fromPending },
       { account: platformAccount('commission', currency), amount: shares.commission },
+      { account: platformAccount('tax_payable', currency), amount: shares.tax },
       {
         account: platformAccount('provider_clearing', currency),
-        amount: -(shares.seller + shares.commission),
+        amount: -(shares.seller + shares.commission + shares.tax),
       },
     ],
   });

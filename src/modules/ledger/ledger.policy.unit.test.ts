@@ -40,8 +40,11 @@ describe('refundShares', () => {
         fc.integer({ min: 1, max: 10_000_000 }),
         fc.integer({ min: 0, max: 10_000 }),
         fc.array(fc.integer({ min: 1, max: 1_000_000 }), { minLength: 1, maxLength: 12 }),
-        (total, bps, weights) => {
-          const commission = commissionOf(total, bps);
+        fc.integer({ min: 0, max: 3_000 }),
+        (total, bps, weights, taxBps) => {
+          // The tax is part of the total (as tax on a net amount would be), the commission on the rest.
+          const tax = Math.floor((total * taxBps) / (10_000 + taxBps));
+          const commission = commissionOf(total - tax, bps);
           // Cut the total into parts proportional to the weights (the last part takes the rest).
           const weightSum = weights.reduce((a, b) => a + b, 0);
           const cuts = [
@@ -55,29 +58,38 @@ describe('refundShares', () => {
             .sort((a, b) => a - b);
           const marks = [0, ...cuts, total];
           let commissionBack = 0;
+          let taxBack = 0;
           let sellerBack = 0;
           for (let i = 1; i < marks.length; i++) {
             const shares = refundShares({
               capturedAmount: total,
               commissionAmount: commission,
+              taxAmount: tax,
               refundedBefore: marks[i - 1]!,
               refundedAfter: marks[i]!,
             });
-            expect(shares.commission).toBeGreaterThanOrEqual(0);
+            // The commission takes the rounding: a cent short on a step, never more, made up later.
+            expect(shares.commission).toBeGreaterThanOrEqual(-1);
+            expect(commissionBack + shares.commission).toBeGreaterThanOrEqual(0);
+            expect(shares.tax).toBeGreaterThanOrEqual(0);
             expect(shares.seller).toBeGreaterThanOrEqual(0);
-            expect(shares.commission + shares.seller).toBe(marks[i]! - marks[i - 1]!);
+            expect(shares.commission + shares.tax + shares.seller).toBe(marks[i]! - marks[i - 1]!);
             commissionBack += shares.commission;
+            taxBack += shares.tax;
             sellerBack += shares.seller;
+            // Never more tax back than was paid, at any point of the sequence.
+            expect(taxBack).toBeLessThanOrEqual(tax);
           }
           expect(commissionBack).toBe(commission);
-          expect(sellerBack).toBe(total - commission);
+          expect(taxBack).toBe(tax);
+          expect(sellerBack).toBe(total - commission - tax);
         },
       ),
     );
   });
 
   it('refuses an empty, backwards or excessive refund', () => {
-    const order = { capturedAmount: 1000, commissionAmount: 100 };
+    const order = { capturedAmount: 1000, commissionAmount: 100, taxAmount: 0 };
     expect(() => refundShares({ ...order, refundedBefore: 10, refundedAfter: 10 })).toThrow(RangeError);
     expect(() => refundShares({ ...order, refundedBefore: 10, refundedAfter: 5 })).toThrow(RangeError);
     expect(() => refundShares({ ...order, refundedBefore: 0, refundedAfter: 1001 })).toThrow(RangeError);
@@ -85,7 +97,14 @@ describe('refundShares', () => {
 });
 
 describe('entries', () => {
-  const order = { orderId: 'ord_1', shopId: 'shop_1', totalAmount: 1999, shippingAmount: 0, currency: 'USD' };
+  const order = {
+    orderId: 'ord_1',
+    shopId: 'shop_1',
+    totalAmount: 1999,
+    shippingAmount: 0,
+    taxAmount: 0,
+    currency: 'USD',
+  };
   const tenPercent = { bps: 1000, onShipping: false };
 
   it('each balances, and drops postings of zero', () => {
@@ -96,7 +115,11 @@ describe('entries', () => {
       ['platform:commission:USD', -200],
     ]);
     expect(paymentEntry('pay_1', order, { bps: 0, onShipping: false }).postings).toHaveLength(2);
-    const refund = refundEntry({ refundId: 'ref_1', ...order }, { commission: 100, seller: 899 }, 500);
+    const refund = refundEntry(
+      { refundId: 'ref_1', ...order },
+      { commission: 100, tax: 0, seller: 899 },
+      500,
+    );
     expect(refund.postings.map((p) => [p.account.name, p.amount])).toEqual([
       ['pending', 500],
       ['available', 399],
@@ -107,7 +130,7 @@ describe('entries', () => {
       payment,
       deliveryEntry(order, 1799),
       refund,
-      refundEntry({ refundId: 'ref_2', ...order }, { commission: 0, seller: 10 }, -5),
+      refundEntry({ refundId: 'ref_2', ...order }, { commission: 0, tax: 0, seller: 10 }, -5),
       payoutEntry({ payoutId: 'po_1', shopId: 'shop_1', amount: 300, currency: 'USD' }),
       payoutEntry({ payoutId: 'po_1', shopId: 'shop_1', amount: 300, currency: 'USD' }, 'payout_reversal'),
     ];
@@ -122,6 +145,7 @@ describe('commission and shipping', () => {
     shopId: 'shop_1',
     totalAmount: 2500,
     shippingAmount: 500,
+    taxAmount: 0,
     currency: 'USD',
   };
   const postingsOf = (onShipping: boolean) =>
@@ -142,6 +166,48 @@ describe('commission and shipping', () => {
       ['provider_clearing', 2500],
       ['pending', -2250],
       ['commission', -250],
+    ]);
+  });
+});
+
+describe('tax', () => {
+  const order = {
+    orderId: 'ord_1',
+    shopId: 'shop_1',
+    totalAmount: 2718,
+    shippingAmount: 500,
+    taxAmount: 218,
+    currency: 'USD',
+  };
+
+  it('books the tax to tax_payable, never to the seller, and takes commission on the net merchandise', () => {
+    expect(commissionBaseOf(order, false)).toBe(2000);
+    expect(commissionBaseOf(order, true)).toBe(2500);
+    const postings = paymentEntry('pay_1', order, { bps: 1000, onShipping: false }).postings;
+    expect(postings.map((p) => [p.account.name, p.amount])).toEqual([
+      ['provider_clearing', 2718],
+      ['pending', -2300],
+      ['commission', -200],
+      ['tax_payable', -218],
+    ]);
+    expect(sumOf({ postings } as EntryDraft)).toBe(0);
+  });
+
+  it('gives tax back with a refund, in proportion', () => {
+    const shares = refundShares({
+      capturedAmount: 2718,
+      commissionAmount: 200,
+      taxAmount: 218,
+      refundedBefore: 0,
+      refundedAfter: 1359,
+    });
+    expect(shares).toEqual({ commission: 100, tax: 109, seller: 1150 });
+    const refund = refundEntry({ refundId: 'ref_1', ...order }, shares, 2300);
+    expect(refund.postings.map((p) => [p.account.name, p.amount])).toEqual([
+      ['pending', 1150],
+      ['commission', 100],
+      ['tax_payable', 109],
+      ['provider_clearing', -1359],
     ]);
   });
 });

@@ -68,6 +68,8 @@ export interface OrderMoneyRow {
   captured: number;
   /** The commission the payment entry booked for the order. */
   commission: number;
+  /** The tax the payment entry booked for the order (tax_payable). */
+  tax: number;
   /** What is still pending for the order, as a credit to the seller. */
   pending: number;
 }
@@ -76,12 +78,13 @@ export interface OrderMoneyRow {
 export async function orderMoney(
   db: Queryable,
   orderId: string,
-  accounts: { clearing: string; commission: string; pending: string },
+  accounts: { clearing: string; commission: string; tax: string; pending: string },
 ): Promise<OrderMoneyRow> {
   const [row] = await db.query<OrderMoneyRow>(sql`
     SELECT
       coalesce(sum(p.amount) FILTER (WHERE e.kind = 'payment' AND p.account_id = ${accounts.clearing}), 0)::bigint AS captured,
       coalesce(-sum(p.amount) FILTER (WHERE e.kind = 'payment' AND p.account_id = ${accounts.commission}), 0)::bigint AS commission,
+      coalesce(-sum(p.amount) FILTER (WHERE e.kind = 'payment' AND p.account_id = ${accounts.tax}), 0)::bigint AS tax,
       coalesce(-sum(p.amount) FILTER (WHERE p.account_id = ${accounts.pending}), 0)::bigint AS pending
     FROM ledger_entries e JOIN ledger_postings p ON p.entry_id = e.id
     WHERE e.order_id = ${orderId}`);
@@ -193,4 +196,22 @@ export async function trialBalance(db: Queryable): Promise<TrialBalanceRow[]> {
     FROM ledger_accounts a LEFT JOIN ledger_postings p ON p.account_id = a.id
     GROUP BY a.name, a.currency
     ORDER BY a.name, a.currency`);
+}
+
+/**
+ * An account's movements in a period, by order, as credits (tax collected is positive, tax given
+ * back negative): what the tax report reconciles with.
+ */
+export async function accountMovements(
+  db: Queryable,
+  accountId: string,
+  period: { from: Date; to: Date },
+): Promise<{ orderId: string; kind: string; credit: number }[]> {
+  return db.query<{ orderId: string; kind: string; credit: number }>(sql`
+    SELECT e.order_id AS "orderId", e.kind, -sum(p.amount)::bigint AS credit
+    FROM ledger_postings p JOIN ledger_entries e ON e.id = p.entry_id
+    WHERE p.account_id = ${accountId}
+      AND p.created_at >= ${period.from.toISOString()}::timestamptz
+      AND p.created_at < ${period.to.toISOString()}::timestamptz
+    GROUP BY e.order_id, e.kind`);
 }

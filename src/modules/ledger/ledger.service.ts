@@ -27,6 +27,7 @@ export interface OrderOfShop {
 const orderAccounts = ({ shopId, currency }: OrderOfShop) => ({
   clearing: platformAccount('provider_clearing', currency).id,
   commission: platformAccount('commission', currency).id,
+  tax: platformAccount('tax_payable', currency).id,
   pending: shopAccount(shopId, 'pending', currency).id,
   available: shopAccount(shopId, 'available', currency).id,
 });
@@ -45,7 +46,7 @@ export class LedgerService {
   async paymentCaptured(
     tx: Queryable,
     paymentId: string,
-    orders: readonly (OrderOfShop & { totalAmount: number; shippingAmount: number })[],
+    orders: readonly (OrderOfShop & { totalAmount: number; shippingAmount: number; taxAmount: number })[],
   ): Promise<void> {
     const commission = { bps: this.config.commissionBps, onShipping: this.config.commissionOnShipping };
     await repo.postEntries(
@@ -74,6 +75,7 @@ export class LedgerService {
     const shares = refundShares({
       capturedAmount: booked.captured,
       commissionAmount: booked.commission,
+      taxAmount: booked.tax,
       refundedBefore: refund.refundedBefore,
       refundedAfter: refund.refundedAfter,
     });
@@ -99,6 +101,15 @@ export class LedgerService {
       );
     }
     await repo.postEntries(tx, [payoutEntry(payout)]);
+  }
+
+  /**
+   * Tax collected (payments, positive) and given back (refunds, negative) per order in a period:
+   * the movements of tax_payable, which the tax report reconciles with to the cent.
+   */
+  async taxMovements(db: Queryable, period: { from: Date; to: Date }) {
+    const account = platformAccount('tax_payable', this.config.currency).id;
+    return repo.accountMovements(db, account, period);
   }
 
   /** The provider refused a refund: see refundFailureEntry. */

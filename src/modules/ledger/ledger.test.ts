@@ -104,6 +104,7 @@ describe('the books, as the database keeps them', () => {
       shopId: seller.shopId!,
       totalAmount: 1000,
       shippingAmount: 0,
+      taxAmount: 0,
       currency: 'USD',
     };
     await t.db.transaction(async (tx) => {
@@ -199,6 +200,7 @@ describe('seller money views', () => {
       'commission',
       'payouts',
       'refunds_owed',
+      'tax_payable',
       'pending',
       'available',
       'paid_out',

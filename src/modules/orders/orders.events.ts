@@ -1,18 +1,21 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { defineEvents, type EventDataOf } from '../../platform/events.js';
-import { Order, ShipmentEvent } from './orders.schemas.js';
+import { Order, OrderItem, ShipmentEvent } from './orders.schemas.js';
 
 /**
  * The order as the API shows it, where the fields added after a type was first published are
  * optional: events recorded before them stay readable (the compatibility rule of .v1 types).
  */
+const OrderItemEventData = OrderItem.partial({ tax: true, tax_rate_bps: true });
 export const OrderEventData = Order.partial({
   shipping_total: true,
   discount_total: true,
   tax_total: true,
   shipping: true,
   shipments: true,
-});
+}).extend({ items: z.array(OrderItemEventData) });
+/** A type first published with the shipping fields: only the later ones are optional. */
+const PartiallyShippedEventData = Order.extend({ items: z.array(OrderItemEventData) });
 
 /** Orders' events: each carries the order as the API shows it, after the change. */
 export const orderEvents = defineEvents({
@@ -22,7 +25,7 @@ export const orderEvents = defineEvents({
   'order.cancelled.v1': OrderEventData,
   'order.expired.v1': OrderEventData,
   /** A parcel left and units are still to ship. */
-  'order.partially_shipped.v1': Order,
+  'order.partially_shipped.v1': PartiallyShippedEventData,
   /** Everything left has shipped (or the units not shipped were cancelled). */
   'order.shipped.v1': OrderEventData,
   /** One per parcel: the buyer's "shipped" notice comes from it. */

@@ -27,6 +27,8 @@ export interface OrderRow {
   shippingTotalAmount: number;
   discountTotalAmount: number;
   taxTotalAmount: number;
+  /** The shipping's part of the tax total. */
+  shippingTaxAmount: number;
   totalAmount: number;
   refundedAmount: number;
   shippingAddress: ShippingAddress;
@@ -55,6 +57,8 @@ export interface OrderItemRow {
   quantity: number;
   unitPriceAmount: number;
   lineTotalAmount: number;
+  taxAmount: number;
+  taxRateBps: number;
   /** Units taken back out of the order by refunds (released before shipping, restocked after). */
   restockedQuantity: number;
   shippedQuantity: number;
@@ -80,6 +84,7 @@ export interface NewOrder {
   shippingTotalAmount: number;
   discountTotalAmount: number;
   taxTotalAmount: number;
+  shippingTaxAmount: number;
   totalAmount: number;
   shippingAddress: ShippingAddress;
   shipping: ShippingSnapshot | null;
@@ -90,7 +95,7 @@ export interface NewOrder {
 const ORDER_COLUMNS = sql`id, number, checkout_id AS "checkoutId", buyer_id AS "buyerId", shop_id AS "shopId",
   shop_name AS "shopName", status, currency, subtotal_amount AS "subtotalAmount",
   shipping_total_amount AS "shippingTotalAmount", discount_total_amount AS "discountTotalAmount",
-  tax_total_amount AS "taxTotalAmount", total_amount AS "totalAmount", refunded_amount AS "refundedAmount",
+  tax_total_amount AS "taxTotalAmount", shipping_tax_amount AS "shippingTaxAmount", total_amount AS "totalAmount", refunded_amount AS "refundedAmount",
   shipping_address AS "shippingAddress", shipping, last_shipped_at AS "lastShippedAt", carrier,
   tracking_number AS "trackingNumber", payment_id AS "paymentId", expired, created_at AS "createdAt",
   updated_at AS "updatedAt", expires_at AS "expiresAt", paid_at AS "paidAt", shipped_at AS "shippedAt",
@@ -98,7 +103,7 @@ const ORDER_COLUMNS = sql`id, number, checkout_id AS "checkoutId", buyer_id AS "
 
 const ITEM_COLUMNS = sql`id, order_id AS "orderId", variant_id AS "variantId", product_id AS "productId", title, sku,
   quantity, unit_price_amount AS "unitPriceAmount", line_total_amount AS "lineTotalAmount",
-  restocked_quantity AS "restockedQuantity", shipped_quantity AS "shippedQuantity"`;
+  tax_amount AS "taxAmount", tax_rate_bps AS "taxRateBps", restocked_quantity AS "restockedQuantity", shipped_quantity AS "shippedQuantity"`;
 
 /** Inserts a checkout's orders and their items in two statements, whatever their number. */
 export async function insertOrders(
@@ -108,10 +113,10 @@ export async function insertOrders(
 ): Promise<OrderRow[]> {
   const inserted = await db.query<OrderRow>(sql`
     INSERT INTO orders (id, checkout_id, buyer_id, shop_id, shop_name, status, currency, subtotal_amount,
-                        shipping_total_amount, discount_total_amount, tax_total_amount, total_amount,
-                        shipping_address, shipping, payment_id, expires_at)
+                        shipping_total_amount, discount_total_amount, tax_total_amount, shipping_tax_amount,
+                        total_amount, shipping_address, shipping, payment_id, expires_at)
     SELECT o.id, o.checkout_id, o.buyer_id, o.shop_id, o.shop_name, 'pending_payment', o.currency, o.subtotal_amount,
-           o.shipping_total_amount, o.discount_total_amount, o.tax_total_amount, o.total_amount,
+           o.shipping_total_amount, o.discount_total_amount, o.tax_total_amount, o.shipping_tax_amount, o.total_amount,
            o.shipping_address, o.shipping, o.payment_id, o.expires_at
     FROM jsonb_to_recordset(${JSON.stringify(
       orders.map((o) => ({
@@ -125,6 +130,7 @@ export async function insertOrders(
         shipping_total_amount: o.shippingTotalAmount,
         discount_total_amount: o.discountTotalAmount,
         tax_total_amount: o.taxTotalAmount,
+        shipping_tax_amount: o.shippingTaxAmount,
         total_amount: o.totalAmount,
         shipping_address: o.shippingAddress,
         shipping: o.shipping,
@@ -133,12 +139,14 @@ export async function insertOrders(
       })),
     )}::jsonb) AS o(id text, checkout_id text, buyer_id text, shop_id text, shop_name text, currency text,
                     subtotal_amount bigint, shipping_total_amount bigint, discount_total_amount bigint,
-                    tax_total_amount bigint, total_amount bigint, shipping_address jsonb, shipping jsonb,
+                    tax_total_amount bigint, shipping_tax_amount bigint, total_amount bigint, shipping_address jsonb, shipping jsonb,
                     payment_id text, expires_at timestamptz)
     RETURNING ${ORDER_COLUMNS}`);
   await db.execute(sql`
-    INSERT INTO order_items (id, order_id, variant_id, product_id, title, sku, quantity, unit_price_amount, line_total_amount)
-    SELECT i.id, i.order_id, i.variant_id, i.product_id, i.title, i.sku, i.quantity, i.unit_price_amount, i.line_total_amount
+    INSERT INTO order_items (id, order_id, variant_id, product_id, title, sku, quantity, unit_price_amount,
+                             line_total_amount, tax_amount, tax_rate_bps)
+    SELECT i.id, i.order_id, i.variant_id, i.product_id, i.title, i.sku, i.quantity, i.unit_price_amount,
+           i.line_total_amount, i.tax_amount, i.tax_rate_bps
     FROM jsonb_to_recordset(${JSON.stringify(
       items.map((i) => ({
         id: i.id,
@@ -150,9 +158,11 @@ export async function insertOrders(
         quantity: i.quantity,
         unit_price_amount: i.unitPriceAmount,
         line_total_amount: i.lineTotalAmount,
+        tax_amount: i.taxAmount,
+        tax_rate_bps: i.taxRateBps,
       })),
     )}::jsonb) AS i(id text, order_id text, variant_id text, product_id text, title text, sku text, quantity int,
-                    unit_price_amount bigint, line_total_amount bigint)`);
+                    unit_price_amount bigint, line_total_amount bigint, tax_amount bigint, tax_rate_bps int)`);
   return inserted;
 }
 
@@ -348,4 +358,22 @@ export async function countOpenOrdersOfShop(db: Queryable, shopId: string): Prom
     SELECT count(*)::int AS count FROM orders
     WHERE shop_id = ${shopId} AND status NOT IN ('delivered', 'cancelled', 'refunded')`);
   return row?.count ?? 0;
+}
+
+/**
+ * Where each order was taxed, and the net amount its tax was charged on: the lines with a rate
+ * (their net: the line total, less its tax when prices include it) and the shipping when it was taxed.
+ */
+export async function findTaxBases(
+  db: Queryable,
+  orderIds: readonly string[],
+  pricesIncludeTax: boolean,
+): Promise<{ orderId: string; country: string; region: string | null; taxableAmount: number }[]> {
+  if (orderIds.length === 0) return [];
+  return db.query<{ orderId: string; country: string; region: string | null; taxableAmount: number }>(sql`
+    SELECT o.id AS "orderId", o.shipping_address->>'country' AS country, o.shipping_address->>'region' AS region,
+      (coalesce((SELECT sum(i.line_total_amount - CASE WHEN ${pricesIncludeTax} THEN i.tax_amount ELSE 0 END)
+                 FROM order_items i WHERE i.order_id = o.id AND i.tax_rate_bps > 0), 0)
+       + CASE WHEN o.shipping_tax_amount > 0 THEN o.shipping_total_amount ELSE 0 END)::bigint AS "taxableAmount"
+    FROM orders o WHERE o.id = ANY(${sqlArray(orderIds)}::text[])`);
 }

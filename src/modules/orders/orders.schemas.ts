@@ -157,6 +157,9 @@ export const OrderItem = z.object({
   quantity: z.number().int(),
   unit_price: MoneySchema,
   line_total: MoneySchema,
+  /** The line's tax, at the rate of its place and category when it was ordered. */
+  tax: MoneySchema,
+  tax_rate_bps: z.number().int(),
   review_id: z.string().nullable(),
   reviewable: z.boolean(),
 });
@@ -219,6 +222,8 @@ export function presentOrder(
       quantity: item.quantity,
       unit_price: money(item.unitPriceAmount, order.currency),
       line_total: money(item.lineTotalAmount, order.currency),
+      tax: money(item.taxAmount, order.currency),
+      tax_rate_bps: item.taxRateBps,
       review_id: reviewIds.get(item.id) ?? null,
       reviewable: order.status === 'delivered' && !reviewIds.has(item.id),
     })),

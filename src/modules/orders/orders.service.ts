@@ -20,6 +20,7 @@ import type { LedgerService } from '../ledger/index.js';
 import { type PaymentsService, presentPayment, type RefundView } from '../payments/index.js';
 import { type PricedCheckout, type PricingProblem, priceCheckout, pricingErrors } from '../pricing/index.js';
 import type { ShippingService } from '../shipping/index.js';
+import type { TaxService } from '../tax/index.js';
 import { ordersErrors, PriceChanged } from './orders.errors.js';
 import type { OrderEventType } from './orders.events.js';
 import { type OrderJobPayload, orderJobs } from './orders.jobs.js';
@@ -101,13 +102,14 @@ type Effects = (
 
 export interface OrdersDeps {
   db: Database;
-  config: Pick<Config, 'currency' | 'orderTtlSeconds' | 'autoDeliverSeconds'>;
+  config: Pick<Config, 'currency' | 'orderTtlSeconds' | 'autoDeliverSeconds' | 'pricesIncludeTax'>;
   cart: CartService;
   directory: VariantDirectory;
   payments: PaymentsService;
   ledger: LedgerService;
   reviews: ReviewLookup;
   shipping: ShippingService;
+  tax: TaxService;
 }
 
 export class OrdersService {
@@ -119,6 +121,7 @@ export class OrdersService {
   private readonly ledger: LedgerService;
   private readonly reviews: ReviewLookup;
   private readonly shipping: ShippingService;
+  private readonly tax: TaxService;
 
   constructor(deps: OrdersDeps) {
     this.db = deps.db;
@@ -129,6 +132,7 @@ export class OrdersService {
     this.ledger = deps.ledger;
     this.reviews = deps.reviews;
     this.shipping = deps.shipping;
+    this.tax = deps.tax;
   }
 
   /**
@@ -160,6 +164,7 @@ export class OrdersService {
         unitPriceMinor: variant.priceMinor,
         quantity: item.quantity,
         weightGrams: variant.weightGrams,
+        taxCategory: variant.taxCategory,
       };
     });
     const options = await this.shipping.optionsForPricing(db, [...new Set(lines.map((line) => line.shopId))]);
@@ -168,6 +173,8 @@ export class OrdersService {
       destination: address,
       options,
       choices: input.shippingOptions ?? {},
+      taxRates: await this.tax.ratesFor(db, address.country),
+      pricesIncludeTax: this.config.pricesIncludeTax,
     });
     return { address, variants, known, priced };
   }
@@ -328,6 +335,7 @@ export class OrdersService {
           shippingTotalAmount: shop.shippingMinor,
           discountTotalAmount: shop.discountMinor,
           taxTotalAmount: shop.taxMinor,
+          shippingTaxAmount: shop.shippingTaxMinor,
           totalAmount: shop.totalMinor,
           shippingAddress: address,
           shipping: shop.shipping && {
@@ -354,6 +362,8 @@ export class OrdersService {
             quantity: item.quantity,
             unitPriceAmount: variant.priceMinor,
             lineTotalAmount: priced.lineTotalsMinor[index]!,
+            taxAmount: priced.lineTaxesMinor[index]!,
+            taxRateBps: priced.lineTaxRatesBps[index]!,
             restockedQuantity: 0,
             shippedQuantity: 0,
           });
@@ -810,6 +820,11 @@ export class OrdersService {
   }
 
   /** How many orders are in each status, for /metrics. */
+  /** Where each order was taxed and on what net amount: for the tax report. */
+  taxBases(db: Queryable, orderIds: readonly string[]) {
+    return repo.findTaxBases(db, orderIds, this.config.pricesIncludeTax);
+  }
+
   /** Each order's number, buyer and shop: who an order's notices go to. */
   async orderParties(db: Queryable, orderIds: readonly string[]) {
     return (await repo.findOrders(db, orderIds)).map((order) => ({

@@ -86,6 +86,7 @@ export class OrderSettlement implements PaymentSettlement {
         currency: order.currency,
         totalAmount: order.totalAmount,
         shippingAmount: order.shippingTotalAmount,
+        taxAmount: order.taxTotalAmount,
         paid: paidIds.has(order.id),
       })),
       refundsDue,

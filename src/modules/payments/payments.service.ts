@@ -51,7 +51,7 @@ export interface OrderRefund {
 /** What a succeeded payment did to its orders. */
 export interface SettledPayment {
   /** Every order the payment was for, `paid` false for those cancelled or expired while it was processing. */
-  orders: (OrderOfShop & { totalAmount: number; shippingAmount: number; paid: boolean })[];
+  orders: (OrderOfShop & { totalAmount: number; shippingAmount: number; taxAmount: number; paid: boolean })[];
   /** The orders' refunds to record: the money of an order no longer wanted goes back in full. */
   refundsDue: OrderRefund[];
 }

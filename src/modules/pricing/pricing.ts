@@ -1,4 +1,5 @@
 import { addMinor, MAX_MONEY_MINOR, multiplyMinor } from '../../platform/money.js';
+import { matchTaxRate, shippingTaxRate, type TaxRateRule, taxOf } from '../tax/index.js';
 import { type OverBound, totalCart } from './line-totals.js';
 
 /** How a shipping option charges: per order, per unit, or by the order's weight. */
@@ -28,6 +29,8 @@ export interface PricingLine {
   unitPriceMinor: number;
   quantity: number;
   weightGrams: number;
+  /** The product's tax category: the rate of its place and category applies. */
+  taxCategory: string | null;
 }
 
 export interface Destination {
@@ -60,7 +63,11 @@ export interface ShopPrice {
   /** The option charged: the chosen one, else the cheapest that applies; null when the shop ships free. */
   shipping: OptionPrice | null;
   shippingMinor: number;
+  /** The tax of the shipping, and its rate (0 when shipping to the address is not taxed). */
+  shippingTaxMinor: number;
+  shippingTaxRateBps: number;
   discountMinor: number;
+  /** The lines' tax and the shipping's. */
   taxMinor: number;
   totalMinor: number;
 }
@@ -77,6 +84,9 @@ export type PricingProblem =
 
 export interface PricedCheckout {
   lineTotalsMinor: number[];
+  /** Per line: its tax, and the rate it was taxed at. */
+  lineTaxesMinor: number[];
+  lineTaxRatesBps: number[];
   shops: ShopPrice[];
   subtotalMinor: number;
   shippingMinor: number;
@@ -98,6 +108,14 @@ export interface PricingInput {
   options: readonly ShippingOptionRule[];
   /** The buyer's choice per shop id. */
   choices: Readonly<Record<string, string>>;
+  /** The tax rates of the destination's country (tax.compute picks the most specific per line). */
+  taxRates: readonly TaxRateRule[];
+  /**
+   * BAZAAR_PRICES_INCLUDE_TAX: prices and shipping are gross and their tax is inside them. The
+   * subtotal and shipping totals are then the net amounts, so that total = subtotal + shipping +
+   * tax − discount holds either way and the total is what the buyer saw on the price tags.
+   */
+  pricesIncludeTax: boolean;
 }
 
 /** What an option charges for a shop's part of the cart, or why it does not apply. */
@@ -142,8 +160,16 @@ const cheaper = (a: OptionPrice, b: OptionPrice) =>
  * says is what checkout charges. Discounts and tax are 0 until promotions and tax feed it.
  */
 export function priceCheckout(input: PricingInput): PricedCheckout {
-  const { lines, destination, options, choices } = input;
+  const { lines, destination, options, choices, taxRates, pricesIncludeTax } = input;
   const merchandise = totalCart(lines);
+  // Tax per line, on the line's amount after its discount (no discounts yet), rounded per line.
+  const lineTaxRatesBps = lines.map(
+    (line) => matchTaxRate(taxRates, destination, line.taxCategory)?.rateBps ?? 0,
+  );
+  const lineTaxesMinor = lines.map((_line, index) =>
+    taxOf(merchandise.lineTotalsMinor[index]!, lineTaxRatesBps[index]!, pricesIncludeTax),
+  );
+  const shippingRateBps = shippingTaxRate(taxRates, destination)?.rateBps ?? 0;
   const shopsById = new Map<string, ShopPrice>();
   for (const [index, line] of lines.entries()) {
     let shop = shopsById.get(line.shopId);
@@ -159,6 +185,8 @@ export function priceCheckout(input: PricingInput): PricedCheckout {
         excluded: [],
         shipping: null,
         shippingMinor: 0,
+        shippingTaxMinor: 0,
+        shippingTaxRateBps: 0,
         discountMinor: 0,
         taxMinor: 0,
         totalMinor: 0,
@@ -167,6 +195,7 @@ export function priceCheckout(input: PricingInput): PricedCheckout {
     }
     shop.lineIndexes.push(index);
     shop.subtotalMinor = addMinor(shop.subtotalMinor, merchandise.lineTotalsMinor[index]!);
+    shop.taxMinor = addMinor(shop.taxMinor, lineTaxesMinor[index]!);
     shop.weightGrams = addMinor(shop.weightGrams, multiplyMinor(line.weightGrams, line.quantity));
     shop.units += line.quantity;
   }
@@ -208,18 +237,33 @@ export function priceCheckout(input: PricingInput): PricedCheckout {
       problems.push({ code: 'not_shippable', shopId: shop.shopId });
     // A shop with no active option ships free.
     shop.shippingMinor = shop.shipping?.amountMinor ?? 0;
+    if (shop.shippingMinor > 0 && shippingRateBps > 0) {
+      shop.shippingTaxRateBps = shippingRateBps;
+      shop.shippingTaxMinor = taxOf(shop.shippingMinor, shippingRateBps, pricesIncludeTax);
+      shop.taxMinor = addMinor(shop.taxMinor, shop.shippingTaxMinor);
+    }
+    if (pricesIncludeTax) {
+      // Gross amounts carry their tax: the net parts plus the tax add up to what the tags said.
+      shop.subtotalMinor -= shop.taxMinor - shop.shippingTaxMinor;
+      shop.shippingMinor -= shop.shippingTaxMinor;
+    }
     shop.totalMinor =
       addMinor(addMinor(shop.subtotalMinor, shop.shippingMinor), shop.taxMinor) - shop.discountMinor;
     shippingMinor = addMinor(shippingMinor, shop.shippingMinor);
   }
   const shops = [...shopsById.values()];
-  const discountMinor = shops.reduce((sum, shop) => addMinor(sum, shop.discountMinor), 0);
-  const taxMinor = shops.reduce((sum, shop) => addMinor(sum, shop.taxMinor), 0);
-  const totalMinor = addMinor(addMinor(merchandise.subtotalMinor, shippingMinor), taxMinor) - discountMinor;
+  const sumOf = (part: (shop: ShopPrice) => number) =>
+    shops.reduce((sum, shop) => addMinor(sum, part(shop)), 0);
+  const subtotalMinor = sumOf((shop) => shop.subtotalMinor);
+  const discountMinor = sumOf((shop) => shop.discountMinor);
+  const taxMinor = sumOf((shop) => shop.taxMinor);
+  const totalMinor = addMinor(addMinor(subtotalMinor, shippingMinor), taxMinor) - discountMinor;
   return {
     lineTotalsMinor: merchandise.lineTotalsMinor,
+    lineTaxesMinor,
+    lineTaxRatesBps,
     shops,
-    subtotalMinor: merchandise.subtotalMinor,
+    subtotalMinor,
     shippingMinor,
     discountMinor,
     taxMinor,

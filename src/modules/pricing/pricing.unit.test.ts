@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { TaxRateRule } from '../tax/index.js';
 import { type PricingLine, priceCheckout, type ShippingOptionRule } from './pricing.js';
 
 const US = { country: 'US', region: 'CA' };
@@ -11,8 +12,12 @@ const line = (overrides: Partial<PricingLine> = {}): PricingLine => ({
   unitPriceMinor: 1000,
   quantity: 1,
   weightGrams: 0,
+  taxCategory: null,
   ...overrides,
 });
+
+/** No tax: the shipping tests price merchandise and shipping alone. */
+const untaxed = { taxRates: [], pricesIncludeTax: false } as const;
 
 const option = (overrides: Partial<ShippingOptionRule> = {}): ShippingOptionRule => ({
   id: 'so_flat',
@@ -31,7 +36,7 @@ const priceOne = (
   lines: PricingLine[],
   options: ShippingOptionRule[],
   choices: Record<string, string> = {},
-) => priceCheckout({ lines, destination: US, options, choices });
+) => priceCheckout({ lines, destination: US, options, choices, ...untaxed });
 
 describe('shipping rates', () => {
   it('charges a flat rate once per order, whatever the quantity', () => {
@@ -92,6 +97,7 @@ describe('choosing an option', () => {
     expect(priceOne([line()], [express, standard]).shops[0]!.shipping?.optionId).toBe('so_std');
     expect(priceOne([line()], [express, standard], { shop_a: 'so_exp' }).shippingMinor).toBe(1500);
     const abroad = priceCheckout({
+      ...untaxed,
       lines: [line()],
       destination: { country: 'FR' },
       options: [domestic, express],
@@ -111,6 +117,7 @@ describe('choosing an option', () => {
   it('says why a choice is refused: unknown, inactive, excluded, or a shop not in the cart', () => {
     const inactive = option({ id: 'so_off', active: false });
     const priced = priceCheckout({
+      ...untaxed,
       lines: [line()],
       destination: { country: 'FR' },
       options: [domestic, inactive, standard],
@@ -130,6 +137,7 @@ describe('choosing an option', () => {
 
   it('finds a shop not shippable when every active option excludes the address', () => {
     const priced = priceCheckout({
+      ...untaxed,
       lines: [line(), line({ variantId: 'var_b', shopId: 'shop_b', shopName: 'Shop B' })],
       destination: { country: 'FR' },
       options: [domestic],
@@ -162,6 +170,7 @@ describe('totals', () => {
         shopOptions,
         (lines, options) => {
           const priced = priceCheckout({
+            ...untaxed,
             lines: lines.map((l, i) =>
               line({ ...l, variantId: `var_${i}`, shopId: `shop_${l.shop}`, shopName: l.shop }),
             ),
@@ -195,5 +204,161 @@ describe('totals', () => {
     );
     expect(priced.overBound).toBeUndefined();
     expect(priced.totalOverBound).toBe(true);
+  });
+});
+
+describe('tax', () => {
+  const rates: TaxRateRule[] = [
+    { id: 'ca', country: 'US', region: 'CA', category: null, rateBps: 725, appliesToShipping: false },
+    { id: 'ca-food', country: 'US', region: 'CA', category: 'food', rateBps: 0, appliesToShipping: false },
+    { id: 'de', country: 'DE', region: null, category: null, rateBps: 1900, appliesToShipping: true },
+    {
+      id: 'de-books',
+      country: 'DE',
+      region: null,
+      category: 'books',
+      rateBps: 700,
+      appliesToShipping: false,
+    },
+  ];
+  const taxed = (
+    lines: PricingLine[],
+    destination: { country: string; region?: string },
+    pricesIncludeTax = false,
+  ) =>
+    priceCheckout({
+      lines,
+      destination,
+      options: [option()],
+      choices: {},
+      taxRates: rates,
+      pricesIncludeTax,
+    });
+
+  it('taxes each line at its place and category, rounding half up per line, on exclusive prices', () => {
+    const priced = taxed(
+      [
+        line({ unitPriceMinor: 1000 }),
+        line({ variantId: 'var_2', unitPriceMinor: 999 }),
+        line({ variantId: 'var_3', unitPriceMinor: 500, taxCategory: 'food' }),
+      ],
+      US,
+    );
+    expect(priced.lineTaxRatesBps).toEqual([725, 725, 0]);
+    expect(priced.lineTaxesMinor).toEqual([73, 72, 0]); // 72.5 → 73, 72.4275 → 72
+    expect(priced.shops[0]).toMatchObject({
+      subtotalMinor: 2499,
+      shippingMinor: 500,
+      shippingTaxMinor: 0,
+      taxMinor: 145,
+      totalMinor: 3144,
+    });
+    expect(priced).toMatchObject({
+      subtotalMinor: 2499,
+      shippingMinor: 500,
+      taxMinor: 145,
+      totalMinor: 3144,
+    });
+  });
+
+  it('taxes shipping at the place rate where it covers shipping, with a reduced category for lines', () => {
+    const priced = taxed(
+      [
+        line({ unitPriceMinor: 2000, taxCategory: 'books' }),
+        line({ variantId: 'var_2', unitPriceMinor: 1000 }),
+      ],
+      { country: 'DE' },
+    );
+    expect(priced.lineTaxesMinor).toEqual([140, 190]);
+    expect(priced.shops[0]).toMatchObject({
+      shippingMinor: 500,
+      shippingTaxRateBps: 1900,
+      shippingTaxMinor: 95,
+      taxMinor: 425,
+    });
+    expect(priced.totalMinor).toBe(3000 + 500 + 425);
+  });
+
+  it('takes the tax out of gross prices: the total is what the tags say, and the parts still add up', () => {
+    const priced = taxed(
+      [
+        line({ unitPriceMinor: 1190 }),
+        line({ variantId: 'var_2', unitPriceMinor: 1070, taxCategory: 'books' }),
+      ],
+      { country: 'DE' },
+      true,
+    );
+    expect(priced.lineTaxesMinor).toEqual([190, 70]);
+    expect(priced.shops[0]).toMatchObject({
+      shippingTaxMinor: 80,
+      shippingMinor: 420,
+      subtotalMinor: 2000,
+      taxMinor: 340,
+    });
+    expect(priced.totalMinor).toBe(1190 + 1070 + 500);
+    expect(priced.subtotalMinor + priced.shippingMinor + priced.taxMinor - priced.discountMinor).toBe(
+      priced.totalMinor,
+    );
+  });
+
+  it('charges no tax where no rate matches', () => {
+    const priced = taxed([line()], { country: 'FR' });
+    expect(priced).toMatchObject({ taxMinor: 0, totalMinor: 1500 });
+  });
+
+  it("keeps every shop's parts adding up to its total, and the shops to the whole, for random carts and rates", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            shop: fc.constantFrom('shop_a', 'shop_b'),
+            unitPriceMinor: fc.integer({ min: 0, max: 1_000_000 }),
+            quantity: fc.integer({ min: 1, max: 20 }),
+            taxCategory: fc.constantFrom(null, 'food', 'books'),
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
+        fc.array(fc.integer({ min: 0, max: 3000 }), { minLength: 4, maxLength: 4 }),
+        fc.boolean(),
+        (specs, bps, pricesIncludeTax) => {
+          const randomRates = rates.map((rate, index) => ({
+            ...rate,
+            rateBps: bps[index]!,
+            appliesToShipping: index % 2 === 0,
+          }));
+          const lines = specs.map((spec, index) =>
+            line({
+              variantId: `var_${index}`,
+              shopId: spec.shop,
+              shopName: spec.shop,
+              unitPriceMinor: spec.unitPriceMinor,
+              quantity: spec.quantity,
+              taxCategory: spec.taxCategory,
+            }),
+          );
+          const priced = priceCheckout({
+            lines,
+            destination: US,
+            options: [option(), option({ id: 'so_b', shopId: 'shop_b' })],
+            choices: {},
+            taxRates: randomRates,
+            pricesIncludeTax,
+          });
+          for (const shop of priced.shops) {
+            expect(shop.subtotalMinor + shop.shippingMinor + shop.taxMinor - shop.discountMinor).toBe(
+              shop.totalMinor,
+            );
+            const lineTax = shop.lineIndexes.reduce((sum, index) => sum + priced.lineTaxesMinor[index]!, 0);
+            expect(lineTax + shop.shippingTaxMinor).toBe(shop.taxMinor);
+          }
+          expect(priced.shops.reduce((sum, shop) => sum + shop.totalMinor, 0)).toBe(priced.totalMinor);
+          // Inclusive prices: the total is the sum of the price tags and the shipping, whatever the rates.
+          if (pricesIncludeTax)
+            expect(priced.totalMinor).toBe(
+              lines.reduce((sum, l) => sum + l.unitPriceMinor * l.quantity, 0) + 500 * priced.shops.length,
+            );
+        },
+      ),
+    );
   });
 });

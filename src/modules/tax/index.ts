@@ -5,4 +5,5 @@
 
 export { matchTaxRate, shippingTaxRate, type TaxRateRule, taxOf } from './tax.compute.js';
 export { taxRoutes } from './tax.routes.js';
+export { TaxCategory } from './tax.schemas.js';
 export { TaxService } from './tax.service.js';

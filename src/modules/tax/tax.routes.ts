@@ -2,7 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { type AuthGuards, bearerSecurity, NoContent } from '../../platform/http.js';
 import { taxErrors } from './tax.errors.js';
-import { TaxRate, TaxRateBody, TaxRateList, TaxRateParams, TaxRatePatch } from './tax.schemas.js';
+import {
+  TaxRate,
+  TaxRateBody,
+  TaxRateList,
+  TaxRateParams,
+  TaxRatePatch,
+  TaxReport,
+  TaxReportQuery,
+} from './tax.schemas.js';
 import type { TaxService } from './tax.service.js';
 
 export function taxRoutes(app: FastifyInstance, service: TaxService, guards: AuthGuards): void {
@@ -11,7 +19,10 @@ export function taxRoutes(app: FastifyInstance, service: TaxService, guards: Aut
 
   r.get(
     '/v1/admin/tax-rates',
-    { onRequest: guards.admin, schema: { ...admin, summary: 'Every tax rate', response: { 200: TaxRateList } } },
+    {
+      onRequest: guards.admin,
+      schema: { ...admin, summary: 'Every tax rate', response: { 200: TaxRateList } },
+    },
     async () => service.list(),
   );
 
@@ -81,4 +92,35 @@ export function taxRoutes(app: FastifyInstance, service: TaxService, guards: Aut
       return reply.status(204).send(null);
     },
   );
+
+  r.get(
+    '/v1/admin/tax/report',
+    {
+      onRequest: guards.admin,
+      schema: {
+        ...admin,
+        summary: 'Tax collected and refunded by place over a period; the net equals the ledger',
+        querystring: TaxReportQuery,
+        response: { 200: TaxReport, ...taxErrors.responses('report_period_invalid') },
+      },
+    },
+    async (request) => service.report(reportPeriod(request.query)),
+  );
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** [from 00:00 UTC, the day after `to` 00:00 UTC); by default this month up to today. */
+export function reportPeriod(
+  query: { from?: string | undefined; to?: string | undefined },
+  now = new Date(),
+) {
+  const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const from = query.from
+    ? new Date(`${query.from}T00:00:00Z`)
+    : new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1));
+  const last = query.to ? new Date(`${query.to}T00:00:00Z`) : today;
+  if (last < from)
+    throw taxErrors.invalidAt('report_period_invalid', '/query/to', 'the period ends before it starts');
+  return { from, to: new Date(last.getTime() + DAY_MS) };
 }

@@ -52,3 +52,30 @@ export const presentTaxRate = (row: TaxRateRow): z.infer<typeof TaxRate> => ({
   rate_bps: row.rateBps,
   applies_to_shipping: row.appliesToShipping,
 });
+
+const Day = z.iso.date().describe('a date, YYYY-MM-DD (UTC)');
+export const TaxReportQuery = z.strictObject({
+  from: Day.optional().describe('the first day of the period (default: the first of this month)'),
+  to: Day.optional().describe('the last day of the period, included (default: today)'),
+});
+
+const TaxMoney = z.object({ amount: z.number().int(), currency: z.string() });
+export const TaxReport = z.object({
+  from: z.string(),
+  to: z.string().describe('the end of the period, excluded'),
+  data: z.array(
+    z.object({
+      country: z.string(),
+      region: z.string().nullable(),
+      taxable: TaxMoney.describe('the net amount the tax collected in the period was charged on'),
+      tax: TaxMoney.describe('tax collected by payments in the period'),
+      refunded_tax: TaxMoney.describe('tax given back by refunds in the period'),
+    }),
+  ),
+  totals: z.object({
+    taxable: TaxMoney,
+    tax: TaxMoney,
+    refunded_tax: TaxMoney,
+    net_tax: TaxMoney.describe("tax − refunded_tax: the ledger's tax_payable movement in the period"),
+  }),
+});

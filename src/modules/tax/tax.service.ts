@@ -1,10 +1,31 @@
 import type { Database, Queryable } from '../../platform/db.js';
 import { isUniqueViolation } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
+import { money } from '../../platform/money.js';
 import type { TaxRateRule } from './tax.compute.js';
 import { taxErrors } from './tax.errors.js';
 import * as repo from './tax.repo.js';
 import { presentTaxRate } from './tax.schemas.js';
+
+/** Where the report's numbers come from: the ledger's tax_payable and the orders' places. */
+export interface TaxReportSources {
+  /** Tax credited (payments) or debited (refunds) to tax_payable per order in the period. */
+  taxMovements(
+    db: Queryable,
+    period: { from: Date; to: Date },
+  ): Promise<{ orderId: string; kind: string; credit: number }[]>;
+  /** Each order's place and the net amount it was taxed on. */
+  taxBases(
+    db: Queryable,
+    orderIds: readonly string[],
+  ): Promise<{ orderId: string; country: string; region: string | null; taxableAmount: number }[]>;
+}
+
+export interface TaxDeps {
+  db: Database;
+  currency: string;
+  sources: TaxReportSources;
+}
 
 const taken = (error: unknown) => {
   throw isUniqueViolation(error) ? taxErrors.error('tax_rate_exists') : error;
@@ -15,7 +36,15 @@ const taken = (error: unknown) => {
  * change reaches checkouts after it; placed orders keep the tax they were charged.
  */
 export class TaxService {
-  constructor(private readonly db: Database) {}
+  private readonly db: Database;
+  private readonly currency: string;
+  private readonly sources: TaxReportSources;
+
+  constructor(deps: TaxDeps) {
+    this.db = deps.db;
+    this.currency = deps.currency;
+    this.sources = deps.sources;
+  }
 
   async list() {
     return { data: (await repo.listRates(this.db)).map(presentTaxRate) };
@@ -38,5 +67,67 @@ export class TaxService {
   /** The rates that may apply to an address in `country`, read in the caller's transaction. */
   ratesFor(db: Queryable, country: string): Promise<TaxRateRule[]> {
     return repo.ratesOfCountry(db, country.toUpperCase());
+  }
+
+  /**
+   * Tax by place over a period [from, to): tax collected by the payments in it, tax given back by
+   * its refunds, and the net amount the collected tax was charged on. Made from tax_payable's own
+   * movements, so the net tax equals the ledger's to the cent.
+   */
+  async report(period: { from: Date; to: Date }) {
+    return this.db.transaction(async (tx) => {
+      const movements = await this.sources.taxMovements(tx, period);
+      const bases = new Map(
+        (await this.sources.taxBases(tx, [...new Set(movements.map((m) => m.orderId))])).map((b) => [
+          b.orderId,
+          b,
+        ]),
+      );
+      const rows = new Map<
+        string,
+        { country: string; region: string | null; taxable: number; tax: number; refunded: number }
+      >();
+      for (const movement of movements) {
+        const base = bases.get(movement.orderId);
+        const country = base?.country ?? '';
+        const region = base?.region ?? null;
+        const key = `${country}:${region ?? ''}`;
+        let row = rows.get(key);
+        if (!row) {
+          row = { country, region, taxable: 0, tax: 0, refunded: 0 };
+          rows.set(key, row);
+        }
+        if (movement.kind === 'payment') {
+          row.tax += movement.credit;
+          row.taxable += base?.taxableAmount ?? 0;
+        } else row.refunded -= movement.credit;
+      }
+      const amount = (minor: number) => money(minor, this.currency);
+      const data = [...rows.values()]
+        .filter((row) => row.tax !== 0 || row.refunded !== 0)
+        .sort((a, b) => a.country.localeCompare(b.country) || (a.region ?? '').localeCompare(b.region ?? ''))
+        .map((row) => ({
+          country: row.country,
+          region: row.region,
+          taxable: amount(row.taxable),
+          tax: amount(row.tax),
+          refunded_tax: amount(row.refunded),
+        }));
+      const sum = (pick: (row: { taxable: number; tax: number; refunded: number }) => number) =>
+        [...rows.values()].reduce((total, row) => total + pick(row), 0);
+      const tax = sum((row) => row.tax);
+      const refunded = sum((row) => row.refunded);
+      return {
+        from: period.from.toISOString(),
+        to: period.to.toISOString(),
+        data,
+        totals: {
+          taxable: amount(sum((row) => row.taxable)),
+          tax: amount(tax),
+          refunded_tax: amount(refunded),
+          net_tax: amount(tax - refunded),
+        },
+      };
+    });
   }
 }

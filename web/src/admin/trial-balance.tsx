@@ -14,6 +14,7 @@ const ACCOUNT_LABELS: Record<Account, string> = {
   commission: 'Platform commission',
   payouts: 'Payouts in transit',
   refunds_owed: 'Refunds owed to buyers',
+  tax_payable: 'Tax collected, owed to tax authorities',
   pending: 'Sellers: pending',
   available: 'Sellers: available',
   paid_out: 'Sellers: paid out',
