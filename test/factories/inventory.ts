@@ -21,6 +21,7 @@ export async function newStockedProduct(
   options: {
     shopId: string;
     title?: string;
+    taxCategory?: string;
     variants?: { priceMinor?: number; stock?: number; weightGrams?: number }[];
   },
 ): Promise<StockedProduct> {
@@ -42,9 +43,9 @@ export async function newStockedProduct(
       INSERT INTO catalog_shops (shop_id, name) VALUES (${options.shopId}, ${shop.name})
       ON CONFLICT (shop_id) DO NOTHING`);
     await tx.execute(sql`
-      INSERT INTO products (id, shop_id, title, description, currency, price_from_minor, variant_count)
+      INSERT INTO products (id, shop_id, title, description, currency, price_from_minor, variant_count, tax_category)
       VALUES (${productId}, ${options.shopId}, ${title}, 'A product made for tests.', 'USD',
-              ${Math.min(...variants.map((v) => v.priceMinor))}, ${variants.length})`);
+              ${Math.min(...variants.map((v) => v.priceMinor))}, ${variants.length}, ${options.taxCategory ?? null})`);
     for (const v of variants) {
       await tx.execute(sql`
         INSERT INTO variants (id, product_id, shop_id, sku, title, price_minor, weight_grams, currency, position)
