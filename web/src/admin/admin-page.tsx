@@ -28,6 +28,8 @@ export function AdminPage({ title, children }: { title: string; children: ReactN
         </NavLink>
         <NavLink to="/admin/reviews">Reviews</NavLink>
         <NavLink to="/admin/trial-balance">Trial balance</NavLink>
+        <NavLink to="/admin/tax-rates">Tax rates</NavLink>
+        <NavLink to="/admin/tax-report">Tax report</NavLink>
       </nav>
       <section>
         <h1>{title}</h1>

@@ -13,6 +13,14 @@ export function AdminHomePage() {
           <Link to="/admin/trial-balance">Trial balance</Link>
           <p className="muted">Debits and credits of every ledger account.</p>
         </li>
+        <li className="card">
+          <Link to="/admin/tax-rates">Tax rates</Link>
+          <p className="muted">Sales tax and VAT by country, region and product category.</p>
+        </li>
+        <li className="card">
+          <Link to="/admin/tax-report">Tax report</Link>
+          <p className="muted">Tax collected and refunded by place, reconciled with the ledger.</p>
+        </li>
       </ul>
     </AdminPage>
   );

@@ -2,6 +2,7 @@ import { Fragment } from 'react';
 import { Route } from 'react-router';
 import { AdminHomePage } from './home';
 import { AdminReviewsPage } from './reviews';
+import { TaxRatesPage, TaxReportPage } from './tax';
 import { TrialBalancePage } from './trial-balance';
 
 export const adminRoutes = (
@@ -9,5 +10,7 @@ export const adminRoutes = (
     <Route path="/admin" element={<AdminHomePage />} />
     <Route path="/admin/reviews" element={<AdminReviewsPage />} />
     <Route path="/admin/trial-balance" element={<TrialBalancePage />} />
+    <Route path="/admin/tax-rates" element={<TaxRatesPage />} />
+    <Route path="/admin/tax-report" element={<TaxReportPage />} />
   </Fragment>
 );
