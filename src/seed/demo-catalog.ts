@@ -13,6 +13,8 @@ interface DemoLeaf {
   styles: readonly string[];
   /** Option name and values: one variant per value. */
   option: { name: string; values: readonly string[] };
+  /** The products' tax category (demo-tax.ts has rates for it). */
+  taxCategory?: string;
 }
 
 interface DemoBranch {
@@ -147,6 +149,7 @@ const DEMO_TREE: readonly DemoBranch[] = [
     leaves: [
       {
         slug: 'tops',
+        taxCategory: 'clothing',
         name: 'Tops',
         seller: BO,
         items: [
@@ -176,6 +179,7 @@ const DEMO_TREE: readonly DemoBranch[] = [
       },
       {
         slug: 'outerwear',
+        taxCategory: 'clothing',
         name: 'Outerwear',
         seller: BO,
         items: [
@@ -201,6 +205,7 @@ const DEMO_TREE: readonly DemoBranch[] = [
       },
       {
         slug: 'footwear',
+        taxCategory: 'clothing',
         name: 'Footwear',
         seller: BO,
         items: [
@@ -506,6 +511,7 @@ export async function seedDemoCatalog(
           title,
           description: `${item.blurb} ${style} ${item.noun} from ${seller.shop!.name}.`,
           categoryId: category.id,
+          taxCategory: leaf.taxCategory ?? null,
           images: [picture.url],
           variants: leaf.option.values.map((value, index) => ({
             sku: `${skuPart(style)}-${skuPart(item.noun)}-${skuPart(value)}`,

@@ -5,6 +5,7 @@ import { seedDemoOrders } from './demo-orders.js';
 import { seedDemoPurchases } from './demo-purchases.js';
 import { seedDemoReviews } from './demo-reviews.js';
 import { seedDemoShipping } from './demo-shipping.js';
+import { seedDemoTax } from './demo-tax.js';
 
 export const DEMO_PASSWORD = 'bazaar-demo-2026';
 
@@ -79,6 +80,7 @@ export async function seedDemo(services: Services): Promise<{ seeded: boolean }>
       });
     }
   }
+  await seedDemoTax(services);
   await seedDemoCatalog(services, sellers);
   await seedDemoShipping(services, sellers, buyers);
   await seedDemoOrders(services, buyers, sellers);

@@ -77,6 +77,14 @@ function OrderSummary({ order }: { order: Order }) {
               </th>
               <td className="num">{formatMoney(order.shipping_total)}</td>
             </tr>
+            {order.tax_total.amount > 0 && (
+              <tr>
+                <th scope="row" colSpan={2}>
+                  Tax (collected by the marketplace, not yours)
+                </th>
+                <td className="num">{formatMoney(order.tax_total)}</td>
+              </tr>
+            )}
             <tr>
               <th scope="row" colSpan={2}>
                 Total

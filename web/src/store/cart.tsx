@@ -132,6 +132,7 @@ function CartContents() {
               <p className="row cart-subtotal">
                 <span>Subtotal</span> <strong>{formatMoney(shown.subtotal)}</strong>
               </p>
+              <p className="muted">Delivery and tax are added at checkout, for your address.</p>
               {groups.length > 1 && (
                 <p className="muted">Each shop sends its items separately: you get one order per shop.</p>
               )}

@@ -89,6 +89,16 @@ function useSettled<T>(value: T, ms: number): T {
 const fetchQuote = (destination: Destination, choices: Record<string, string>) =>
   call(api.POST('/v1/checkout/quote', { body: { ...destination, shipping_options: choices } }));
 
+/**
+ * What the quote prices the items at, as their tags say (gross when prices include tax, where the
+ * quote's subtotal is net): what the cart page showed.
+ */
+export const itemsTotalOf = (quote: Quote): number =>
+  quote.shops.reduce(
+    (sum, shop) => sum + shop.items.reduce((items, item) => items + item.line_total.amount, 0),
+    0,
+  );
+
 /** The choice per shop that the quote priced: what checkout is asked to charge. */
 const choicesOf = (quote: Quote): Record<string, string> =>
   Object.fromEntries(
@@ -222,6 +232,9 @@ function OrderSummary({
         <span>Delivery</span> <span className="num">{formatMoney(data.shipping_total)}</span>
       </p>
       <p className="row summary-line">
+        <span>Tax</span> <span className="num">{formatMoney(data.tax_total)}</span>
+      </p>
+      <p className="row summary-line">
         <strong>Total</strong>{' '}
         <strong className="num" data-testid="checkout-total">
           {formatMoney(data.total)}
@@ -286,8 +299,11 @@ function CheckoutForm({
     const priced = current ?? (await fetchQuote(destination, choices));
     // Without a quote on the page the buyer saw only the items' prices: a fresh quote that prices
     // them otherwise is shown before anything is charged.
-    if (!current && accepted === undefined && priced.subtotal.amount !== cart.subtotal.amount) {
-      const shown = { ...cart.subtotal, amount: cart.subtotal.amount + priced.shipping_total.amount };
+    if (!current && accepted === undefined && itemsTotalOf(priced) !== cart.subtotal.amount) {
+      const shown = {
+        ...cart.subtotal,
+        amount: cart.subtotal.amount + priced.shipping_total.amount + priced.tax_total.amount,
+      };
       setChangedTotal({ shown, current: priced.total });
       return;
     }
@@ -334,8 +350,11 @@ function CheckoutForm({
     setCartVersion((version) => version + 1);
     if (!destination) return;
     const priced = await fetchQuote(destination, choices);
-    if (priced.subtotal.amount !== expectedItems.amount) {
-      const shown = { ...expectedItems, amount: expectedItems.amount + priced.shipping_total.amount };
+    if (itemsTotalOf(priced) !== expectedItems.amount) {
+      const shown = {
+        ...expectedItems,
+        amount: expectedItems.amount + priced.shipping_total.amount + priced.tax_total.amount,
+      };
       setChangedTotal({ shown, current: priced.total });
       return;
     }

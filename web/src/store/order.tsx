@@ -277,6 +277,11 @@ function OrderView({ initial }: { initial: Order }) {
               {order.shipping_total.amount === 0 ? 'Free' : formatMoney(order.shipping_total)}
             </span>
           </p>
+          {order.tax_total.amount > 0 && (
+            <p className="row summary-line">
+              <span>Tax</span> <span className="num">{formatMoney(order.tax_total)}</span>
+            </p>
+          )}
           {order.refunded.amount > 0 && (
             <p className="row summary-line">
               <span>Refunded</span> <span className="num">−{formatMoney(order.refunded)}</span>
