@@ -25,7 +25,14 @@ import {
   httpLoad,
   loopFor,
 } from './driven.js';
-import { BENCH_ADDRESS, type Buyer, seedBuyers, seedShops, seedVariants } from './orders-seed.js';
+import {
+  BENCH_ADDRESS,
+  type Buyer,
+  seedBuyers,
+  seedShippingOptions,
+  seedShops,
+  seedVariants,
+} from './orders-seed.js';
 import type { BenchContext } from './scenarios.js';
 import { idempotentWithoutHttp, serverConfig } from './without-http.js';
 
@@ -62,6 +69,7 @@ interface OrdersCatalog {
 function ordersCatalog(context: BenchContext): Promise<OrdersCatalog> {
   return context.shared('orders-catalog', async () => {
     const shops = await seedShops(context.db, SHOPS);
+    await seedShippingOptions(context.db, shops);
     const variantIds = await seedVariants(context.db, shops, {
       count: VARIANTS,
       variantsPerProduct: VARIANTS_PER_PRODUCT,

@@ -63,6 +63,27 @@ export async function seedShops(db: Database, count: number): Promise<SeededShop
 }
 
 /**
+ * Two shipping options per shop, as a real shop has: standard (flat, free over an amount) and
+ * express (per item), both to everywhere, so every checkout prices and picks one per shop.
+ */
+export async function seedShippingOptions(db: Database, shops: readonly SeededShop[]): Promise<void> {
+  const ids = shops.flatMap(() => [newId('so'), newId('so')]);
+  const shopIds = shops.flatMap((shop) => [shop.id, shop.id]);
+  const names = shops.flatMap(() => ['Standard', 'Express']);
+  const rates = shops.flatMap(() => [
+    JSON.stringify({ type: 'flat', amount: 495 }),
+    JSON.stringify({ type: 'per_item', first: 1200, additional: 300 }),
+  ]);
+  const freeOver = shops.flatMap(() => [10_000, null]);
+  await db.execute(sql`
+    INSERT INTO shipping_options (id, shop_id, name, countries, rate, free_over_amount, currency, min_days, max_days)
+    SELECT id, shop_id, name, ARRAY['*'], rate::jsonb, free_over, 'USD', 1, 5
+    FROM unnest(${sqlArray(ids)}::text[], ${sqlArray(shopIds)}::text[], ${sqlArray(names)}::text[],
+                ${sqlArray(rates)}::text[], ${sqlArray(freeOver)}::bigint[])
+      AS o(id, shop_id, name, rate, free_over)`);
+}
+
+/**
  * Active products of `variantsPerProduct` variants each, `count` variants in all, spread over the
  * shops in turn, every variant with `stock` units on hand. Answers the variant ids in order.
  */
