@@ -216,6 +216,7 @@ export function buildServices(
       contactsOf: (tx, ids) => identity.contactsOf(tx, ids),
       shopOwners: (tx, ids) => identity.shopOwners(tx, ids),
       orderParties: (tx, ids) => orders.orderParties(tx, ids),
+      itemTitles: (tx, orderId) => orders.itemTitles(tx, orderId),
       productShops: (tx, ids) => catalog.productShops(tx, ids),
     },
   });

@@ -10,7 +10,9 @@ export interface NotificationDirectory {
   orderParties(
     db: Queryable,
     orderIds: readonly string[],
-  ): Promise<{ orderId: string; number: string; buyerId: string; shopId: string }[]>;
+  ): Promise<{ orderId: string; number: string; buyerId: string; shopId: string; shopName: string }[]>;
+  /** The titles of an order's items, by item id. */
+  itemTitles(db: Queryable, orderId: string): Promise<Map<string, string>>;
   /** The owner of each shop, by shop id. */
   shopOwners(db: Queryable, shopIds: readonly string[]): Promise<Map<string, string>>;
   /** The shop of each product, by product id. */
@@ -141,18 +143,30 @@ export const noticeRules: { [Type in CataloguedEventType]?: NoticeRule<Type> } =
         summary: `Order ${order.number} for ${money(order.total)} is paid and ready to ship.`,
       }),
     ),
-  'order.shipped.v1': async (order, context) => [
-    toBuyer(
-      order,
-      'order_shipped',
-      orderContent(order, context, {
-        title: `Order ${order.number} shipped`,
-        summary: order.shipment
-          ? `${order.shop.name} shipped your order ${order.number} with ${order.shipment.carrier}, tracking number ${order.shipment.tracking_number}.`
-          : `${order.shop.name} shipped your order ${order.number}.`,
-      }),
-    ),
-  ],
+  // One notice per parcel, with what is in it: an order shipped in two boxes tells of both.
+  'shipment.created.v1': async (shipment, context) => {
+    const [order] = await context.directory.orderParties(context.db, [shipment.order_id]);
+    if (!order) return [];
+    const titles = await context.directory.itemTitles(context.db, shipment.order_id);
+    const link = `/orders/${shipment.order_id}`;
+    return [
+      {
+        userId: shipment.buyer_id,
+        template: 'order_shipped',
+        group: 'orders',
+        content: {
+          title: `Order ${shipment.order_number} shipped`,
+          summary: `${order.shopName} shipped a parcel of your order ${shipment.order_number} with ${shipment.carrier}, tracking number ${shipment.tracking_number}.`,
+          rows: shipment.items.map((item) => [
+            `${item.quantity} × ${titles.get(item.order_item_id) ?? 'item'}`,
+            '',
+          ]),
+          action: { label: 'Follow the order', url: context.url(link) },
+        },
+        link,
+      },
+    ];
+  },
   'order.delivered.v1': async (order, context) => [
     toBuyer(
       order,

@@ -93,6 +93,37 @@ describe('in-app notifications', () => {
     ).toBe(true);
   });
 
+  it('tells the buyer of each parcel, with its tracking and its items', async () => {
+    const buyer = await newUser(t.db);
+    const { order } = await flows.paidOrder(buyer, seller, { quantity: 3 });
+    const itemId = order.items[0]!.id;
+    const first = await flows.call('POST', `/v1/orders/${order.id}/shipments`, seller.token, {
+      carrier: 'UPS',
+      tracking_number: 'PARCEL-ONE',
+      items: [{ order_item_id: itemId, quantity: 1 }],
+    });
+    expect(first.statusCode, first.body).toBe(201);
+    const rest = await flows.call('POST', `/v1/orders/${order.id}/shipments`, seller.token, {
+      carrier: 'DHL',
+      tracking_number: 'PARCEL-TWO',
+    });
+    expect(rest.statusCode, rest.body).toBe(201);
+    await settle();
+    const shipped = (await notificationsOf(buyer)).data.filter(
+      (notice: { type: string }) => notice.type === 'order_shipped',
+    );
+    expect(shipped.map((notice: { body: string }) => notice.body.match(/PARCEL-\w+/)?.[0]).sort()).toEqual([
+      'PARCEL-ONE',
+      'PARCEL-TWO',
+    ]);
+    const emails = await t.db.query<{ text_body: string }>(
+      sql`SELECT text_body FROM emails WHERE user_id = ${buyer.id} AND template = 'order_shipped' ORDER BY created_at`,
+    );
+    expect(emails).toHaveLength(2);
+    expect(emails[0]!.text_body).toMatch(/1 × /);
+    expect(emails[1]!.text_body).toMatch(/2 × /);
+  });
+
   it("answers 404 for another user's notification and changes nothing", async () => {
     const [owner, other] = [await newUser(t.db), await newUser(t.db)];
     await flows.paidOrder(owner, seller);

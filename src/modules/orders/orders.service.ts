@@ -832,7 +832,13 @@ export class OrdersService {
       number: String(order.number),
       buyerId: order.buyerId,
       shopId: order.shopId,
+      shopName: order.shopName,
     }));
+  }
+
+  /** The titles of order items, by item id: what a parcel's notice lists. */
+  async itemTitles(db: Queryable, orderId: string): Promise<Map<string, string>> {
+    return new Map((await repo.findItems(db, [orderId])).map((item) => [item.id, item.title]));
   }
 
   /** Orders of the shop still under way (a shop closes only without them). */
