@@ -11,7 +11,7 @@ import type { NewShippingOption, ShippingOption } from './types';
 type RateType = ShippingOption['rate']['type'];
 
 /** The editor's text fields; amounts as typed, tiers as "up to grams = amount" lines. */
-interface Draft {
+export interface Draft {
   name: string;
   countries: string;
   type: RateType;
@@ -25,7 +25,7 @@ interface Draft {
   active: boolean;
 }
 
-const EMPTY: Draft = {
+export const EMPTY: Draft = {
   name: '',
   countries: '*',
   type: 'flat',
@@ -40,7 +40,7 @@ const EMPTY: Draft = {
 };
 
 /** What a draft sends, or the first field that is wrong and why. */
-function bodyOf(
+export function bodyOf(
   draft: Draft,
   currency: string,
   digits: number,
