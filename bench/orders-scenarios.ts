@@ -31,6 +31,7 @@ import {
   seedBuyers,
   seedShippingOptions,
   seedShops,
+  seedTaxRates,
   seedVariants,
 } from './orders-seed.js';
 import type { BenchContext } from './scenarios.js';
@@ -70,6 +71,7 @@ function ordersCatalog(context: BenchContext): Promise<OrdersCatalog> {
   return context.shared('orders-catalog', async () => {
     const shops = await seedShops(context.db, SHOPS);
     await seedShippingOptions(context.db, shops);
+    await seedTaxRates(context.db);
     const variantIds = await seedVariants(context.db, shops, {
       count: VARIANTS,
       variantsPerProduct: VARIANTS_PER_PRODUCT,

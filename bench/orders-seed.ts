@@ -16,6 +16,7 @@ export const BENCH_ADDRESS = {
   name: 'Bench Buyer',
   line1: '1 Bench Street',
   city: 'Benchville',
+  region: 'NY',
   postal_code: '10001',
   country: 'US',
 };
@@ -81,6 +82,27 @@ export async function seedShippingOptions(db: Database, shops: readonly SeededSh
     FROM unnest(${sqlArray(ids)}::text[], ${sqlArray(shopIds)}::text[], ${sqlArray(names)}::text[],
                 ${sqlArray(rates)}::text[], ${sqlArray(freeOver)}::bigint[])
       AS o(id, shop_id, name, rate, free_over)`);
+}
+
+/**
+ * Sales tax where the bench buyers live, as a US marketplace has it: the state's rate (shipping
+ * taxed too), a category it exempts, and the rates of other states beside them, so every checkout
+ * reads and matches rates.
+ */
+export async function seedTaxRates(db: Database): Promise<void> {
+  const rates = [
+    ['New York', 'NY', null, 400, true],
+    ['New York clothing', 'NY', 'clothing', 0, false],
+    ['California', 'CA', null, 725, false],
+    ['Texas', 'TX', null, 625, true],
+  ] as const;
+  await db.execute(sql`
+    INSERT INTO tax_rates (id, name, country, region, category, rate_bps, applies_to_shipping)
+    SELECT id, name, 'US', region, category, rate_bps, applies_to_shipping
+    FROM unnest(${sqlArray(rates.map(() => newId('txr')))}::text[], ${sqlArray(rates.map((r) => r[0]))}::text[],
+                ${sqlArray(rates.map((r) => r[1]))}::text[], ${sqlArray(rates.map((r) => r[2]))}::text[],
+                ${sqlArray(rates.map((r) => r[3]))}::int[], ${sqlArray(rates.map((r) => r[4]))}::boolean[])
+      AS r(id, name, region, category, rate_bps, applies_to_shipping)`);
 }
 
 /**
