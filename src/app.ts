@@ -40,6 +40,7 @@ import {
   paymentsRoutes,
   registerPaymentJobs,
   type SandboxProvider,
+  sandboxOnboardingRoutes,
   type WebhookTransport,
 } from './modules/payments/index.js';
 import {
@@ -521,6 +522,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   reviewsRoutes(app, services.reviews, guards);
   recommendationsRoutes(app, services.recommendations, guards);
   paymentsRoutes(app, services.payments, guards, services.idempotency, config.currency);
+  sandboxOnboardingRoutes(app, services.sandbox, config.publicUrl);
   ledgerRoutes(app, services.ledger, guards);
   options.extraRoutes?.(app);
 

@@ -25,13 +25,18 @@ const CARDS: Record<string, { status: string; code?: string; declineCode?: strin
 };
 
 /**
- * A local HTTP server standing in for the Stripe API: the PaymentIntents, refunds and payouts the
- * Stripe provider calls, form-encoded like Stripe, answers replayed per Idempotency-Key like
- * Stripe. Listens on 127.0.0.1 only, so the tests need no network.
+ * A local HTTP server standing in for the Stripe API: the PaymentIntents, refunds, payouts,
+ * Connect accounts, account links, transfers and transfer reversals the Stripe provider calls,
+ * form-encoded like Stripe, answers replayed per Idempotency-Key like Stripe. Listens on 127.0.0.1
+ * only, so the tests need no network.
  */
 export class StripeStandIn {
   readonly calls: StripeCall[] = [];
   readonly intents = new Map<string, StripeObject>();
+  readonly accounts = new Map<string, StripeObject>();
+  readonly transfers = new Map<string, StripeObject>();
+  /** The platform's balance that transfers draw on: beyond it Stripe refuses with balance_insufficient. */
+  platformBalance = 1_000_000;
   private readonly replies = new Map<string, { status: number; body: unknown }>();
   private server: Server | undefined;
   private counter = 0;
@@ -46,6 +51,29 @@ export class StripeStandIn {
     await new Promise<void>((resolve, reject) =>
       this.server?.close((error) => (error ? reject(error) : resolve())),
     );
+  }
+
+  /** The seller finished onboarding at Stripe: the account can receive transfers and pay out. */
+  completeAccount(id: string): StripeObject {
+    const account = this.accounts.get(id);
+    if (!account) throw new Error(`the stand-in has no account ${id}`);
+    Object.assign(account, {
+      details_submitted: true,
+      charges_enabled: true,
+      payouts_enabled: true,
+      capabilities: { transfers: 'active' },
+      requirements: { currently_due: [], past_due: [], eventually_due: [], disabled_reason: null },
+    });
+    return account;
+  }
+
+  /** Takes a transfer back in full, as a platform does with `transfers.createReversal`. */
+  reverseTransfer(id: string): StripeObject {
+    const transfer = this.transfers.get(id);
+    if (!transfer) throw new Error(`the stand-in has no transfer ${id}`);
+    transfer.amount_reversed = transfer.amount;
+    transfer.reversed = true;
+    return transfer;
   }
 
   private nextId(prefix: string) {
@@ -140,6 +168,68 @@ export class StripeStandIn {
           failure_reason: null,
         },
       };
+    }
+    const accountPath = /^\/v1\/accounts\/([^/]+)$/.exec(call.path);
+    if (call.method === 'POST' && call.path === '/v1/accounts') {
+      const account = {
+        id: this.nextId('acct'),
+        object: 'account',
+        type: call.form.type,
+        email: call.form.email ?? null,
+        metadata: metadata(),
+        details_submitted: false,
+        charges_enabled: false,
+        payouts_enabled: false,
+        capabilities: { transfers: 'inactive' },
+        requirements: {
+          currently_due: ['external_account', 'tos_acceptance.date'],
+          past_due: [],
+          eventually_due: [],
+          disabled_reason: 'requirements.past_due',
+        },
+      };
+      this.accounts.set(account.id, account);
+      return { status: 200, body: account };
+    }
+    if (call.method === 'GET' && accountPath) {
+      const account = this.accounts.get(accountPath[1]!);
+      return account
+        ? { status: 200, body: account }
+        : this.error(404, 'invalid_request_error', 'resource_missing');
+    }
+    if (call.method === 'POST' && call.path === '/v1/account_links') {
+      if (!this.accounts.has(call.form.account ?? ''))
+        return this.error(400, 'invalid_request_error', 'resource_missing');
+      return {
+        status: 200,
+        body: {
+          object: 'account_link',
+          url: `https://connect.stripe.test/setup/e/${call.form.account}/${this.nextId('link')}`,
+          expires_at: Math.floor(Date.now() / 1000) + 300,
+        },
+      };
+    }
+    if (call.method === 'POST' && call.path === '/v1/transfers') {
+      const destination = this.accounts.get(call.form.destination ?? '');
+      if ((destination?.capabilities as { transfers?: string } | undefined)?.transfers !== 'active')
+        return this.error(400, 'invalid_request_error', 'account_invalid');
+      const amount = Number(call.form.amount);
+      if (amount > this.platformBalance)
+        return this.error(400, 'invalid_request_error', 'balance_insufficient');
+      this.platformBalance -= amount;
+      const transfer = {
+        id: this.nextId('tr'),
+        object: 'transfer',
+        amount,
+        amount_reversed: 0,
+        reversed: false,
+        currency: call.form.currency,
+        destination: destination!.id,
+        transfer_group: call.form.transfer_group ?? null,
+        metadata: metadata(),
+      };
+      this.transfers.set(transfer.id, transfer);
+      return { status: 200, body: transfer };
     }
     if (call.method === 'POST' && call.path === '/v1/payouts') {
       return {

@@ -30,7 +30,8 @@ export type IdPrefix =
   | 'so'
   | 'shp'
   | 'txr'
-  | 'txt';
+  | 'txt'
+  | 'pa';
 
 /**
  * `<prefix>_` + 10 characters of millisecond time + 16 random characters (80 bits), all Crockford

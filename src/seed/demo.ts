@@ -52,6 +52,20 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { email: 'dev@demo.bazaar', name: 'Dev Shopper', role: 'buyer' },
 ];
 
+const DAY_MS = 86_400_000;
+const VACATION_STARTS_IN_DAYS = 30;
+
+/**
+ * The demo's sellers can be paid out: each completes the sandbox's onboarding, as a seller does on
+ * its page. With another provider configured, the account stays for the seller to complete.
+ */
+async function enableDemoPayouts(services: Services, seller: Caller): Promise<void> {
+  const { view } = await services.payments.openPayoutAccount(seller);
+  if (view.provider !== 'sandbox' || view.onboarding_url === null) return;
+  await services.sandbox.completeOnboarding(new URL(view.onboarding_url).pathname.split('/').at(-1)!);
+  await services.payments.getPayoutAccount(seller);
+}
+
 /**
  * Loads the demo marketplace through the same use cases the API runs, so demo data obeys every
  * rule real data does. Does nothing when the demo accounts already exist.
@@ -73,12 +87,22 @@ export async function seedDemo(services: Services): Promise<{ seeded: boolean }>
     if (account.role === 'buyer') buyers.set(account.email, caller);
     if (account.shop) {
       const shop = await identity.openShop(caller, account.shop);
-      sellers.set(account.email, {
+      // The operator vouches for the demo shops (BAZAAR_SHOP_APPROVAL=manual would hold them back).
+      if (shop.status === 'pending_review') await identity.changeShopStatus(shop.id, 'approve', undefined);
+      const seller: Caller = {
         ...caller,
         roles: ['buyer', 'seller'],
         shop: { id: shop.id, name: shop.name },
-      });
+      };
+      sellers.set(account.email, seller);
+      await enableDemoPayouts(services, seller);
     }
+  }
+  // One shop shows a vacation coming up (its products stay listed until it starts).
+  const eli = sellers.get('eli@demo.bazaar');
+  if (eli) {
+    const from = new Date(Date.now() + VACATION_STARTS_IN_DAYS * DAY_MS);
+    await identity.updateShop(eli, { vacation: { from, to: new Date(from.getTime() + 14 * DAY_MS) } });
   }
   await seedDemoTax(services);
   await seedDemoCatalog(services, sellers);

@@ -138,5 +138,35 @@ export function moneyFlows(t: TestApp) {
     }
   }
 
-  return { call, confirm, placeOrder, paidOrder, refund, sandboxWebhook, drainJobs, runJobsUntil };
+  /**
+   * Opens the seller's sandbox payout account and completes it the way a seller does: the
+   * onboarding page's form, posted. Answers the account, enabled.
+   */
+  async function enablePayouts(seller: TestUser): Promise<{ id: string; reference: string }> {
+    const opened = await call('POST', '/v1/shop/payout-account', seller.token);
+    expect([200, 201], opened.body).toContain(opened.statusCode);
+    const onboarding = new URL(opened.json().onboarding_url);
+    const submitted = await t.app.inject({
+      method: 'POST',
+      url: onboarding.pathname,
+      payload: 'accept_terms=yes',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(submitted.statusCode, submitted.body).toBe(200);
+    const account = await call('GET', '/v1/shop/payout-account', seller.token);
+    expect(account.json().status).toBe('enabled');
+    return { id: account.json().id, reference: onboarding.pathname.split('/').at(-1)! };
+  }
+
+  return {
+    call,
+    confirm,
+    placeOrder,
+    paidOrder,
+    refund,
+    sandboxWebhook,
+    drainJobs,
+    runJobsUntil,
+    enablePayouts,
+  };
 }

@@ -114,7 +114,7 @@ describe('manual approval', () => {
 
 describe('suspension', () => {
   it('takes an active shop’s products out of search, pages and carts, and reinstating brings them back', async () => {
-    const { shopId, productId, variantId } = await sellerWithProduct('Suspended Lamps');
+    const { seller, shopId, productId, variantId } = await sellerWithProduct('Suspended Lamps');
     await adminAction(shopId, 'approve');
     const buyer = await newUser(t.db);
     expect(
@@ -153,6 +153,12 @@ describe('suspension', () => {
       errors: [{ variant_id: variantId, reason: 'shop_not_active' }],
     });
 
+    while ((await t.services.outbox.drain()) + (await t.services.jobs.runDueJobs()) > 0) {}
+    const notices = (await call('GET', '/v1/me/notifications', seller.token)).json().data;
+    expect(notices.filter((n: { type: string }) => n.type.startsWith('shop_'))).toMatchObject([
+      { type: 'shop_suspended', title: 'Suspended Lamps is suspended', link: '/seller/shop' },
+      { type: 'shop_approved', title: 'Suspended Lamps is open' },
+    ]);
     expect((await adminAction(shopId, 'reinstate')).json().status).toBe('active');
     expect(await buyerView(shopId, productId, variantId)).toEqual({
       inSearch: true,

@@ -119,6 +119,7 @@ describe('the books, as the database keeps them', () => {
 describe('seller money views', () => {
   it('shows balance, ledger lines, sales and the trial balance after a sale, a delivery, a refund and a payout', async () => {
     const [seller, buyer] = [await newUser(t.db, { shop: true }), await newUser(t.db)];
+    await flows.enablePayouts(seller);
     const { order, payment } = await flows.paidOrder(buyer, seller, { priceMinor: 1999 });
     await flows.call('POST', `/v1/orders/${order.id}/ship`, seller.token, {
       carrier: 'UPS',

@@ -118,6 +118,44 @@ function securityNotice(
   };
 }
 
+/** A payout's news, to the owner of the shop it pays. */
+async function payoutNotice(
+  payout: DomainEventCatalog['payout.paid.v1'],
+  context: NoticeContext,
+  template: string,
+  content: Omit<MessageContent, 'action'>,
+): Promise<Notice[]> {
+  const owner = (await context.directory.shopOwners(context.db, [payout.shop_id])).get(payout.shop_id);
+  if (owner === undefined) return [];
+  const link = '/seller/payouts';
+  return [
+    {
+      userId: owner,
+      template,
+      group: 'payouts',
+      content: { ...content, action: { label: 'See your payouts', url: context.url(link) } },
+      link,
+    },
+  ];
+}
+
+/** An admin's decision about a shop, to its owner. */
+function shopNotice(
+  shop: DomainEventCatalog['shop.approved.v1'],
+  context: NoticeContext,
+  template: string,
+  content: Omit<MessageContent, 'action'>,
+): Notice {
+  const link = '/seller/shop';
+  return {
+    userId: shop.owner_id,
+    template,
+    group: 'shop',
+    content: { ...content, action: { label: 'Open your shop settings', url: context.url(link) } },
+    link,
+  };
+}
+
 /**
  * Which events make which notices, for whom. Each rule reads only what the event says and who
  * takes part (the directory); every notice it makes is keyed by (event, user, template).
@@ -271,6 +309,30 @@ export const noticeRules: { [Type in CataloguedEventType]?: NoticeRule<Type> } =
       },
     ];
   },
+  'payout.paid.v1': async (payout, context) =>
+    payoutNotice(payout, context, 'payout_paid', {
+      title: `Payout of ${money(payout.amount)} sent`,
+      summary: `${money(payout.amount)} is on its way to your payout account.`,
+    }),
+  'payout.failed.v1': async (payout, context) =>
+    payoutNotice(payout, context, 'payout_failed', {
+      title: `Payout of ${money(payout.amount)} failed`,
+      summary: `Your payout of ${money(payout.amount)} could not be made${payout.failure_code ? ` (${payout.failure_code})` : ''}; the money is available in your balance again.`,
+      details: ['Check your payout account: the provider may need something more from you.'],
+    }),
+  'shop.approved.v1': async (shop, context) => [
+    shopNotice(shop, context, 'shop_approved', {
+      title: `${shop.name} is open`,
+      summary: `An admin approved ${shop.name}: its products are listed and buyers can order them.`,
+    }),
+  ],
+  'shop.suspended.v1': async (shop, context) => [
+    shopNotice(shop, context, 'shop_suspended', {
+      title: `${shop.name} is suspended`,
+      summary: `An admin suspended ${shop.name}${shop.reason ? `: ${shop.reason}` : '.'} Its products are not listed or buyable until it is reinstated.`,
+      details: ['Your open orders and your balance are unchanged. Reply to this email to reach us.'],
+    }),
+  ],
   'user.password_changed.v1': async (user, context) => [
     securityNotice(
       user,

@@ -1,7 +1,8 @@
 /**
  * Payments: one payment per checkout and its confirm attempts with a payment provider (the
  * built-in sandbox, or Stripe), provider webhooks applied exactly once, refunds and payouts.
- * Owns the tables payments, refunds, payouts, payment_webhook_events and payment_settings, and
+ * Owns the tables payments, refunds, payouts, payout_accounts (where each shop is paid: an account
+ * at the provider), payment_webhook_events and payment_settings, and
  * the sandbox provider's sandbox_* tables. A settled payment settles its orders through the
  * PaymentSettlement given at construction (orders' OrderSettlement), which answers the refunds due
  * and never calls payments back; money is booked through the ledger module.
@@ -23,3 +24,4 @@ export {
   type SettledPayment,
 } from './payments.service.js';
 export { SandboxProvider, type WebhookDelivery, type WebhookTransport } from './sandbox.js';
+export { sandboxOnboardingRoutes } from './sandbox.routes.js';

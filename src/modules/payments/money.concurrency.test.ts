@@ -101,6 +101,7 @@ describe('money under concurrency', () => {
 
   it('never pays out more than is available when payouts race', async () => {
     const [seller, buyer] = [await newUser(t.db, { shop: true }), await newUser(t.db)];
+    await flows.enablePayouts(seller);
     const { order } = await flows.paidOrder(buyer, seller, { priceMinor: 10_000 });
     await flows.call('POST', `/v1/orders/${order.id}/ship`, seller.token, {
       carrier: 'UPS',

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/app.js';
 import { callerOfUser, newUser } from '../../../test/factories/identity.js';
 import { newStockedProduct } from '../../../test/factories/inventory.js';
-import { ADDRESS } from '../../../test/factories/payments.js';
+import { ADDRESS, moneyFlows } from '../../../test/factories/payments.js';
 import { sql } from '../../platform/db.js';
 import type { Caller } from '../../platform/http.js';
 import type { IdempotentAnswer } from '../../platform/idempotency.js';
@@ -22,6 +22,7 @@ beforeAll(async () => {
   t = await createTestApp({ env: { BAZAAR_COMMISSION_BPS: String(COMMISSION_BPS) } });
   for (let i = 0; i < 2; i++) {
     const seller = await newUser(t.db, { shop: `Property Shop ${i}` });
+    await moneyFlows(t).enablePayouts(seller);
     sellers.push(callerOfUser(seller, `Property Shop ${i}`));
   }
   for (let i = 0; i < 2; i++) buyers.push(callerOfUser(await newUser(t.db)));

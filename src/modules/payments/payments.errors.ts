@@ -14,6 +14,13 @@ export const paymentsErrors = defineErrors({
   signature_malformed: { code: 'invalid_signature' },
   signature_stale: { code: 'invalid_signature' },
   signature_mismatch: { code: 'invalid_signature' },
+  /** Payouts need an enabled payout account (checked before the amount). */
+  payout_account_required: {
+    code: 'payout_account_required',
+    detail:
+      'Set up your payout account (POST /v1/shop/payout-account) and complete it before requesting payouts.',
+  },
+  payout_account_not_found: { code: 'not_found', detail: 'The shop has no payout account yet.' },
   /** Correctly signed, but not an event of the provider's. */
   event_malformed: { code: 'invalid_signature' },
 });

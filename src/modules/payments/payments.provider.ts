@@ -32,6 +32,25 @@ export interface PayoutRequest {
   shopId: string;
   amount: number;
   currency: string;
+  /** The shop's account at the provider the money goes to: never the platform's own. */
+  destination: string;
+}
+
+export const PAYOUT_ACCOUNT_STATUSES = ['pending', 'enabled', 'restricted', 'disabled'] as const;
+export type PayoutAccountStatus = (typeof PAYOUT_ACCOUNT_STATUSES)[number];
+
+/** Where a shop's account at the provider stands: only `enabled` accounts are paid out to. */
+export interface PayoutAccountState {
+  status: PayoutAccountStatus;
+  /** What the provider still needs from the seller. */
+  requirements: string[];
+}
+
+export interface PayoutAccountRequest {
+  /** Our payout account id: it keys the provider call, so a retry finds the same account. */
+  accountId: string;
+  shopId: string;
+  email: string | undefined;
 }
 
 export interface ProviderAnswer<Status extends string> {
@@ -52,6 +71,8 @@ export type ProviderEvent = { id: string; type: string } & (
     }
   | { about: 'refund'; refundId: string; outcome: 'succeeded' | 'failed'; failureCode: string | null }
   | { about: 'payout'; payoutId: string; outcome: 'paid' | 'failed'; failureCode: string | null }
+  /** A shop's account at the provider changed (`reference` is the provider's account id). */
+  | { about: 'payout_account'; reference: string; state: PayoutAccountState }
   /** A type we do not act on. */
   | { about: 'nothing' }
 );
@@ -73,7 +94,13 @@ export interface PaymentProvider {
   /** Cancels an intent nothing was captured on. */
   cancel(reference: string): Promise<void>;
   refund(request: RefundRequest): Promise<ProviderAnswer<'pending' | 'succeeded' | 'failed'>>;
+  /** Moves the money to `request.destination`, keyed by the payout id. */
   payout(request: PayoutRequest): Promise<ProviderAnswer<'pending' | 'paid' | 'failed'>>;
+  /** Opens a shop's account at the provider (the same request answers the same account). */
+  createPayoutAccount(request: PayoutAccountRequest): Promise<{ reference: string } & PayoutAccountState>;
+  fetchPayoutAccount(reference: string): Promise<PayoutAccountState>;
+  /** Where the seller completes the account; the provider sends them back to `returnUrl`. */
+  onboardingLink(reference: string, returnUrl: string): Promise<string>;
   /** Verifies a webhook on its raw body and parses it; throws InvalidSignature. */
   parseWebhook(rawBody: Buffer, headers: IncomingHttpHeaders): Promise<ProviderEvent>;
 }

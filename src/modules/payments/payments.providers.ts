@@ -6,7 +6,12 @@ import { inSpan, tracingEnabled } from '../../platform/tracing.js';
 import type { PaymentProvider } from './payments.provider.js';
 import * as repo from './payments.repo.js';
 import type { PaymentProviders } from './payments.service.js';
-import { httpWebhookTransport, SandboxProvider, type WebhookTransport } from './sandbox.js';
+import {
+  httpWebhookTransport,
+  SANDBOX_ONBOARDING_PATH,
+  SandboxProvider,
+  type WebhookTransport,
+} from './sandbox.js';
 import { StripeProvider } from './stripe.js';
 
 const SANDBOX_SECRET_SETTING = 'sandbox_webhook_secret';
@@ -38,6 +43,9 @@ const TRACED_CALLS: ReadonlySet<string | symbol> = new Set<keyof PaymentProvider
   'cancel',
   'refund',
   'payout',
+  'createPayoutAccount',
+  'fetchPayoutAccount',
+  'onboardingLink',
 ]);
 
 /** `provider` with its calls traced; `provider` itself while tracing is off (it costs nothing then). */
@@ -65,12 +73,18 @@ export function createPaymentProviders(
   db: Database,
   config: Pick<
     Config,
-    'publicUrl' | 'sandboxWebhookSecret' | 'stripeSecretKey' | 'stripeWebhookSecret' | 'stripeApiUrl'
+    | 'publicUrl'
+    | 'sandboxWebhookSecret'
+    | 'stripeSecretKey'
+    | 'stripeWebhookSecret'
+    | 'stripeConnectWebhookSecret'
+    | 'stripeApiUrl'
   >,
   options: { webhookTransport?: WebhookTransport | undefined } = {},
 ): PaymentProviders & { sandbox: SandboxProvider } {
   const sandbox = new SandboxProvider(db, {
     webhookUrl: `${config.publicUrl}/v1/webhooks/sandbox`,
+    onboardingUrl: `${config.publicUrl}${SANDBOX_ONBOARDING_PATH}`,
     secret: sandboxWebhookSecret(db, config.sandboxWebhookSecret),
     transport: options.webhookTransport ?? httpWebhookTransport,
   });
@@ -79,6 +93,7 @@ export function createPaymentProviders(
       ? new StripeProvider({
           secretKey: config.stripeSecretKey,
           webhookSecret: config.stripeWebhookSecret,
+          connectWebhookSecret: config.stripeConnectWebhookSecret,
           apiUrl: config.stripeApiUrl,
         })
       : undefined;

@@ -1,6 +1,7 @@
 import { type Queryable, sql, sqlArray } from '../../platform/db.js';
 import { keysetTime } from '../../platform/pagination.js';
-import type { PaymentStatus } from './payments.state.js';
+import type { PayoutAccountStatus } from './payments.provider.js';
+import type { PaymentStatus, PayoutStatus } from './payments.state.js';
 
 export interface PaymentRow {
   id: string;
@@ -232,7 +233,7 @@ export async function settleRefund(
 
 // Payouts
 
-export type PayoutStatus = 'pending' | 'paid' | 'failed';
+export type { PayoutStatus };
 
 export interface PayoutRow {
   id: string;
@@ -242,6 +243,8 @@ export interface PayoutRow {
   status: PayoutStatus;
   provider: string;
   providerReference: string | null;
+  /** The provider account paid into (null for payouts made before payout accounts). */
+  destination: string | null;
   failureCode: string | null;
   createdAt: Date;
   /** created_at, exactly, for the cursor. */
@@ -249,16 +252,24 @@ export interface PayoutRow {
 }
 
 const PAYOUT_COLUMNS = sql`id, shop_id AS "shopId", amount, currency, status, provider,
-  provider_reference AS "providerReference", failure_code AS "failureCode", created_at AS "createdAt",
+  provider_reference AS "providerReference", destination, failure_code AS "failureCode", created_at AS "createdAt",
   ${keysetTime(sql`created_at`)} AS position`;
 
 export async function insertPayout(
   db: Queryable,
-  payout: { id: string; shopId: string; amount: number; currency: string; provider: string },
+  payout: {
+    id: string;
+    shopId: string;
+    amount: number;
+    currency: string;
+    provider: string;
+    destination: string;
+  },
 ): Promise<PayoutRow> {
   const [row] = await db.query<PayoutRow>(sql`
-    INSERT INTO payouts (id, shop_id, amount, currency, status, provider)
-    VALUES (${payout.id}, ${payout.shopId}, ${payout.amount}, ${payout.currency}, 'pending', ${payout.provider})
+    INSERT INTO payouts (id, shop_id, amount, currency, status, provider, destination)
+    VALUES (${payout.id}, ${payout.shopId}, ${payout.amount}, ${payout.currency}, 'pending', ${payout.provider},
+            ${payout.destination})
     RETURNING ${PAYOUT_COLUMNS}`);
   return row!;
 }
@@ -274,15 +285,19 @@ export async function setPayoutReference(db: Queryable, id: string, reference: s
   );
 }
 
-/** A pending payout's outcome. */
+/**
+ * A payout's outcome, applied only from a status in `from` (payments.state.ts): answers the payout
+ * when it changed, so each outcome takes effect once however often the provider tells it.
+ */
 export async function settlePayout(
   db: Queryable,
   id: string,
   outcome: { status: 'paid' | 'failed'; failureCode: string | null },
+  from: readonly PayoutStatus[],
 ): Promise<PayoutRow | undefined> {
   const [row] = await db.query<PayoutRow>(sql`
     UPDATE payouts SET status = ${outcome.status}, failure_code = ${outcome.failureCode}, updated_at = now()
-    WHERE id = ${id} AND status = 'pending'
+    WHERE id = ${id} AND status = ANY(${sqlArray(from)}::text[])
     RETURNING ${PAYOUT_COLUMNS}`);
   return row;
 }
@@ -334,4 +349,71 @@ export async function countPaymentsByStatus(
   db: Queryable,
 ): Promise<{ status: PaymentStatus; count: number }[]> {
   return db.query(sql`SELECT status, count(*)::int AS count FROM payments GROUP BY status`);
+}
+
+// Payout accounts
+
+export interface PayoutAccountRow {
+  id: string;
+  shopId: string;
+  provider: string;
+  providerAccountId: string | null;
+  status: PayoutAccountStatus;
+  requirements: string[];
+  createdAt: Date;
+}
+
+const PAYOUT_ACCOUNT_COLUMNS = sql`id, shop_id AS "shopId", provider, provider_account_id AS "providerAccountId",
+  status, requirements, created_at AS "createdAt"`;
+
+/** Records the shop's account (status pending) unless it has one; answers the shop's account. */
+export async function ensurePayoutAccount(
+  db: Queryable,
+  account: { id: string; shopId: string; provider: string },
+): Promise<{ row: PayoutAccountRow; created: boolean }> {
+  const [created] = await db.query<PayoutAccountRow>(sql`
+    INSERT INTO payout_accounts (id, shop_id, provider, status)
+    VALUES (${account.id}, ${account.shopId}, ${account.provider}, 'pending')
+    ON CONFLICT (shop_id) DO NOTHING
+    RETURNING ${PAYOUT_ACCOUNT_COLUMNS}`);
+  if (created) return { row: created, created: true };
+  return { row: (await findPayoutAccountOfShop(db, account.shopId))!, created: false };
+}
+
+export async function findPayoutAccountOfShop(
+  db: Queryable,
+  shopId: string,
+  lock = false,
+): Promise<PayoutAccountRow | undefined> {
+  const [row] = await db.query<PayoutAccountRow>(
+    sql`SELECT ${PAYOUT_ACCOUNT_COLUMNS} FROM payout_accounts WHERE shop_id = ${shopId} ${lock ? sql`FOR SHARE` : sql``}`,
+  );
+  return row;
+}
+
+export async function findPayoutAccountByReference(
+  db: Queryable,
+  provider: string,
+  reference: string,
+): Promise<PayoutAccountRow | undefined> {
+  const [row] = await db.query<PayoutAccountRow>(sql`
+    SELECT ${PAYOUT_ACCOUNT_COLUMNS} FROM payout_accounts
+    WHERE provider = ${provider} AND provider_account_id = ${reference}
+    FOR UPDATE`);
+  return row;
+}
+
+/** What the provider says of the account now. */
+export async function updatePayoutAccount(
+  db: Queryable,
+  id: string,
+  state: { providerAccountId?: string; status: PayoutAccountStatus; requirements: string[] },
+): Promise<PayoutAccountRow | undefined> {
+  const [row] = await db.query<PayoutAccountRow>(sql`
+    UPDATE payout_accounts
+    SET provider_account_id = coalesce(${state.providerAccountId ?? null}, provider_account_id),
+        status = ${state.status}, requirements = ${JSON.stringify(state.requirements)}::jsonb, updated_at = now()
+    WHERE id = ${id}
+    RETURNING ${PAYOUT_ACCOUNT_COLUMNS}`);
+  return row;
 }

@@ -4,12 +4,14 @@ import { z } from 'zod';
 import { type AuthGuards, bearerSecurity, callerOf } from '../../platform/http.js';
 import { type Idempotency, IdempotencyKeyHeader } from '../../platform/idempotency.js';
 import { pageOf } from '../../platform/pagination.js';
+import { combineResponses } from '../../platform/problems.js';
 import { ledgerErrors } from '../ledger/index.js';
 import { paymentsErrors } from './payments.errors.js';
 import {
   ConfirmBody,
   Payment,
   Payout,
+  PayoutAccount,
   PayoutListQuery,
   payoutBody,
   WebhookAnswer,
@@ -131,7 +133,13 @@ export function paymentsRoutes(
         summary: "Pay out the shop's available money (never more than available)",
         headers: IdempotencyKeyHeader,
         body: payoutBody(currency),
-        response: { 201: Payout, ...ledgerErrors.responses('payout_exceeds_available') },
+        response: {
+          201: Payout,
+          ...combineResponses(
+            paymentsErrors.responses('payout_account_required'),
+            ledgerErrors.responses('payout_exceeds_available'),
+          ),
+        },
       },
     },
     async (request, reply) =>
@@ -153,5 +161,35 @@ export function paymentsRoutes(
       },
     },
     async (request) => service.listPayouts(callerOf(request), request.query),
+  );
+
+  r.post(
+    '/v1/shop/payout-account',
+    {
+      onRequest: guards.seller,
+      schema: {
+        ...seller,
+        summary:
+          "Open the shop's payout account at the payment provider (201); with one open already, answers it with a fresh onboarding link (200)",
+        response: { 201: PayoutAccount, 200: PayoutAccount },
+      },
+    },
+    async (request, reply) => {
+      const { created, view } = await service.openPayoutAccount(callerOf(request));
+      return reply.status(created ? 201 : 200).send(view);
+    },
+  );
+
+  r.get(
+    '/v1/shop/payout-account',
+    {
+      onRequest: guards.seller,
+      schema: {
+        ...seller,
+        summary: "The shop's payout account, refreshed from the provider",
+        response: { 200: PayoutAccount, ...paymentsErrors.responses('payout_account_not_found') },
+      },
+    },
+    async (request) => service.getPayoutAccount(callerOf(request)),
   );
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { MoneySchema, money, moneyInput } from '../../platform/money.js';
 import { CreatedPosition, PageQuery } from '../../platform/pagination.js';
-import type { PaymentRow, PayoutRow, RefundRow } from './payments.repo.js';
+import { PAYOUT_ACCOUNT_STATUSES } from './payments.provider.js';
+import type { PaymentRow, PayoutAccountRow, PayoutRow, RefundRow } from './payments.repo.js';
 import { PAYMENT_STATUSES } from './payments.state.js';
 
 export const Payment = z.object({
@@ -52,6 +53,8 @@ export const Payout = z.object({
   id: z.string(),
   amount: MoneySchema,
   status: z.enum(['pending', 'paid', 'failed']),
+  /** Why the provider did not pay it, or took it back (null unless `failed`). */
+  failure_code: z.string().nullable(),
   created_at: z.string(),
 });
 export type PayoutView = z.infer<typeof Payout>;
@@ -60,7 +63,31 @@ export const presentPayout = (payout: PayoutRow): PayoutView => ({
   id: payout.id,
   amount: money(payout.amount, payout.currency),
   status: payout.status,
+  failure_code: payout.failureCode,
   created_at: payout.createdAt.toISOString(),
+});
+
+export const PayoutAccount = z.object({
+  id: z.string(),
+  provider: z.string(),
+  status: z.enum(PAYOUT_ACCOUNT_STATUSES),
+  /** Where the seller completes the account; null once it is enabled. */
+  onboarding_url: z.string().nullable(),
+  requirements: z.array(z.string()),
+  created_at: z.string(),
+});
+export type PayoutAccountView = z.infer<typeof PayoutAccount>;
+
+export const presentPayoutAccount = (
+  account: PayoutAccountRow,
+  onboardingUrl: string | null,
+): PayoutAccountView => ({
+  id: account.id,
+  provider: account.provider,
+  status: account.status,
+  onboarding_url: onboardingUrl,
+  requirements: account.requirements,
+  created_at: account.createdAt.toISOString(),
 });
 
 export const payoutBody = (currency: string) => z.strictObject({ amount: moneyInput(currency) });

@@ -17,18 +17,29 @@ import {
   type SendPayoutPayload,
   type SendRefundPayload,
 } from './payments.jobs.js';
-import type { ChargeOutcome, PaymentProvider, ProviderEvent, ProviderName } from './payments.provider.js';
+import type {
+  ChargeOutcome,
+  PaymentProvider,
+  PayoutAccountState,
+  ProviderEvent,
+  ProviderName,
+} from './payments.provider.js';
 import * as repo from './payments.repo.js';
 import {
   type PaymentView,
+  type PayoutAccountView,
   PayoutCursor,
   presentPayment,
   presentPayout,
+  presentPayoutAccount,
   presentRefund,
   type RefundView,
   type WebhookOutcome,
 } from './payments.schemas.js';
-import { nextPaymentStatus, type PaymentStatus } from './payments.state.js';
+import { nextPaymentStatus, type PaymentStatus, payoutStatusesAllowing } from './payments.state.js';
+
+/** Where the provider sends a seller back after onboarding: the web app's payouts page. */
+const PAYOUTS_PAGE = '/seller/payouts';
 
 /** A payment processing for longer than this is re-read from its provider (the reconciliation job). */
 export const STUCK_PROCESSING_SECONDS = 5 * 60;
@@ -70,7 +81,7 @@ export interface PaymentSettlement {
 export interface PaymentsDeps {
   db: Database;
   providers: PaymentProviders;
-  config: Pick<Config, 'currency' | 'paymentProvider'>;
+  config: Pick<Config, 'currency' | 'paymentProvider' | 'publicUrl'>;
   ledger: LedgerService;
   orders: PaymentSettlement;
   log?: WorkerLog;
@@ -279,15 +290,15 @@ export class PaymentsService {
     if (event.about === 'nothing') return 'ignored';
     if (await repo.webhookEventSeen(this.db, provider.name, event.id)) return 'duplicate';
     return this.db.transaction(async (tx) => {
-      if (!(await this.lockSubject(tx, event))) return 'ignored';
+      if (!(await this.lockSubject(tx, provider.name, event))) return 'ignored';
       if (!(await repo.recordWebhookEvent(tx, provider.name, event.id, event.type))) return 'duplicate';
-      await this.applyEvent(tx, event);
+      await this.applyEvent(tx, provider.name, event);
       return 'applied';
     });
   }
 
   /** Locks what the event is about, so that its duplicates queue; false when we do not know it. */
-  private async lockSubject(tx: Queryable, event: ProviderEvent): Promise<boolean> {
+  private async lockSubject(tx: Queryable, provider: ProviderName, event: ProviderEvent): Promise<boolean> {
     switch (event.about) {
       case 'payment':
         return (await repo.findPayment(tx, event.paymentId, true)) !== undefined;
@@ -295,12 +306,14 @@ export class PaymentsService {
         return (await repo.findRefund(tx, event.refundId)) !== undefined;
       case 'payout':
         return (await repo.findPayout(tx, event.payoutId)) !== undefined;
+      case 'payout_account':
+        return (await repo.findPayoutAccountByReference(tx, provider, event.reference)) !== undefined;
       default:
         return false;
     }
   }
 
-  private async applyEvent(tx: Tx, event: ProviderEvent): Promise<void> {
+  private async applyEvent(tx: Tx, provider: ProviderName, event: ProviderEvent): Promise<void> {
     if (event.about === 'payment') {
       await this.applyOutcome(
         tx,
@@ -318,6 +331,9 @@ export class PaymentsService {
         status: event.outcome,
         failureCode: event.failureCode,
       });
+    } else if (event.about === 'payout_account') {
+      const account = await repo.findPayoutAccountByReference(tx, provider, event.reference);
+      if (account) await repo.updatePayoutAccount(tx, account.id, event.state);
     }
   }
 
@@ -439,13 +455,68 @@ export class PaymentsService {
     }
   }
 
+  // Payout accounts
+
+  /**
+   * Opens the shop's account at the configured provider (or answers the one it has, with a fresh
+   * onboarding link). Recorded first, then created at the provider outside any transaction with
+   * our id as the key: a retry after a crash finds the same provider account.
+   */
+  async openPayoutAccount(caller: Caller): Promise<{ created: boolean; view: PayoutAccountView }> {
+    const shopId = caller.shop!.id;
+    const { row, created } = await repo.ensurePayoutAccount(this.db, {
+      id: newId('pa'),
+      shopId,
+      provider: this.config.paymentProvider,
+    });
+    return { created, view: await this.refreshPayoutAccount(row, caller.email) };
+  }
+
+  /** The shop's payout account as the provider sees it now, or 404. */
+  async getPayoutAccount(caller: Caller): Promise<PayoutAccountView> {
+    const row = await repo.findPayoutAccountOfShop(this.db, caller.shop!.id);
+    if (!row) throw paymentsErrors.error('payout_account_not_found');
+    return this.refreshPayoutAccount(row, caller.email);
+  }
+
+  private async refreshPayoutAccount(row: repo.PayoutAccountRow, email: string): Promise<PayoutAccountView> {
+    const provider = this.provider(row.provider);
+    let reference = row.providerAccountId;
+    let state: PayoutAccountState;
+    if (reference === null) {
+      const opened = await provider.createPayoutAccount({ accountId: row.id, shopId: row.shopId, email });
+      reference = opened.reference;
+      state = { status: opened.status, requirements: opened.requirements };
+    } else {
+      state = await provider.fetchPayoutAccount(reference);
+    }
+    const changed =
+      row.providerAccountId !== reference ||
+      row.status !== state.status ||
+      JSON.stringify(row.requirements) !== JSON.stringify(state.requirements);
+    const current = changed
+      ? ((await repo.updatePayoutAccount(this.db, row.id, { providerAccountId: reference, ...state })) ?? row)
+      : row;
+    const onboardingUrl =
+      current.status === 'enabled'
+        ? null
+        : await provider.onboardingLink(reference, `${this.config.publicUrl}${PAYOUTS_PAGE}`);
+    return presentPayoutAccount(current, onboardingUrl);
+  }
+
   // Payouts
 
-  /** Pays `amount` of the caller's shop's available money out, never more than is available. */
+  /**
+   * Pays `amount` of the caller's shop's available money out to its enabled payout account, never
+   * more than is available. The account is checked before the amount (409 before 422).
+   */
   async requestPayout(caller: Caller, amount: number, answer: IdempotentAnswer): Promise<string> {
     const shopId = caller.shop!.id;
-    const { currency, paymentProvider } = this.config;
+    const { currency } = this.config;
     return this.db.transaction(async (tx) => {
+      const account = await repo.findPayoutAccountOfShop(tx, shopId, true);
+      if (account?.status !== 'enabled' || account.providerAccountId === null)
+        throw paymentsErrors.error('payout_account_required');
       const payoutId = newId('po');
       await this.ledger.payout(tx, { payoutId, shopId, amount, currency });
       const row = await repo.insertPayout(tx, {
@@ -453,7 +524,8 @@ export class PaymentsService {
         shopId,
         amount,
         currency,
-        provider: paymentProvider,
+        provider: account.provider,
+        destination: account.providerAccountId,
       });
       await scheduleJob(tx, {
         kind: paymentJobs.sendPayout,
@@ -473,15 +545,20 @@ export class PaymentsService {
     return paginate(rows, query.limit, presentPayout, (row) => ({ createdAt: row.position, id: row.id }));
   }
 
-  /** Job: asks the provider to pay a pending payout out; the payout id keys it. */
+  /**
+   * Job: asks the provider to move a pending payout to the shop's account, outside any
+   * transaction; the payout id keys it, so a rerun never pays twice.
+   */
   async sendPayout(payoutId: string): Promise<void> {
     const payout = await repo.findPayout(this.db, payoutId);
     if (payout?.status !== 'pending') return;
+    if (payout.destination === null) throw new Error(`payout ${payoutId} has no destination account`);
     const answer = await this.provider(payout.provider).payout({
       payoutId,
       shopId: payout.shopId,
       amount: payout.amount,
       currency: payout.currency,
+      destination: payout.destination,
     });
     await this.db.transaction(async (tx) => {
       await repo.setPayoutReference(tx, payoutId, answer.reference);
@@ -494,14 +571,18 @@ export class PaymentsService {
     });
   }
 
-  /** A payout the provider could not make gives the money back to available. */
+  /**
+   * What the provider says of a payout, applied once (payments.state.ts says from where): a payout
+   * that fails, also after it was paid, gives its money back to available.
+   */
   private async applyPayoutOutcome(
     tx: Queryable,
     payoutId: string,
     outcome: { status: 'paid' | 'failed'; failureCode: string | null },
   ): Promise<void> {
-    const settled = await repo.settlePayout(tx, payoutId, outcome);
-    if (settled?.status === 'failed') {
+    const settled = await repo.settlePayout(tx, payoutId, outcome, payoutStatusesAllowing(outcome.status));
+    if (!settled) return;
+    if (settled.status === 'failed') {
       await this.ledger.payoutFailed(tx, {
         payoutId,
         shopId: settled.shopId,
@@ -509,6 +590,10 @@ export class PaymentsService {
         currency: settled.currency,
       });
     }
+    await appendEvent(tx, settled.status === 'failed' ? 'payout.failed.v1' : 'payout.paid.v1', {
+      ...presentPayout(settled),
+      shop_id: settled.shopId,
+    });
   }
 
   /** How many payments are in each status, for /metrics. */

@@ -39,3 +39,23 @@ export function nextPaymentStatus(from: PaymentStatus, event: PaymentEvent): Pay
     throw paymentsErrors.error(REFUSED_EVENT_REASONS[event], `A payment that is ${from} cannot ${event}.`);
   return to;
 }
+
+export type PayoutStatus = 'pending' | 'paid' | 'failed';
+export type PayoutOutcome = 'paid' | 'failed';
+
+/**
+ * The payout lifecycle as data: the provider pays a pending payout or fails it, and a paid one
+ * fails when the provider takes the money back (a reversed Stripe transfer). Failed is final: its
+ * money is available again.
+ */
+export const PAYOUT_TRANSITIONS: Readonly<
+  Record<PayoutStatus, Partial<Record<PayoutOutcome, PayoutStatus>>>
+> = {
+  pending: { paid: 'paid', failed: 'failed' },
+  paid: { failed: 'failed' },
+  failed: {},
+};
+
+/** The statuses a payout may take `outcome` from. */
+export const payoutStatusesAllowing = (outcome: PayoutOutcome): PayoutStatus[] =>
+  (Object.keys(PAYOUT_TRANSITIONS) as PayoutStatus[]).filter((from) => PAYOUT_TRANSITIONS[from][outcome]);

@@ -432,6 +432,7 @@ describe('units sold', () => {
 describe('payouts', () => {
   it('pays out available money only, never more; the provider pays it and says so by webhook', async () => {
     const [seller, buyer] = [await newSeller(), await newUser(t.db)];
+    await flows.enablePayouts(seller);
     const payout = (amount: number, key = freshKey()) =>
       flows.call(
         'POST',
@@ -469,6 +470,7 @@ describe('payouts', () => {
 
   it('needs a shop, an Idempotency-Key and the marketplace currency; lists newest first with a cursor', async () => {
     const [seller, buyer] = [await newSeller(), await newUser(t.db)];
+    await flows.enablePayouts(seller);
     expectProblem(
       await flows.call(
         'POST',

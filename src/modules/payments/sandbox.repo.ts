@@ -180,3 +180,41 @@ export async function markEventDelivered(db: Queryable, id: string): Promise<voi
     sql`UPDATE sandbox_events SET delivered_at = coalesce(delivered_at, now()) WHERE id = ${id}`,
   );
 }
+
+export interface SandboxAccountRow {
+  id: string;
+  status: 'pending' | 'enabled';
+}
+
+/** The sandbox account opened under `idempotencyKey`, opened now if there is none. */
+export async function accountFor(
+  db: Queryable,
+  account: { id: string; idempotencyKey: string },
+): Promise<SandboxAccountRow> {
+  const [created] = await db.query<SandboxAccountRow>(sql`
+    INSERT INTO sandbox_accounts (id, idempotency_key, status)
+    VALUES (${account.id}, ${account.idempotencyKey}, 'pending')
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING id, status`);
+  if (created) return created;
+  const [existing] = await db.query<SandboxAccountRow>(
+    sql`SELECT id, status FROM sandbox_accounts WHERE idempotency_key = ${account.idempotencyKey}`,
+  );
+  return existing!;
+}
+
+export async function findAccount(db: Queryable, id: string): Promise<SandboxAccountRow | undefined> {
+  const [row] = await db.query<SandboxAccountRow>(
+    sql`SELECT id, status FROM sandbox_accounts WHERE id = ${id}`,
+  );
+  return row;
+}
+
+/** Enables a pending account; answers whether it changed. */
+export async function enableAccount(db: Queryable, id: string): Promise<boolean> {
+  return (
+    (await db.execute(
+      sql`UPDATE sandbox_accounts SET status = 'enabled' WHERE id = ${id} AND status = 'pending'`,
+    )) > 0
+  );
+}

@@ -14,13 +14,16 @@ import { newId } from '../../platform/ids.js';
 import { type JobRunner, scheduleJob } from '../../platform/jobs.js';
 import { injectTraceContext, inSpan } from '../../platform/tracing.js';
 import { paymentsErrors } from './payments.errors.js';
-import type {
-  ChargeOutcome,
-  IntentRequest,
-  PaymentProvider,
-  PayoutRequest,
-  ProviderEvent,
-  RefundRequest,
+import {
+  type ChargeOutcome,
+  type IntentRequest,
+  PAYOUT_ACCOUNT_STATUSES,
+  type PaymentProvider,
+  type PayoutAccountRequest,
+  type PayoutAccountState,
+  type PayoutRequest,
+  type ProviderEvent,
+  type RefundRequest,
 } from './payments.provider.js';
 import * as repo from './sandbox.repo.js';
 import { signWebhook, verifyWebhookSignature } from './webhook-signature.js';
@@ -67,7 +70,24 @@ export const httpWebhookTransport: WebhookTransport = async ({ url, headers, bod
   return { status: response.status };
 };
 
-export type SandboxEventType = 'payment.succeeded' | 'payment.failed' | 'refund.succeeded' | 'payout.paid';
+export type SandboxEventType =
+  | 'payment.succeeded'
+  | 'payment.failed'
+  | 'refund.succeeded'
+  | 'payout.paid'
+  | 'payout.failed'
+  | 'account.updated';
+
+/** Where the sandbox's onboarding page is served (payments.routes.ts). */
+export const SANDBOX_ONBOARDING_PATH = '/sandbox/onboarding';
+
+/** What a sandbox account needs until its seller completes the onboarding page. */
+const PENDING_REQUIREMENTS = ['external_account', 'tos_acceptance'];
+
+const stateOf = (status: 'pending' | 'enabled'): PayoutAccountState => ({
+  status,
+  requirements: status === 'enabled' ? [] : [...PENDING_REQUIREMENTS],
+});
 
 const SandboxEventBody = z.object({
   id: z.string().min(1),
@@ -80,6 +100,8 @@ const SandboxEventBody = z.object({
     failure_code: z.string().nullable().optional(),
     refund_id: z.string().optional(),
     payout_id: z.string().optional(),
+    account_id: z.string().optional(),
+    status: z.string().optional(),
   }),
 });
 
@@ -88,6 +110,8 @@ const randomRef = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex
 export interface SandboxOptions {
   /** Where its webhooks go: BAZAAR_PUBLIC_URL + /v1/webhooks/sandbox. */
   webhookUrl: string;
+  /** Its onboarding page: BAZAAR_PUBLIC_URL + SANDBOX_ONBOARDING_PATH. */
+  onboardingUrl: string;
   /** The shared webhook secret (see PaymentsService.sandboxSecret). */
   secret: () => Promise<string>;
   transport: WebhookTransport;
@@ -213,6 +237,14 @@ export class SandboxProvider implements PaymentProvider {
 
   async payout(request: PayoutRequest) {
     return this.db.transaction(async (tx) => {
+      const account = await repo.findAccount(tx, request.destination);
+      if (account?.status !== 'enabled') {
+        return {
+          reference: `refused:${request.payoutId}`,
+          status: 'failed' as const,
+          failureCode: 'account_invalid',
+        };
+      }
       const payout = await repo.payoutFor(tx, {
         id: randomRef('po'),
         idempotencyKey: request.payoutId,
@@ -228,6 +260,49 @@ export class SandboxProvider implements PaymentProvider {
         });
       }
       return { reference: payout.id, status: payout.status, failureCode: null };
+    });
+  }
+
+  async createPayoutAccount(request: PayoutAccountRequest) {
+    const account = await repo.accountFor(this.db, {
+      id: randomRef('acct'),
+      idempotencyKey: request.accountId,
+    });
+    return { reference: account.id, ...stateOf(account.status) };
+  }
+
+  async fetchPayoutAccount(reference: string): Promise<PayoutAccountState> {
+    const account = await repo.findAccount(this.db, reference);
+    if (!account) throw new Error(`the sandbox has no account ${reference}`);
+    return stateOf(account.status);
+  }
+
+  async onboardingLink(reference: string, returnUrl: string): Promise<string> {
+    const url = new URL(`${this.options.onboardingUrl}/${encodeURIComponent(reference)}`);
+    url.searchParams.set('return_to', returnUrl);
+    return url.href;
+  }
+
+  /** Whether the account exists, and whether it is complete (the onboarding page shows which). */
+  async onboardingState(reference: string): Promise<'pending' | 'enabled' | undefined> {
+    return (await repo.findAccount(this.db, reference))?.status;
+  }
+
+  /**
+   * The seller submitted the onboarding page: the account is enabled and `account.updated` is on
+   * its way to the webhook endpoint, like Stripe's. Answers false for an unknown account.
+   */
+  async completeOnboarding(reference: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      if (!(await repo.findAccount(tx, reference))) return false;
+      if (await repo.enableAccount(tx, reference)) {
+        await this.emit(tx, 'account.updated', {
+          payment_id: null,
+          account_id: reference,
+          status: 'enabled',
+        });
+      }
+      return true;
     });
   }
 
@@ -271,6 +346,16 @@ export class SandboxProvider implements PaymentProvider {
     }
     if (type === 'payout.paid' && data.payout_id) {
       return { id, type, about: 'payout', payoutId: data.payout_id, outcome: 'paid', failureCode: null };
+    }
+    if (type === 'payout.failed' && data.payout_id) {
+      const failureCode = data.failure_code ?? 'payout_failed';
+      return { id, type, about: 'payout', payoutId: data.payout_id, outcome: 'failed', failureCode };
+    }
+    const status = PAYOUT_ACCOUNT_STATUSES.find((known) => known === data.status);
+    if (type === 'account.updated' && data.account_id && status) {
+      const state =
+        status === 'enabled' || status === 'pending' ? stateOf(status) : { status, requirements: [] };
+      return { id, type, about: 'payout_account', reference: data.account_id, state };
     }
     return { id, type, about: 'nothing' };
   }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/app.js';
 import { newUser } from '../../../test/factories/identity.js';
 import { newStockedProduct } from '../../../test/factories/inventory.js';
-import { moneyFlows, usd } from '../../../test/factories/payments.js';
+import { freshKey, moneyFlows, usd } from '../../../test/factories/payments.js';
 import { expectProblem } from '../../../test/problem.js';
 import { StripeStandIn } from '../../../test/stripe-stand-in.js';
 import { sql } from '../../platform/db.js';
@@ -11,6 +11,7 @@ import { StripeProvider } from './stripe.js';
 
 const SECRET_KEY = 'sk_test_standin';
 const WEBHOOK_SECRET = 'whsec_standin';
+const CONNECT_SECRET = 'whsec_connect_standin';
 
 const standIn = new StripeStandIn();
 let apiUrl: string;
@@ -18,7 +19,12 @@ let sut: StripeProvider;
 
 beforeAll(async () => {
   apiUrl = await standIn.start();
-  sut = new StripeProvider({ secretKey: SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiUrl });
+  sut = new StripeProvider({
+    secretKey: SECRET_KEY,
+    webhookSecret: WEBHOOK_SECRET,
+    connectWebhookSecret: CONNECT_SECRET,
+    apiUrl,
+  });
 });
 afterAll(async () => {
   await standIn.stop();
@@ -85,7 +91,7 @@ describe('the Stripe provider against a stand-in of the Stripe API', () => {
     expect(() => sut.assertKnownMethod('visa')).toThrow(/PaymentMethod/);
   });
 
-  it('refunds and pays out with our ids as idempotency keys', async () => {
+  it('refunds with our ids as idempotency keys', async () => {
     const { reference } = await sut.createIntent({
       paymentId: 'pay_r1',
       attempt: 1,
@@ -104,17 +110,73 @@ describe('the Stripe provider against a stand-in of the Stripe API', () => {
       idempotencyKey: 'bazaar-refund-ref_1',
       form: { payment_intent: reference, amount: '400', 'metadata[refund_id]': 'ref_1' },
     });
-    const payout = await sut.payout({
+  });
+
+  it('pays out by a transfer to the connected account, keyed by the payout id, never a platform payout', async () => {
+    const opened = await sut.createPayoutAccount({
+      accountId: 'pa_1',
+      shopId: 'shop_1',
+      email: 'ada@example.com',
+    });
+    expect(opened).toMatchObject({
+      status: 'pending',
+      requirements: ['external_account', 'tos_acceptance.date'],
+    });
+    expect(standIn.calls.at(-1)).toMatchObject({
+      path: '/v1/accounts',
+      idempotencyKey: 'bazaar-account-pa_1',
+      form: {
+        type: 'express',
+        email: 'ada@example.com',
+        'capabilities[transfers][requested]': 'true',
+        'metadata[shop_id]': 'shop_1',
+      },
+    });
+    expect(
+      (await sut.createPayoutAccount({ accountId: 'pa_1', shopId: 'shop_1', email: undefined })).reference,
+    ).toBe(opened.reference);
+    const link = await sut.onboardingLink(opened.reference, 'http://bazaar.test/seller/payouts');
+    expect(link).toMatch(/^https:\/\/connect\.stripe\.test\//);
+    expect(standIn.calls.at(-1)).toMatchObject({
+      path: '/v1/account_links',
+      form: {
+        account: opened.reference,
+        type: 'account_onboarding',
+        return_url: 'http://bazaar.test/seller/payouts',
+        refresh_url: 'http://bazaar.test/seller/payouts',
+      },
+    });
+
+    const request = {
       payoutId: 'po_1',
       shopId: 'shop_1',
       amount: 300,
       currency: 'USD',
-    });
-    expect(payout).toMatchObject({ status: 'pending' });
+      destination: opened.reference,
+    };
+    // Not onboarded yet: Stripe refuses the transfer and nothing moves.
+    expect(await sut.payout(request)).toMatchObject({ status: 'failed', failureCode: 'account_invalid' });
+    standIn.completeAccount(opened.reference);
+    expect(await sut.fetchPayoutAccount(opened.reference)).toEqual({ status: 'enabled', requirements: [] });
+
+    const paid = await sut.payout({ ...request, payoutId: 'po_2' });
+    expect(paid).toMatchObject({ status: 'paid', failureCode: null });
+    expect(paid.reference).toMatch(/^tr_/);
     expect(standIn.calls.at(-1)).toMatchObject({
-      idempotencyKey: 'bazaar-payout-po_1',
-      form: { amount: '300', currency: 'usd' },
+      method: 'POST',
+      path: '/v1/transfers',
+      idempotencyKey: 'po_2',
+      form: { amount: '300', currency: 'usd', destination: opened.reference, 'metadata[payout_id]': 'po_2' },
     });
+    expect((await sut.payout({ ...request, payoutId: 'po_2' })).reference).toBe(paid.reference);
+    expect(standIn.calls.filter((c) => c.path === '/v1/payouts')).toEqual([]);
+
+    standIn.platformBalance = 100;
+    expect(await sut.payout({ ...request, payoutId: 'po_3' })).toMatchObject({
+      status: 'failed',
+      failureCode: 'balance_insufficient',
+    });
+    standIn.platformBalance = 1_000_000;
   });
 
   it('verifies webhooks with constructEvent on the raw body: missing, wrong, stale or future signatures are refused', async () => {
@@ -189,19 +251,53 @@ describe('the Stripe provider against a stand-in of the Stripe API', () => {
       refundId: 'ref_9',
       outcome: 'succeeded',
     });
-    const payout = stripeEvent('payout.paid', {
-      id: 'po_s',
-      object: 'payout',
-      status: 'paid',
-      metadata: { payout_id: 'po_9' },
-    });
+    // Connect events come signed with the Connect endpoint's secret.
+    const account = stripeEvent(
+      'account.updated',
+      {
+        id: 'acct_9',
+        object: 'account',
+        details_submitted: true,
+        payouts_enabled: false,
+        capabilities: { transfers: 'inactive' },
+        requirements: {
+          currently_due: ['individual.verification.document'],
+          past_due: [],
+          disabled_reason: null,
+        },
+      },
+      { secret: CONNECT_SECRET },
+    );
     expect(
-      await sut.parseWebhook(Buffer.from(payout.payload), { 'stripe-signature': payout.header }),
+      await sut.parseWebhook(Buffer.from(account.payload), { 'stripe-signature': account.header }),
+    ).toMatchObject({
+      about: 'payout_account',
+      reference: 'acct_9',
+      state: { status: 'restricted', requirements: ['individual.verification.document'] },
+    });
+    const reversed = stripeEvent(
+      'transfer.reversed',
+      { id: 'tr_9', object: 'transfer', amount: 500, amount_reversed: 500, metadata: { payout_id: 'po_9' } },
+      { secret: CONNECT_SECRET },
+    );
+    expect(
+      await sut.parseWebhook(Buffer.from(reversed.payload), { 'stripe-signature': reversed.header }),
     ).toMatchObject({
       about: 'payout',
       payoutId: 'po_9',
-      outcome: 'paid',
+      outcome: 'failed',
+      failureCode: 'transfer_reversed',
     });
+    const partly = stripeEvent('transfer.reversed', {
+      id: 'tr_8',
+      object: 'transfer',
+      amount: 500,
+      amount_reversed: 100,
+      metadata: { payout_id: 'po_8' },
+    });
+    expect(
+      await sut.parseWebhook(Buffer.from(partly.payload), { 'stripe-signature': partly.header }),
+    ).toMatchObject({ about: 'nothing' });
     const other = stripeEvent('customer.created', { id: 'cus_1', object: 'customer' });
     expect(
       await sut.parseWebhook(Buffer.from(other.payload), { 'stripe-signature': other.header }),
@@ -219,6 +315,7 @@ describe('payments through the app with BAZAAR_PAYMENT_PROVIDER=stripe', () => {
         BAZAAR_PAYMENT_PROVIDER: 'stripe',
         STRIPE_SECRET_KEY: SECRET_KEY,
         STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        STRIPE_CONNECT_WEBHOOK_SECRET: CONNECT_SECRET,
         STRIPE_API_URL: apiUrl,
       },
     });
@@ -291,5 +388,98 @@ describe('payments through the app with BAZAAR_PAYMENT_PROVIDER=stripe', () => {
     expect(refunded.refunds).toMatchObject([
       { id: refund.json().id, status: 'succeeded', amount: usd(1000) },
     ]);
+  });
+
+  it('pays each seller into their own connected account; a reversed transfer fails the payout once', async () => {
+    const [seller, buyer] = [await newUser(t.db, { shop: true }), await newUser(t.db)];
+    const payout = (amount: number) =>
+      flows.call(
+        'POST',
+        '/v1/shop/payouts',
+        seller.token,
+        { amount: usd(amount) },
+        { 'idempotency-key': freshKey() },
+      );
+    const deliver = (event: { payload: string; header: string }) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/webhooks/stripe',
+        payload: event.payload,
+        headers: { 'content-type': 'application/json', 'stripe-signature': event.header },
+      });
+    // Checked before the amount: nothing is available either, which would be a 422.
+    expectProblem(await payout(100), 409, 'payout_account_required');
+    expectProblem(await flows.call('GET', '/v1/shop/payout-account', seller.token), 404, 'not_found');
+
+    const opened = await flows.call('POST', '/v1/shop/payout-account', seller.token);
+    expect(opened.statusCode, opened.body).toBe(201);
+    expect(opened.json()).toMatchObject({
+      id: expect.stringMatching(/^pa_/),
+      provider: 'stripe',
+      status: 'pending',
+      requirements: ['external_account', 'tos_acceptance.date'],
+      onboarding_url: expect.stringMatching(/^https:\/\/connect\.stripe\.test\//),
+    });
+    const account = [...standIn.accounts.values()].find(
+      (a) => (a.metadata as Record<string, string>).shop_id === seller.shopId,
+    )!;
+    expect((await flows.call('POST', '/v1/shop/payout-account', seller.token)).statusCode).toBe(200);
+    expect([...standIn.accounts.values()].filter((a) => a.id === account.id)).toHaveLength(1);
+    expectProblem(await payout(100), 409, 'payout_account_required');
+
+    standIn.completeAccount(account.id);
+    const updated = stripeEvent('account.updated', account, { secret: CONNECT_SECRET });
+    expect((await deliver(updated)).json()).toEqual({ received: true, outcome: 'applied' });
+    const [stored] = await t.db.query<{ status: string }>(
+      sql`SELECT status FROM payout_accounts WHERE provider_account_id = ${account.id}`,
+    );
+    expect(stored!.status).toBe('enabled');
+    expect((await flows.call('GET', '/v1/shop/payout-account', seller.token)).json()).toMatchObject({
+      status: 'enabled',
+      requirements: [],
+      onboarding_url: null,
+    });
+
+    const { order } = await flows.paidOrder(buyer, seller, { priceMinor: 10_000 });
+    await flows.call('POST', `/v1/orders/${order.id}/ship`, seller.token, {
+      carrier: 'UPS',
+      tracking_number: '1Z',
+    });
+    await flows.call('POST', `/v1/orders/${order.id}/confirm-delivery`, buyer.token);
+    const made = await payout(4000);
+    expect(made.statusCode, made.body).toBe(201);
+    await flows.drainJobs();
+    const transfer = standIn.calls.filter((c) => c.path === '/v1/transfers').at(-1)!;
+    expect(transfer).toMatchObject({
+      idempotencyKey: made.json().id,
+      form: { amount: '4000', currency: 'usd', destination: account.id },
+    });
+    expect(standIn.calls.filter((c) => c.path === '/v1/payouts')).toEqual([]);
+    const listed = async () => (await flows.call('GET', '/v1/shop/payouts', seller.token)).json().data[0];
+    expect(await listed()).toMatchObject({ id: made.json().id, status: 'paid' });
+    const balance = async () => (await flows.call('GET', '/v1/shop/balance', seller.token)).json();
+    expect(await balance()).toEqual({ pending: usd(0), available: usd(5000), paid_out: usd(4000) });
+
+    const [sent] = [...standIn.transfers.values()].filter((tr) => tr.destination === account.id);
+    const reversed = stripeEvent('transfer.reversed', standIn.reverseTransfer(sent!.id), {
+      id: `evt_rev_${made.json().id}`,
+      secret: CONNECT_SECRET,
+    });
+    const outcomes = [];
+    for (let i = 0; i < 3; i++) outcomes.push((await deliver(reversed)).json().outcome);
+    expect(outcomes).toEqual(['applied', 'duplicate', 'duplicate']);
+    // The same news under another event id changes nothing either.
+    const again = stripeEvent('transfer.reversed', sent!, { secret: CONNECT_SECRET });
+    expect((await deliver(again)).json().outcome).toBe('applied');
+    expect(await listed()).toMatchObject({ status: 'failed', failure_code: 'transfer_reversed' });
+    expect(await balance()).toEqual({ pending: usd(0), available: usd(9000), paid_out: usd(0) });
+    const reversals = await t.db.query(
+      sql`SELECT 1 FROM ledger_entries WHERE kind = 'payout_reversal' AND reference = ${made.json().id}`,
+    );
+    expect(reversals).toHaveLength(1);
+    const failedEvents = await t.db.query<{ data: { shop_id: string } }>(
+      sql`SELECT data FROM outbox_events WHERE type = 'payout.failed.v1' AND data->>'id' = ${made.json().id}`,
+    );
+    expect(failedEvents.map((e) => e.data.shop_id)).toEqual([seller.shopId]);
   });
 });

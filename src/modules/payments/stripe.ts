@@ -5,6 +5,8 @@ import type {
   ChargeOutcome,
   IntentRequest,
   PaymentProvider,
+  PayoutAccountRequest,
+  PayoutAccountState,
   PayoutRequest,
   ProviderEvent,
   RefundRequest,
@@ -14,6 +16,8 @@ import { SIGNATURE_TOLERANCE_SECONDS } from './webhook-signature.js';
 export interface StripeOptions {
   secretKey: string;
   webhookSecret: string;
+  /** Signs the events of the Connect endpoint (account.updated, transfers), when it is a separate one. */
+  connectWebhookSecret?: string | undefined;
   /** Another API location than api.stripe.com (stripe-mock, a stand-in in tests). */
   apiUrl?: string | undefined;
 }
@@ -55,9 +59,25 @@ function outcomeOf(intent: Stripe.PaymentIntent): ChargeOutcome {
 }
 
 /**
+ * A connected account's standing: `enabled` once Stripe lets it receive transfers and pay out,
+ * `disabled` when Stripe rejected it, `restricted` when the seller submitted details but Stripe
+ * needs more, `pending` until the seller has been through onboarding.
+ */
+export function payoutAccountStateOf(account: Stripe.Account): PayoutAccountState {
+  const due = account.requirements;
+  const requirements = [...new Set([...(due?.past_due ?? []), ...(due?.currently_due ?? [])])];
+  if (due?.disabled_reason?.startsWith('rejected')) return { status: 'disabled', requirements };
+  if (account.payouts_enabled && account.capabilities?.transfers === 'active')
+    return { status: 'enabled', requirements };
+  return { status: account.details_submitted ? 'restricted' : 'pending', requirements };
+}
+
+/**
  * Stripe through its official SDK: one PaymentIntent per confirm attempt (its metadata names our
- * payment and attempt), refunds and payouts keyed by our ids (Stripe's idempotency keys), webhooks
- * verified with `constructEvent` on the raw body with an explicit tolerance.
+ * payment and attempt), refunds keyed by our ids (Stripe's idempotency keys), payouts as Connect
+ * transfers to the shop's Express account keyed by the payout id (never a payout from the
+ * platform's own balance), webhooks verified with `constructEvent` on the raw body with an
+ * explicit tolerance, against the platform endpoint's secret or the Connect endpoint's.
  */
 export class StripeProvider implements PaymentProvider {
   readonly name = 'stripe' as const;
@@ -145,50 +165,84 @@ export class StripeProvider implements PaymentProvider {
     return { reference: refund.id, status, failureCode: refund.failure_reason ?? null } as const;
   }
 
+  /**
+   * A transfer from the platform's balance to the shop's connected account. Once Stripe accepts it
+   * the money is in the seller's Stripe balance: the payout is `paid` (the account's own schedule
+   * takes it to the bank). A reversal later makes it `failed` (transfer.reversed).
+   */
   async payout(request: PayoutRequest) {
     try {
-      const payout = await this.stripe.payouts.create(
+      const transfer = await this.stripe.transfers.create(
         {
           amount: request.amount,
           currency: request.currency.toLowerCase(),
+          destination: request.destination,
+          transfer_group: request.payoutId,
           metadata: { payout_id: request.payoutId, shop_id: request.shopId },
         },
-        { idempotencyKey: `bazaar-payout-${request.payoutId}` },
+        { idempotencyKey: request.payoutId },
       );
-      const status =
-        payout.status === 'paid'
-          ? 'paid'
-          : payout.status === 'failed' || payout.status === 'canceled'
-            ? 'failed'
-            : 'pending';
-      return { reference: payout.id, status, failureCode: payout.failure_code ?? null } as const;
+      return { reference: transfer.id, status: 'paid', failureCode: null } as const;
     } catch (error) {
-      // Refused outright (e.g. an insufficient Stripe balance): the payout failed, nothing moved.
+      // Refused outright (an insufficient platform balance, an account that cannot receive): nothing moved.
       if (error instanceof Stripe.errors.StripeInvalidRequestError) {
         return {
           reference: `refused:${request.payoutId}`,
           status: 'failed',
-          failureCode: error.code ?? 'payout_refused',
+          failureCode: error.code ?? 'transfer_refused',
         } as const;
       }
       throw error;
     }
   }
 
+  async createPayoutAccount(request: PayoutAccountRequest) {
+    const account = await this.stripe.accounts.create(
+      {
+        type: 'express',
+        ...(request.email ? { email: request.email } : {}),
+        capabilities: { transfers: { requested: true } },
+        metadata: { payout_account_id: request.accountId, shop_id: request.shopId },
+      },
+      { idempotencyKey: `bazaar-account-${request.accountId}` },
+    );
+    return { reference: account.id, ...payoutAccountStateOf(account) };
+  }
+
+  async fetchPayoutAccount(reference: string): Promise<PayoutAccountState> {
+    return payoutAccountStateOf(await this.stripe.accounts.retrieve(reference));
+  }
+
+  async onboardingLink(reference: string, returnUrl: string): Promise<string> {
+    const link = await this.stripe.accountLinks.create({
+      account: reference,
+      type: 'account_onboarding',
+      // Links expire within minutes: an expired one sends the seller back to ask for a fresh one.
+      refresh_url: returnUrl,
+      return_url: returnUrl,
+    });
+    return link.url;
+  }
+
+  /** The event, verified against the platform endpoint's secret, or else the Connect endpoint's. */
+  private verify(rawBody: Buffer, header: string | string[]): Stripe.Event {
+    const secrets = [this.options.webhookSecret, this.options.connectWebhookSecret].filter(
+      (secret): secret is string => Boolean(secret),
+    );
+    for (const secret of secrets) {
+      try {
+        return this.stripe.webhooks.constructEvent(rawBody, header, secret, SIGNATURE_TOLERANCE_SECONDS);
+      } catch {
+        // Not this endpoint's secret (or not valid at all): the next one, then a refusal.
+      }
+    }
+    throw paymentsErrors.error('signature_mismatch', 'The Stripe-Signature does not verify.');
+  }
+
   async parseWebhook(rawBody: Buffer, headers: IncomingHttpHeaders): Promise<ProviderEvent> {
     const header = headers['stripe-signature'];
     if (!header) throw paymentsErrors.error('signature_missing', 'The Stripe-Signature header is missing.');
-    let event: Stripe.Event;
-    try {
-      event = this.stripe.webhooks.constructEvent(
-        rawBody,
-        header,
-        this.options.webhookSecret,
-        SIGNATURE_TOLERANCE_SECONDS,
-      );
-    } catch {
-      throw paymentsErrors.error('signature_mismatch', 'The Stripe-Signature does not verify.');
-    }
+    const event = this.verify(rawBody, header);
     const { id, type } = event;
     switch (event.type) {
       case 'payment_intent.succeeded':
@@ -223,13 +277,22 @@ export class StripeProvider implements PaymentProvider {
           failureCode: refund.failure_reason ?? null,
         };
       }
-      case 'payout.paid':
-      case 'payout.failed': {
-        const payout = event.data.object;
-        const payoutId = payout.metadata?.payout_id;
-        if (!payoutId) return { id, type, about: 'nothing' };
-        const outcome = event.type === 'payout.paid' ? 'paid' : 'failed';
-        return { id, type, about: 'payout', payoutId, outcome, failureCode: payout.failure_code ?? null };
+      case 'transfer.reversed': {
+        const transfer = event.data.object;
+        const payoutId = transfer.metadata?.payout_id;
+        // Only a transfer taken back in full undoes the payout; a partial reversal is not one of ours.
+        if (!payoutId || transfer.amount_reversed < transfer.amount) return { id, type, about: 'nothing' };
+        return { id, type, about: 'payout', payoutId, outcome: 'failed', failureCode: 'transfer_reversed' };
+      }
+      case 'account.updated': {
+        const account = event.data.object;
+        return {
+          id,
+          type,
+          about: 'payout_account',
+          reference: account.id,
+          state: payoutAccountStateOf(account),
+        };
       }
       default:
         return { id, type, about: 'nothing' };

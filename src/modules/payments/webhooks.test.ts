@@ -230,6 +230,7 @@ describe('the sandbox provider', () => {
     let attempts = 0;
     const flaky = new SandboxProvider(t.db, {
       webhookUrl: 'http://bazaar.invalid/v1/webhooks/sandbox',
+      onboardingUrl: 'http://bazaar.invalid/sandbox/onboarding',
       secret: async () => TEST_WEBHOOK_SECRET,
       now: clock.now,
       transport: async ({ headers, body }) => {
