@@ -43,6 +43,7 @@ import {
   sandboxOnboardingRoutes,
   type WebhookTransport,
 } from './modules/payments/index.js';
+import { PromotionsService, promotionsRoutes } from './modules/promotions/index.js';
 import {
   ProductViews,
   RecommendationsService,
@@ -110,6 +111,7 @@ export interface Services {
   orders: OrdersService;
   shipping: ShippingService;
   tax: TaxService;
+  promotions: PromotionsService;
   reviews: ReviewsService;
   recommendations: RecommendationsService;
   /** Product views signed-in buyers make, noted by the catalog for recommendations. */
@@ -168,6 +170,7 @@ export function buildServices(
   const cart = new CartService(db, catalogVariantDirectory, config.currency);
   const ledger = new LedgerService(db, config);
   const shipping = new ShippingService({ db, currency: config.currency });
+  const promotions = new PromotionsService({ db, currency: config.currency });
   // The tax report reads the ledger's tax_payable and the orders' places: calls at run time only.
   const tax: TaxService = new TaxService({
     db,
@@ -269,6 +272,7 @@ export function buildServices(
     orders,
     shipping,
     tax,
+    promotions,
     identity,
     account,
     notifications,
@@ -519,6 +523,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   ordersRoutes(app, services.orders, guards, services.idempotency, config.currency);
   shippingRoutes(app, services.shipping, guards, config.currency);
   taxRoutes(app, services.tax, guards);
+  promotionsRoutes(app, services.promotions, guards, config.currency);
   reviewsRoutes(app, services.reviews, guards);
   recommendationsRoutes(app, services.recommendations, guards);
   paymentsRoutes(app, services.payments, guards, services.idempotency, config.currency);

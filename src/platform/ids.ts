@@ -31,7 +31,8 @@ export type IdPrefix =
   | 'shp'
   | 'txr'
   | 'txt'
-  | 'pa';
+  | 'pa'
+  | 'prm';
 
 /**
  * `<prefix>_` + 10 characters of millisecond time + 16 random characters (80 bits), all Crockford

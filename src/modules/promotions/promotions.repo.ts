@@ -1,0 +1,84 @@
+import { type Queryable, sql, sqlArray } from '../../platform/db.js';
+
+export type PromotionType = 'percentage' | 'fixed' | 'free_shipping';
+export type FundedBy = 'platform' | 'shop';
+
+/** What an owner sets on a promotion. */
+export interface PromotionFields {
+  code: string | null;
+  automatic: boolean;
+  type: PromotionType;
+  percentBps: number | null;
+  amountMinor: number | null;
+  shopId: string | null;
+  categoryIds: string[];
+  productIds: string[];
+  minSubtotalMinor: number | null;
+  startsAt: Date;
+  endsAt: Date | null;
+  usageLimit: number | null;
+  perCustomerLimit: number | null;
+  fundedBy: FundedBy;
+  status: 'active' | 'inactive';
+}
+
+export interface PromotionRow extends PromotionFields {
+  id: string;
+  usedCount: number;
+}
+
+const COLUMNS = sql`id, code, automatic, type, percent_bps AS "percentBps", amount AS "amountMinor",
+  shop_id AS "shopId", category_ids AS "categoryIds", product_ids AS "productIds",
+  min_subtotal AS "minSubtotalMinor", starts_at AS "startsAt", ends_at AS "endsAt",
+  usage_limit AS "usageLimit", per_customer_limit AS "perCustomerLimit", used_count AS "usedCount",
+  funded_by AS "fundedBy", status`;
+
+/** The promotions one owner sees: the platform's, or one shop's; newest first. */
+export async function listPromotions(
+  db: Queryable,
+  owner: FundedBy,
+  shopId: string | null,
+): Promise<PromotionRow[]> {
+  return db.query<PromotionRow>(sql`
+    SELECT ${COLUMNS} FROM promotions
+    WHERE funded_by = ${owner} AND (${shopId}::text IS NULL OR shop_id = ${shopId})
+    ORDER BY id DESC`);
+}
+
+export async function findPromotion(
+  db: Queryable,
+  id: string,
+  owner: FundedBy,
+  shopId: string | null,
+): Promise<PromotionRow | undefined> {
+  const [row] = await db.query<PromotionRow>(sql`
+    SELECT ${COLUMNS} FROM promotions
+    WHERE id = ${id} AND funded_by = ${owner} AND (${shopId}::text IS NULL OR shop_id = ${shopId})
+    FOR UPDATE`);
+  return row;
+}
+
+export async function insertPromotion(db: Queryable, id: string, p: PromotionFields): Promise<PromotionRow> {
+  const [row] = await db.query<PromotionRow>(sql`
+    INSERT INTO promotions (id, code, automatic, type, percent_bps, amount, shop_id, category_ids, product_ids,
+      min_subtotal, starts_at, ends_at, usage_limit, per_customer_limit, funded_by, status)
+    VALUES (${id}, ${p.code}, ${p.automatic}, ${p.type}, ${p.percentBps}, ${p.amountMinor}, ${p.shopId},
+      ${sqlArray(p.categoryIds)}::text[], ${sqlArray(p.productIds)}::text[], ${p.minSubtotalMinor}, ${p.startsAt}, ${p.endsAt},
+      ${p.usageLimit}, ${p.perCustomerLimit}, ${p.fundedBy}, ${p.status})
+    RETURNING ${COLUMNS}`);
+  return row!;
+}
+
+/** Writes every field an owner may change (the caller merged the changes into the current row). */
+export async function updatePromotion(db: Queryable, p: PromotionRow): Promise<PromotionRow> {
+  const [row] = await db.query<PromotionRow>(sql`
+    UPDATE promotions SET
+      code = ${p.code}, percent_bps = ${p.percentBps}, amount = ${p.amountMinor}, shop_id = ${p.shopId},
+      category_ids = ${sqlArray(p.categoryIds)}::text[], product_ids = ${sqlArray(p.productIds)}::text[],
+      min_subtotal = ${p.minSubtotalMinor}, starts_at = ${p.startsAt}, ends_at = ${p.endsAt},
+      usage_limit = ${p.usageLimit}, per_customer_limit = ${p.perCustomerLimit}, status = ${p.status},
+      updated_at = now()
+    WHERE id = ${p.id}
+    RETURNING ${COLUMNS}`);
+  return row!;
+}

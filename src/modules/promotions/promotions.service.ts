@@ -1,0 +1,142 @@
+import type { Database } from '../../platform/db.js';
+import { isUniqueViolation } from '../../platform/errors.js';
+import type { Caller } from '../../platform/http.js';
+import { newId } from '../../platform/ids.js';
+import { promotionsErrors } from './promotions.errors.js';
+import * as repo from './promotions.repo.js';
+import { presentPromotion } from './promotions.schemas.js';
+
+export interface PromotionsDeps {
+  db: Database;
+  currency: string;
+}
+
+/** Who a request acts for: the platform (an admin) or the caller's shop (a seller). */
+export type PromotionOwner = { fundedBy: 'platform' } | { fundedBy: 'shop'; shopId: string };
+
+export const ownerOf = (caller: Caller, route: 'admin' | 'shop'): PromotionOwner =>
+  route === 'admin' ? { fundedBy: 'platform' } : { fundedBy: 'shop', shopId: caller.shop!.id };
+
+/** A promotion as its owner writes it; absent fields take their defaults (create) or stay (change). */
+export interface PromotionInput {
+  code?: string | undefined;
+  automatic?: boolean | undefined;
+  type?: repo.PromotionType | undefined;
+  percentBps?: number | undefined;
+  amountMinor?: number | undefined;
+  scope?: {
+    shopId?: string | undefined;
+    categoryIds?: string[] | undefined;
+    productIds?: string[] | undefined;
+  };
+  minSubtotalMinor?: number | null | undefined;
+  startsAt?: Date | undefined;
+  endsAt?: Date | null | undefined;
+  usageLimit?: number | null | undefined;
+  perCustomerLimit?: number | null | undefined;
+  status?: 'active' | 'inactive' | undefined;
+}
+
+const taken = (error: unknown): never => {
+  throw isUniqueViolation(error) ? promotionsErrors.error('promotion_code_taken') : error;
+};
+const invalid = (path: string, message: string) =>
+  promotionsErrors.invalidAt('promotion_invalid', path, message);
+
+/** The rules every promotion keeps, whoever wrote it: the database checks them too, as a backstop. */
+function check(p: repo.PromotionFields & { usedCount?: number }): void {
+  if (p.automatic && p.code !== null) throw invalid('/body/code', 'an automatic promotion has no code');
+  if (!p.automatic && p.code === null) throw invalid('/body/code', 'a promotion is automatic or has a code');
+  if (p.type === 'percentage' && p.percentBps === null)
+    throw invalid('/body/percent_bps', 'a percentage promotion needs percent_bps');
+  if (p.type !== 'percentage' && p.percentBps !== null)
+    throw invalid('/body/percent_bps', `a ${p.type} promotion has no percent_bps`);
+  if (p.type === 'fixed' && p.amountMinor === null)
+    throw invalid('/body/amount', 'a fixed promotion needs an amount');
+  if (p.type !== 'fixed' && p.amountMinor !== null)
+    throw invalid('/body/amount', `a ${p.type} promotion has no amount`);
+  if (p.endsAt !== null && p.endsAt <= p.startsAt) throw invalid('/body/ends_at', 'must be after starts_at');
+  if (p.usageLimit !== null && p.usedCount !== undefined && p.usageLimit < p.usedCount)
+    throw invalid('/body/usage_limit', `must be at least used_count (${p.usedCount})`);
+}
+
+/**
+ * Promotions: discounts admins (platform-funded) and sellers (funded by and limited to their
+ * shop) keep. Owns the tables promotions and promotion_customer_uses. Another owner's promotion is
+ * answered as missing.
+ */
+export class PromotionsService {
+  constructor(private readonly deps: PromotionsDeps) {}
+
+  private present(row: repo.PromotionRow) {
+    return presentPromotion(row, this.deps.currency);
+  }
+
+  private shopScope(owner: PromotionOwner, requested: string | undefined): string | null {
+    if (owner.fundedBy === 'platform') return requested ?? null;
+    if (requested !== undefined && requested !== owner.shopId)
+      throw invalid('/body/scope/shop_id', "a shop's promotion applies to that shop only");
+    return owner.shopId;
+  }
+
+  async list(owner: PromotionOwner) {
+    const shopId = owner.fundedBy === 'shop' ? owner.shopId : null;
+    const rows = await repo.listPromotions(this.deps.db, owner.fundedBy, shopId);
+    return { data: rows.map((row) => this.present(row)) };
+  }
+
+  async create(owner: PromotionOwner, input: PromotionInput) {
+    const automatic = input.automatic ?? false;
+    const fields: repo.PromotionFields = {
+      code: input.code ?? null,
+      automatic,
+      type: input.type ?? 'percentage',
+      percentBps: input.percentBps ?? null,
+      amountMinor: input.amountMinor ?? null,
+      shopId: this.shopScope(owner, input.scope?.shopId),
+      categoryIds: input.scope?.categoryIds ?? [],
+      productIds: input.scope?.productIds ?? [],
+      minSubtotalMinor: input.minSubtotalMinor ?? null,
+      startsAt: input.startsAt ?? new Date(),
+      endsAt: input.endsAt ?? null,
+      usageLimit: input.usageLimit ?? null,
+      perCustomerLimit: input.perCustomerLimit ?? null,
+      fundedBy: owner.fundedBy,
+      status: input.status ?? 'active',
+    };
+    check(fields);
+    return this.present(await repo.insertPromotion(this.deps.db, newId('prm'), fields).catch(taken));
+  }
+
+  async change(owner: PromotionOwner, id: string, input: PromotionInput) {
+    const shopId = owner.fundedBy === 'shop' ? owner.shopId : null;
+    const row = await this.deps.db
+      .transaction(async (tx) => {
+        const current = await repo.findPromotion(tx, id, owner.fundedBy, shopId);
+        if (!current) throw promotionsErrors.error('promotion_not_found');
+        const next: repo.PromotionRow = {
+          ...current,
+          ...(input.code !== undefined ? { code: input.code } : {}),
+          ...(input.percentBps !== undefined ? { percentBps: input.percentBps } : {}),
+          ...(input.amountMinor !== undefined ? { amountMinor: input.amountMinor } : {}),
+          ...(input.scope !== undefined
+            ? {
+                shopId: this.shopScope(owner, input.scope.shopId),
+                categoryIds: input.scope.categoryIds ?? [],
+                productIds: input.scope.productIds ?? [],
+              }
+            : {}),
+          ...(input.minSubtotalMinor !== undefined ? { minSubtotalMinor: input.minSubtotalMinor } : {}),
+          ...(input.startsAt !== undefined ? { startsAt: input.startsAt } : {}),
+          ...(input.endsAt !== undefined ? { endsAt: input.endsAt } : {}),
+          ...(input.usageLimit !== undefined ? { usageLimit: input.usageLimit } : {}),
+          ...(input.perCustomerLimit !== undefined ? { perCustomerLimit: input.perCustomerLimit } : {}),
+          ...(input.status !== undefined ? { status: input.status } : {}),
+        };
+        check(next);
+        return repo.updatePromotion(tx, next);
+      })
+      .catch(taken);
+    return this.present(row);
+  }
+}
