@@ -2,6 +2,7 @@ import { Fragment } from 'react';
 import { Route } from 'react-router';
 import { AdminHomePage } from './home';
 import { AdminReviewsPage } from './reviews';
+import { AdminShopsPage } from './shops';
 import { TaxRatesPage, TaxReportPage } from './tax';
 import { TrialBalancePage } from './trial-balance';
 
@@ -9,6 +10,7 @@ export const adminRoutes = (
   <Fragment>
     <Route path="/admin" element={<AdminHomePage />} />
     <Route path="/admin/reviews" element={<AdminReviewsPage />} />
+    <Route path="/admin/shops" element={<AdminShopsPage />} />
     <Route path="/admin/trial-balance" element={<TrialBalancePage />} />
     <Route path="/admin/tax-rates" element={<TaxRatesPage />} />
     <Route path="/admin/tax-report" element={<TaxReportPage />} />

@@ -9,6 +9,7 @@ import { Paged } from '../ui/paged-list';
 import { useAction, useApi } from '../ui/use-api';
 import { checkAmount } from './amount';
 import { BalanceCards } from './overview';
+import { PayoutAccountPanel } from './payout-account';
 import { SellerPage } from './seller-page';
 import type { Balance, LedgerLine } from './types';
 
@@ -31,6 +32,8 @@ export function MoneyPage() {
   const balance = useApi(() => call(api.GET('/v1/shop/balance')), []);
   // Bumped after a payout so that the payouts and ledger lists load again from their first page.
   const [version, setVersion] = useState(0);
+  // Payouts need an enabled payout account: until then the form is not offered.
+  const [canPayOut, setCanPayOut] = useState(false);
   return (
     <SellerPage title="Money">
       <h2>Balance</h2>
@@ -38,13 +41,16 @@ export function MoneyPage() {
         {(data) => (
           <>
             <BalanceCards balance={data} />
-            <PayoutForm
-              balance={data}
-              onPaid={() => {
-                balance.reload();
-                setVersion((previous) => previous + 1);
-              }}
-            />
+            <PayoutAccountPanel onEnabled={setCanPayOut} />
+            {canPayOut && (
+              <PayoutForm
+                balance={data}
+                onPaid={() => {
+                  balance.reload();
+                  setVersion((previous) => previous + 1);
+                }}
+              />
+            )}
           </>
         )}
       </Async>
@@ -63,6 +69,7 @@ export function MoneyPage() {
                 <td>{formatDateTime(payout.created_at)}</td>
                 <td>
                   <span className="badge">{payout.status}</span>
+                  {payout.failure_code && <span className="muted"> {payout.failure_code}</span>}
                 </td>
                 <td className="num">{formatMoney(payout.amount)}</td>
               </tr>

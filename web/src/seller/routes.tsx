@@ -10,6 +10,7 @@ import { NewProductPage } from './product-new';
 import { ProductsPage } from './products';
 import { ReviewsPage } from './reviews';
 import { ShippingOptionsPage } from './shipping-options';
+import { ShopSettingsPage } from './shop-settings';
 
 export const sellerRoutes = (
   <Fragment>
@@ -22,6 +23,9 @@ export const sellerRoutes = (
     <Route path="/seller/orders/:id" element={<OrderDetailPage />} />
     <Route path="/seller/reviews" element={<ReviewsPage />} />
     <Route path="/seller/money" element={<MoneyPage />} />
+    {/* Where payout notices and the payment provider's onboarding send the seller back. */}
+    <Route path="/seller/payouts" element={<MoneyPage />} />
+    <Route path="/seller/shop" element={<ShopSettingsPage />} />
     <Route path="/seller/shipping" element={<ShippingOptionsPage />} />
   </Fragment>
 );
