@@ -4,6 +4,8 @@ import type { Queryable } from '../../platform/db.js';
 export interface PurchasableVariant {
   variantId: string;
   productId: string;
+  /** The product's category (promotions may be scoped by it). */
+  categoryId: string | null;
   shopId: string;
   shopName: string;
   productTitle: string;

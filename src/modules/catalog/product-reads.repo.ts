@@ -246,7 +246,7 @@ export async function findVariantsForSale(
 ): Promise<PurchasableVariant[]> {
   if (variantIds.length === 0) return [];
   return db.query<PurchasableVariant>(sql`
-    SELECT v.id AS "variantId", v.product_id AS "productId", v.shop_id AS "shopId", s.name AS "shopName",
+    SELECT v.id AS "variantId", v.product_id AS "productId", p.category_id AS "categoryId", v.shop_id AS "shopId", s.name AS "shopName",
            p.title AS "productTitle", v.title AS "variantTitle", v.sku, v.price_minor AS "priceMinor",
            v.weight_grams AS "weightGrams", p.tax_category AS "taxCategory", v.currency,
            (p.status = 'active' AND s.listed) AS purchasable,

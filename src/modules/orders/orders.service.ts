@@ -159,6 +159,8 @@ export class OrdersService {
       const variant = variants.get(item.variantId)!;
       return {
         variantId: item.variantId,
+        productId: variant.productId,
+        categoryId: variant.categoryId,
         shopId: variant.shopId,
         shopName: variant.shopName,
         unitPriceMinor: variant.priceMinor,
@@ -175,6 +177,7 @@ export class OrdersService {
       choices: input.shippingOptions ?? {},
       taxRates: await this.tax.ratesFor(db, address.country),
       pricesIncludeTax: this.config.pricesIncludeTax,
+      promotions: [],
     });
     return { address, variants, known, priced };
   }

@@ -1,9 +1,10 @@
 /**
  * Pricing: the one pure function that turns cart lines, a destination and the shops' shipping
- * options (later tax rates and promotions) into per-line, per-shop and total amounts, with the
+ * options, tax rates and promotions into per-line, per-shop and total amounts, with the
  * reasons anything does not apply. No I/O, no tables: callers read its inputs in their transaction.
  */
 
+export type { NotApplicableReason, PromotionRule } from './discounts.js';
 export { type CartTotals, type OverBound, type PricedLine, totalCart } from './line-totals.js';
 export { pricingErrors } from './pricing.errors.js';
 export {
@@ -15,6 +16,7 @@ export {
   type PricingInput,
   type PricingLine,
   type PricingProblem,
+  type PromotionTake,
   priceCheckout,
   type ShippingOptionRule,
   type ShippingRate,

@@ -1,5 +1,6 @@
 import { addMinor, MAX_MONEY_MINOR, multiplyMinor } from '../../platform/money.js';
 import { matchTaxRate, shippingTaxRate, type TaxRateRule, taxOf } from '../tax/index.js';
+import { applyPromotions, type NotApplicableReason, type PromotionRule } from './discounts.js';
 import { type OverBound, totalCart } from './line-totals.js';
 
 /** How a shipping option charges: per order, per unit, or by the order's weight. */
@@ -24,6 +25,9 @@ export interface ShippingOptionRule {
 
 export interface PricingLine {
   variantId: string;
+  /** What promotions are scoped by. */
+  productId: string;
+  categoryId: string | null;
   shopId: string;
   shopName: string;
   unitPriceMinor: number;
@@ -66,7 +70,12 @@ export interface ShopPrice {
   /** The tax of the shipping, and its rate (0 when shipping to the address is not taxed). */
   shippingTaxMinor: number;
   shippingTaxRateBps: number;
+  /** The lines' discounts and the shipping waived by free shipping. */
   discountMinor: number;
+  /** The part of discountMinor that is this shop's shipping, waived. */
+  shippingDiscountMinor: number;
+  /** What each promotion took off this shop's part, in the order they applied. */
+  promotions: PromotionTake[];
   /** The lines' tax and the shipping's. */
   taxMinor: number;
   totalMinor: number;
@@ -82,8 +91,18 @@ export type PricingProblem =
       reason: OptionExclusion | 'unknown' | 'shop_not_in_cart';
     };
 
+/** What one promotion took off (a shop's part, or the whole cart). */
+export interface PromotionTake {
+  id: string;
+  code: string | null;
+  fundedBy: 'platform' | 'shop';
+  amountMinor: number;
+}
+
 export interface PricedCheckout {
   lineTotalsMinor: number[];
+  /** Per line: its discount (before tax: the tax is on the line's total less it). */
+  lineDiscountsMinor: number[];
   /** Per line: its tax, and the rate it was taxed at. */
   lineTaxesMinor: number[];
   lineTaxRatesBps: number[];
@@ -99,6 +118,10 @@ export interface PricedCheckout {
   /** The total is over the money bound (shipping took it there). */
   totalOverBound: boolean;
   problems: PricingProblem[];
+  /** The promotions that took something off, in the order they applied. */
+  promotions: PromotionTake[];
+  /** The promotions given that take nothing off this cart, and why. */
+  notApplied: { id: string; code: string | null; reason: NotApplicableReason }[];
 }
 
 export interface PricingInput {
@@ -116,6 +139,8 @@ export interface PricingInput {
    * tax − discount holds either way and the total is what the buyer saw on the price tags.
    */
   pricesIncludeTax: boolean;
+  /** The current promotions that may apply: the active automatic ones and the cart's code. */
+  promotions: readonly PromotionRule[];
 }
 
 /** What an option charges for a shop's part of the cart, or why it does not apply. */
@@ -157,17 +182,13 @@ const cheaper = (a: OptionPrice, b: OptionPrice) =>
 /**
  * The one pricing of a cart: per line, per shop (merchandise, shipping, discount, tax) and in all.
  * Cart, quote and checkout call it with plain data read in their transaction, so what the quote
- * says is what checkout charges. Discounts and tax are 0 until promotions and tax feed it.
+ * says is what checkout charges.
  */
 export function priceCheckout(input: PricingInput): PricedCheckout {
   const { lines, destination, options, choices, taxRates, pricesIncludeTax } = input;
   const merchandise = totalCart(lines);
-  // Tax per line, on the line's amount after its discount (no discounts yet), rounded per line.
   const lineTaxRatesBps = lines.map(
     (line) => matchTaxRate(taxRates, destination, line.taxCategory)?.rateBps ?? 0,
-  );
-  const lineTaxesMinor = lines.map((_line, index) =>
-    taxOf(merchandise.lineTotalsMinor[index]!, lineTaxRatesBps[index]!, pricesIncludeTax),
   );
   const shippingRateBps = shippingTaxRate(taxRates, destination)?.rateBps ?? 0;
   const shopsById = new Map<string, ShopPrice>();
@@ -188,6 +209,8 @@ export function priceCheckout(input: PricingInput): PricedCheckout {
         shippingTaxMinor: 0,
         shippingTaxRateBps: 0,
         discountMinor: 0,
+        shippingDiscountMinor: 0,
+        promotions: [],
         taxMinor: 0,
         totalMinor: 0,
       };
@@ -195,7 +218,6 @@ export function priceCheckout(input: PricingInput): PricedCheckout {
     }
     shop.lineIndexes.push(index);
     shop.subtotalMinor = addMinor(shop.subtotalMinor, merchandise.lineTotalsMinor[index]!);
-    shop.taxMinor = addMinor(shop.taxMinor, lineTaxesMinor[index]!);
     shop.weightGrams = addMinor(shop.weightGrams, multiplyMinor(line.weightGrams, line.quantity));
     shop.units += line.quantity;
   }
@@ -204,7 +226,6 @@ export function priceCheckout(input: PricingInput): PricedCheckout {
     if (!shopsById.has(shopId))
       problems.push({ code: 'shipping_option_invalid', shopId, optionId, reason: 'shop_not_in_cart' });
   }
-  let shippingMinor = 0;
   for (const shop of shopsById.values()) {
     const own = options.filter((option) => option.shopId === shop.shopId);
     let cheapest: OptionPrice | null = null;
@@ -237,9 +258,48 @@ export function priceCheckout(input: PricingInput): PricedCheckout {
       problems.push({ code: 'not_shippable', shopId: shop.shopId });
     // A shop with no active option ships free.
     shop.shippingMinor = shop.shipping?.amountMinor ?? 0;
-    if (shop.shippingMinor > 0 && shippingRateBps > 0) {
+  }
+  // Discounts come before tax: each line is taxed on its total less its discount, rounded per line.
+  const discounts = applyPromotions(
+    lines.map((line, index) => ({
+      shopId: line.shopId,
+      productId: line.productId,
+      categoryId: line.categoryId,
+      amountMinor: merchandise.lineTotalsMinor[index]!,
+    })),
+    input.promotions,
+    new Map([...shopsById.values()].map((shop) => [shop.shopId, shop.shippingMinor])),
+  );
+  const lineTaxesMinor = lines.map((_line, index) =>
+    taxOf(
+      merchandise.lineTotalsMinor[index]! - discounts.lineDiscountsMinor[index]!,
+      lineTaxRatesBps[index]!,
+      pricesIncludeTax,
+    ),
+  );
+  const take = (promotion: PromotionRule, amountMinor: number): PromotionTake => ({
+    id: promotion.id,
+    code: promotion.code,
+    fundedBy: promotion.fundedBy,
+    amountMinor,
+  });
+  for (const { promotion, byShop } of discounts.applied) {
+    for (const [shopId, amountMinor] of byShop)
+      shopsById.get(shopId)!.promotions.push(take(promotion, amountMinor));
+  }
+  let shippingMinor = 0;
+  for (const shop of shopsById.values()) {
+    for (const index of shop.lineIndexes) {
+      shop.taxMinor = addMinor(shop.taxMinor, lineTaxesMinor[index]!);
+      shop.discountMinor = addMinor(shop.discountMinor, discounts.lineDiscountsMinor[index]!);
+    }
+    if (discounts.freeShippingBy.has(shop.shopId)) shop.shippingDiscountMinor = shop.shippingMinor;
+    shop.discountMinor = addMinor(shop.discountMinor, shop.shippingDiscountMinor);
+    // Waived shipping is not taxed.
+    const taxedShippingMinor = shop.shippingMinor - shop.shippingDiscountMinor;
+    if (taxedShippingMinor > 0 && shippingRateBps > 0) {
       shop.shippingTaxRateBps = shippingRateBps;
-      shop.shippingTaxMinor = taxOf(shop.shippingMinor, shippingRateBps, pricesIncludeTax);
+      shop.shippingTaxMinor = taxOf(taxedShippingMinor, shippingRateBps, pricesIncludeTax);
       shop.taxMinor = addMinor(shop.taxMinor, shop.shippingTaxMinor);
     }
     if (pricesIncludeTax) {
@@ -260,6 +320,7 @@ export function priceCheckout(input: PricingInput): PricedCheckout {
   const totalMinor = addMinor(addMinor(subtotalMinor, shippingMinor), taxMinor) - discountMinor;
   return {
     lineTotalsMinor: merchandise.lineTotalsMinor,
+    lineDiscountsMinor: discounts.lineDiscountsMinor,
     lineTaxesMinor,
     lineTaxRatesBps,
     shops,
@@ -271,5 +332,11 @@ export function priceCheckout(input: PricingInput): PricedCheckout {
     overBound: merchandise.overBound,
     totalOverBound: totalMinor > MAX_MONEY_MINOR,
     problems,
+    promotions: discounts.applied.map(({ promotion, amountMinor }) => take(promotion, amountMinor)),
+    notApplied: discounts.notApplied.map(({ promotion, reason }) => ({
+      id: promotion.id,
+      code: promotion.code,
+      reason,
+    })),
   };
 }

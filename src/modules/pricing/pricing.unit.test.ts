@@ -7,6 +7,8 @@ const US = { country: 'US', region: 'CA' };
 
 const line = (overrides: Partial<PricingLine> = {}): PricingLine => ({
   variantId: 'var_1',
+  productId: 'prod_1',
+  categoryId: null,
   shopId: 'shop_a',
   shopName: 'Shop A',
   unitPriceMinor: 1000,
@@ -17,7 +19,7 @@ const line = (overrides: Partial<PricingLine> = {}): PricingLine => ({
 });
 
 /** No tax: the shipping tests price merchandise and shipping alone. */
-const untaxed = { taxRates: [], pricesIncludeTax: false } as const;
+const untaxed = { taxRates: [], pricesIncludeTax: false, promotions: [] } as const;
 
 const option = (overrides: Partial<ShippingOptionRule> = {}): ShippingOptionRule => ({
   id: 'so_flat',
@@ -233,6 +235,7 @@ describe('tax', () => {
       choices: {},
       taxRates: rates,
       pricesIncludeTax,
+      promotions: [],
     });
 
   it('taxes each line at its place and category, rounding half up per line, on exclusive prices', () => {
@@ -343,6 +346,7 @@ describe('tax', () => {
             choices: {},
             taxRates: randomRates,
             pricesIncludeTax,
+            promotions: [],
           });
           for (const shop of priced.shops) {
             expect(shop.subtotalMinor + shop.shippingMinor + shop.taxMinor - shop.discountMinor).toBe(
