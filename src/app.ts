@@ -167,10 +167,10 @@ export function buildServices(
   const recommendationsLog = log.child({ component: 'recommendations' });
   const productViews = new ProductViews(db, recommendationsLog);
   const catalog = new CatalogService({ db, config, caches, media, views: productViews });
-  const cart = new CartService(db, catalogVariantDirectory, config.currency);
   const ledger = new LedgerService(db, config);
   const shipping = new ShippingService({ db, currency: config.currency });
   const promotions = new PromotionsService({ db, currency: config.currency });
+  const cart = new CartService(db, catalogVariantDirectory, config.currency, promotions);
   // The tax report reads the ledger's tax_payable and the orders' places: calls at run time only.
   const tax: TaxService = new TaxService({
     db,
@@ -202,6 +202,7 @@ export function buildServices(
     reviews: reviewLookup,
     shipping,
     tax,
+    promotions,
   });
   const passwords = new PasswordHasher(options.passwordAlgorithm ?? argon2id, {
     concurrency: availableParallelism(),

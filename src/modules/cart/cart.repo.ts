@@ -95,3 +95,15 @@ export async function lockCartWithItems(
 export async function touchCart(db: Queryable, cartId: string): Promise<void> {
   await db.execute(sql`UPDATE carts SET updated_at = now() WHERE id = ${cartId}`);
 }
+
+/** The one promotion code a cart holds, as the buyer typed it. */
+export async function findPromotionCode(db: Queryable, cartId: string): Promise<string | null> {
+  const [row] = await db.query<{ code: string | null }>(
+    sql`SELECT promotion_code AS code FROM carts WHERE id = ${cartId}`,
+  );
+  return row?.code ?? null;
+}
+
+export async function setPromotionCode(db: Queryable, cartId: string, code: string | null): Promise<void> {
+  await db.execute(sql`UPDATE carts SET promotion_code = ${code}, updated_at = now() WHERE id = ${cartId}`);
+}

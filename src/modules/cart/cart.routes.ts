@@ -1,8 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { type AuthGuards, bearerSecurity, callerOf } from '../../platform/http.js';
+import { CODE_REFUSALS, type CodeRefusal, promotionsErrors } from '../promotions/index.js';
 import { cartErrors } from './cart.errors.js';
-import { AddItemBody, Cart, ChangeItemBody, ItemParams } from './cart.schemas.js';
+import {
+  AddItemBody,
+  Cart,
+  ChangeItemBody,
+  ItemParams,
+  PromotionCodeBody,
+  PromotionCodeParams,
+} from './cart.schemas.js';
 import type { CartService } from './cart.service.js';
 
 export function cartRoutes(app: FastifyInstance, service: CartService, guards: AuthGuards): void {
@@ -63,5 +71,31 @@ export function cartRoutes(app: FastifyInstance, service: CartService, guards: A
       },
     },
     async (request) => service.removeItem(callerOf(request), request.params.id),
+  );
+
+  r.post(
+    '/v1/cart/promotions',
+    {
+      onRequest: guards.user,
+      schema: {
+        ...common,
+        summary: 'Put a promotion code on the cart (case-insensitive; replaces any other code)',
+        body: PromotionCodeBody,
+        response: {
+          200: Cart,
+          ...promotionsErrors.responses(...(Object.keys(CODE_REFUSALS) as CodeRefusal[])),
+        },
+      },
+    },
+    async (request) => service.applyCode(callerOf(request), request.body.code),
+  );
+
+  r.delete(
+    '/v1/cart/promotions/:code',
+    {
+      onRequest: guards.user,
+      schema: { ...common, summary: 'Take a promotion code off the cart', params: PromotionCodeParams },
+    },
+    async (request) => service.removeCode(callerOf(request), request.params.code),
   );
 }

@@ -32,5 +32,22 @@ export const CartItem = z.object({
 });
 export type CartItemView = z.infer<typeof CartItem>;
 
-export const Cart = z.object({ id: z.string(), items: z.array(CartItem), subtotal: MoneySchema });
+export const AppliedPromotion = z.object({
+  id: z.string(),
+  code: z.string().nullable(),
+  amount: MoneySchema.describe('what it takes off'),
+  funded_by: z.enum(['platform', 'shop']),
+});
+
+export const Cart = z.object({
+  id: z.string(),
+  items: z.array(CartItem),
+  subtotal: MoneySchema,
+  /** The promotions that apply to the merchandise (free shipping shows at the quote, with an address). */
+  promotions: z.array(AppliedPromotion),
+  discount_total: MoneySchema,
+});
 export type CartView = z.infer<typeof Cart>;
+
+export const PromotionCodeBody = z.strictObject({ code: z.string().trim().min(1).max(40) });
+export const PromotionCodeParams = z.strictObject({ code: z.string().min(1).max(40) });

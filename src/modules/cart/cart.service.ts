@@ -4,7 +4,13 @@ import type { Caller } from '../../platform/http.js';
 import { newId } from '../../platform/ids.js';
 import { isWithinMoneyBound, MAX_MONEY_MINOR, money } from '../../platform/money.js';
 import { inventory, shortageDetail } from '../inventory/index.js';
-import { totalCart } from '../pricing/index.js';
+import { applyPromotions, totalCart } from '../pricing/index.js';
+import {
+  type CartPromotions,
+  type CodeRefusal,
+  promotionsErrors,
+  refusalOfPricing,
+} from '../promotions/index.js';
 import { cartErrors } from './cart.errors.js';
 import * as repo from './cart.repo.js';
 import type { CartItemView, CartView } from './cart.schemas.js';
@@ -82,21 +88,61 @@ export function unavailableReasonOf(
   return isWithinMoneyBound(variant.priceMinor) ? null : 'price_over_limit';
 }
 
+/** Where the cart learns which promotions may apply (the promotions module). */
+export interface PromotionSource {
+  forCart(db: Queryable, code: string | null): Promise<CartPromotions>;
+}
+
 export class CartService {
   constructor(
     private readonly db: Database,
     private readonly directory: VariantDirectory,
     private readonly currency: string,
+    private readonly promotions: PromotionSource,
   ) {}
+
+  /**
+   * Puts a code on the caller's cart (replacing any), after checking it applies now: else 422
+   * promotion_not_applicable with the reason, and the cart keeps what it had.
+   */
+  async applyCode(caller: Caller, code: string): Promise<CartView> {
+    return this.db.transaction(async (tx) => {
+      const cartId = await repo.ensureCart(tx, newId('cart'), caller.id, true);
+      await repo.setPromotionCode(tx, cartId, code);
+      const view = await this.present(tx, cartId);
+      if (view.refusal) throw promotionsErrors.error(view.refusal);
+      return view.cart;
+    });
+  }
+
+  /** Takes the code off the caller's cart (any case of it); a cart without it is answered as it is. */
+  async removeCode(caller: Caller, code: string): Promise<CartView> {
+    return this.db.transaction(async (tx) => {
+      const cartId = await repo.ensureCart(tx, newId('cart'), caller.id, true);
+      const current = await repo.findPromotionCode(tx, cartId);
+      if (current !== null && current.toLowerCase() === code.toLowerCase())
+        await repo.setPromotionCode(tx, cartId, null);
+      return (await this.present(tx, cartId)).cart;
+    });
+  }
+
+  /** The code a user's cart holds, read in the caller's transaction. */
+  async promotionCodeOf(tx: Queryable, userId: string): Promise<string | null> {
+    const cartId = await repo.findCartId(tx, userId);
+    return cartId ? repo.findPromotionCode(tx, cartId) : null;
+  }
 
   async view(caller: Caller): Promise<CartView> {
     // Reading an existing cart writes nothing; only a first visit creates it.
-    return this.db.transaction(async (tx) =>
-      this.present(
-        tx,
-        (await repo.findCartId(tx, caller.id)) ??
-          (await repo.ensureCart(tx, newId('cart'), caller.id, false)),
-      ),
+    return this.db.transaction(
+      async (tx) =>
+        (
+          await this.present(
+            tx,
+            (await repo.findCartId(tx, caller.id)) ??
+              (await repo.ensureCart(tx, newId('cart'), caller.id, false)),
+          )
+        ).cart,
     );
   }
 
@@ -135,7 +181,7 @@ export class CartService {
         quantity,
       });
       await repo.touchCart(tx, cartId);
-      return this.present(tx, cartId);
+      return (await this.present(tx, cartId)).cart;
     });
   }
 
@@ -155,7 +201,7 @@ export class CartService {
       }
       await repo.setItemQuantity(tx, cartId, itemId, quantity);
       await repo.touchCart(tx, cartId);
-      return this.present(tx, cartId);
+      return (await this.present(tx, cartId)).cart;
     });
   }
 
@@ -165,7 +211,7 @@ export class CartService {
       if (!cartId || (await repo.deleteItem(tx, cartId, itemId)) === 0)
         throw cartErrors.error('cart_item_not_found');
       await repo.touchCart(tx, cartId);
-      return this.present(tx, cartId);
+      return (await this.present(tx, cartId)).cart;
     });
   }
 
@@ -195,7 +241,11 @@ export class CartService {
     }
   }
 
-  private async present(tx: Queryable, cartId: string): Promise<CartView> {
+  /** The cart as shown, and why its code takes nothing off (null when it does, or there is none). */
+  private async present(
+    tx: Queryable,
+    cartId: string,
+  ): Promise<{ cart: CartView; refusal: CodeRefusal | null }> {
     const items = await repo.findItems(tx, cartId);
     const ids = items.map((item) => item.variantId);
     const [variants, levels] = await Promise.all([
@@ -213,6 +263,34 @@ export class CartService {
     const lines = shown.map(({ item, variant }, index) =>
       presentCartItem(item, variant, levels.get(item.variantId)?.available, totals.lineTotalsMinor[index]!),
     );
-    return { id: cartId, items: lines, subtotal: money(totals.subtotalMinor, this.currency) };
+    const code = await repo.findPromotionCode(tx, cartId);
+    const { rules, codeRefusal } = await this.promotions.forCart(tx, code);
+    const discounts = applyPromotions(
+      shown.map(({ variant }, index) => ({
+        shopId: variant.shopId,
+        productId: variant.productId,
+        categoryId: variant.categoryId,
+        amountMinor: totals.lineTotalsMinor[index]!,
+      })),
+      rules,
+      new Map(),
+    );
+    const priced = discounts.notApplied.find(({ promotion }) => promotion.code !== null);
+    const discountMinor = discounts.lineDiscountsMinor.reduce((sum, discount) => sum + discount, 0);
+    return {
+      cart: {
+        id: cartId,
+        items: lines,
+        subtotal: money(totals.subtotalMinor, this.currency),
+        promotions: discounts.applied.map(({ promotion, amountMinor }) => ({
+          id: promotion.id,
+          code: promotion.code,
+          amount: money(amountMinor, this.currency),
+          funded_by: promotion.fundedBy,
+        })),
+        discount_total: money(discountMinor, this.currency),
+      },
+      refusal: codeRefusal ?? (priced ? refusalOfPricing(priced.reason) : null),
+    };
   }
 }

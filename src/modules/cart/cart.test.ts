@@ -7,6 +7,7 @@ import { type Database, sql } from '../../platform/db.js';
 import type { Caller } from '../../platform/http.js';
 import { catalogVariantDirectory } from '../catalog/index.js';
 import { inventory } from '../inventory/index.js';
+import { PromotionsService } from '../promotions/index.js';
 import { AddItemBody, ChangeItemBody } from './cart.schemas.js';
 import { CartService, MAX_LINE_QUANTITY } from './cart.service.js';
 
@@ -16,7 +17,7 @@ let shopId: string;
 
 beforeAll(async () => {
   db = (await createTestDatabase()).db;
-  cart = new CartService(db, catalogVariantDirectory, 'USD');
+  cart = new CartService(db, catalogVariantDirectory, 'USD', new PromotionsService({ db, currency: 'USD' }));
   shopId = (await newUser(db, { shop: true })).shopId!;
 });
 afterAll(async () => {

@@ -33,6 +33,7 @@ export interface OrderRow {
   refundedAmount: number;
   shippingAddress: ShippingAddress;
   shipping: ShippingSnapshot | null;
+  promotions: OrderPromotion[];
   carrier: string | null;
   trackingNumber: string | null;
   paymentId: string;
@@ -59,6 +60,8 @@ export interface OrderItemRow {
   lineTotalAmount: number;
   taxAmount: number;
   taxRateBps: number;
+  /** The line's discount (the tax is on the line total less it). */
+  discountAmount: number;
   /** Units taken back out of the order by refunds (released before shipping, restocked after). */
   restockedQuantity: number;
   shippedQuantity: number;
@@ -88,22 +91,31 @@ export interface NewOrder {
   totalAmount: number;
   shippingAddress: ShippingAddress;
   shipping: ShippingSnapshot | null;
+  promotions: OrderPromotion[];
   paymentId: string;
   expiresAt: Date;
+}
+
+/** What one promotion took off an order, snapshotted at checkout (minor units). */
+export interface OrderPromotion {
+  id: string;
+  code: string | null;
+  amount: number;
+  funded_by: 'platform' | 'shop';
 }
 
 const ORDER_COLUMNS = sql`id, number, checkout_id AS "checkoutId", buyer_id AS "buyerId", shop_id AS "shopId",
   shop_name AS "shopName", status, currency, subtotal_amount AS "subtotalAmount",
   shipping_total_amount AS "shippingTotalAmount", discount_total_amount AS "discountTotalAmount",
   tax_total_amount AS "taxTotalAmount", shipping_tax_amount AS "shippingTaxAmount", total_amount AS "totalAmount", refunded_amount AS "refundedAmount",
-  shipping_address AS "shippingAddress", shipping, last_shipped_at AS "lastShippedAt", carrier,
+  shipping_address AS "shippingAddress", shipping, promotions, last_shipped_at AS "lastShippedAt", carrier,
   tracking_number AS "trackingNumber", payment_id AS "paymentId", expired, created_at AS "createdAt",
   updated_at AS "updatedAt", expires_at AS "expiresAt", paid_at AS "paidAt", shipped_at AS "shippedAt",
   delivered_at AS "deliveredAt", cancelled_at AS "cancelledAt"`;
 
 const ITEM_COLUMNS = sql`id, order_id AS "orderId", variant_id AS "variantId", product_id AS "productId", title, sku,
   quantity, unit_price_amount AS "unitPriceAmount", line_total_amount AS "lineTotalAmount",
-  tax_amount AS "taxAmount", tax_rate_bps AS "taxRateBps", restocked_quantity AS "restockedQuantity", shipped_quantity AS "shippedQuantity"`;
+  tax_amount AS "taxAmount", tax_rate_bps AS "taxRateBps", discount_amount AS "discountAmount", restocked_quantity AS "restockedQuantity", shipped_quantity AS "shippedQuantity"`;
 
 /** Inserts a checkout's orders and their items in two statements, whatever their number. */
 export async function insertOrders(
@@ -114,10 +126,10 @@ export async function insertOrders(
   const inserted = await db.query<OrderRow>(sql`
     INSERT INTO orders (id, checkout_id, buyer_id, shop_id, shop_name, status, currency, subtotal_amount,
                         shipping_total_amount, discount_total_amount, tax_total_amount, shipping_tax_amount,
-                        total_amount, shipping_address, shipping, payment_id, expires_at)
+                        total_amount, shipping_address, shipping, promotions, payment_id, expires_at)
     SELECT o.id, o.checkout_id, o.buyer_id, o.shop_id, o.shop_name, 'pending_payment', o.currency, o.subtotal_amount,
            o.shipping_total_amount, o.discount_total_amount, o.tax_total_amount, o.shipping_tax_amount, o.total_amount,
-           o.shipping_address, o.shipping, o.payment_id, o.expires_at
+           o.shipping_address, o.shipping, o.promotions, o.payment_id, o.expires_at
     FROM jsonb_to_recordset(${JSON.stringify(
       orders.map((o) => ({
         id: o.id,
@@ -134,19 +146,20 @@ export async function insertOrders(
         total_amount: o.totalAmount,
         shipping_address: o.shippingAddress,
         shipping: o.shipping,
+        promotions: o.promotions,
         payment_id: o.paymentId,
         expires_at: o.expiresAt.toISOString(),
       })),
     )}::jsonb) AS o(id text, checkout_id text, buyer_id text, shop_id text, shop_name text, currency text,
                     subtotal_amount bigint, shipping_total_amount bigint, discount_total_amount bigint,
                     tax_total_amount bigint, shipping_tax_amount bigint, total_amount bigint, shipping_address jsonb, shipping jsonb,
-                    payment_id text, expires_at timestamptz)
+                    promotions jsonb, payment_id text, expires_at timestamptz)
     RETURNING ${ORDER_COLUMNS}`);
   await db.execute(sql`
     INSERT INTO order_items (id, order_id, variant_id, product_id, title, sku, quantity, unit_price_amount,
-                             line_total_amount, tax_amount, tax_rate_bps)
+                             line_total_amount, tax_amount, tax_rate_bps, discount_amount)
     SELECT i.id, i.order_id, i.variant_id, i.product_id, i.title, i.sku, i.quantity, i.unit_price_amount,
-           i.line_total_amount, i.tax_amount, i.tax_rate_bps
+           i.line_total_amount, i.tax_amount, i.tax_rate_bps, i.discount_amount
     FROM jsonb_to_recordset(${JSON.stringify(
       items.map((i) => ({
         id: i.id,
@@ -160,9 +173,11 @@ export async function insertOrders(
         line_total_amount: i.lineTotalAmount,
         tax_amount: i.taxAmount,
         tax_rate_bps: i.taxRateBps,
+        discount_amount: i.discountAmount,
       })),
     )}::jsonb) AS i(id text, order_id text, variant_id text, product_id text, title text, sku text, quantity int,
-                    unit_price_amount bigint, line_total_amount bigint, tax_amount bigint, tax_rate_bps int)`);
+                    unit_price_amount bigint, line_total_amount bigint, tax_amount bigint, tax_rate_bps int,
+                    discount_amount bigint)`);
   return inserted;
 }
 
@@ -376,4 +391,16 @@ export async function findTaxBases(
                  FROM order_items i WHERE i.order_id = o.id AND i.tax_rate_bps > 0), 0)
        + CASE WHEN o.shipping_tax_amount > 0 THEN o.shipping_total_amount ELSE 0 END)::bigint AS "taxableAmount"
     FROM orders o WHERE o.id = ANY(${sqlArray(orderIds)}::text[])`);
+}
+
+/** Whether a checkout has an order other than `except` that is not cancelled. */
+export async function checkoutHasLiveOrders(
+  db: Queryable,
+  checkoutId: string,
+  except: string,
+): Promise<boolean> {
+  const [row] = await db.query<{ live: boolean }>(sql`
+    SELECT EXISTS (SELECT 1 FROM orders WHERE checkout_id = ${checkoutId} AND id <> ${except}
+                   AND status <> 'cancelled') AS live`);
+  return row!.live;
 }

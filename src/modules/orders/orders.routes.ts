@@ -7,6 +7,7 @@ import { combineResponses } from '../../platform/problems.js';
 import { inventoryErrors } from '../inventory/index.js';
 import { paymentsErrors, Refund } from '../payments/index.js';
 import { pricingErrors } from '../pricing/index.js';
+import { CODE_REFUSALS, type CodeRefusal, promotionsErrors } from '../promotions/index.js';
 import { shippingErrors } from '../shipping/index.js';
 import { ordersErrors } from './orders.errors.js';
 import {
@@ -63,6 +64,10 @@ export function ordersRoutes(
             pricingErrors.responses('shipping_option_invalid', 'no_shipping_to_address'),
             inventoryErrors.responses('stock_short'),
             shippingErrors.responses('address_not_found'),
+            promotionsErrors.responses(
+              'promotion_exhausted',
+              ...(Object.keys(CODE_REFUSALS) as CodeRefusal[]),
+            ),
           ),
         },
       },

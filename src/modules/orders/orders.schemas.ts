@@ -83,6 +83,13 @@ const ShippingChoice = z.object({
   max_days: z.number().int(),
 });
 
+const OrderPromotionSchema = z.object({
+  id: z.string(),
+  code: z.string().nullable(),
+  amount: MoneySchema,
+  funded_by: z.enum(['platform', 'shop']),
+});
+
 export const Quote = z.object({
   currency: z.string(),
   shops: z.array(
@@ -111,12 +118,15 @@ export const Quote = z.object({
   discount_total: MoneySchema,
   tax_total: MoneySchema,
   total: MoneySchema,
-  promotions: z.array(z.object({ id: z.string(), code: z.string().nullable(), amount: MoneySchema })),
+  promotions: z.array(OrderPromotionSchema),
   problems: z.array(
     z.object({
       code: z.string(),
       shop_id: z.string().optional(),
       variant_id: z.string().optional(),
+      /** The cart's code that stopped applying (`code` promotion_not_applicable). */
+      promotion_code: z.string().optional(),
+      reason: z.string().optional(),
       detail: z.string(),
     }),
   ),
@@ -160,6 +170,8 @@ export const OrderItem = z.object({
   /** The line's tax, at the rate of its place and category when it was ordered. */
   tax: MoneySchema,
   tax_rate_bps: z.number().int(),
+  /** The line's discount: the tax is on the line total less it. */
+  discount: MoneySchema,
   review_id: z.string().nullable(),
   reviewable: z.boolean(),
 });
@@ -176,6 +188,8 @@ export const Order = z.object({
   discount_total: MoneySchema,
   tax_total: MoneySchema,
   total: MoneySchema,
+  /** What each promotion took off this order. */
+  promotions: z.array(OrderPromotionSchema),
   refunded: MoneySchema,
   refunds: z.array(Refund),
   currency: z.string(),
@@ -224,6 +238,7 @@ export function presentOrder(
       line_total: money(item.lineTotalAmount, order.currency),
       tax: money(item.taxAmount, order.currency),
       tax_rate_bps: item.taxRateBps,
+      discount: money(item.discountAmount, order.currency),
       review_id: reviewIds.get(item.id) ?? null,
       reviewable: order.status === 'delivered' && !reviewIds.has(item.id),
     })),
@@ -232,6 +247,7 @@ export function presentOrder(
     discount_total: money(order.discountTotalAmount, order.currency),
     tax_total: money(order.taxTotalAmount, order.currency),
     total: money(order.totalAmount, order.currency),
+    promotions: order.promotions.map((p) => ({ ...p, amount: money(p.amount, order.currency) })),
     refunded: money(order.refundedAmount, order.currency),
     refunds: [...refunds],
     currency: order.currency,

@@ -19,6 +19,12 @@ import { inventory, shortageDetail } from '../inventory/index.js';
 import type { LedgerService } from '../ledger/index.js';
 import { type PaymentsService, presentPayment, type RefundView } from '../payments/index.js';
 import { type PricedCheckout, type PricingProblem, priceCheckout, pricingErrors } from '../pricing/index.js';
+import {
+  CODE_REFUSALS,
+  type PromotionsService,
+  promotionsErrors,
+  refusalOfPricing,
+} from '../promotions/index.js';
 import type { ShippingService } from '../shipping/index.js';
 import type { TaxService } from '../tax/index.js';
 import { ordersErrors, PriceChanged } from './orders.errors.js';
@@ -110,6 +116,7 @@ export interface OrdersDeps {
   reviews: ReviewLookup;
   shipping: ShippingService;
   tax: TaxService;
+  promotions: PromotionsService;
 }
 
 export class OrdersService {
@@ -122,6 +129,7 @@ export class OrdersService {
   private readonly reviews: ReviewLookup;
   private readonly shipping: ShippingService;
   private readonly tax: TaxService;
+  private readonly promotions: PromotionsService;
 
   constructor(deps: OrdersDeps) {
     this.db = deps.db;
@@ -133,6 +141,7 @@ export class OrdersService {
     this.reviews = deps.reviews;
     this.shipping = deps.shipping;
     this.tax = deps.tax;
+    this.promotions = deps.promotions;
   }
 
   /**
@@ -170,6 +179,8 @@ export class OrdersService {
       };
     });
     const options = await this.shipping.optionsForPricing(db, [...new Set(lines.map((line) => line.shopId))]);
+    const code = await this.cart.promotionCodeOf(db, caller.id);
+    const promotions = await this.promotions.forCart(db, code);
     const priced = priceCheckout({
       lines,
       destination: address,
@@ -177,9 +188,13 @@ export class OrdersService {
       choices: input.shippingOptions ?? {},
       taxRates: await this.tax.ratesFor(db, address.country),
       pricesIncludeTax: this.config.pricesIncludeTax,
-      promotions: [],
+      promotions: promotions.rules,
     });
-    return { address, variants, known, priced };
+    // The cart's code, when it takes nothing off now: the quote names it and checkout refuses.
+    const coded = priced.notApplied.find((promotion) => promotion.code !== null);
+    const refusal = promotions.codeRefusal ?? (coded ? refusalOfPricing(coded.reason) : null);
+    const codeProblem = code !== null && refusal !== null ? { code, reason: refusal } : null;
+    return { address, variants, known, priced, codeProblem };
   }
 
   /** Refuses a checkout whose shipping cannot be as asked: a bad choice per shop, or shops that do not ship there. */
@@ -213,7 +228,7 @@ export class OrdersService {
    */
   async quote(caller: Caller, input: CheckoutInput): Promise<QuoteView> {
     const items = await this.cart.linesOf(this.db, caller.id);
-    const { variants, known, priced } = await this.price(this.db, caller, input, items);
+    const { variants, known, priced, codeProblem } = await this.price(this.db, caller, input, items);
     const levels = await inventory.levels(
       this.db,
       known.map((item) => item.variantId),
@@ -249,6 +264,13 @@ export class OrdersService {
       });
     if (priced.overBound || priced.totalOverBound)
       problems.push({ code: 'validation_failed', detail: 'the total is over the money bound' });
+    if (codeProblem)
+      problems.push({
+        code: 'promotion_not_applicable',
+        promotion_code: codeProblem.code,
+        reason: codeProblem.reason,
+        detail: `the code ${codeProblem.code} does not apply: ${CODE_REFUSALS[codeProblem.reason]}`,
+      });
     const amount = (minor: number) => money(minor, currency);
     return {
       currency,
@@ -287,7 +309,12 @@ export class OrdersService {
       discount_total: amount(priced.discountMinor),
       tax_total: amount(priced.taxMinor),
       total: amount(priced.totalMinor),
-      promotions: [],
+      promotions: priced.promotions.map((promotion) => ({
+        id: promotion.id,
+        code: promotion.code,
+        amount: amount(promotion.amountMinor),
+        funded_by: promotion.fundedBy,
+      })),
       problems,
     };
   }
@@ -303,7 +330,7 @@ export class OrdersService {
       if (!cartId || items.length === 0)
         throw ordersErrors.invalidAt('cart_empty', '/cart', 'the cart is empty');
       // Re-priced here, in the transaction that charges: what the buyer saw is only checked against it.
-      const { address, variants, priced } = await this.price(tx, caller, input, items);
+      const { address, variants, priced, codeProblem } = await this.price(tx, caller, input, items);
       const unavailable = items.filter((item) => !variants.get(item.variantId)?.purchasable);
       if (unavailable.length > 0) {
         const shortages = unavailable.map((item) => ({
@@ -319,6 +346,13 @@ export class OrdersService {
         throw ValidationFailed.at(`/items/${index}/${field}`, message);
       }
       this.assertShippable(priced);
+      // A code that stopped applying is refused rather than charging a different amount silently.
+      // A code used up since it went on the cart is the race the limit is for: 409, as when the
+      // reservation below finds it full.
+      if (codeProblem)
+        throw promotionsErrors.error(
+          codeProblem.reason === 'promotion_used_up' ? 'promotion_exhausted' : codeProblem.reason,
+        );
       // Fails fast, without locks, when stock is visibly short (a sold-out flash sale).
       await inventory.assertAvailable(tx, items);
       const checkoutId = newId('chk');
@@ -348,6 +382,12 @@ export class OrdersService {
             min_days: shop.shipping.minDays,
             max_days: shop.shipping.maxDays,
           },
+          promotions: shop.promotions.map((promotion) => ({
+            id: promotion.id,
+            code: promotion.code,
+            amount: promotion.amountMinor,
+            funded_by: promotion.fundedBy,
+          })),
           paymentId,
           expiresAt,
         };
@@ -367,6 +407,7 @@ export class OrdersService {
             lineTotalAmount: priced.lineTotalsMinor[index]!,
             taxAmount: priced.lineTaxesMinor[index]!,
             taxRateBps: priced.lineTaxRatesBps[index]!,
+            discountAmount: priced.lineDiscountsMinor[index]!,
             restockedQuantity: 0,
             shippedQuantity: 0,
           });
@@ -404,6 +445,14 @@ export class OrdersService {
           dedupeKey: view.id,
         });
       }
+      // One use per checkout (not per order), counted by conditional statements: over a limit,
+      // 409 promotion_exhausted rolls everything above back.
+      await this.promotions.reserve(
+        tx,
+        checkoutId,
+        caller.id,
+        priced.promotions.map((promotion) => promotion.id),
+      );
       await this.cart.empty(tx, cartId);
       const body = await answer.complete(tx, 201, {
         id: checkoutId,
@@ -494,6 +543,7 @@ export class OrdersService {
         await this.scheduleAutoDelivery(tx, order.id, order.lastShippedAt ?? new Date());
         return { stamp: 'shipped_at', events: ['order.shipped.v1'] };
       }
+      await this.givePromotionUsesBack(tx, order.checkoutId, order.id);
       if (order.status !== 'paid') {
         await this.payments.orderCancelled(tx, order.paymentId, order.id, order.totalAmount);
         return { stamp: 'cancelled_at', events: ['order.cancelled.v1'] };
@@ -756,6 +806,7 @@ export class OrdersService {
       const items = await repo.findItems(tx, [order.id]);
       await inventory.release(tx, unshippedLines(items), order.id);
       await this.payments.orderCancelled(tx, order.paymentId, order.id, order.totalAmount);
+      await this.givePromotionUsesBack(tx, order.checkoutId, order.id);
       await appendEvent(tx, 'order.expired.v1', (await this.present(tx, [order]))[0]!);
       return true;
     });
@@ -820,6 +871,16 @@ export class OrdersService {
       for (const type of outcome.events) await appendEvent(tx, type, view);
       return view;
     });
+  }
+
+  /**
+   * A checkout's promotion uses come back when its last live order is cancelled or expires (the
+   * order `cancelling` counts as gone: its own transition commits with this). Exactly once: the
+   * promotions module releases a checkout's uses with one conditional update.
+   */
+  private async givePromotionUsesBack(tx: Queryable, checkoutId: string, cancelling: string): Promise<void> {
+    if (await repo.checkoutHasLiveOrders(tx, checkoutId, cancelling)) return;
+    await this.promotions.release(tx, checkoutId);
   }
 
   /** How many orders are in each status, for /metrics. */

@@ -148,7 +148,9 @@ export function applyPromotions(
     }
     const amountMinor = [...byShop.values()].reduce((sum, amount) => sum + amount, 0);
     if (amountMinor > 0) result.applied.push({ promotion, amountMinor, byShop });
-    else result.notApplied.push({ promotion, reason: 'better_discount_applied' });
+    // Free shipping where shipping is free already (or not known yet: the cart) is no refusal.
+    else if (promotion.type !== 'free_shipping')
+      result.notApplied.push({ promotion, reason: 'better_discount_applied' });
   }
   return result;
 }

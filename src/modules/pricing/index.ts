@@ -4,7 +4,7 @@
  * reasons anything does not apply. No I/O, no tables: callers read its inputs in their transaction.
  */
 
-export type { NotApplicableReason, PromotionRule } from './discounts.js';
+export { applyPromotions, type NotApplicableReason, type PromotionRule } from './discounts.js';
 export { type CartTotals, type OverBound, type PricedLine, totalCart } from './line-totals.js';
 export { pricingErrors } from './pricing.errors.js';
 export {

@@ -3,5 +3,6 @@
  * tables promotions and promotion_customer_uses.
  */
 
+export { CODE_REFUSALS, type CodeRefusal, promotionsErrors } from './promotions.errors.js';
 export { promotionsRoutes } from './promotions.routes.js';
-export { PromotionsService } from './promotions.service.js';
+export { type CartPromotions, PromotionsService, refusalOfPricing } from './promotions.service.js';

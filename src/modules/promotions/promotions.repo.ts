@@ -82,3 +82,77 @@ export async function updatePromotion(db: Queryable, p: PromotionRow): Promise<P
     RETURNING ${COLUMNS}`);
   return row!;
 }
+
+/** The active automatic promotions, and the promotions with this code (any status), for a cart. */
+export async function findCandidates(db: Queryable, code: string | null): Promise<PromotionRow[]> {
+  return db.query<PromotionRow>(sql`
+    SELECT ${COLUMNS} FROM promotions
+    WHERE (status = 'active' AND automatic)
+       OR (${code}::text IS NOT NULL AND lower(code) = lower(${code}::text))
+    ORDER BY id`);
+}
+
+/** Each category given with all its descendants. */
+export async function withDescendants(
+  db: Queryable,
+  categoryIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  if (categoryIds.length === 0) return new Map();
+  const rows = await db.query<{ root: string; id: string }>(sql`
+    WITH RECURSIVE down AS (
+      SELECT id AS root, id FROM categories WHERE id = ANY(${sqlArray([...categoryIds])}::text[])
+      UNION ALL
+      SELECT down.root, c.id FROM categories c JOIN down ON c.parent_id = down.id
+    )
+    SELECT root, id FROM down`);
+  const tree = new Map<string, string[]>();
+  for (const row of rows) tree.set(row.root, [...(tree.get(row.root) ?? []), row.id]);
+  return tree;
+}
+
+/** Counts one use if the limit allows: the check and the count are one statement. */
+export async function takeUse(db: Queryable, id: string): Promise<boolean> {
+  return (
+    (await db.execute(sql`
+      UPDATE promotions SET used_count = used_count + 1
+      WHERE id = ${id} AND (usage_limit IS NULL OR used_count < usage_limit)`)) > 0
+  );
+}
+
+/** Counts one use by a customer if the promotion's per-customer limit allows, in one statement. */
+export async function takeCustomerUse(db: Queryable, id: string, customer: string): Promise<boolean> {
+  const rows = await db.query<{ usedCount: number }>(sql`
+    INSERT INTO promotion_customer_uses AS u (promotion_id, customer, used_count)
+    VALUES (${id}, ${customer}, 1)
+    ON CONFLICT (promotion_id, customer) DO UPDATE SET used_count = u.used_count + 1
+      WHERE (SELECT p.per_customer_limit IS NULL OR u.used_count < p.per_customer_limit
+             FROM promotions p WHERE p.id = u.promotion_id)
+    RETURNING used_count AS "usedCount"`);
+  return rows.length > 0;
+}
+
+export async function recordCheckoutUse(db: Queryable, checkoutId: string, id: string, customer: string) {
+  await db.execute(sql`
+    INSERT INTO checkout_promotion_uses (checkout_id, promotion_id, customer)
+    VALUES (${checkoutId}, ${id}, ${customer})`);
+}
+
+/** Marks a checkout's uses given back, once: answers those this call released. */
+export async function releaseCheckoutUses(
+  db: Queryable,
+  checkoutId: string,
+): Promise<{ promotionId: string; customer: string }[]> {
+  return db.query<{ promotionId: string; customer: string }>(sql`
+    UPDATE checkout_promotion_uses SET released_at = now()
+    WHERE checkout_id = ${checkoutId} AND released_at IS NULL
+    RETURNING promotion_id AS "promotionId", customer`);
+}
+
+export async function giveUseBack(db: Queryable, id: string, customer: string): Promise<void> {
+  await db.execute(
+    sql`UPDATE promotions SET used_count = used_count - 1 WHERE id = ${id} AND used_count > 0`,
+  );
+  await db.execute(sql`
+    UPDATE promotion_customer_uses SET used_count = used_count - 1
+    WHERE promotion_id = ${id} AND customer = ${customer} AND used_count > 0`);
+}

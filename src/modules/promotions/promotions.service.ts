@@ -1,8 +1,9 @@
-import type { Database } from '../../platform/db.js';
+import type { Database, Queryable } from '../../platform/db.js';
 import { isUniqueViolation } from '../../platform/errors.js';
 import type { Caller } from '../../platform/http.js';
 import { newId } from '../../platform/ids.js';
-import { promotionsErrors } from './promotions.errors.js';
+import type { NotApplicableReason, PromotionRule } from '../pricing/index.js';
+import { type CodeRefusal, promotionsErrors } from './promotions.errors.js';
 import * as repo from './promotions.repo.js';
 import { presentPromotion } from './promotions.schemas.js';
 
@@ -36,6 +37,23 @@ export interface PromotionInput {
   perCustomerLimit?: number | null | undefined;
   status?: 'active' | 'inactive' | undefined;
 }
+
+/** The reason a code answers with when pricing finds it takes nothing off the cart. */
+export const refusalOfPricing = (reason: NotApplicableReason): CodeRefusal => `promotion_${reason}`;
+
+/** The promotions that may apply to a cart now, as pricing takes them, and why its code does not. */
+export interface CartPromotions {
+  rules: PromotionRule[];
+  codeRefusal: CodeRefusal | null;
+}
+
+const currentAt = (row: repo.PromotionRow, now: Date): CodeRefusal | null => {
+  if (row.status !== 'active') return 'promotion_inactive';
+  if (row.startsAt > now) return 'promotion_not_started';
+  if (row.endsAt !== null && row.endsAt <= now) return 'promotion_ended';
+  if (row.usageLimit !== null && row.usedCount >= row.usageLimit) return 'promotion_used_up';
+  return null;
+};
 
 const taken = (error: unknown): never => {
   throw isUniqueViolation(error) ? promotionsErrors.error('promotion_code_taken') : error;
@@ -138,5 +156,64 @@ export class PromotionsService {
       })
       .catch(taken);
     return this.present(row);
+  }
+
+  /**
+   * Read in the caller's transaction: the current automatic promotions (an ended or used-up one is
+   * simply dropped) and the cart's code when it is current, with category scopes expanded to their
+   * descendants.
+   */
+  async forCart(db: Queryable, code: string | null, now = new Date()): Promise<CartPromotions> {
+    const rows = await repo.findCandidates(db, code);
+    const usable = rows.filter((row) => row.automatic && currentAt(row, now) === null);
+    let codeRefusal: CodeRefusal | null = null;
+    if (code !== null) {
+      const coded = rows.filter((row) => !row.automatic);
+      const row = coded.find((r) => r.status === 'active') ?? coded[0];
+      codeRefusal = row ? currentAt(row, now) : 'promotion_unknown';
+      if (row && codeRefusal === null) usable.push(row);
+    }
+    const tree = await repo.withDescendants(db, [...new Set(usable.flatMap((row) => row.categoryIds))]);
+    return {
+      rules: usable.map((row) => ({
+        id: row.id,
+        code: row.code,
+        automatic: row.automatic,
+        type: row.type,
+        percentBps: row.percentBps,
+        amountMinor: row.amountMinor,
+        shopId: row.shopId,
+        categoryIds: row.categoryIds.flatMap((id) => tree.get(id) ?? []),
+        productIds: row.productIds,
+        minSubtotalMinor: row.minSubtotalMinor,
+        fundedBy: row.fundedBy,
+      })),
+      codeRefusal,
+    };
+  }
+
+  /**
+   * Reserves one use per promotion for a checkout, in its transaction: for each, one conditional
+   * statement for the customer's uses and one for the total, so no limit is ever passed. Over a
+   * limit: 409 promotion_exhausted, and the caller's transaction rolls every reservation back.
+   */
+  async reserve(
+    tx: Queryable,
+    checkoutId: string,
+    customer: string,
+    promotionIds: readonly string[],
+  ): Promise<void> {
+    for (const id of [...promotionIds].sort()) {
+      if (!(await repo.takeCustomerUse(tx, id, customer)))
+        throw promotionsErrors.error('promotion_exhausted');
+      if (!(await repo.takeUse(tx, id))) throw promotionsErrors.error('promotion_exhausted');
+      await repo.recordCheckoutUse(tx, checkoutId, id, customer);
+    }
+  }
+
+  /** Gives a checkout's uses back, exactly once however often (or concurrently) it is asked. */
+  async release(tx: Queryable, checkoutId: string): Promise<void> {
+    for (const use of await repo.releaseCheckoutUses(tx, checkoutId))
+      await repo.giveUseBack(tx, use.promotionId, use.customer);
   }
 }

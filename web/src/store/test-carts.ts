@@ -31,6 +31,8 @@ export const cartOf = (items: CartLine[]): Cart => ({
   id: 'cart_1',
   items,
   subtotal: usd(items.reduce((sum, item) => sum + item.line_total.amount, 0)),
+  promotions: [],
+  discount_total: usd(0),
 });
 
 /** The quote of a cart: one shop part per shop, delivery as `shipping` says per shop id (free unless told). */

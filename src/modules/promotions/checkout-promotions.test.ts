@@ -1,0 +1,242 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createTestApp, type TestApp } from '../../../test/app.js';
+import { testDatabaseKind } from '../../../test/db.js';
+import { newUser, type TestUser } from '../../../test/factories/identity.js';
+import { newStockedProduct } from '../../../test/factories/inventory.js';
+import { flatRate, newShippingOption } from '../../../test/factories/shipping.js';
+import { expectProblem } from '../../../test/problem.js';
+import { countBy } from '../../../test/statuses.js';
+import { sql } from '../../platform/db.js';
+
+const onPostgres = testDatabaseKind() === 'postgres';
+
+let t: TestApp;
+let admin: TestUser;
+let seller: TestUser;
+let variantId: string;
+
+const ADDRESS = { name: 'B', line1: '1 St', city: 'C', postal_code: '1', country: 'US' };
+const usd = (amount: number) => ({ amount, currency: 'USD' });
+let keys = 0;
+let codes = 0;
+const uniqueCode = (stem: string) => `${stem}${Date.now().toString(36)}${codes++}`;
+
+beforeAll(async () => {
+  t = await createTestApp({ env: { BAZAAR_DB_POOL_SIZE: '20' } });
+  admin = await newUser(t.db, { admin: true });
+  seller = await newUser(t.db, { shop: 'Promoted Shop' });
+  await newShippingOption(t, seller, { rate: flatRate(500) });
+  const product = await newStockedProduct(t.db, {
+    shopId: seller.shopId!,
+    variants: [{ priceMinor: 2000, stock: 100_000 }],
+  });
+  variantId = product.variants[0]!.id;
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, token: string, payload?: object) =>
+  t.app.inject({ method, url, ...(payload ? { payload } : {}), headers: bearer(token) });
+const checkout = (buyer: TestUser) =>
+  t.app.inject({
+    method: 'POST',
+    url: '/v1/checkout',
+    payload: { shipping_address: ADDRESS },
+    headers: { ...bearer(buyer.token), 'idempotency-key': `promo-${Date.now()}-${keys++}` },
+  });
+const buyerWithCart = async (quantity = 1) => {
+  const buyer = await newUser(t.db);
+  const added = await call('POST', '/v1/cart/items', buyer.token, { variant_id: variantId, quantity });
+  expect(added.statusCode, added.body).toBe(200);
+  return buyer;
+};
+const createPromotion = async (body: object) => {
+  const response = await call('POST', '/v1/admin/promotions', admin.token, body);
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json();
+};
+const usedCount = async (id: string) =>
+  (await call('GET', '/v1/admin/promotions', admin.token))
+    .json()
+    .data.find((p: { id: string }) => p.id === id).used_count;
+
+describe('a code on the cart', () => {
+  it('shows its discount, refuses codes that do not apply with the reason, and comes off', async () => {
+    const code = uniqueCode('Ten');
+    const promotion = await createPromotion({ code, type: 'percentage', percent_bps: 1000 });
+    const buyer = await buyerWithCart(2);
+    const applied = await call('POST', '/v1/cart/promotions', buyer.token, { code: code.toLowerCase() });
+    expect(applied.statusCode, applied.body).toBe(200);
+    expect(applied.json()).toMatchObject({
+      subtotal: usd(4000),
+      discount_total: usd(400),
+      promotions: [{ id: promotion.id, code, amount: usd(400), funded_by: 'platform' }],
+    });
+
+    expectProblem(
+      await call('POST', '/v1/cart/promotions', buyer.token, { code: 'NO-SUCH-CODE' }),
+      422,
+      'promotion_not_applicable',
+      'promotion_unknown',
+    );
+    const minimum = uniqueCode('Big');
+    await createPromotion({ code: minimum, type: 'fixed', amount: usd(1000), min_subtotal: usd(10_000) });
+    expectProblem(
+      await call('POST', '/v1/cart/promotions', buyer.token, { code: minimum }),
+      422,
+      'promotion_not_applicable',
+      'promotion_below_minimum',
+    );
+    const elsewhere = uniqueCode('Else');
+    await createPromotion({
+      code: elsewhere,
+      type: 'percentage',
+      percent_bps: 500,
+      scope: { product_ids: ['prod_x'] },
+    });
+    expectProblem(
+      await call('POST', '/v1/cart/promotions', buyer.token, { code: elsewhere }),
+      422,
+      'promotion_not_applicable',
+      'promotion_no_matching_items',
+    );
+    // A refused code leaves the one the cart had.
+    expect((await call('GET', '/v1/cart', buyer.token)).json().discount_total).toEqual(usd(400));
+
+    const removed = await call('DELETE', `/v1/cart/promotions/${code.toUpperCase()}`, buyer.token);
+    expect(removed.statusCode, removed.body).toBe(200);
+    expect(removed.json()).toMatchObject({ promotions: [], discount_total: usd(0) });
+  });
+});
+
+describe('checkout with promotions', () => {
+  it('charges what the quote showed, records the discounts per line and per order, and counts one use', async () => {
+    const code = uniqueCode('Five');
+    const fixed = await createPromotion({ code, type: 'fixed', amount: usd(500) });
+    const shipping = (
+      await call('POST', '/v1/shop/promotions', seller.token, {
+        code: uniqueCode('Ship'),
+        type: 'free_shipping',
+      })
+    ).json();
+    const buyer = await buyerWithCart(3);
+    expect((await call('POST', '/v1/cart/promotions', buyer.token, { code })).statusCode).toBe(200);
+    const quote = (
+      await call('POST', '/v1/checkout/quote', buyer.token, { shipping_address: ADDRESS })
+    ).json();
+    expect(quote).toMatchObject({
+      subtotal: usd(6000),
+      shipping_total: usd(500),
+      discount_total: usd(500),
+      total: usd(6000),
+      promotions: [{ id: fixed.id, code, amount: usd(500), funded_by: 'platform' }],
+      problems: [],
+    });
+    const placed = await checkout(buyer);
+    expect(placed.statusCode, placed.body).toBe(201);
+    const order = placed.json().orders[0];
+    expect(order.total).toEqual(quote.total);
+    expect(order.discount_total).toEqual(usd(500));
+    expect(order.items[0].discount).toEqual(usd(500));
+    expect(order.promotions).toEqual([{ id: fixed.id, code, amount: usd(500), funded_by: 'platform' }]);
+    expect(placed.json().payment.amount).toEqual(usd(6000));
+    expect(await usedCount(fixed.id)).toBe(1);
+    expect(shipping.used_count).toBe(0);
+  });
+
+  it('names a code that stopped applying in the quote, and checkout refuses it rather than charging more', async () => {
+    const code = uniqueCode('Gone');
+    const promotion = await createPromotion({ code, type: 'percentage', percent_bps: 2000 });
+    const buyer = await buyerWithCart();
+    expect((await call('POST', '/v1/cart/promotions', buyer.token, { code })).statusCode).toBe(200);
+    await call('PATCH', `/v1/admin/promotions/${promotion.id}`, admin.token, { status: 'inactive' });
+    const quote = (
+      await call('POST', '/v1/checkout/quote', buyer.token, { shipping_address: ADDRESS })
+    ).json();
+    expect(quote.problems).toEqual([
+      expect.objectContaining({
+        code: 'promotion_not_applicable',
+        promotion_code: code,
+        reason: 'promotion_inactive',
+      }),
+    ]);
+    expect(quote.discount_total).toEqual(usd(0));
+    expectProblem(await checkout(buyer), 422, 'promotion_not_applicable', 'promotion_inactive');
+  });
+
+  it('keeps the per-customer limit with its conditional count', async () => {
+    const code = uniqueCode('Once');
+    const promotion = await createPromotion({ code, type: 'fixed', amount: usd(100), per_customer_limit: 1 });
+    const buyer = await buyerWithCart();
+    await call('POST', '/v1/cart/promotions', buyer.token, { code });
+    expect((await checkout(buyer)).statusCode).toBe(201);
+    await call('POST', '/v1/cart/items', buyer.token, { variant_id: variantId, quantity: 1 });
+    expect((await call('POST', '/v1/cart/promotions', buyer.token, { code })).statusCode).toBe(200);
+    expectProblem(await checkout(buyer), 409, 'promotion_exhausted');
+    expect(await usedCount(promotion.id)).toBe(1);
+    // Nothing of the refused checkout stayed: the cart still holds its line.
+    expect((await call('GET', '/v1/cart', buyer.token)).json().items).toHaveLength(1);
+  });
+
+  it('gives a use back exactly once when the order is cancelled or expires', async () => {
+    const code = uniqueCode('Back');
+    const promotion = await createPromotion({ code, type: 'fixed', amount: usd(100), usage_limit: 5 });
+    const placeWithCode = async () => {
+      const buyer = await buyerWithCart();
+      await call('POST', '/v1/cart/promotions', buyer.token, { code });
+      const placed = await checkout(buyer);
+      expect(placed.statusCode, placed.body).toBe(201);
+      return { buyer, order: placed.json().orders[0] };
+    };
+    const cancelled = await placeWithCode();
+    const expiring = await placeWithCode();
+    expect(await usedCount(promotion.id)).toBe(2);
+    const cancel = await t.app.inject({
+      method: 'POST',
+      url: `/v1/orders/${cancelled.order.id}/cancel`,
+      headers: bearer(cancelled.buyer.token),
+    });
+    expect(cancel.statusCode, cancel.body).toBe(200);
+    expect(await usedCount(promotion.id)).toBe(1);
+    await t.db.execute(
+      sql`UPDATE orders SET expires_at = now() - interval '1 second' WHERE id = ${expiring.order.id}`,
+    );
+    // Expiry racing the cancel: only one of them moves the order, and the use comes back once.
+    await Promise.all([
+      t.services.orders.expire(expiring.order.id),
+      t.app.inject({
+        method: 'POST',
+        url: `/v1/orders/${expiring.order.id}/cancel`,
+        headers: bearer(expiring.buyer.token),
+      }),
+    ]);
+    expect(await t.services.orders.expire(expiring.order.id)).toBe(false);
+    expect(await usedCount(promotion.id)).toBe(0);
+  });
+
+  it('never passes the usage limit when many buyers check out the code at once', async () => {
+    const limit = onPostgres ? 20 : 5;
+    const buyersCount = onPostgres ? 100 : 15;
+    const code = uniqueCode('Flash');
+    const promotion = await createPromotion({
+      code,
+      type: 'percentage',
+      percent_bps: 5000,
+      usage_limit: limit,
+    });
+    const buyers: TestUser[] = [];
+    for (let i = 0; i < buyersCount; i++) {
+      const buyer = await buyerWithCart();
+      expect((await call('POST', '/v1/cart/promotions', buyer.token, { code })).statusCode).toBe(200);
+      buyers.push(buyer);
+    }
+    const responses = await Promise.all(buyers.map((buyer) => checkout(buyer)));
+    expect(countBy(responses.map((r) => r.statusCode))).toEqual({ 201: limit, 409: buyersCount - limit });
+    for (const response of responses.filter((r) => r.statusCode === 409))
+      expect(response.json().code).toBe('promotion_exhausted');
+    for (const response of responses.filter((r) => r.statusCode === 201))
+      expect(response.json().orders[0].promotions[0].id).toBe(promotion.id);
+    expect(await usedCount(promotion.id)).toBe(limit);
+  });
+});
