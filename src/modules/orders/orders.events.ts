@@ -6,16 +6,19 @@ import { Order, OrderItem, ShipmentEvent } from './orders.schemas.js';
  * The order as the API shows it, where the fields added after a type was first published are
  * optional: events recorded before them stay readable (the compatibility rule of .v1 types).
  */
-const OrderItemEventData = OrderItem.partial({ tax: true, tax_rate_bps: true });
+const OrderItemEventData = OrderItem.partial({ tax: true, tax_rate_bps: true, discount: true });
 export const OrderEventData = Order.partial({
   shipping_total: true,
   discount_total: true,
   tax_total: true,
   shipping: true,
   shipments: true,
+  promotions: true,
 }).extend({ items: z.array(OrderItemEventData) });
 /** A type first published with the shipping fields: only the later ones are optional. */
-const PartiallyShippedEventData = Order.extend({ items: z.array(OrderItemEventData) });
+const PartiallyShippedEventData = Order.partial({ promotions: true }).extend({
+  items: z.array(OrderItemEventData),
+});
 
 /** Orders' events: each carries the order as the API shows it, after the change. */
 export const orderEvents = defineEvents({
