@@ -226,7 +226,7 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
           summary: `${action[0]!.toUpperCase()}${action.slice(1)} a shop; its products' listing follows`,
           security: bearerSecurity,
           params: IdParams,
-          body: ShopActionBody,
+          body: ShopActionBody.nullish(),
           response: {
             200: AdminShop,
             ...identityErrors.responses('shop_not_found', 'shop_transition_refused'),
