@@ -207,7 +207,10 @@ describe('vacation', () => {
     await t.db.execute(
       sql`UPDATE shops SET vacation_to = now() - interval '1 second', vacation_from = now() - interval '2 minutes' WHERE id = ${shopId}`,
     );
-    await t.services.identity.refreshShopListing(shopId);
+    await t.db.execute(
+      sql`UPDATE jobs SET run_at = now() WHERE kind = 'identity.refresh-shop-listing' AND payload->>'shopId' = ${shopId}`,
+    );
+    expect(await t.services.jobs.runDueJobs()).toBeGreaterThan(0);
     expect(await buyerView(shopId, productId, variantId)).toEqual({
       inSearch: true,
       page: 200,
