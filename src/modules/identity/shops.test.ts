@@ -207,10 +207,16 @@ describe('vacation', () => {
     await t.db.execute(
       sql`UPDATE shops SET vacation_to = now() - interval '1 second', vacation_from = now() - interval '2 minutes' WHERE id = ${shopId}`,
     );
+    // Due a minute ago by the database's clock, which may run a little ahead of this process's.
     await t.db.execute(
-      sql`UPDATE jobs SET run_at = now() WHERE kind = 'identity.refresh-shop-listing' AND payload->>'shopId' = ${shopId}`,
+      sql`UPDATE jobs SET run_at = now() - interval '1 minute' WHERE kind = 'identity.refresh-shop-listing' AND payload->>'shopId' = ${shopId}`,
     );
-    expect(await t.services.jobs.runDueJobs()).toBeGreaterThan(0);
+    // Other due jobs (mail from earlier tests) may come first: run until none is left.
+    while ((await t.services.jobs.runDueJobs()) > 0) {}
+    const left = await t.db.query(
+      sql`SELECT status FROM jobs WHERE kind = 'identity.refresh-shop-listing' AND payload->>'shopId' = ${shopId}`,
+    );
+    expect(left).toEqual([]);
     expect(await buyerView(shopId, productId, variantId)).toEqual({
       inSearch: true,
       page: 200,
