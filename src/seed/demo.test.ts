@@ -53,5 +53,14 @@ describe('seedDemo', () => {
     const domestic = new Set(options.filter((o) => !o.countries.includes('*')).map((o) => o.shopId));
     const abroad = new Set(options.filter((o) => o.countries.includes('*')).map((o) => o.shopId));
     expect([...domestic].filter((shop) => !abroad.has(shop))).toHaveLength(1);
+
+    // A welcome code for the marketplace and one shop's automatic sale.
+    const promotions = await t.db.query<{ code: string | null; automatic: boolean; fundedBy: string }>(
+      sql`SELECT code, automatic, funded_by AS "fundedBy" FROM promotions WHERE status = 'active' ORDER BY automatic`,
+    );
+    expect(promotions).toEqual([
+      { code: 'WELCOME10', automatic: false, fundedBy: 'platform' },
+      { code: null, automatic: true, fundedBy: 'shop' },
+    ]);
   }, 60_000);
 });

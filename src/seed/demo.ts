@@ -2,6 +2,7 @@ import type { Services } from '../app.js';
 import type { Caller } from '../platform/http.js';
 import { seedDemoCatalog } from './demo-catalog.js';
 import { seedDemoOrders } from './demo-orders.js';
+import { seedDemoPromotions } from './demo-promotions.js';
 import { seedDemoPurchases } from './demo-purchases.js';
 import { seedDemoReviews } from './demo-reviews.js';
 import { seedDemoShipping } from './demo-shipping.js';
@@ -108,6 +109,7 @@ export async function seedDemo(services: Services): Promise<{ seeded: boolean }>
   await seedDemoCatalog(services, sellers);
   await seedDemoShipping(services, sellers, buyers);
   await seedDemoOrders(services, buyers, sellers);
+  await seedDemoPromotions(services, sellers);
   await seedDemoPurchases(services);
   await seedDemoReviews(services, buyers);
   return { seeded: true };
