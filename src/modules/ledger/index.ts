@@ -4,5 +4,6 @@
  * the database refuses unbalanced entries and any change to posted ones.
  */
 export { ledgerErrors } from './ledger.errors.js';
+export type { OrderDiscounts } from './ledger.policy.js';
 export { ledgerRoutes } from './ledger.routes.js';
 export { LedgerService, type OrderOfShop } from './ledger.service.js';

@@ -10,6 +10,7 @@ export const PLATFORM_ACCOUNTS = [
   'payouts',
   'refunds_owed',
   'tax_payable',
+  'promotions_expense',
 ] as const;
 export const SHOP_ACCOUNTS = ['pending', 'available', 'paid_out'] as const;
 export type PlatformAccountName = (typeof PLATFORM_ACCOUNTS)[number];
@@ -78,10 +79,12 @@ export function refundShares(order: {
   capturedAmount: number;
   commissionAmount: number;
   taxAmount: number;
+  /** What platform-funded promotions paid the seller on top of the capture (promotions_expense). */
+  expenseAmount: number;
   refundedBefore: number;
   refundedAfter: number;
-}): { commission: number; tax: number; seller: number } {
-  const { capturedAmount, commissionAmount, taxAmount, refundedBefore, refundedAfter } = order;
+}): { commission: number; tax: number; expense: number; seller: number } {
+  const { capturedAmount, commissionAmount, taxAmount, expenseAmount, refundedBefore, refundedAfter } = order;
   if (refundedBefore < 0 || refundedAfter <= refundedBefore || refundedAfter > capturedAmount) {
     throw new RangeError(`cannot refund ${refundedBefore} → ${refundedAfter} of ${capturedAmount}`);
   }
@@ -89,7 +92,14 @@ export function refundShares(order: {
     proportionOf(whole, refundedAfter, capturedAmount) - proportionOf(whole, refundedBefore, capturedAmount);
   const tax = shareOf(taxAmount);
   const platform = shareOf(commissionAmount + taxAmount);
-  return { commission: platform - tax, tax, seller: refundedAfter - refundedBefore - platform };
+  // The platform's subsidy comes back in proportion too: the seller returns what it was paid for it.
+  const expense = shareOf(expenseAmount);
+  return {
+    commission: platform - tax,
+    tax,
+    expense,
+    seller: refundedAfter - refundedBefore - platform + expense,
+  };
 }
 
 const entry = (draft: EntryDraft): EntryDraft => ({
@@ -97,14 +107,31 @@ const entry = (draft: EntryDraft): EntryDraft => ({
   postings: draft.postings.filter((posting) => posting.amount !== 0),
 });
 
+/** What promotions took off an order, by who pays for it and whether it was merchandise or shipping. */
+export interface OrderDiscounts {
+  /** Platform-funded (booked to promotions_expense; the seller is paid as if undiscounted). */
+  platformAmount: number;
+  /** Shop-funded free shipping: the shop's shipping revenue is lower, its merchandise is not. */
+  shopShippingAmount: number;
+}
+
+export const NO_DISCOUNTS: OrderDiscounts = { platformAmount: 0, shopShippingAmount: 0 };
+
 /**
- * What commission is taken on: the net merchandise (the order's total less its tax and shipping),
- * plus the net shipping when commission covers shipping. Tax is never the seller's, nor commissioned.
+ * What commission is taken on: the merchandise the buyer paid for, as if platform-funded
+ * promotions had not discounted it (the order's total less its tax and shipping, plus the
+ * platform's discounts and the shop's waived shipping, which are not merchandise discounts), plus
+ * the shipping the shop charged when commission covers shipping. Tax is never commissioned.
  */
 export const commissionBaseOf = (
-  order: { totalAmount: number; shippingAmount: number; taxAmount: number },
+  order: { totalAmount: number; shippingAmount: number; taxAmount: number; discounts?: OrderDiscounts },
   commissionOnShipping: boolean,
-) => order.totalAmount - order.taxAmount - (commissionOnShipping ? 0 : order.shippingAmount);
+) => {
+  const { platformAmount, shopShippingAmount } = order.discounts ?? NO_DISCOUNTS;
+  const merchandise =
+    order.totalAmount - order.taxAmount - order.shippingAmount + platformAmount + shopShippingAmount;
+  return merchandise + (commissionOnShipping ? order.shippingAmount - shopShippingAmount : 0);
+};
 
 /**
  * The provider holds the order's total (shipping included); the seller's share waits in pending;
@@ -118,11 +145,13 @@ export function paymentEntry(
     totalAmount: number;
     shippingAmount: number;
     taxAmount: number;
+    discounts?: OrderDiscounts;
     currency: string;
   },
   commission: { bps: number; onShipping: boolean },
 ): EntryDraft {
   const { orderId, shopId, totalAmount, taxAmount, currency } = order;
+  const expense = (order.discounts ?? NO_DISCOUNTS).platformAmount;
   const commissionAmount = commissionOf(commissionBaseOf(order, commission.onShipping), commission.bps);
   return entry({
     kind: 'payment',
@@ -133,11 +162,13 @@ export function paymentEntry(
       { account: platformAccount('provider_clearing', currency), amount: totalAmount },
       {
         account: shopAccount(shopId, 'pending', currency),
-        amount: -(totalAmount - taxAmount - commissionAmount),
+        amount: -(totalAmount + expense - taxAmount - commissionAmount),
       },
       { account: platformAccount('commission', currency), amount: -commissionAmount },
       // The marketplace collects the tax and owes it to the tax authority: never the seller's.
       { account: platformAccount('tax_payable', currency), amount: -taxAmount },
+      // A platform-funded discount is the platform's cost: the seller is paid as if there were none.
+      { account: platformAccount('promotions_expense', currency), amount: expense },
     ],
   });
 }
@@ -167,7 +198,7 @@ export function deliveryEntry(
  */
 export function refundEntry(
   refund: { refundId: string; orderId: string; shopId: string; currency: string },
-  shares: { commission: number; tax: number; seller: number },
+  shares: { commission: number; tax: number; expense: number; seller: number },
   pendingForOrder: number,
 ): EntryDraft {
   const { refundId, orderId, shopId, currency } = refund;
@@ -182,9 +213,10 @@ export function refundEntry(
       { account: shopAccount(shopId, 'available', currency), amount: shares.seller - fromPending },
       { account: platformAccount('commission', currency), amount: shares.commission },
       { account: platformAccount('tax_payable', currency), amount: shares.tax },
+      { account: platformAccount('promotions_expense', currency), amount: -shares.expense },
       {
         account: platformAccount('provider_clearing', currency),
-        amount: -(shares.seller + shares.commission + shares.tax),
+        amount: -(shares.seller + shares.commission + shares.tax - shares.expense),
       },
     ],
   });

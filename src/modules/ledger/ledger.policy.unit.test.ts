@@ -65,6 +65,7 @@ describe('refundShares', () => {
               capturedAmount: total,
               commissionAmount: commission,
               taxAmount: tax,
+              expenseAmount: 0,
               refundedBefore: marks[i - 1]!,
               refundedAfter: marks[i]!,
             });
@@ -89,7 +90,7 @@ describe('refundShares', () => {
   });
 
   it('refuses an empty, backwards or excessive refund', () => {
-    const order = { capturedAmount: 1000, commissionAmount: 100, taxAmount: 0 };
+    const order = { capturedAmount: 1000, commissionAmount: 100, taxAmount: 0, expenseAmount: 0 };
     expect(() => refundShares({ ...order, refundedBefore: 10, refundedAfter: 10 })).toThrow(RangeError);
     expect(() => refundShares({ ...order, refundedBefore: 10, refundedAfter: 5 })).toThrow(RangeError);
     expect(() => refundShares({ ...order, refundedBefore: 0, refundedAfter: 1001 })).toThrow(RangeError);
@@ -117,7 +118,7 @@ describe('entries', () => {
     expect(paymentEntry('pay_1', order, { bps: 0, onShipping: false }).postings).toHaveLength(2);
     const refund = refundEntry(
       { refundId: 'ref_1', ...order },
-      { commission: 100, tax: 0, seller: 899 },
+      { commission: 100, tax: 0, expense: 0, seller: 899 },
       500,
     );
     expect(refund.postings.map((p) => [p.account.name, p.amount])).toEqual([
@@ -130,7 +131,7 @@ describe('entries', () => {
       payment,
       deliveryEntry(order, 1799),
       refund,
-      refundEntry({ refundId: 'ref_2', ...order }, { commission: 0, tax: 0, seller: 10 }, -5),
+      refundEntry({ refundId: 'ref_2', ...order }, { commission: 0, tax: 0, expense: 0, seller: 10 }, -5),
       payoutEntry({ payoutId: 'po_1', shopId: 'shop_1', amount: 300, currency: 'USD' }),
       payoutEntry({ payoutId: 'po_1', shopId: 'shop_1', amount: 300, currency: 'USD' }, 'payout_reversal'),
     ];
@@ -198,10 +199,11 @@ describe('tax', () => {
       capturedAmount: 2718,
       commissionAmount: 200,
       taxAmount: 218,
+      expenseAmount: 0,
       refundedBefore: 0,
       refundedAfter: 1359,
     });
-    expect(shares).toEqual({ commission: 100, tax: 109, seller: 1150 });
+    expect(shares).toEqual({ commission: 100, tax: 109, expense: 0, seller: 1150 });
     const refund = refundEntry({ refundId: 'ref_1', ...order }, shares, 2300);
     expect(refund.postings.map((p) => [p.account.name, p.amount])).toEqual([
       ['pending', 1150],
@@ -209,5 +211,75 @@ describe('tax', () => {
       ['tax_payable', 109],
       ['provider_clearing', -1359],
     ]);
+  });
+});
+
+describe('platform-funded promotions', () => {
+  // 3000 of merchandise, a 500 platform discount, 500 shipping, 200 tax on the discounted 2500.
+  const order = {
+    orderId: 'ord_1',
+    shopId: 'shop_1',
+    totalAmount: 3200,
+    shippingAmount: 500,
+    taxAmount: 200,
+    discounts: { platformAmount: 500, shopShippingAmount: 0 },
+    currency: 'USD',
+  };
+
+  it('pays the seller and takes commission as if undiscounted, the platform bearing the discount', () => {
+    expect(commissionBaseOf(order, false)).toBe(3000);
+    const postings = paymentEntry('pay_1', order, { bps: 1000, onShipping: false }).postings;
+    expect(postings.map((p) => [p.account.name, p.amount])).toEqual([
+      ['provider_clearing', 3200],
+      ['pending', -3200],
+      ['commission', -300],
+      ['tax_payable', -200],
+      ['promotions_expense', 500],
+    ]);
+    expect(sumOf({ postings } as EntryDraft)).toBe(0);
+  });
+
+  it("does not count a shop's waived shipping against its merchandise", () => {
+    const freeShipping = {
+      ...order,
+      totalAmount: 3200,
+      discounts: { platformAmount: 0, shopShippingAmount: 500 },
+    };
+    // 3000 merchandise, shipping 500 waived by the shop: the buyer pays 3000 + 200 tax.
+    expect(commissionBaseOf(freeShipping, false)).toBe(3000);
+    expect(commissionBaseOf(freeShipping, true)).toBe(3000);
+  });
+
+  it('takes the subsidy back in proportion on refunds, so a full refund leaves nothing anywhere', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 6 }), (weights) => {
+        const captured = 3200;
+        const total = weights.reduce((a, b) => a + b, 0);
+        let before = 0;
+        let expenseBack = 0;
+        let sellerBack = 0;
+        let sum = 0;
+        for (const [i, weight] of weights.entries()) {
+          sum += weight;
+          const after = i === weights.length - 1 ? captured : Math.floor((captured * sum) / total);
+          if (after <= before) continue;
+          const shares = refundShares({
+            capturedAmount: captured,
+            commissionAmount: 300,
+            taxAmount: 200,
+            expenseAmount: 500,
+            refundedBefore: before,
+            refundedAfter: after,
+          });
+          expect(shares.seller).toBeGreaterThanOrEqual(0);
+          expect(shares.seller + shares.commission + shares.tax - shares.expense).toBe(after - before);
+          expenseBack += shares.expense;
+          sellerBack += shares.seller;
+          before = after;
+        }
+        expect(expenseBack).toBe(500);
+        expect(sellerBack).toBe(3200);
+      }),
+    );
   });
 });

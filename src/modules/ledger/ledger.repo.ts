@@ -70,6 +70,8 @@ export interface OrderMoneyRow {
   commission: number;
   /** The tax the payment entry booked for the order (tax_payable). */
   tax: number;
+  /** What platform-funded promotions paid for the order (promotions_expense). */
+  expense: number;
   /** What is still pending for the order, as a credit to the seller. */
   pending: number;
 }
@@ -78,13 +80,14 @@ export interface OrderMoneyRow {
 export async function orderMoney(
   db: Queryable,
   orderId: string,
-  accounts: { clearing: string; commission: string; tax: string; pending: string },
+  accounts: { clearing: string; commission: string; tax: string; expense: string; pending: string },
 ): Promise<OrderMoneyRow> {
   const [row] = await db.query<OrderMoneyRow>(sql`
     SELECT
       coalesce(sum(p.amount) FILTER (WHERE e.kind = 'payment' AND p.account_id = ${accounts.clearing}), 0)::bigint AS captured,
       coalesce(-sum(p.amount) FILTER (WHERE e.kind = 'payment' AND p.account_id = ${accounts.commission}), 0)::bigint AS commission,
       coalesce(-sum(p.amount) FILTER (WHERE e.kind = 'payment' AND p.account_id = ${accounts.tax}), 0)::bigint AS tax,
+      coalesce(sum(p.amount) FILTER (WHERE e.kind = 'payment' AND p.account_id = ${accounts.expense}), 0)::bigint AS expense,
       coalesce(-sum(p.amount) FILTER (WHERE p.account_id = ${accounts.pending}), 0)::bigint AS pending
     FROM ledger_entries e JOIN ledger_postings p ON p.entry_id = e.id
     WHERE e.order_id = ${orderId}`);

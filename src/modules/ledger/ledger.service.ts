@@ -5,6 +5,7 @@ import { decodeCursor, paginate } from '../../platform/pagination.js';
 import { ledgerErrors } from './ledger.errors.js';
 import {
   deliveryEntry,
+  type OrderDiscounts,
   PLATFORM_ACCOUNTS,
   paymentEntry,
   payoutEntry,
@@ -28,6 +29,7 @@ const orderAccounts = ({ shopId, currency }: OrderOfShop) => ({
   clearing: platformAccount('provider_clearing', currency).id,
   commission: platformAccount('commission', currency).id,
   tax: platformAccount('tax_payable', currency).id,
+  expense: platformAccount('promotions_expense', currency).id,
   pending: shopAccount(shopId, 'pending', currency).id,
   available: shopAccount(shopId, 'available', currency).id,
 });
@@ -46,7 +48,12 @@ export class LedgerService {
   async paymentCaptured(
     tx: Queryable,
     paymentId: string,
-    orders: readonly (OrderOfShop & { totalAmount: number; shippingAmount: number; taxAmount: number })[],
+    orders: readonly (OrderOfShop & {
+      totalAmount: number;
+      shippingAmount: number;
+      taxAmount: number;
+      discounts: OrderDiscounts;
+    })[],
   ): Promise<void> {
     const commission = { bps: this.config.commissionBps, onShipping: this.config.commissionOnShipping };
     await repo.postEntries(
@@ -76,6 +83,7 @@ export class LedgerService {
       capturedAmount: booked.captured,
       commissionAmount: booked.commission,
       taxAmount: booked.tax,
+      expenseAmount: booked.expense,
       refundedBefore: refund.refundedBefore,
       refundedAfter: refund.refundedAfter,
     });

@@ -105,6 +105,7 @@ describe('the books, as the database keeps them', () => {
       totalAmount: 1000,
       shippingAmount: 0,
       taxAmount: 0,
+      discounts: { platformAmount: 0, shopShippingAmount: 0 },
       currency: 'USD',
     };
     await t.db.transaction(async (tx) => {
@@ -202,6 +203,7 @@ describe('seller money views', () => {
       'payouts',
       'refunds_owed',
       'tax_payable',
+      'promotions_expense',
       'pending',
       'available',
       'paid_out',

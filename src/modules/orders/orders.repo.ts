@@ -102,6 +102,8 @@ export interface OrderPromotion {
   code: string | null;
   amount: number;
   funded_by: 'platform' | 'shop';
+  /** The amount is waived shipping (a free-shipping promotion), not a merchandise discount. */
+  free_shipping?: boolean;
 }
 
 const ORDER_COLUMNS = sql`id, number, checkout_id AS "checkoutId", buyer_id AS "buyerId", shop_id AS "shopId",

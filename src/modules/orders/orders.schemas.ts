@@ -247,7 +247,12 @@ export function presentOrder(
     discount_total: money(order.discountTotalAmount, order.currency),
     tax_total: money(order.taxTotalAmount, order.currency),
     total: money(order.totalAmount, order.currency),
-    promotions: order.promotions.map((p) => ({ ...p, amount: money(p.amount, order.currency) })),
+    promotions: order.promotions.map((p) => ({
+      id: p.id,
+      code: p.code,
+      amount: money(p.amount, order.currency),
+      funded_by: p.funded_by,
+    })),
     refunded: money(order.refundedAmount, order.currency),
     refunds: [...refunds],
     currency: order.currency,

@@ -387,6 +387,7 @@ export class OrdersService {
             code: promotion.code,
             amount: promotion.amountMinor,
             funded_by: promotion.fundedBy,
+            free_shipping: promotion.freeShipping,
           })),
           paymentId,
           expiresAt,

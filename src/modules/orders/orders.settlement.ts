@@ -1,5 +1,6 @@
 import type { Tx } from '../../platform/db.js';
 import { appendEvent } from '../../platform/outbox.js';
+import type { OrderDiscounts } from '../ledger/index.js';
 import type { OrderMoney, PaymentSettlement, RefundView, SettledPayment } from '../payments/index.js';
 import * as repo from './orders.repo.js';
 import { presentOrder } from './orders.schemas.js';
@@ -9,6 +10,16 @@ import { statusesAllowing } from './orders.state.js';
 export interface SalesCounter {
   recordSales(tx: Tx, lines: readonly { productId: string; quantity: number }[]): Promise<void>;
 }
+
+/** Who pays for what the order's promotions took off: the ledger books the platform's part as its cost. */
+export const discountsOf = (order: repo.OrderRow): OrderDiscounts => ({
+  platformAmount: order.promotions
+    .filter((promotion) => promotion.funded_by === 'platform')
+    .reduce((sum, promotion) => sum + promotion.amount, 0),
+  shopShippingAmount: order.promotions
+    .filter((promotion) => promotion.funded_by === 'shop' && promotion.free_shipping)
+    .reduce((sum, promotion) => sum + promotion.amount, 0),
+});
 
 export const moneyOf = (order: repo.OrderRow): OrderMoney => ({
   orderId: order.id,
@@ -87,6 +98,7 @@ export class OrderSettlement implements PaymentSettlement {
         totalAmount: order.totalAmount,
         shippingAmount: order.shippingTotalAmount,
         taxAmount: order.taxTotalAmount,
+        discounts: discountsOf(order),
         paid: paidIds.has(order.id),
       })),
       refundsDue,

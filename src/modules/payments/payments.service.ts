@@ -9,7 +9,7 @@ import { newId } from '../../platform/ids.js';
 import { scheduleJob } from '../../platform/jobs.js';
 import { appendEvent } from '../../platform/outbox.js';
 import { decodeCursor, paginate } from '../../platform/pagination.js';
-import type { LedgerService, OrderOfShop } from '../ledger/index.js';
+import type { LedgerService, OrderDiscounts, OrderOfShop } from '../ledger/index.js';
 import { paymentsErrors } from './payments.errors.js';
 import {
   type CancelIntentPayload,
@@ -62,7 +62,13 @@ export interface OrderRefund {
 /** What a succeeded payment did to its orders. */
 export interface SettledPayment {
   /** Every order the payment was for, `paid` false for those cancelled or expired while it was processing. */
-  orders: (OrderOfShop & { totalAmount: number; shippingAmount: number; taxAmount: number; paid: boolean })[];
+  orders: (OrderOfShop & {
+    totalAmount: number;
+    shippingAmount: number;
+    taxAmount: number;
+    discounts: OrderDiscounts;
+    paid: boolean;
+  })[];
   /** The orders' refunds to record: the money of an order no longer wanted goes back in full. */
   refundsDue: OrderRefund[];
 }

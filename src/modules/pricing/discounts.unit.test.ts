@@ -188,8 +188,8 @@ describe('priceCheckout with promotions', () => {
     expect(priced.discountMinor).toBe(1000);
     expect(priced.totalMinor).toBe(2000 + 500 + 109 - 1000);
     expect(priced.promotions).toEqual([
-      { id: 'prm_p', code: null, fundedBy: 'shop', amountMinor: 500 },
-      { id: 'prm_f', code: 'SHIP', fundedBy: 'platform', amountMinor: 500 },
+      { id: 'prm_p', code: null, fundedBy: 'shop', amountMinor: 500, freeShipping: false },
+      { id: 'prm_f', code: 'SHIP', fundedBy: 'platform', amountMinor: 500, freeShipping: true },
     ]);
   });
 

@@ -97,6 +97,8 @@ export interface PromotionTake {
   code: string | null;
   fundedBy: 'platform' | 'shop';
   amountMinor: number;
+  /** What it took off is shipping (free shipping), not merchandise: commission never counts it. */
+  freeShipping: boolean;
 }
 
 export interface PricedCheckout {
@@ -282,6 +284,7 @@ export function priceCheckout(input: PricingInput): PricedCheckout {
     code: promotion.code,
     fundedBy: promotion.fundedBy,
     amountMinor,
+    freeShipping: promotion.type === 'free_shipping',
   });
   for (const { promotion, byShop } of discounts.applied) {
     for (const [shopId, amountMinor] of byShop)

@@ -240,3 +240,74 @@ describe('checkout with promotions', () => {
     expect(await usedCount(promotion.id)).toBe(limit);
   });
 });
+
+describe('who pays for a discount', () => {
+  const balance = async (account: string) => {
+    const [row] = await t.db.query<{ balance: number }>(
+      sql`SELECT coalesce(sum(amount), 0)::bigint AS balance FROM ledger_postings WHERE account_id = ${account}`,
+    );
+    return Number(row!.balance);
+  };
+  const pay = (buyer: TestUser, paymentId: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: `/v1/payments/${paymentId}/confirm`,
+      payload: { payment_method: 'pm_card_visa' },
+      headers: { ...bearer(buyer.token), 'idempotency-key': `promo-pay-${Date.now()}-${keys++}` },
+    });
+  const pendingOf = async () => -(await balance(`${seller.shopId}:pending:USD`));
+
+  it('books a platform-funded discount to promotions_expense and pays the seller as if undiscounted; a full refund undoes it all', async () => {
+    const code = uniqueCode('Gift');
+    await createPromotion({ code, type: 'fixed', amount: usd(500) });
+    const buyer = await buyerWithCart(2);
+    expect((await call('POST', '/v1/cart/promotions', buyer.token, { code })).statusCode).toBe(200);
+    const placed = (await checkout(buyer)).json();
+    const [order] = placed.orders;
+    expect(order).toMatchObject({ subtotal: usd(4000), discount_total: usd(500), total: usd(4000) });
+    const [expenseBefore, pendingBefore] = [
+      await balance('platform:promotions_expense:USD'),
+      await pendingOf(),
+    ];
+    expect((await pay(buyer, placed.payment.id)).json().status).toBe('succeeded');
+    expect((await balance('platform:promotions_expense:USD')) - expenseBefore).toBe(500);
+    // The seller gets 4000 of merchandise + 500 shipping less 10% commission on the undiscounted 4000.
+    expect((await pendingOf()) - pendingBefore).toBe(4000 + 500 - 400);
+
+    const refund = await t.app.inject({
+      method: 'POST',
+      url: `/v1/orders/${order.id}/refunds`,
+      payload: { amount: order.total, reason: 'all of it' },
+      headers: { ...bearer(seller.token), 'idempotency-key': `promo-refund-${Date.now()}-${keys++}` },
+    });
+    expect(refund.statusCode, refund.body).toBe(201);
+    expect(await balance('platform:promotions_expense:USD')).toBe(expenseBefore);
+    expect(await pendingOf()).toBe(pendingBefore);
+    const trial = await t.db.query<{ total: number }>(
+      sql`SELECT coalesce(sum(amount), 0)::bigint AS total FROM ledger_postings`,
+    );
+    expect(Number(trial[0]!.total)).toBe(0);
+  });
+
+  it("lowers the shop's revenue, and the commission with it, for a shop-funded discount", async () => {
+    const created = await call('POST', '/v1/shop/promotions', seller.token, {
+      code: uniqueCode('Shop'),
+      type: 'fixed',
+      amount: usd(500),
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const buyer = await buyerWithCart(2);
+    expect(
+      (await call('POST', '/v1/cart/promotions', buyer.token, { code: created.json().code })).statusCode,
+    ).toBe(200);
+    const placed = (await checkout(buyer)).json();
+    const [expenseBefore, pendingBefore] = [
+      await balance('platform:promotions_expense:USD'),
+      await pendingOf(),
+    ];
+    expect((await pay(buyer, placed.payment.id)).json().status).toBe('succeeded');
+    expect(await balance('platform:promotions_expense:USD')).toBe(expenseBefore);
+    // 3500 of merchandise paid + 500 shipping, less 10% of 3500.
+    expect((await pendingOf()) - pendingBefore).toBe(3500 + 500 - 350);
+  });
+});

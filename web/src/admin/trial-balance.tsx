@@ -15,6 +15,7 @@ const ACCOUNT_LABELS: Record<Account, string> = {
   payouts: 'Payouts in transit',
   refunds_owed: 'Refunds owed to buyers',
   tax_payable: 'Tax collected, owed to tax authorities',
+  promotions_expense: 'Platform-funded promotions',
   pending: 'Sellers: pending',
   available: 'Sellers: available',
   paid_out: 'Sellers: paid out',
