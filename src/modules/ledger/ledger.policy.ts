@@ -3,6 +3,8 @@ import { basisPointsOf, proportionOf } from '../../platform/money.js';
 /**
  * `refunds_owed`: refunds the provider refused. The buyer is still owed the money, which has not left
  * the provider: an operator pays it back another way.
+ * `dispute_hold`: what an open card dispute holds back from the sellers' money until it is decided.
+ * `refunds_expense`: refunds the platform funds itself (an escalated return resolved at its cost).
  */
 export const PLATFORM_ACCOUNTS = [
   'provider_clearing',
@@ -11,6 +13,8 @@ export const PLATFORM_ACCOUNTS = [
   'refunds_owed',
   'tax_payable',
   'promotions_expense',
+  'dispute_hold',
+  'refunds_expense',
 ] as const;
 export const SHOP_ACCOUNTS = ['pending', 'available', 'paid_out'] as const;
 export type PlatformAccountName = (typeof PLATFORM_ACCOUNTS)[number];
@@ -24,6 +28,9 @@ export const ENTRY_KINDS = [
   'refund_failure',
   'payout',
   'payout_reversal',
+  'dispute_hold',
+  'dispute_release',
+  'dispute_loss',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 

@@ -204,6 +204,8 @@ describe('seller money views', () => {
       'refunds_owed',
       'tax_payable',
       'promotions_expense',
+      'dispute_hold',
+      'refunds_expense',
       'pending',
       'available',
       'paid_out',

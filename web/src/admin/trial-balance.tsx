@@ -16,6 +16,8 @@ const ACCOUNT_LABELS: Record<Account, string> = {
   refunds_owed: 'Refunds owed to buyers',
   tax_payable: 'Tax collected, owed to tax authorities',
   promotions_expense: 'Platform-funded promotions',
+  dispute_hold: 'Held for open card disputes',
+  refunds_expense: 'Platform-funded refunds',
   pending: 'Sellers: pending',
   available: 'Sellers: available',
   paid_out: 'Sellers: paid out',

@@ -20,6 +20,9 @@ const KIND_LABELS: Record<LedgerLine['kind'], string> = {
   refund_failure: 'Refund failed at the provider',
   payout: 'Payout',
   payout_reversal: 'Payout reversed',
+  dispute_hold: 'Held for a card dispute',
+  dispute_release: 'Card dispute won, released',
+  dispute_loss: 'Card dispute lost',
 };
 
 const ACCOUNT_LABELS: Record<LedgerLine['account'], string> = {
