@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { eventCatalogues } from './events.js';
 import { CartService, cartRoutes } from './modules/cart/index.js';
 import { CatalogService, catalogRoutes, catalogVariantDirectory } from './modules/catalog/index.js';
+import { DisputesService, disputesRoutes } from './modules/disputes/index.js';
 import {
   AccountLinks,
   AccountService,
@@ -109,6 +110,7 @@ export interface Services {
   sandbox: SandboxProvider;
   ledger: LedgerService;
   orders: OrdersService;
+  disputes: DisputesService;
   shipping: ShippingService;
   tax: TaxService;
   promotions: PromotionsService;
@@ -182,14 +184,18 @@ export function buildServices(
   });
   const providers = createPaymentProviders(db, config, options);
   // Calls go one way: orders → payments → orderSettlement (what a settled payment does to its
-  // orders, which answers the refunds due and never calls payments back).
+  // orders, which answers the refunds due and never calls payments back). Disputes use orders and
+  // payments; payments hands disputes the provider's news through a call made at run time only.
   const orderSettlement = new OrderSettlement({ sales: catalog });
-  const payments = new PaymentsService({
+  const payments: PaymentsService = new PaymentsService({
     db,
     providers,
     config,
     ledger,
     orders: orderSettlement,
+    disputes: {
+      reported: (tx, provider, payment, dispute) => disputes.reported(tx, provider, payment, dispute),
+    },
     log: log.child({ component: 'payments' }),
   });
   const orders: OrdersService = new OrdersService({
@@ -203,6 +209,14 @@ export function buildServices(
     shipping,
     tax,
     promotions,
+  });
+  const disputes = new DisputesService({
+    db,
+    ledger,
+    orders,
+    providers: payments,
+    media,
+    publicUrl: config.publicUrl,
   });
   const passwords = new PasswordHasher(options.passwordAlgorithm ?? argon2id, {
     concurrency: availableParallelism(),
@@ -271,6 +285,7 @@ export function buildServices(
     sandbox: providers.sandbox,
     ledger,
     orders,
+    disputes,
     shipping,
     tax,
     promotions,
@@ -530,6 +545,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   paymentsRoutes(app, services.payments, guards, services.idempotency, config.currency);
   sandboxOnboardingRoutes(app, services.sandbox, config.publicUrl);
   ledgerRoutes(app, services.ledger, guards);
+  disputesRoutes(app, services.disputes, guards);
   options.extraRoutes?.(app);
 
   await app.ready();

@@ -1,8 +1,16 @@
 import { catalogEvents } from './modules/catalog/index.js';
+import { disputeEvents } from './modules/disputes/index.js';
 import { identityEvents } from './modules/identity/index.js';
 import { orderEvents } from './modules/orders/index.js';
 import { paymentEvents } from './modules/payments/index.js';
 import { reviewEvents } from './modules/reviews/index.js';
 
 /** Every module's event catalogue: what this app may append, and what /v1/events/schemas publishes. */
-export const eventCatalogues = [identityEvents, catalogEvents, orderEvents, paymentEvents, reviewEvents];
+export const eventCatalogues = [
+  identityEvents,
+  catalogEvents,
+  orderEvents,
+  paymentEvents,
+  reviewEvents,
+  disputeEvents,
+];

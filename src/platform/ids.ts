@@ -20,6 +20,8 @@ export type IdPrefix =
   | 'ref'
   | 'po'
   | 'rev'
+  | 'dsp'
+  | 'dev'
   | 'evt'
   | 'job'
   | 'je'

@@ -278,3 +278,93 @@ export function payoutEntry(
     ],
   });
 }
+
+/** One order's part of a card dispute: the entries of a dispute are keyed by its id and the order. */
+export interface DisputedOrder {
+  disputeId: string;
+  orderId: string;
+  shopId: string;
+  currency: string;
+}
+
+/** The seller's credit of `amount` (a debit when negative): out of what is pending for the order first. */
+function sellerPostings(order: DisputedOrder, amount: number, pendingForOrder: number): Posting[] {
+  const { shopId, currency } = order;
+  const fromPending = amount > 0 ? Math.min(Math.max(pendingForOrder, 0), amount) : 0;
+  return [
+    { account: shopAccount(shopId, 'pending', currency), amount: fromPending },
+    { account: shopAccount(shopId, 'available', currency), amount: amount - fromPending },
+  ];
+}
+
+/**
+ * An open dispute holds the seller's share of the order's disputed part (what the seller would give
+ * back if it were lost: refundShares' seller share) in `dispute_hold`, out of what is still pending
+ * for the order first, the rest out of available (which may go negative, as after a refund past a
+ * payout).
+ */
+export function disputeHoldEntry(order: DisputedOrder, sellerShare: number, pendingForOrder: number) {
+  return entry({
+    kind: 'dispute_hold',
+    reference: order.disputeId,
+    shopId: order.shopId,
+    orderId: order.orderId,
+    postings: [
+      ...sellerPostings(order, sellerShare, pendingForOrder),
+      { account: platformAccount('dispute_hold', order.currency), amount: -sellerShare },
+    ],
+  });
+}
+
+/**
+ * A won dispute gives the hold back to the seller: to pending while the order is not delivered (its
+ * delivery then makes it available with the rest), else to available.
+ */
+export function disputeReleaseEntry(order: DisputedOrder, held: number, delivered: boolean) {
+  return entry({
+    kind: 'dispute_release',
+    reference: order.disputeId,
+    shopId: order.shopId,
+    orderId: order.orderId,
+    postings: [
+      { account: platformAccount('dispute_hold', order.currency), amount: held },
+      {
+        account: shopAccount(order.shopId, delivered ? 'available' : 'pending', order.currency),
+        amount: -held,
+      },
+    ],
+  });
+}
+
+/**
+ * A lost dispute takes the order's disputed part back like a refund (refundShares: the seller's
+ * share, the commission, the tax and the platform's subsidy in proportion, on the cumulative amount
+ * taken back), and the money leaves the provider. The seller's share is what was held; a hold made
+ * before a later refund may differ from it by rounding, and the difference is settled with the
+ * seller here.
+ */
+export function disputeLossEntry(
+  order: DisputedOrder,
+  shares: { commission: number; tax: number; expense: number; seller: number },
+  held: number,
+  pendingForOrder: number,
+) {
+  const { currency } = order;
+  return entry({
+    kind: 'dispute_loss',
+    reference: order.disputeId,
+    shopId: order.shopId,
+    orderId: order.orderId,
+    postings: [
+      { account: platformAccount('dispute_hold', currency), amount: held },
+      ...sellerPostings(order, shares.seller - held, pendingForOrder),
+      { account: platformAccount('commission', currency), amount: shares.commission },
+      { account: platformAccount('tax_payable', currency), amount: shares.tax },
+      { account: platformAccount('promotions_expense', currency), amount: -shares.expense },
+      {
+        account: platformAccount('provider_clearing', currency),
+        amount: -(shares.seller + shares.commission + shares.tax - shares.expense),
+      },
+    ],
+  });
+}

@@ -74,6 +74,10 @@ export interface OrderMoneyRow {
   expense: number;
   /** What is still pending for the order, as a credit to the seller. */
   pending: number;
+  /** What refunds and lost disputes took back of the order so far (out of provider_clearing). */
+  takenBack: number;
+  /** Whether the order was delivered (its pending money became available). */
+  delivered: boolean;
 }
 
 /** An order's booked money, read from its entries. */
@@ -88,10 +92,26 @@ export async function orderMoney(
       coalesce(-sum(p.amount) FILTER (WHERE e.kind = 'payment' AND p.account_id = ${accounts.commission}), 0)::bigint AS commission,
       coalesce(-sum(p.amount) FILTER (WHERE e.kind = 'payment' AND p.account_id = ${accounts.tax}), 0)::bigint AS tax,
       coalesce(sum(p.amount) FILTER (WHERE e.kind = 'payment' AND p.account_id = ${accounts.expense}), 0)::bigint AS expense,
-      coalesce(-sum(p.amount) FILTER (WHERE p.account_id = ${accounts.pending}), 0)::bigint AS pending
+      coalesce(-sum(p.amount) FILTER (WHERE p.account_id = ${accounts.pending}), 0)::bigint AS pending,
+      coalesce(-sum(p.amount) FILTER (WHERE e.kind IN ('refund', 'dispute_loss') AND p.account_id = ${accounts.clearing}), 0)::bigint AS "takenBack",
+      bool_or(e.kind = 'delivery') IS TRUE AS delivered
     FROM ledger_entries e JOIN ledger_postings p ON p.entry_id = e.id
     WHERE e.order_id = ${orderId}`);
   return row!;
+}
+
+/** What a dispute's hold entry holds of the order in `holdAccount` (0 when it holds nothing). */
+export async function disputeHeld(
+  db: Queryable,
+  dispute: { disputeId: string; orderId: string },
+  holdAccount: string,
+): Promise<number> {
+  const [row] = await db.query<{ held: number }>(sql`
+    SELECT coalesce(-sum(p.amount), 0)::bigint AS held
+    FROM ledger_entries e JOIN ledger_postings p ON p.entry_id = e.id
+    WHERE e.kind = 'dispute_hold' AND e.reference = ${dispute.disputeId} AND e.order_id = ${dispute.orderId}
+      AND p.account_id = ${holdAccount}`);
+  return row!.held;
 }
 
 /** Holds the account until the transaction ends: concurrent payouts of one shop queue here. */

@@ -4,7 +4,11 @@ import { money } from '../../platform/money.js';
 import { decodeCursor, paginate } from '../../platform/pagination.js';
 import { ledgerErrors } from './ledger.errors.js';
 import {
+  type DisputedOrder,
   deliveryEntry,
+  disputeHoldEntry,
+  disputeLossEntry,
+  disputeReleaseEntry,
   type OrderDiscounts,
   PLATFORM_ACCOUNTS,
   paymentEntry,
@@ -69,25 +73,60 @@ export class LedgerService {
   }
 
   /**
-   * A refund of an order, given its cumulative refunded amount before and after: the seller and the
-   * commission give back their shares (see refundShares). Runs while the caller holds the order.
+   * A refund of `refundedAfter − refundedBefore` of an order: the seller and the commission give back
+   * their shares (see refundShares), counted after what refunds and lost disputes took back before.
+   * Runs while the caller holds the order.
    */
   async refunded(
     tx: Queryable,
     refund: OrderOfShop & { refundId: string; refundedBefore: number; refundedAfter: number },
   ): Promise<void> {
     const booked = await repo.orderMoney(tx, refund.orderId, orderAccounts(refund));
-    if (booked.captured === 0)
-      throw new Error(`order ${refund.orderId} has no payment in the ledger to refund`);
-    const shares = refundShares({
+    const shares = this.takeBackShares(refund.orderId, booked, refund.refundedAfter - refund.refundedBefore);
+    await repo.postEntries(tx, [refundEntry(refund, shares, booked.pending)]);
+  }
+
+  /**
+   * The shares of `amount` more taken back of an order, counted on what refunds and lost disputes
+   * took back before (one cumulative amount, so the parts always add up to the whole).
+   */
+  private takeBackShares(orderId: string, booked: repo.OrderMoneyRow, amount: number) {
+    if (booked.captured === 0) throw new Error(`order ${orderId} has no payment in the ledger to take back`);
+    return refundShares({
       capturedAmount: booked.captured,
       commissionAmount: booked.commission,
       taxAmount: booked.tax,
       expenseAmount: booked.expense,
-      refundedBefore: refund.refundedBefore,
-      refundedAfter: refund.refundedAfter,
+      refundedBefore: booked.takenBack,
+      refundedAfter: booked.takenBack + amount,
     });
-    await repo.postEntries(tx, [refundEntry(refund, shares, booked.pending)]);
+  }
+
+  /**
+   * A card dispute opened over `amount` of the order: the seller's share of it is held in
+   * dispute_hold (see disputeHoldEntry). Runs while the caller holds the order.
+   */
+  async disputeOpened(tx: Queryable, order: DisputedOrder & { amount: number }): Promise<void> {
+    if (order.amount === 0) return;
+    const booked = await repo.orderMoney(tx, order.orderId, orderAccounts(order));
+    const shares = this.takeBackShares(order.orderId, booked, order.amount);
+    await repo.postEntries(tx, [disputeHoldEntry(order, shares.seller, booked.pending)]);
+  }
+
+  /** The dispute was won: what it held of the order goes back to the seller. */
+  async disputeWon(tx: Queryable, order: DisputedOrder): Promise<void> {
+    const booked = await repo.orderMoney(tx, order.orderId, orderAccounts(order));
+    const held = await repo.disputeHeld(tx, order, platformAccount('dispute_hold', order.currency).id);
+    await repo.postEntries(tx, [disputeReleaseEntry(order, held, booked.delivered)]);
+  }
+
+  /** The dispute was lost: `amount` of the order leaves the provider, borne as a refund is (disputeLossEntry). */
+  async disputeLost(tx: Queryable, order: DisputedOrder & { amount: number }): Promise<void> {
+    if (order.amount === 0) return;
+    const booked = await repo.orderMoney(tx, order.orderId, orderAccounts(order));
+    const held = await repo.disputeHeld(tx, order, platformAccount('dispute_hold', order.currency).id);
+    const shares = this.takeBackShares(order.orderId, booked, order.amount);
+    await repo.postEntries(tx, [disputeLossEntry(order, shares, held, booked.pending)]);
   }
 
   /**

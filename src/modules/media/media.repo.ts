@@ -1,4 +1,4 @@
-import { type Queryable, sql } from '../../platform/db.js';
+import { type Queryable, sql, sqlArray } from '../../platform/db.js';
 import type { ImageExtension } from './image-type.js';
 
 export interface MediaRow {
@@ -22,6 +22,11 @@ export async function insertMedia(db: Queryable, media: Omit<MediaRow, 'createdA
       ${media.bytes}, ${media.uploaderId})
     RETURNING ${MEDIA_COLUMNS}`);
   return row!;
+}
+
+export async function findManyMedia(db: Queryable, ids: readonly string[]): Promise<MediaRow[]> {
+  if (ids.length === 0) return [];
+  return db.query<MediaRow>(sql`SELECT ${MEDIA_COLUMNS} FROM media WHERE id = ANY(${sqlArray(ids)}::text[])`);
 }
 
 export async function findMedia(db: Queryable, id: string): Promise<MediaRow | undefined> {

@@ -3,7 +3,7 @@ import { ValidationFailed } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { identifyImage } from './image-type.js';
 import { mediaErrors } from './media.errors.js';
-import { findMedia, insertMedia } from './media.repo.js';
+import { findManyMedia, findMedia, insertMedia } from './media.repo.js';
 import type { MediaStorage } from './media.storage.js';
 
 export const MAX_MEDIA_BYTES = 5 * 1024 * 1024;
@@ -72,6 +72,19 @@ export class MediaService {
   async isIssuedUrl(url: string, db: Queryable = this.db): Promise<boolean> {
     if (!url.startsWith(MEDIA_URL_PREFIX)) return false;
     return (await this.issued(db, url.slice(MEDIA_URL_PREFIX.length))) !== undefined;
+  }
+
+  /**
+   * The URLs (`/media/<id>.<ext>`) of the images, by id; with `uploaderId`, only those that user
+   * uploaded. An id that names no such image is missing from the answer.
+   */
+  async urlsOf(ids: readonly string[], uploaderId?: string): Promise<Map<string, string>> {
+    const rows = await findManyMedia(this.db, ids);
+    return new Map(
+      rows
+        .filter((row) => uploaderId === undefined || row.uploaderId === uploaderId)
+        .map((row) => [row.id, `${MEDIA_URL_PREFIX}${row.id}.${row.ext}`]),
+    );
   }
 
   /** The bytes and content type of an issued image, by its file name. */

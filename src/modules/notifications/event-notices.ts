@@ -156,6 +156,45 @@ function shopNotice(
   };
 }
 
+type DisputeData = DomainEventCatalog['dispute.opened.v1'];
+
+const dayOf = (iso: string) => iso.slice(0, 10);
+
+/** A dispute's news to the owner of each shop it touches, about that shop's part of it. */
+async function disputeNotices(
+  dispute: DisputeData,
+  context: NoticeContext,
+  template: string,
+  contentOf: (part: DisputeData['shops'][number], numbers: string) => Omit<MessageContent, 'action'>,
+): Promise<Notice[]> {
+  const shopIds = dispute.shops.map((part) => part.shop_id);
+  const [owners, parties] = await Promise.all([
+    context.directory.shopOwners(context.db, shopIds),
+    context.directory.orderParties(context.db, dispute.order_ids),
+  ]);
+  const link = '/seller/disputes';
+  return dispute.shops.flatMap((part) => {
+    const owner = owners.get(part.shop_id);
+    if (owner === undefined) return [];
+    const numbers = parties
+      .filter((order) => part.order_ids.includes(order.orderId))
+      .map((order) => order.number)
+      .join(', ');
+    return [
+      {
+        userId: owner,
+        template,
+        group: 'shop' as const,
+        content: {
+          ...contentOf(part, numbers),
+          action: { label: 'Open your disputes', url: context.url(link) },
+        },
+        link,
+      },
+    ];
+  });
+}
+
 /**
  * Which events make which notices, for whom. Each rule reads only what the event says and who
  * takes part (the directory); every notice it makes is keyed by (event, user, template).
@@ -282,6 +321,43 @@ export const noticeRules: { [Type in CataloguedEventType]?: NoticeRule<Type> } =
           title: `Refund of ${money(refund.amount)} for order ${order.number}`,
           summary: `${money(refund.amount)} of order ${order.number} is being refunded to your payment method.`,
           details: refund.reason ? [`Reason: ${refund.reason}`] : [],
+          action: { label: 'View the order', url: context.url(link) },
+        },
+        link,
+      },
+    ];
+  },
+  'dispute.opened.v1': async (dispute, context) =>
+    disputeNotices(dispute, context, 'dispute_opened', (part, numbers) => ({
+      title: `Card dispute over order ${numbers}`,
+      summary: `The buyer's bank disputes a payment (${dispute.reason}). ${money(part.amount)} of your order ${numbers} is held until the dispute is decided.`,
+      details: [
+        dispute.evidence_due_by
+          ? `Send your evidence (tracking, messages, photos) by ${dayOf(dispute.evidence_due_by)}.`
+          : 'Send your evidence (tracking, messages, photos) as soon as you can.',
+      ],
+    })),
+  'dispute.closed.v1': async (dispute, context) => {
+    const won = dispute.status === 'won';
+    const sellers = await disputeNotices(dispute, context, 'dispute_closed', (part, numbers) => ({
+      title: `Card dispute over order ${numbers} ${won ? 'won' : 'lost'}`,
+      summary: won
+        ? `The bank decided for you: the ${money(part.amount)} held of order ${numbers} is back in your balance.`
+        : `The bank decided for the buyer: ${money(part.amount)} of order ${numbers} went back to them and is taken from your balance.`,
+    }));
+    if (dispute.buyer_id === null) return sellers;
+    const link = dispute.order_ids[0] ? `/orders/${dispute.order_ids[0]}` : '/orders';
+    return [
+      ...sellers,
+      {
+        userId: dispute.buyer_id,
+        template: 'dispute_closed_buyer',
+        group: 'orders',
+        content: {
+          title: 'Your card dispute is decided',
+          summary: won
+            ? `Your bank decided the dispute of ${money(dispute.amount)} for the seller: the charge stands.`
+            : `Your bank decided the dispute of ${money(dispute.amount)} in your favour: the money is back on your card.`,
           action: { label: 'View the order', url: context.url(link) },
         },
         link,

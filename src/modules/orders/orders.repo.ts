@@ -31,6 +31,8 @@ export interface OrderRow {
   shippingTaxAmount: number;
   totalAmount: number;
   refundedAmount: number;
+  /** What card disputes hold (open) or took (lost) of the order: never refundable on top. */
+  disputedAmount: number;
   shippingAddress: ShippingAddress;
   shipping: ShippingSnapshot | null;
   promotions: OrderPromotion[];
@@ -110,6 +112,7 @@ const ORDER_COLUMNS = sql`id, number, checkout_id AS "checkoutId", buyer_id AS "
   shop_name AS "shopName", status, currency, subtotal_amount AS "subtotalAmount",
   shipping_total_amount AS "shippingTotalAmount", discount_total_amount AS "discountTotalAmount",
   tax_total_amount AS "taxTotalAmount", shipping_tax_amount AS "shippingTaxAmount", total_amount AS "totalAmount", refunded_amount AS "refundedAmount",
+  disputed_amount AS "disputedAmount",
   shipping_address AS "shippingAddress", shipping, promotions, last_shipped_at AS "lastShippedAt", carrier,
   tracking_number AS "trackingNumber", payment_id AS "paymentId", expired, created_at AS "createdAt",
   updated_at AS "updatedAt", expires_at AS "expiresAt", paid_at AS "paidAt", shipped_at AS "shippedAt",
@@ -239,8 +242,9 @@ export async function transitionOrders(
 }
 
 /**
- * Raises the refunded amount, never beyond the total (the check and the write are one statement;
- * a CHECK constraint backs it). With `completes`, an order refunded in full becomes `refunded`.
+ * Raises the refunded amount, never beyond the total less what card disputes hold or took (the check
+ * and the write are one statement; a CHECK constraint backs it). With `completes`, an order refunded
+ * in full becomes `refunded`.
  */
 export async function addRefunded(
   db: Queryable,
@@ -253,9 +257,29 @@ export async function addRefunded(
     SET refunded_amount = refunded_amount + ${amount},
         status = CASE WHEN ${completes} AND refunded_amount + ${amount} = total_amount THEN 'refunded' ELSE status END,
         updated_at = now()
-    WHERE id = ${id} AND refunded_amount + ${amount} <= total_amount
+    WHERE id = ${id} AND refunded_amount + disputed_amount + ${amount} <= total_amount
     RETURNING ${ORDER_COLUMNS}`);
   return row;
+}
+
+/** Orders held for the caller's transaction, in id order (so two holders never deadlock). */
+export async function lockOrders(db: Queryable, ids: readonly string[]): Promise<OrderRow[]> {
+  if (ids.length === 0) return [];
+  return db.query<OrderRow>(
+    sql`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ANY(${sqlArray(ids)}::text[]) ORDER BY id FOR UPDATE`,
+  );
+}
+
+/**
+ * Moves the disputed amount by `delta`, never below zero nor with refunds beyond the total; answers
+ * whether it moved.
+ */
+export async function addDisputed(db: Queryable, id: string, delta: number): Promise<boolean> {
+  const changed = await db.execute(sql`
+    UPDATE orders SET disputed_amount = disputed_amount + ${delta}, updated_at = now()
+    WHERE id = ${id} AND disputed_amount + ${delta} >= 0
+      AND refunded_amount + disputed_amount + ${delta} <= total_amount`);
+  return changed === 1;
 }
 
 /** The order's money arrived (a payment that succeeded after the order was cancelled). */

@@ -45,6 +45,19 @@ import type { ReviewLookup } from './review-lookup.js';
 
 type Viewer = 'buyer' | 'seller' | 'admin';
 
+/** What can still be taken back of an order: captured less refunded and less what card disputes hold or took. */
+const refundableOf = (order: repo.OrderRow) =>
+  order.totalAmount - order.refundedAmount - order.disputedAmount;
+
+/** An order of a disputed payment, as disputes see it. */
+export interface DisputableOrder {
+  orderId: string;
+  shopId: string;
+  currency: string;
+  /** What a dispute may still hold of it (0 for an order never paid). */
+  refundable: number;
+}
+
 /** Units of an item not yet shipped nor taken back by a refund (refunds take unshipped units first). */
 const unitsLeft = (item: repo.OrderItemRow) =>
   Math.max(0, item.quantity - item.shippedQuantity - item.restockedQuantity);
@@ -538,7 +551,7 @@ export class OrdersService {
         if ((await repo.addRestocked(tx, order.id, taken)) !== taken.length)
           throw new Error(`cancelling the rest of order ${order.id} changed fewer items than asked`);
         const value = left.reduce((sum, item) => sum + item.unitPriceAmount * unitsLeft(item), 0);
-        const amount = Math.min(value, order.totalAmount - order.refundedAmount);
+        const amount = Math.min(value, refundableOf(order));
         if (amount > 0)
           await this.applyRefund(tx, order, amount, 'the buyer cancelled the units not shipped', false);
         await this.scheduleAutoDelivery(tx, order.id, order.lastShippedAt ?? new Date());
@@ -549,7 +562,7 @@ export class OrdersService {
         await this.payments.orderCancelled(tx, order.paymentId, order.id, order.totalAmount);
         return { stamp: 'cancelled_at', events: ['order.cancelled.v1'] };
       }
-      const remaining = order.totalAmount - order.refundedAmount;
+      const remaining = refundableOf(order);
       if (remaining > 0) await this.applyRefund(tx, order, remaining, 'the buyer cancelled the order', false);
       return { stamp: 'cancelled_at', events: ['order.cancelled.v1', 'order.refunded.v1'] };
     });
@@ -697,12 +710,14 @@ export class OrdersService {
           'order_not_paid',
           `An order that is ${order.status} and was never paid cannot be refunded.`,
         );
-      const refundable = order.totalAmount - order.refundedAmount;
+      // Refunds and card disputes (open or lost) together never take back more than was captured.
+      const refundable = order.totalAmount - order.refundedAmount - order.disputedAmount;
       if (input.amount > refundable) {
+        const disputed = order.disputedAmount > 0 ? ` (${order.disputedAmount} is under a card dispute)` : '';
         throw ordersErrors.invalidAt(
           'refund_exceeds_remaining',
           '/amount/amount',
-          `at most ${refundable} of this order can still be refunded`,
+          `at most ${refundable} of this order can still be refunded${disputed}`,
         );
       }
       await this.takeBack(tx, order, await repo.findItems(tx, [order.id]), input.restockItems);
@@ -904,6 +919,26 @@ export class OrdersService {
   /** The titles of order items, by item id: what a parcel's notice lists. */
   async itemTitles(db: Queryable, orderId: string): Promise<Map<string, string>> {
     return new Map((await repo.findItems(db, [orderId])).map((item) => [item.id, item.title]));
+  }
+
+  /**
+   * A card dispute over a payment's orders: they are held for the caller's transaction (refunds of
+   * them queue behind it), each with what is left to take back of it.
+   */
+  async holdForDispute(tx: Queryable, orderIds: readonly string[]): Promise<DisputableOrder[]> {
+    return (await repo.lockOrders(tx, orderIds)).map((order) => ({
+      orderId: order.id,
+      shopId: order.shopId,
+      currency: order.currency,
+      refundable: order.paidAt ? refundableOf(order) : 0,
+    }));
+  }
+
+  /** What a dispute holds of an order rises (opened) or falls (won) by `delta`, within the order's total. */
+  async changeDisputed(tx: Queryable, orderId: string, delta: number): Promise<void> {
+    if (delta === 0) return;
+    if (!(await repo.addDisputed(tx, orderId, delta)))
+      throw new Error(`order ${orderId} cannot have its disputed amount moved by ${delta}`);
   }
 
   /** Orders of the shop still under way (a shop closes only without them). */

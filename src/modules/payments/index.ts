@@ -5,17 +5,20 @@
  * at the provider), payment_webhook_events and payment_settings, and
  * the sandbox provider's sandbox_* tables. A settled payment settles its orders through the
  * PaymentSettlement given at construction (orders' OrderSettlement), which answers the refunds due
- * and never calls payments back; money is booked through the ledger module.
+ * and never calls payments back; news of card disputes goes to the DisputeReports given at
+ * construction (the disputes module); money is booked through the ledger module.
  */
 
 export { paymentsErrors } from './payments.errors.js';
 export { paymentEvents } from './payments.events.js';
 export { paymentJobs, registerPaymentJobs } from './payments.jobs.js';
-export type { PaymentProvider, ProviderName } from './payments.provider.js';
+export type { DisputeEvidence, DisputeReport, PaymentProvider, ProviderName } from './payments.provider.js';
 export { createPaymentProviders } from './payments.providers.js';
 export { paymentsRoutes } from './payments.routes.js';
 export { Payment, type PaymentView, presentPayment, Refund, type RefundView } from './payments.schemas.js';
 export {
+  type DisputedPayment,
+  type DisputeReports,
   type OrderMoney,
   type OrderRefund,
   type PaymentSettlement,

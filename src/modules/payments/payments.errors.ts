@@ -21,6 +21,11 @@ export const paymentsErrors = defineErrors({
       'Set up your payout account (POST /v1/shop/payout-account) and complete it before requesting payouts.',
   },
   payout_account_not_found: { code: 'not_found', detail: 'The shop has no payout account yet.' },
+  /** The provider takes no more evidence for the dispute (decided, or evidence already submitted). */
+  dispute_evidence_refused: {
+    code: 'invalid_state',
+    detail: 'The payment provider takes no more evidence for this dispute.',
+  },
   /** Correctly signed, but not an event of the provider's. */
   event_malformed: { code: 'invalid_signature' },
 });

@@ -59,6 +59,32 @@ export interface ProviderAnswer<Status extends string> {
   failureCode: string | null;
 }
 
+export const DISPUTE_REPORT_STATUSES = ['open', 'won', 'lost'] as const;
+
+/**
+ * What the provider says of a card dispute now: every dispute event carries the whole dispute, so
+ * events applied in any order end where the last one says.
+ */
+export interface DisputeReport {
+  /** The provider's id of the dispute. */
+  reference: string;
+  /** Our id for it, when the provider uses ours (the sandbox's are the ids the API shows). */
+  disputeId?: string;
+  status: (typeof DISPUTE_REPORT_STATUSES)[number];
+  /** What the event does not say is absent (a sandbox closing need not repeat the amount). */
+  amount?: number;
+  reason?: string;
+  evidenceDueBy?: Date | null;
+}
+
+/** Evidence for a dispute, as the provider is sent it. */
+export interface DisputeEvidence {
+  /** Each shop's text, in the order they were submitted. */
+  text: string;
+  /** Absolute URLs of the images that go with it. */
+  fileUrls: string[];
+}
+
 /** A verified webhook event, in our terms. */
 export type ProviderEvent = { id: string; type: string } & (
   | {
@@ -71,6 +97,12 @@ export type ProviderEvent = { id: string; type: string } & (
     }
   | { about: 'refund'; refundId: string; outcome: 'succeeded' | 'failed'; failureCode: string | null }
   | { about: 'payout'; payoutId: string; outcome: 'paid' | 'failed'; failureCode: string | null }
+  /** A card dispute of a payment, known by our id or by its intent at the provider. */
+  | {
+      about: 'dispute';
+      payment: { id: string } | { reference: string };
+      dispute: DisputeReport;
+    }
   /** A shop's account at the provider changed (`reference` is the provider's account id). */
   | { about: 'payout_account'; reference: string; state: PayoutAccountState }
   /** A type we do not act on. */
@@ -101,6 +133,11 @@ export interface PaymentProvider {
   fetchPayoutAccount(reference: string): Promise<PayoutAccountState>;
   /** Where the seller completes the account; the provider sends them back to `returnUrl`. */
   onboardingLink(reference: string, returnUrl: string): Promise<string>;
+  /**
+   * Sends the sellers' evidence for a dispute (`reference`, the provider's id); a dispute the provider
+   * no longer takes evidence for is refused with 409 invalid_state.
+   */
+  submitDisputeEvidence(reference: string, evidence: DisputeEvidence): Promise<void>;
   /** Verifies a webhook on its raw body and parses it; throws InvalidSignature. */
   parseWebhook(rawBody: Buffer, headers: IncomingHttpHeaders): Promise<ProviderEvent>;
 }

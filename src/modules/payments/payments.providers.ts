@@ -46,6 +46,7 @@ const TRACED_CALLS: ReadonlySet<string | symbol> = new Set<keyof PaymentProvider
   'createPayoutAccount',
   'fetchPayoutAccount',
   'onboardingLink',
+  'submitDisputeEvidence',
 ]);
 
 /** `provider` with its calls traced; `provider` itself while tracing is off (it costs nothing then). */

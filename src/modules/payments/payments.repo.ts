@@ -54,6 +54,18 @@ export async function findPayment(db: Queryable, id: string, lock = false): Prom
   return row;
 }
 
+/** The payment whose current intent at the provider is `reference`, held. */
+export async function findPaymentByReference(
+  db: Queryable,
+  provider: string,
+  reference: string,
+): Promise<PaymentRow | undefined> {
+  const [row] = await db.query<PaymentRow>(sql`
+    SELECT ${COLUMNS} FROM payments WHERE provider = ${provider} AND provider_reference = ${reference}
+    FOR UPDATE`);
+  return row;
+}
+
 /** A new confirm attempt: the payment is processing, under the next attempt number. */
 export async function startAttempt(
   db: Queryable,

@@ -19,6 +19,8 @@ import {
 } from './payments.jobs.js';
 import type {
   ChargeOutcome,
+  DisputeEvidence,
+  DisputeReport,
   PaymentProvider,
   PayoutAccountState,
   ProviderEvent,
@@ -84,12 +86,29 @@ export interface PaymentSettlement {
   withdrawnOrderRefunded(tx: Tx, refund: RefundView): Promise<void>;
 }
 
+/** A disputed payment, as the dispute's news tells of it. */
+export interface DisputedPayment {
+  id: string;
+  buyerId: string;
+  currency: string;
+  orderIds: string[];
+}
+
+/**
+ * What a provider's news of a card dispute does (the disputes module), in the transaction that
+ * records the webhook event, with the payment held. Payments is given it and never reads disputes.
+ */
+export interface DisputeReports {
+  reported(tx: Tx, provider: ProviderName, payment: DisputedPayment, dispute: DisputeReport): Promise<void>;
+}
+
 export interface PaymentsDeps {
   db: Database;
   providers: PaymentProviders;
   config: Pick<Config, 'currency' | 'paymentProvider' | 'publicUrl'>;
   ledger: LedgerService;
   orders: PaymentSettlement;
+  disputes: DisputeReports;
   log?: WorkerLog;
 }
 
@@ -115,6 +134,7 @@ export class PaymentsService {
   private readonly config: PaymentsDeps['config'];
   private readonly ledger: LedgerService;
   private readonly orders: PaymentSettlement;
+  private readonly disputes: DisputeReports;
   private readonly log: WorkerLog;
 
   constructor(deps: PaymentsDeps) {
@@ -123,6 +143,7 @@ export class PaymentsService {
     this.config = deps.config;
     this.ledger = deps.ledger;
     this.orders = deps.orders;
+    this.disputes = deps.disputes;
     this.log = deps.log ?? silentLog;
   }
 
@@ -314,9 +335,24 @@ export class PaymentsService {
         return (await repo.findPayout(tx, event.payoutId)) !== undefined;
       case 'payout_account':
         return (await repo.findPayoutAccountByReference(tx, provider, event.reference)) !== undefined;
+      case 'dispute':
+        return (await this.disputedPayment(tx, provider, event.payment)) !== undefined;
       default:
         return false;
     }
+  }
+
+  /** The payment a dispute event names, held; only a payment that succeeded can be disputed. */
+  private async disputedPayment(
+    tx: Queryable,
+    provider: ProviderName,
+    named: { id: string } | { reference: string },
+  ): Promise<repo.PaymentRow | undefined> {
+    const payment =
+      'id' in named
+        ? await repo.findPayment(tx, named.id, true)
+        : await repo.findPaymentByReference(tx, provider, named.reference);
+    return payment?.provider === provider && payment.status === 'succeeded' ? payment : undefined;
   }
 
   private async applyEvent(tx: Tx, provider: ProviderName, event: ProviderEvent): Promise<void> {
@@ -337,6 +373,14 @@ export class PaymentsService {
         status: event.outcome,
         failureCode: event.failureCode,
       });
+    } else if (event.about === 'dispute') {
+      const payment = (await this.disputedPayment(tx, provider, event.payment))!;
+      await this.disputes.reported(
+        tx,
+        provider,
+        { id: payment.id, buyerId: payment.buyerId, currency: payment.currency, orderIds: payment.orderIds },
+        event.dispute,
+      );
     } else if (event.about === 'payout_account') {
       const account = await repo.findPayoutAccountByReference(tx, provider, event.reference);
       if (account) await repo.updatePayoutAccount(tx, account.id, event.state);
@@ -459,6 +503,14 @@ export class PaymentsService {
       });
       this.log.error({ refundId, failureCode: settled.failureCode }, 'the provider refused a refund');
     }
+  }
+
+  /**
+   * Sends a dispute's evidence to its provider: a network call, made outside any transaction. The
+   * provider refuses evidence it no longer takes with 409 invalid_state.
+   */
+  async submitDisputeEvidence(provider: string, reference: string, evidence: DisputeEvidence): Promise<void> {
+    await this.provider(provider).submitDisputeEvidence(reference, evidence);
   }
 
   // Payout accounts

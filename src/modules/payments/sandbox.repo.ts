@@ -218,3 +218,72 @@ export async function enableAccount(db: Queryable, id: string): Promise<boolean>
     )) > 0
   );
 }
+
+export interface SandboxDisputeRow {
+  id: string;
+  paymentId: string;
+  amount: number;
+  currency: string;
+  reason: string;
+  status: 'open' | 'won' | 'lost';
+  evidenceDueBy: Date;
+}
+
+const DISPUTE_COLUMNS = sql`d.id, i.payment_id AS "paymentId", d.amount, i.currency, d.reason, d.status,
+  d.evidence_due_by AS "evidenceDueBy"`;
+
+/**
+ * The buyer's bank disputes what a succeeded charge kept (its amount less its refunds): the charge's
+ * one dispute, answered only when it is opened now.
+ */
+export async function openDispute(
+  db: Queryable,
+  dispute: { id: string; intentId: string; reason: string; evidenceDueBy: Date },
+): Promise<SandboxDisputeRow | undefined> {
+  const [row] = await db.query<SandboxDisputeRow>(sql`
+    WITH opened AS (
+      INSERT INTO sandbox_disputes (id, intent_id, amount, reason, status, evidence_due_by)
+      SELECT ${dispute.id}, id, amount - refunded_amount, ${dispute.reason}, 'open',
+             ${dispute.evidenceDueBy.toISOString()}::timestamptz
+      FROM sandbox_intents WHERE id = ${dispute.intentId} AND status = 'succeeded' AND refunded_amount < amount
+      ON CONFLICT (intent_id) DO NOTHING
+      RETURNING *
+    )
+    SELECT ${DISPUTE_COLUMNS} FROM opened d JOIN sandbox_intents i ON i.id = d.intent_id`);
+  return row;
+}
+
+/** Keeps the evidence of an open dispute; answers the dispute, or nothing when it is not open. */
+export async function recordDisputeEvidence(
+  db: Queryable,
+  id: string,
+  evidence: string,
+): Promise<SandboxDisputeRow | undefined> {
+  const [row] = await db.query<SandboxDisputeRow>(sql`
+    WITH kept AS (
+      UPDATE sandbox_disputes SET evidence = ${evidence} WHERE id = ${id} AND status = 'open' RETURNING *
+    )
+    SELECT ${DISPUTE_COLUMNS} FROM kept d JOIN sandbox_intents i ON i.id = d.intent_id`);
+  return row;
+}
+
+/** Decides an open dispute; answers it when it changed. */
+export async function closeDispute(
+  db: Queryable,
+  id: string,
+  status: 'won' | 'lost',
+): Promise<SandboxDisputeRow | undefined> {
+  const [row] = await db.query<SandboxDisputeRow>(sql`
+    WITH closed AS (
+      UPDATE sandbox_disputes SET status = ${status} WHERE id = ${id} AND status = 'open' RETURNING *
+    )
+    SELECT ${DISPUTE_COLUMNS} FROM closed d JOIN sandbox_intents i ON i.id = d.intent_id`);
+  return row;
+}
+
+export async function findDisputeEvidence(db: Queryable, id: string): Promise<string | null | undefined> {
+  const [row] = await db.query<{ evidence: string | null }>(
+    sql`SELECT evidence FROM sandbox_disputes WHERE id = ${id}`,
+  );
+  return row?.evidence;
+}

@@ -16,6 +16,8 @@ import { injectTraceContext, inSpan } from '../../platform/tracing.js';
 import { paymentsErrors } from './payments.errors.js';
 import {
   type ChargeOutcome,
+  DISPUTE_REPORT_STATUSES,
+  type DisputeEvidence,
   type IntentRequest,
   PAYOUT_ACCOUNT_STATUSES,
   type PaymentProvider,
@@ -34,19 +36,34 @@ const TEST_METHODS: Record<string, ChargeOutcome> = {
   pm_card_declined: { status: 'failed', failureCode: 'card_declined' },
   pm_card_insufficient_funds: { status: 'failed', failureCode: 'insufficient_funds' },
   pm_card_slow: { status: 'processing' },
+  /** Succeeds, then the buyer's bank disputes the charge a few seconds later. */
+  pm_card_disputed: { status: 'succeeded' },
 };
+
+const DISPUTED_METHOD = 'pm_card_disputed';
+/** How long sellers have to send evidence for a sandbox dispute. */
+const EVIDENCE_DAYS = 7;
+/**
+ * Evidence that decides a sandbox dispute, a few seconds after it is sent (as in Stripe's test mode):
+ * anything else is kept and the dispute stays open.
+ */
+const DECIDING_EVIDENCE = { winning_evidence: 'won', losing_evidence: 'lost' } as const;
 
 /** The sandbox's durable jobs, by name, and the payload each is scheduled with. */
 export const sandboxJobs = {
   deliverEvent: 'sandbox.deliver-event',
   settleIntent: 'sandbox.settle-intent',
   settlePayout: 'sandbox.settle-payout',
+  openDispute: 'sandbox.open-dispute',
+  closeDispute: 'sandbox.close-dispute',
 } as const;
 const DeliverEventPayload = z.object({ eventId: z.string() });
 type DeliverEventPayload = z.infer<typeof DeliverEventPayload>;
 /** The intent or payout to settle. */
 const SettlePayload = z.object({ id: z.string() });
 type SettlePayload = z.infer<typeof SettlePayload>;
+const CloseDisputePayload = z.object({ id: z.string(), status: z.enum(['won', 'lost']) });
+type CloseDisputePayload = z.infer<typeof CloseDisputePayload>;
 
 export interface WebhookDelivery {
   url: string;
@@ -76,7 +93,9 @@ export type SandboxEventType =
   | 'refund.succeeded'
   | 'payout.paid'
   | 'payout.failed'
-  | 'account.updated';
+  | 'account.updated'
+  | 'dispute.created'
+  | 'dispute.closed';
 
 /** Where the sandbox's onboarding page is served (payments.routes.ts). */
 export const SANDBOX_ONBOARDING_PATH = '/sandbox/onboarding';
@@ -102,6 +121,10 @@ const SandboxEventBody = z.object({
     payout_id: z.string().optional(),
     account_id: z.string().optional(),
     status: z.string().optional(),
+    dispute_id: z.string().optional(),
+    amount: z.number().int().positive().optional(),
+    reason: z.string().optional(),
+    evidence_due_by: z.iso.datetime().nullable().optional(),
   }),
 });
 
@@ -117,6 +140,8 @@ export interface SandboxOptions {
   transport: WebhookTransport;
   /** How long a `pm_card_slow` charge stays processing, and a payout pending. */
   settleAfterMs?: number;
+  /** How long after a `pm_card_disputed` charge its dispute opens. */
+  disputeAfterMs?: number;
   now?: () => Date;
 }
 
@@ -129,6 +154,7 @@ export interface SandboxOptions {
 export class SandboxProvider implements PaymentProvider {
   readonly name = 'sandbox' as const;
   private readonly settleAfterMs: number;
+  private readonly disputeAfterMs: number;
   private readonly now: () => Date;
 
   constructor(
@@ -136,6 +162,7 @@ export class SandboxProvider implements PaymentProvider {
     private readonly options: SandboxOptions,
   ) {
     this.settleAfterMs = options.settleAfterMs ?? 2000;
+    this.disputeAfterMs = options.disputeAfterMs ?? 3000;
     this.now = options.now ?? (() => new Date());
   }
 
@@ -149,6 +176,13 @@ export class SandboxProvider implements PaymentProvider {
     jobs.register(sandboxJobs.settlePayout, async (payload) =>
       this.settlePayout(SettlePayload.parse(payload).id),
     );
+    jobs.register(sandboxJobs.openDispute, async (payload) =>
+      this.openDispute(SettlePayload.parse(payload).id),
+    );
+    jobs.register(sandboxJobs.closeDispute, async (payload) => {
+      const { id, status } = CloseDisputePayload.parse(payload);
+      await this.closeDispute(id, status);
+    });
   }
 
   assertKnownMethod(method: string): void {
@@ -193,6 +227,14 @@ export class SandboxProvider implements PaymentProvider {
         });
       } else {
         await this.emitPaymentEvent(tx, charged);
+      }
+      if (method === DISPUTED_METHOD) {
+        await scheduleJob(tx, {
+          kind: sandboxJobs.openDispute,
+          runAt: new Date(this.now().getTime() + this.disputeAfterMs),
+          payload: { id: charged.id } satisfies SettlePayload,
+          dedupeKey: charged.id,
+        });
       }
       return charged;
     });
@@ -306,6 +348,31 @@ export class SandboxProvider implements PaymentProvider {
     });
   }
 
+  /**
+   * Keeps the evidence at the sandbox; evidence saying `winning_evidence` or `losing_evidence`
+   * decides the dispute a few seconds later (dispute.closed), anything else leaves it open.
+   */
+  async submitDisputeEvidence(reference: string, evidence: DisputeEvidence): Promise<void> {
+    const text = [evidence.text, ...evidence.fileUrls].join('\n');
+    await this.db.transaction(async (tx) => {
+      const dispute = await repo.recordDisputeEvidence(tx, reference, text);
+      if (!dispute) throw paymentsErrors.error('dispute_evidence_refused');
+      const decided = Object.entries(DECIDING_EVIDENCE).find(([word]) => text.includes(word))?.[1];
+      if (!decided) return;
+      await scheduleJob(tx, {
+        kind: sandboxJobs.closeDispute,
+        runAt: new Date(this.now().getTime() + this.settleAfterMs),
+        payload: { id: reference, status: decided } satisfies CloseDisputePayload,
+        dedupeKey: reference,
+      });
+    });
+  }
+
+  /** The evidence the sandbox keeps for a dispute (what the provider would show its reviewers). */
+  disputeEvidence(reference: string): Promise<string | null | undefined> {
+    return repo.findDisputeEvidence(this.db, reference);
+  }
+
   async parseWebhook(rawBody: Buffer, headers: IncomingHttpHeaders): Promise<ProviderEvent> {
     const header = headers['bazaar-signature'];
     verifyWebhookSignature(
@@ -350,6 +417,28 @@ export class SandboxProvider implements PaymentProvider {
     if (type === 'payout.failed' && data.payout_id) {
       const failureCode = data.failure_code ?? 'payout_failed';
       return { id, type, about: 'payout', payoutId: data.payout_id, outcome: 'failed', failureCode };
+    }
+    if ((type === 'dispute.created' || type === 'dispute.closed') && data.dispute_id && data.payment_id) {
+      const status =
+        type === 'dispute.created' ? 'open' : DISPUTE_REPORT_STATUSES.find((known) => known === data.status);
+      if (status) {
+        return {
+          id,
+          type,
+          about: 'dispute',
+          payment: { id: data.payment_id },
+          dispute: {
+            reference: data.dispute_id,
+            disputeId: data.dispute_id,
+            status,
+            ...(data.amount !== undefined ? { amount: data.amount } : {}),
+            ...(data.reason !== undefined ? { reason: data.reason } : {}),
+            ...(data.evidence_due_by !== undefined
+              ? { evidenceDueBy: data.evidence_due_by === null ? null : new Date(data.evidence_due_by) }
+              : {}),
+          },
+        };
+      }
     }
     const status = PAYOUT_ACCOUNT_STATUSES.find((known) => known === data.status);
     if (type === 'account.updated' && data.account_id && status) {
@@ -408,6 +497,28 @@ export class SandboxProvider implements PaymentProvider {
     });
   }
 
+  /** Job: the buyer's bank disputes a `pm_card_disputed` charge (dispute.created), once. */
+  private async openDispute(intentId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const evidenceDueBy = new Date(this.now().getTime() + EVIDENCE_DAYS * 86_400_000);
+      const opened = await repo.openDispute(tx, {
+        id: newId('dsp'),
+        intentId,
+        reason: 'fraudulent',
+        evidenceDueBy,
+      });
+      if (opened) await this.emit(tx, 'dispute.created', disputeData(opened));
+    });
+  }
+
+  /** Job: the bank decides the dispute (dispute.closed, with the whole dispute, as Stripe's events are). */
+  private async closeDispute(id: string, status: 'won' | 'lost'): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const closed = await repo.closeDispute(tx, id, status);
+      if (closed) await this.emit(tx, 'dispute.closed', disputeData(closed));
+    });
+  }
+
   private emitPaymentEvent(tx: Queryable, intent: repo.SandboxIntentRow) {
     return this.emit(tx, intent.status === 'succeeded' ? 'payment.succeeded' : 'payment.failed', {
       payment_id: intent.paymentId,
@@ -431,6 +542,16 @@ export class SandboxProvider implements PaymentProvider {
     });
   }
 }
+
+const disputeData = (dispute: repo.SandboxDisputeRow) => ({
+  dispute_id: dispute.id,
+  payment_id: dispute.paymentId,
+  status: dispute.status,
+  amount: dispute.amount,
+  currency: dispute.currency,
+  reason: dispute.reason,
+  evidence_due_by: dispute.evidenceDueBy.toISOString(),
+});
 
 function outcomeOf(intent: repo.SandboxIntentRow): ChargeOutcome {
   if (intent.status === 'failed')

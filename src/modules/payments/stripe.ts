@@ -3,6 +3,8 @@ import Stripe from 'stripe';
 import { paymentsErrors } from './payments.errors.js';
 import type {
   ChargeOutcome,
+  DisputeEvidence,
+  DisputeReport,
   IntentRequest,
   PaymentProvider,
   PayoutAccountRequest,
@@ -56,6 +58,17 @@ function outcomeOf(intent: Stripe.PaymentIntent): ChargeOutcome {
         ? { status: 'failed', failureCode: failureCodeOf(intent.last_payment_error) }
         : { status: 'requires_confirmation' };
   }
+}
+
+/**
+ * Where a Stripe dispute stands, in our terms. Inquiries (`warning_*`) hold the money too, since
+ * they may turn into chargebacks; an inquiry closed without one (`warning_closed`) and a dispute
+ * `prevented` before it reached the bank end like a won one. Appeals keep the dispute open.
+ */
+export function disputeStatusOf(status: Stripe.Dispute.Status): DisputeReport['status'] {
+  if (status === 'won' || status === 'warning_closed' || status === 'prevented') return 'won';
+  if (status === 'lost') return 'lost';
+  return 'open';
 }
 
 /**
@@ -224,6 +237,23 @@ export class StripeProvider implements PaymentProvider {
     return link.url;
   }
 
+  /**
+   * The evidence as the dispute's uncategorised text (with the images' URLs), submitted to the bank
+   * at once: Stripe takes one submission, and refuses a later one (409 invalid_state).
+   */
+  async submitDisputeEvidence(reference: string, evidence: DisputeEvidence): Promise<void> {
+    try {
+      await this.stripe.disputes.update(reference, {
+        evidence: { uncategorized_text: [evidence.text, ...evidence.fileUrls].join('\n') },
+        submit: true,
+      });
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeInvalidRequestError)
+        throw paymentsErrors.error('dispute_evidence_refused');
+      throw error;
+    }
+  }
+
   /** The event, verified against the platform endpoint's secret, or else the Connect endpoint's. */
   private verify(rawBody: Buffer, header: string | string[]): Stripe.Event {
     const secrets = [this.options.webhookSecret, this.options.connectWebhookSecret].filter(
@@ -283,6 +313,28 @@ export class StripeProvider implements PaymentProvider {
         // Only a transfer taken back in full undoes the payout; a partial reversal is not one of ours.
         if (!payoutId || transfer.amount_reversed < transfer.amount) return { id, type, about: 'nothing' };
         return { id, type, about: 'payout', payoutId, outcome: 'failed', failureCode: 'transfer_reversed' };
+      }
+      case 'charge.dispute.created':
+      case 'charge.dispute.updated':
+      case 'charge.dispute.closed': {
+        const dispute = event.data.object;
+        const intent = dispute.payment_intent;
+        const reference = typeof intent === 'string' ? intent : intent?.id;
+        if (!reference) return { id, type, about: 'nothing' };
+        const dueBy = dispute.evidence_details?.due_by;
+        return {
+          id,
+          type,
+          about: 'dispute',
+          payment: { reference },
+          dispute: {
+            reference: dispute.id,
+            status: disputeStatusOf(dispute.status),
+            amount: dispute.amount,
+            reason: dispute.reason,
+            evidenceDueBy: typeof dueBy === 'number' ? new Date(dueBy * 1000) : null,
+          },
+        };
       }
       case 'account.updated': {
         const account = event.data.object;

@@ -4,7 +4,12 @@
  * reasons anything does not apply. No I/O, no tables: callers read its inputs in their transaction.
  */
 
-export { applyPromotions, type NotApplicableReason, type PromotionRule } from './discounts.js';
+export {
+  allocateProportionally,
+  applyPromotions,
+  type NotApplicableReason,
+  type PromotionRule,
+} from './discounts.js';
 export { type CartTotals, type OverBound, type PricedLine, totalCart } from './line-totals.js';
 export { pricingErrors } from './pricing.errors.js';
 export {
