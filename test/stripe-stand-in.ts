@@ -35,6 +35,7 @@ export class StripeStandIn {
   readonly intents = new Map<string, StripeObject>();
   readonly accounts = new Map<string, StripeObject>();
   readonly transfers = new Map<string, StripeObject>();
+  readonly disputes = new Map<string, StripeObject>();
   /** The platform's balance that transfers draw on: beyond it Stripe refuses with balance_insufficient. */
   platformBalance = 1_000_000;
   private readonly replies = new Map<string, { status: number; body: unknown }>();
@@ -74,6 +75,26 @@ export class StripeStandIn {
     transfer.amount_reversed = transfer.amount;
     transfer.reversed = true;
     return transfer;
+  }
+
+  /** The buyer's bank disputes `amount` of the intent's charge: the dispute as Stripe's events carry it. */
+  openDispute(intentId: string, amount: number, reason = 'fraudulent'): StripeObject {
+    const intent = this.intents.get(intentId);
+    if (!intent) throw new Error(`the stand-in has no intent ${intentId}`);
+    const dispute = {
+      id: this.nextId('du'),
+      object: 'dispute',
+      amount,
+      currency: intent.currency,
+      charge: intent.latest_charge,
+      payment_intent: intent.id,
+      reason,
+      status: 'needs_response',
+      evidence: { uncategorized_text: null },
+      evidence_details: { due_by: Math.floor(Date.now() / 1000) + 7 * 86_400, submission_count: 0 },
+    };
+    this.disputes.set(dispute.id, dispute);
+    return dispute;
   }
 
   private nextId(prefix: string) {
@@ -230,6 +251,21 @@ export class StripeStandIn {
       };
       this.transfers.set(transfer.id, transfer);
       return { status: 200, body: transfer };
+    }
+    const disputePath = /^\/v1\/disputes\/([^/]+)$/.exec(call.path);
+    if (call.method === 'POST' && disputePath) {
+      const dispute = this.disputes.get(disputePath[1]!);
+      if (!dispute) return this.error(404, 'invalid_request_error', 'resource_missing');
+      const details = dispute.evidence_details as { submission_count: number };
+      // Stripe takes one submission: after it, or once decided, evidence is refused.
+      if (dispute.status !== 'needs_response' || details.submission_count > 0)
+        return this.error(400, 'invalid_request_error', 'dispute_already_submitted');
+      dispute.evidence = { uncategorized_text: call.form['evidence[uncategorized_text]'] ?? null };
+      if (call.form.submit === 'true') {
+        details.submission_count += 1;
+        dispute.status = 'under_review';
+      }
+      return { status: 200, body: dispute };
     }
     if (call.method === 'POST' && call.path === '/v1/payouts') {
       return {

@@ -7,7 +7,7 @@ import { freshKey, moneyFlows, usd } from '../../../test/factories/payments.js';
 import { expectProblem } from '../../../test/problem.js';
 import { StripeStandIn } from '../../../test/stripe-stand-in.js';
 import { sql } from '../../platform/db.js';
-import { StripeProvider } from './stripe.js';
+import { disputeStatusOf, StripeProvider } from './stripe.js';
 
 const SECRET_KEY = 'sk_test_standin';
 const WEBHOOK_SECRET = 'whsec_standin';
@@ -305,6 +305,59 @@ describe('the Stripe provider against a stand-in of the Stripe API', () => {
   });
 });
 
+describe('Stripe disputes', () => {
+  it('map every dispute status: inquiries and disputes hold, warning_closed and prevented end as won', () => {
+    const expected = {
+      warning_needs_response: 'open',
+      warning_under_review: 'open',
+      needs_response: 'open',
+      under_review: 'open',
+      appeal_needs_response: 'open',
+      appeal_under_review: 'open',
+      warning_closed: 'won',
+      prevented: 'won',
+      won: 'won',
+      lost: 'lost',
+    } as const;
+    for (const [status, ours] of Object.entries(expected)) expect(disputeStatusOf(status)).toBe(ours);
+  });
+
+  it('parse charge.dispute.* into the whole dispute, named by its PaymentIntent', async () => {
+    const dispute = {
+      id: 'du_1',
+      object: 'dispute',
+      amount: 1500,
+      currency: 'usd',
+      payment_intent: 'pi_d1',
+      reason: 'product_not_received',
+      status: 'under_review',
+      evidence_details: { due_by: 1_900_000_000 },
+    };
+    for (const type of ['charge.dispute.created', 'charge.dispute.updated', 'charge.dispute.closed']) {
+      const event = stripeEvent(type, dispute, { id: `evt_${type}` });
+      expect(
+        await sut.parseWebhook(Buffer.from(event.payload), { 'stripe-signature': event.header }),
+      ).toEqual({
+        id: `evt_${type}`,
+        type,
+        about: 'dispute',
+        payment: { reference: 'pi_d1' },
+        dispute: {
+          reference: 'du_1',
+          status: 'open',
+          amount: 1500,
+          reason: 'product_not_received',
+          evidenceDueBy: new Date(1_900_000_000_000),
+        },
+      });
+    }
+    const chargeOnly = stripeEvent('charge.dispute.created', { ...dispute, payment_intent: null });
+    expect(
+      await sut.parseWebhook(Buffer.from(chargeOnly.payload), { 'stripe-signature': chargeOnly.header }),
+    ).toMatchObject({ about: 'nothing' });
+  });
+});
+
 describe('payments through the app with BAZAAR_PAYMENT_PROVIDER=stripe', () => {
   let t: TestApp;
   let flows: ReturnType<typeof moneyFlows>;
@@ -388,6 +441,90 @@ describe('payments through the app with BAZAAR_PAYMENT_PROVIDER=stripe', () => {
     expect(refunded.refunds).toMatchObject([
       { id: refund.json().id, status: 'succeeded', amount: usd(1000) },
     ]);
+  });
+
+  it('applies signed charge.dispute.* events once in any order, and sends the evidence to Stripe once', async () => {
+    const [seller, buyer, admin] = [
+      await newUser(t.db, { shop: true }),
+      await newUser(t.db),
+      await newUser(t.db, { admin: true }),
+    ];
+    const deliver = (event: { payload: string; header: string }) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/webhooks/stripe',
+        payload: event.payload,
+        headers: { 'content-type': 'application/json', 'stripe-signature': event.header },
+      });
+    const outcome = async (event: { payload: string; header: string }) => {
+      const answer = await deliver(event);
+      return answer.statusCode === 200 ? answer.json().outcome : answer.statusCode;
+    };
+    const balance = async () => (await flows.call('GET', '/v1/shop/balance', seller.token)).json();
+    const disputes = async () => (await flows.call('GET', '/v1/shop/disputes', seller.token)).json().data;
+
+    // One dispute delivered shuffled: closed (won) first, then created, then updated, each twice.
+    const first = await flows.paidOrder(buyer, seller, { priceMinor: 4000 });
+    const [paid] = await t.db.query<{ reference: string }>(
+      sql`SELECT provider_reference AS reference FROM payments WHERE id = ${first.payment.id}`,
+    );
+    const before = await balance();
+    const opened = standIn.openDispute(paid!.reference, 4000);
+    const created = stripeEvent('charge.dispute.created', opened);
+    const updated = stripeEvent('charge.dispute.updated', { ...opened, status: 'under_review' });
+    const closed = stripeEvent('charge.dispute.closed', { ...opened, status: 'won' });
+    const outcomes = [];
+    for (const event of [closed, created, updated, closed, created, updated])
+      outcomes.push(await outcome(event));
+    expect(outcomes).toEqual(['applied', 'applied', 'applied', 'duplicate', 'duplicate', 'duplicate']);
+    expect(await disputes()).toMatchObject([{ status: 'won', amount: usd(4000), reason: 'fraudulent' }]);
+    expect(await balance()).toEqual(before);
+    const kinds = await t.db.query<{ kind: string }>(sql`
+      SELECT e.kind FROM ledger_entries e JOIN disputes d ON d.id = e.reference
+      WHERE d.provider_reference = ${opened.id} ORDER BY e.kind`);
+    expect(kinds.map((row) => row.kind)).toEqual(['dispute_hold', 'dispute_release']);
+
+    // Another, in order: held while open, evidence submitted at Stripe once, then lost.
+    const second = await flows.paidOrder(buyer, seller, { priceMinor: 2000 });
+    const [paid2] = await t.db.query<{ reference: string }>(
+      sql`SELECT provider_reference AS reference FROM payments WHERE id = ${second.payment.id}`,
+    );
+    const lostOne = standIn.openDispute(paid2!.reference, 2000, 'product_not_received');
+    const beforeHold = await balance();
+    expect(await outcome(stripeEvent('charge.dispute.created', lostOne))).toBe('applied');
+    expect(beforeHold.pending.amount - (await balance()).pending.amount).toBe(1800);
+    const [open] = await disputes();
+    expect(open).toMatchObject({
+      status: 'open',
+      order_ids: [second.order.id],
+      evidence_due_by: expect.any(String),
+    });
+    const sent = await flows.call('POST', `/v1/shop/disputes/${open.id}/evidence`, seller.token, {
+      text: 'Delivered, signed by the buyer.',
+    });
+    expect(sent.statusCode, sent.body).toBe(200);
+    expect(standIn.calls.at(-1)).toMatchObject({
+      method: 'POST',
+      path: `/v1/disputes/${lostOne.id}`,
+      form: { 'evidence[uncategorized_text]': 'Delivered, signed by the buyer.', submit: 'true' },
+    });
+    expectProblem(
+      await flows.call('POST', `/v1/shop/disputes/${open.id}/evidence`, seller.token, { text: 'more' }),
+      409,
+      'invalid_state',
+    );
+    expect(await outcome(stripeEvent('charge.dispute.closed', { ...lostOne, status: 'lost' }))).toBe(
+      'applied',
+    );
+    expect((await disputes())[0]).toMatchObject({ id: open.id, status: 'lost' });
+    expect(beforeHold.pending.amount - (await balance()).pending.amount).toBe(1800);
+    const books = (await flows.call('GET', '/v1/admin/ledger/trial-balance', admin.token)).json();
+    expect(books.totals.debits).toEqual(books.totals.credits);
+    expectProblem(
+      await flows.refund(seller.token, second.order.id, { amount: usd(1), reason: 'after a lost dispute' }),
+      422,
+      'validation_failed',
+    );
   });
 
   it('pays each seller into their own connected account; a reversed transfer fails the payout once', async () => {
