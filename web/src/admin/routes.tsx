@@ -1,5 +1,6 @@
 import { Fragment } from 'react';
 import { Route } from 'react-router';
+import { AdminDisputesPage } from './disputes';
 import { AdminHomePage } from './home';
 import { AdminReviewsPage } from './reviews';
 import { AdminShopsPage } from './shops';
@@ -11,6 +12,7 @@ export const adminRoutes = (
     <Route path="/admin" element={<AdminHomePage />} />
     <Route path="/admin/reviews" element={<AdminReviewsPage />} />
     <Route path="/admin/shops" element={<AdminShopsPage />} />
+    <Route path="/admin/disputes" element={<AdminDisputesPage />} />
     <Route path="/admin/trial-balance" element={<TrialBalancePage />} />
     <Route path="/admin/tax-rates" element={<TaxRatesPage />} />
     <Route path="/admin/tax-report" element={<TaxReportPage />} />

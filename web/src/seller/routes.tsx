@@ -1,5 +1,6 @@
 import { Fragment } from 'react';
 import { Route } from 'react-router';
+import { DisputesPage } from './disputes';
 import { MoneyPage } from './money';
 import { OpenShopPage } from './open-shop';
 import { OrderDetailPage } from './order-detail';
@@ -23,6 +24,7 @@ export const sellerRoutes = (
     <Route path="/seller/orders/:id" element={<OrderDetailPage />} />
     <Route path="/seller/reviews" element={<ReviewsPage />} />
     <Route path="/seller/money" element={<MoneyPage />} />
+    <Route path="/seller/disputes" element={<DisputesPage />} />
     {/* Where payout notices and the payment provider's onboarding send the seller back. */}
     <Route path="/seller/payouts" element={<MoneyPage />} />
     <Route path="/seller/shop" element={<ShopSettingsPage />} />

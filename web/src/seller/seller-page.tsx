@@ -9,6 +9,7 @@ const SECTIONS = [
   { to: '/seller/shipping', label: 'Shipping', end: false },
   { to: '/seller/reviews', label: 'Reviews', end: false },
   { to: '/seller/money', label: 'Money', end: false },
+  { to: '/seller/disputes', label: 'Disputes', end: false },
   { to: '/seller/shop', label: 'Shop settings', end: false },
 ];
 
