@@ -5,7 +5,13 @@ import { appendEvent } from '../../platform/outbox.js';
 import { decodeCursor, paginate } from '../../platform/pagination.js';
 import type { LedgerService } from '../ledger/index.js';
 import type { DisputableOrder } from '../orders/index.js';
-import type { DisputedPayment, DisputeEvidence, DisputeReport, DisputeReports } from '../payments/index.js';
+import {
+  type DisputedPayment,
+  type DisputeEvidence,
+  type DisputeReport,
+  type DisputeReports,
+  paymentsErrors,
+} from '../payments/index.js';
 import { allocateProportionally } from '../pricing/index.js';
 import { disputesErrors } from './disputes.errors.js';
 import * as repo from './disputes.repo.js';
@@ -72,13 +78,13 @@ export class DisputesService implements DisputeReports {
     const known = await repo.findByReference(tx, provider, report.reference);
     if (known) return this.advance(tx, known, report);
     if (report.amount === undefined)
-      throw disputesErrors.error(
-        'dispute_report_early',
+      throw paymentsErrors.error(
+        'event_early',
         `Dispute ${report.reference} is not known here yet, and this event does not say its amount.`,
       );
     if (await repo.findOpenOfPayment(tx, payment.id))
-      throw disputesErrors.error(
-        'dispute_report_early',
+      throw paymentsErrors.error(
+        'event_early',
         `Payment ${payment.id} has an open dispute; another one is applied once it is decided.`,
       );
     const opened = await this.open(tx, provider, payment, { ...report, amount: report.amount });

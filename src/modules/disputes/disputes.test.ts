@@ -249,6 +249,33 @@ describe('sandbox disputes', () => {
     expect((await shopDisputes(sellerA)).data[0]).toMatchObject({ id: second.dispute_id, amount: usd(100) });
   });
 
+  it('ignores disputes of unknown or unpaid payments, and refuses unsigned ones', async () => {
+    const unknown = disputeEvent('dispute.created', {
+      dispute_id: 'dsp_unknown_payment',
+      payment_id: 'pay_nope',
+      amount: 100,
+      reason: 'fraudulent',
+    });
+    expect(await outcomeOf(unknown)).toBe('ignored');
+    const buyer = await newUser(t.db);
+    const product = await newStockedProduct(t.db, {
+      shopId: sellerA.shopId!,
+      variants: [{ priceMinor: 900, stock: 2 }],
+    });
+    const placed = await flows.placeOrder(buyer, [{ variantId: product.variants[0]!.id, quantity: 1 }]);
+    const unpaid = disputeEvent('dispute.created', {
+      dispute_id: 'dsp_unpaid',
+      payment_id: placed.payment.id,
+      amount: 900,
+      reason: 'fraudulent',
+    });
+    expect(await outcomeOf(unpaid)).toBe('ignored');
+    expectProblem(await flows.sandboxWebhook(unpaid, { secret: 'whsec_other' }), 400, 'invalid_signature');
+    expect(
+      await t.db.query(sql`SELECT 1 FROM disputes WHERE id IN ('dsp_unknown_payment', 'dsp_unpaid')`),
+    ).toEqual([]);
+  });
+
   it('opens a dispute on a pm_card_disputed charge a few seconds later, through a durable job', async () => {
     const { paymentId, orderA } = await paidCheckout({ a: 2500 }, 'pm_card_disputed');
     await flows.drainJobs();

@@ -26,6 +26,12 @@ export const paymentsErrors = defineErrors({
     code: 'invalid_state',
     detail: 'The payment provider takes no more evidence for this dispute.',
   },
+  /**
+   * A correctly signed event this server cannot apply yet (a second open dispute of a payment, or the
+   * closing of a dispute not heard of, without what opening it needs): answered 409, so the provider
+   * delivers it again later, once the news before it has arrived.
+   */
+  event_early: { code: 'conflict' },
   /** Correctly signed, but not an event of the provider's. */
   event_malformed: { code: 'invalid_signature' },
 });

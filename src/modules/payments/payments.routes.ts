@@ -108,6 +108,7 @@ export function paymentsRoutes(
               'signature_stale',
               'signature_mismatch',
               'event_malformed',
+              'event_early',
             ),
           },
         },
