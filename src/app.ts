@@ -9,7 +9,12 @@ import client from 'prom-client';
 import type { Config } from './config.js';
 import { eventCatalogues } from './events.js';
 import { CartService, cartRoutes } from './modules/cart/index.js';
-import { CatalogService, catalogRoutes, catalogVariantDirectory } from './modules/catalog/index.js';
+import {
+  CatalogService,
+  catalogCategoryTree,
+  catalogRoutes,
+  catalogVariantDirectory,
+} from './modules/catalog/index.js';
 import { DisputesService, disputesRoutes } from './modules/disputes/index.js';
 import {
   AccountLinks,
@@ -171,7 +176,11 @@ export function buildServices(
   const catalog = new CatalogService({ db, config, caches, media, views: productViews });
   const ledger = new LedgerService(db, config);
   const shipping = new ShippingService({ db, currency: config.currency });
-  const promotions = new PromotionsService({ db, currency: config.currency });
+  const promotions = new PromotionsService({
+    db,
+    currency: config.currency,
+    categories: catalogCategoryTree,
+  });
   const cart = new CartService(db, catalogVariantDirectory, config.currency, promotions);
   // The tax report reads the ledger's tax_payable and the orders' places: calls at run time only.
   const tax: TaxService = new TaxService({

@@ -104,6 +104,14 @@ export async function findPromotionCode(db: Queryable, cartId: string): Promise<
   return row?.code ?? null;
 }
 
+/** The code a user's cart holds, in one read. */
+export async function findPromotionCodeOfUser(db: Queryable, userId: string): Promise<string | null> {
+  const [row] = await db.query<{ code: string | null }>(
+    sql`SELECT promotion_code AS code FROM carts WHERE user_id = ${userId}`,
+  );
+  return row?.code ?? null;
+}
+
 export async function setPromotionCode(db: Queryable, cartId: string, code: string | null): Promise<void> {
   await db.execute(sql`UPDATE carts SET promotion_code = ${code}, updated_at = now() WHERE id = ${cartId}`);
 }

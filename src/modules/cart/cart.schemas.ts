@@ -21,6 +21,8 @@ export const CartItem = z.object({
   quantity: z.number().int(),
   unit_price: MoneySchema,
   line_total: MoneySchema,
+  /** What the promotions take off the line (before tax): the line's share of their amounts. */
+  discount: MoneySchema,
   /** The variant's current stock. */
   available: z.number().int(),
   /** False while the product's shop is not listed or the product is archived: checkout refuses it. */

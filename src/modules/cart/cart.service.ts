@@ -62,6 +62,7 @@ export function presentCartItem(
   variant: PurchasableVariant,
   availableMinor: number | undefined,
   lineTotalMinor: number,
+  discountMinor: number,
 ): CartItemView {
   const unavailableReason = unavailableReasonOf(variant);
   const purchasable = unavailableReason === null;
@@ -74,6 +75,7 @@ export function presentCartItem(
     quantity: item.quantity,
     unit_price: money(variant.priceMinor, variant.currency),
     line_total: money(lineTotalMinor, variant.currency),
+    discount: money(discountMinor, variant.currency),
     available: purchasable ? Math.max(0, availableMinor ?? 0) : 0,
     purchasable,
     unavailable_reason: unavailableReason,
@@ -128,8 +130,7 @@ export class CartService {
 
   /** The code a user's cart holds, read in the caller's transaction. */
   async promotionCodeOf(tx: Queryable, userId: string): Promise<string | null> {
-    const cartId = await repo.findCartId(tx, userId);
-    return cartId ? repo.findPromotionCode(tx, cartId) : null;
+    return repo.findPromotionCodeOfUser(tx, userId);
   }
 
   async view(caller: Caller): Promise<CartView> {
@@ -260,9 +261,6 @@ export class CartService {
     const totals = totalCart(
       shown.map(({ item, variant }) => ({ unitPriceMinor: variant.priceMinor, quantity: item.quantity })),
     );
-    const lines = shown.map(({ item, variant }, index) =>
-      presentCartItem(item, variant, levels.get(item.variantId)?.available, totals.lineTotalsMinor[index]!),
-    );
     const code = await repo.findPromotionCode(tx, cartId);
     const { rules, codeRefusal } = await this.promotions.forCart(tx, code);
     const discounts = applyPromotions(
@@ -274,6 +272,15 @@ export class CartService {
       })),
       rules,
       new Map(),
+    );
+    const lines = shown.map(({ item, variant }, index) =>
+      presentCartItem(
+        item,
+        variant,
+        levels.get(item.variantId)?.available,
+        totals.lineTotalsMinor[index]!,
+        discounts.lineDiscountsMinor[index]!,
+      ),
     );
     const priced = discounts.notApplied.find(({ promotion }) => promotion.code !== null);
     const discountMinor = discounts.lineDiscountsMinor.reduce((sum, discount) => sum + discount, 0);

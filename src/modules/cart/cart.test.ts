@@ -5,7 +5,7 @@ import { newStockedProduct, type StockedProduct } from '../../../test/factories/
 import { failureOf } from '../../../test/problem.js';
 import { type Database, sql } from '../../platform/db.js';
 import type { Caller } from '../../platform/http.js';
-import { catalogVariantDirectory } from '../catalog/index.js';
+import { catalogCategoryTree, catalogVariantDirectory } from '../catalog/index.js';
 import { inventory } from '../inventory/index.js';
 import { PromotionsService } from '../promotions/index.js';
 import { AddItemBody, ChangeItemBody } from './cart.schemas.js';
@@ -17,7 +17,12 @@ let shopId: string;
 
 beforeAll(async () => {
   db = (await createTestDatabase()).db;
-  cart = new CartService(db, catalogVariantDirectory, 'USD', new PromotionsService({ db, currency: 'USD' }));
+  cart = new CartService(
+    db,
+    catalogVariantDirectory,
+    'USD',
+    new PromotionsService({ db, currency: 'USD', categories: catalogCategoryTree }),
+  );
   shopId = (await newUser(db, { shop: true })).shopId!;
 });
 afterAll(async () => {

@@ -1,4 +1,4 @@
-import { type Queryable, sql } from '../../platform/db.js';
+import { type Queryable, sql, sqlArray } from '../../platform/db.js';
 import type { CategoryRow } from './product-reads.repo.js';
 
 /** The SQL of the category tree. */
@@ -54,4 +54,22 @@ export async function ancestorIds(db: Queryable, id: string): Promise<string[]> 
     )
     SELECT id FROM up ORDER BY depth`);
   return rows.map((row) => row.id);
+}
+
+/** Each category given, with itself and all its descendants. */
+export async function withDescendants(
+  db: Queryable,
+  categoryIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  if (categoryIds.length === 0) return new Map();
+  const rows = await db.query<{ root: string; id: string }>(sql`
+    WITH RECURSIVE down AS (
+      SELECT id AS root, id FROM categories WHERE id = ANY(${sqlArray([...categoryIds])}::text[])
+      UNION ALL
+      SELECT down.root, c.id FROM categories c JOIN down ON c.parent_id = down.id
+    )
+    SELECT root, id FROM down`);
+  const tree = new Map<string, string[]>();
+  for (const row of rows) tree.set(row.root, [...(tree.get(row.root) ?? []), row.id]);
+  return tree;
 }

@@ -9,6 +9,7 @@ export { catalogEvents } from './catalog.events.js';
 export { catalogRoutes } from './catalog.routes.js';
 export { IdParams, ProductSummary, type ProductSummaryView, RatingDetail } from './catalog.schemas.js';
 export { type CatalogDeps, CatalogService } from './catalog.service.js';
+export { catalogCategoryTree } from './category-tree.js';
 export type { ProductViewRecorder } from './product-reads.service.js';
 export type { ImportedProduct, IssuedMedia } from './product-writes.service.js';
 export { catalogVariantDirectory } from './purchasable-variants.js';

@@ -296,6 +296,7 @@ export class OrdersService {
             variants.get(item.variantId)!,
             levels.get(item.variantId)?.available,
             priced.lineTotalsMinor[index]!,
+            priced.lineDiscountsMinor[index]!,
           );
         }),
         subtotal: amount(shop.subtotalMinor),

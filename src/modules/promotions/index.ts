@@ -5,4 +5,9 @@
 
 export { CODE_REFUSALS, type CodeRefusal, promotionsErrors } from './promotions.errors.js';
 export { promotionsRoutes } from './promotions.routes.js';
-export { type CartPromotions, PromotionsService, refusalOfPricing } from './promotions.service.js';
+export {
+  type CartPromotions,
+  type CategoryTree,
+  PromotionsService,
+  refusalOfPricing,
+} from './promotions.service.js';

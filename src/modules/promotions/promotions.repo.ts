@@ -92,49 +92,44 @@ export async function findCandidates(db: Queryable, code: string | null): Promis
     ORDER BY id`);
 }
 
-/** Each category given with all its descendants. */
-export async function withDescendants(
+/**
+ * Counts one use of a promotion for a checkout if its total limit allows, and records it against
+ * the checkout: the check and the count are one statement. Answers the promotion's per-customer
+ * limit (null: none), or undefined when the limit is reached and nothing was counted.
+ */
+export async function takeUse(
   db: Queryable,
-  categoryIds: readonly string[],
-): Promise<Map<string, string[]>> {
-  if (categoryIds.length === 0) return new Map();
-  const rows = await db.query<{ root: string; id: string }>(sql`
-    WITH RECURSIVE down AS (
-      SELECT id AS root, id FROM categories WHERE id = ANY(${sqlArray([...categoryIds])}::text[])
-      UNION ALL
-      SELECT down.root, c.id FROM categories c JOIN down ON c.parent_id = down.id
-    )
-    SELECT root, id FROM down`);
-  const tree = new Map<string, string[]>();
-  for (const row of rows) tree.set(row.root, [...(tree.get(row.root) ?? []), row.id]);
-  return tree;
-}
-
-/** Counts one use if the limit allows: the check and the count are one statement. */
-export async function takeUse(db: Queryable, id: string): Promise<boolean> {
-  return (
-    (await db.execute(sql`
+  id: string,
+  checkoutId: string,
+  customer: string,
+): Promise<{ perCustomerLimit: number | null } | undefined> {
+  const [row] = await db.query<{ perCustomerLimit: number | null }>(sql`
+    WITH taken AS (
       UPDATE promotions SET used_count = used_count + 1
-      WHERE id = ${id} AND (usage_limit IS NULL OR used_count < usage_limit)`)) > 0
-  );
+      WHERE id = ${id} AND (usage_limit IS NULL OR used_count < usage_limit)
+      RETURNING id, per_customer_limit
+    ), recorded AS (
+      INSERT INTO checkout_promotion_uses (checkout_id, promotion_id, customer)
+      SELECT ${checkoutId}, id, ${customer} FROM taken
+    )
+    SELECT per_customer_limit AS "perCustomerLimit" FROM taken`);
+  return row;
 }
 
-/** Counts one use by a customer if the promotion's per-customer limit allows, in one statement. */
-export async function takeCustomerUse(db: Queryable, id: string, customer: string): Promise<boolean> {
+/** Counts one use by a customer if the per-customer limit allows, in one statement. */
+export async function takeCustomerUse(
+  db: Queryable,
+  id: string,
+  customer: string,
+  limit: number,
+): Promise<boolean> {
   const rows = await db.query<{ usedCount: number }>(sql`
     INSERT INTO promotion_customer_uses AS u (promotion_id, customer, used_count)
     VALUES (${id}, ${customer}, 1)
     ON CONFLICT (promotion_id, customer) DO UPDATE SET used_count = u.used_count + 1
-      WHERE (SELECT p.per_customer_limit IS NULL OR u.used_count < p.per_customer_limit
-             FROM promotions p WHERE p.id = u.promotion_id)
+      WHERE u.used_count < ${limit}
     RETURNING used_count AS "usedCount"`);
   return rows.length > 0;
-}
-
-export async function recordCheckoutUse(db: Queryable, checkoutId: string, id: string, customer: string) {
-  await db.execute(sql`
-    INSERT INTO checkout_promotion_uses (checkout_id, promotion_id, customer)
-    VALUES (${checkoutId}, ${id}, ${customer})`);
 }
 
 /** Marks a checkout's uses given back, once: answers those this call released. */

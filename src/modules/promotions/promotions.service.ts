@@ -7,9 +7,16 @@ import { type CodeRefusal, promotionsErrors } from './promotions.errors.js';
 import * as repo from './promotions.repo.js';
 import { presentPromotion } from './promotions.schemas.js';
 
+/** Where a category scope learns the categories under it (the catalog's tree). */
+export interface CategoryTree {
+  /** Each category given, with itself and all its descendants. */
+  withDescendants(db: Queryable, categoryIds: readonly string[]): Promise<Map<string, string[]>>;
+}
+
 export interface PromotionsDeps {
   db: Database;
   currency: string;
+  categories: CategoryTree;
 }
 
 /** Who a request acts for: the platform (an admin) or the caller's shop (a seller). */
@@ -62,20 +69,24 @@ const invalid = (path: string, message: string) =>
   promotionsErrors.invalidAt('promotion_invalid', path, message);
 
 /** The rules every promotion keeps, whoever wrote it: the database checks them too, as a backstop. */
-function check(p: repo.PromotionFields & { usedCount?: number }): void {
-  if (p.automatic && p.code !== null) throw invalid('/body/code', 'an automatic promotion has no code');
-  if (!p.automatic && p.code === null) throw invalid('/body/code', 'a promotion is automatic or has a code');
+function check(p: repo.PromotionFields & { usedCount?: number; hadPerCustomerLimit?: boolean }): void {
+  if (p.automatic && p.code !== null) throw invalid('/code', 'an automatic promotion has no code');
+  if (!p.automatic && p.code === null) throw invalid('/code', 'a promotion is automatic or has a code');
   if (p.type === 'percentage' && p.percentBps === null)
-    throw invalid('/body/percent_bps', 'a percentage promotion needs percent_bps');
+    throw invalid('/percent_bps', 'a percentage promotion needs percent_bps');
   if (p.type !== 'percentage' && p.percentBps !== null)
-    throw invalid('/body/percent_bps', `a ${p.type} promotion has no percent_bps`);
+    throw invalid('/percent_bps', `a ${p.type} promotion has no percent_bps`);
   if (p.type === 'fixed' && p.amountMinor === null)
-    throw invalid('/body/amount', 'a fixed promotion needs an amount');
+    throw invalid('/amount', 'a fixed promotion needs an amount');
   if (p.type !== 'fixed' && p.amountMinor !== null)
-    throw invalid('/body/amount', `a ${p.type} promotion has no amount`);
-  if (p.endsAt !== null && p.endsAt <= p.startsAt) throw invalid('/body/ends_at', 'must be after starts_at');
+    throw invalid('/amount', `a ${p.type} promotion has no amount`);
+  if (p.endsAt !== null && p.endsAt <= p.startsAt) throw invalid('/ends_at', 'must be after starts_at');
+  // Uses are counted per customer only while a promotion has a per-customer limit: one added
+  // after uses were counted would not see them.
+  if (p.perCustomerLimit !== null && p.hadPerCustomerLimit === false && (p.usedCount ?? 0) > 0)
+    throw invalid('/per_customer_limit', 'a promotion already used cannot gain a per-customer limit');
   if (p.usageLimit !== null && p.usedCount !== undefined && p.usageLimit < p.usedCount)
-    throw invalid('/body/usage_limit', `must be at least used_count (${p.usedCount})`);
+    throw invalid('/usage_limit', `must be at least used_count (${p.usedCount})`);
 }
 
 /**
@@ -93,7 +104,7 @@ export class PromotionsService {
   private shopScope(owner: PromotionOwner, requested: string | undefined): string | null {
     if (owner.fundedBy === 'platform') return requested ?? null;
     if (requested !== undefined && requested !== owner.shopId)
-      throw invalid('/body/scope/shop_id', "a shop's promotion applies to that shop only");
+      throw invalid('/scope/shop_id', "a shop's promotion applies to that shop only");
     return owner.shopId;
   }
 
@@ -151,7 +162,7 @@ export class PromotionsService {
           ...(input.perCustomerLimit !== undefined ? { perCustomerLimit: input.perCustomerLimit } : {}),
           ...(input.status !== undefined ? { status: input.status } : {}),
         };
-        check(next);
+        check({ ...next, hadPerCustomerLimit: current.perCustomerLimit !== null });
         return repo.updatePromotion(tx, next);
       })
       .catch(taken);
@@ -173,7 +184,9 @@ export class PromotionsService {
       codeRefusal = row ? currentAt(row, now) : 'promotion_unknown';
       if (row && codeRefusal === null) usable.push(row);
     }
-    const tree = await repo.withDescendants(db, [...new Set(usable.flatMap((row) => row.categoryIds))]);
+    const tree = await this.deps.categories.withDescendants(db, [
+      ...new Set(usable.flatMap((row) => row.categoryIds)),
+    ]);
     return {
       rules: usable.map((row) => ({
         id: row.id,
@@ -194,8 +207,10 @@ export class PromotionsService {
 
   /**
    * Reserves one use per promotion for a checkout, in its transaction: for each, one conditional
-   * statement for the customer's uses and one for the total, so no limit is ever passed. Over a
-   * limit: 409 promotion_exhausted, and the caller's transaction rolls every reservation back.
+   * statement counts the use against the total limit (and records it for the checkout), and one
+   * more counts the customer's use where the promotion has a per-customer limit, so no limit is
+   * ever passed. Over a limit: 409 promotion_exhausted, and the caller's transaction rolls every
+   * reservation back.
    */
   async reserve(
     tx: Queryable,
@@ -204,10 +219,13 @@ export class PromotionsService {
     promotionIds: readonly string[],
   ): Promise<void> {
     for (const id of [...promotionIds].sort()) {
-      if (!(await repo.takeCustomerUse(tx, id, customer)))
+      const taken = await repo.takeUse(tx, id, checkoutId, customer);
+      if (!taken) throw promotionsErrors.error('promotion_exhausted');
+      if (
+        taken.perCustomerLimit !== null &&
+        !(await repo.takeCustomerUse(tx, id, customer, taken.perCustomerLimit))
+      )
         throw promotionsErrors.error('promotion_exhausted');
-      if (!(await repo.takeUse(tx, id))) throw promotionsErrors.error('promotion_exhausted');
-      await repo.recordCheckoutUse(tx, checkoutId, id, customer);
     }
   }
 

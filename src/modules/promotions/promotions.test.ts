@@ -107,15 +107,12 @@ describe('admin promotions', () => {
       expectProblem(response, 422, 'validation_failed');
       expect(JSON.stringify(response.json())).toContain(path);
     };
-    await refused({ type: 'percentage', percent_bps: 500 }, '/body/code');
-    await refused(
-      { automatic: true, code: uniqueCode('x'), type: 'percentage', percent_bps: 500 },
-      '/body/code',
-    );
-    await refused({ code: uniqueCode('x'), type: 'percentage' }, '/body/percent_bps');
-    await refused({ code: uniqueCode('x'), type: 'fixed', percent_bps: 500 }, '/body/percent_bps');
-    await refused({ code: uniqueCode('x'), type: 'fixed' }, '/body/amount');
-    await refused({ code: uniqueCode('x'), type: 'free_shipping', amount: usd(5) }, '/body/amount');
+    await refused({ type: 'percentage', percent_bps: 500 }, '/code');
+    await refused({ automatic: true, code: uniqueCode('x'), type: 'percentage', percent_bps: 500 }, '/code');
+    await refused({ code: uniqueCode('x'), type: 'percentage' }, '/percent_bps');
+    await refused({ code: uniqueCode('x'), type: 'fixed', percent_bps: 500 }, '/percent_bps');
+    await refused({ code: uniqueCode('x'), type: 'fixed' }, '/amount');
+    await refused({ code: uniqueCode('x'), type: 'free_shipping', amount: usd(5) }, '/amount');
     await refused(
       {
         automatic: true,
@@ -123,7 +120,7 @@ describe('admin promotions', () => {
         starts_at: '2030-01-02T00:00:00Z',
         ends_at: '2030-01-01T00:00:00Z',
       },
-      '/body/ends_at',
+      '/ends_at',
     );
     expectProblem(
       await call('POST', '/v1/admin/promotions', admin.token, {
