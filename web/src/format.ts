@@ -33,6 +33,17 @@ export function parseMoneyInput(text: string, digits: number): number | null {
 export const decimalText = (amount: number, digits: number): string =>
   (amount / 10 ** digits).toFixed(digits);
 
+/** Basis points as a percentage people read: 725 → "7.25%". */
+export const percentOf = (bps: number): string => `${(bps / 100).toFixed(bps % 100 === 0 ? 0 : 2)}%`;
+
+/** A percentage typed by a person ("7.25", "19") in basis points, or null. */
+export function bpsOf(text: string): number | null {
+  const match = /^(\d{1,3})(?:[.,](\d{1,2}))?$/.exec(text.trim());
+  if (!match) return null;
+  const bps = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+  return bps <= 10_000 ? bps : null;
+}
+
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 

@@ -32,6 +32,7 @@ export function AdminPage({ title, children }: { title: string; children: ReactN
         <NavLink to="/admin/trial-balance">Trial balance</NavLink>
         <NavLink to="/admin/tax-rates">Tax rates</NavLink>
         <NavLink to="/admin/tax-report">Tax report</NavLink>
+        <NavLink to="/admin/promotions">Promotions</NavLink>
       </nav>
       <section>
         <h1>{title}</h1>

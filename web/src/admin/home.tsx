@@ -21,6 +21,10 @@ export function AdminHomePage() {
           <Link to="/admin/tax-report">Tax report</Link>
           <p className="muted">Tax collected and refunded by place, reconciled with the ledger.</p>
         </li>
+        <li className="card">
+          <Link to="/admin/promotions">Promotions</Link>
+          <p className="muted">Platform-funded codes and automatic discounts, with their uses.</p>
+        </li>
       </ul>
     </AdminPage>
   );

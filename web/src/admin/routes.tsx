@@ -2,6 +2,7 @@ import { Fragment } from 'react';
 import { Route } from 'react-router';
 import { AdminDisputesPage } from './disputes';
 import { AdminHomePage } from './home';
+import { AdminPromotionsPage } from './promotions';
 import { AdminReviewsPage } from './reviews';
 import { AdminShopsPage } from './shops';
 import { TaxRatesPage, TaxReportPage } from './tax';
@@ -16,5 +17,6 @@ export const adminRoutes = (
     <Route path="/admin/trial-balance" element={<TrialBalancePage />} />
     <Route path="/admin/tax-rates" element={<TaxRatesPage />} />
     <Route path="/admin/tax-report" element={<TaxReportPage />} />
+    <Route path="/admin/promotions" element={<AdminPromotionsPage />} />
   </Fragment>
 );

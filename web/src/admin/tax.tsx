@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError, api, call, fieldErrorsOf, messageOf } from '../api/client';
 import type { paths } from '../api/schema';
-import { formatMoney } from '../format';
+import { bpsOf, formatMoney } from '../format';
 import { DataTable } from '../ui/data-table';
 import { Async } from '../ui/feedback';
 import { TextField } from '../ui/field';
@@ -10,17 +10,6 @@ import { AdminPage } from './admin-page';
 
 type TaxRate =
   paths['/v1/admin/tax-rates']['get']['responses'][200]['content']['application/json']['data'][number];
-
-/** Basis points as a percentage people read: 725 → "7.25%". */
-export const percentOf = (bps: number): string => `${(bps / 100).toFixed(bps % 100 === 0 ? 0 : 2)}%`;
-
-/** A percentage typed by a person ("7.25", "19") in basis points, or null. */
-export function bpsOf(text: string): number | null {
-  const match = /^(\d{1,3})(?:[.,](\d{1,2}))?$/.exec(text.trim());
-  if (!match) return null;
-  const bps = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
-  return bps <= 10_000 ? bps : null;
-}
 
 const placeOf = (rate: TaxRate) => [rate.country, rate.region].filter(Boolean).join('-');
 

@@ -9,6 +9,7 @@ import { OverviewPage } from './overview';
 import { EditProductPage } from './product-edit';
 import { NewProductPage } from './product-new';
 import { ProductsPage } from './products';
+import { PromotionsPage } from './promotions';
 import { ReviewsPage } from './reviews';
 import { ShippingOptionsPage } from './shipping-options';
 import { ShopSettingsPage } from './shop-settings';
@@ -29,5 +30,6 @@ export const sellerRoutes = (
     <Route path="/seller/payouts" element={<MoneyPage />} />
     <Route path="/seller/shop" element={<ShopSettingsPage />} />
     <Route path="/seller/shipping" element={<ShippingOptionsPage />} />
+    <Route path="/seller/promotions" element={<PromotionsPage />} />
   </Fragment>
 );

@@ -7,6 +7,7 @@ const SECTIONS = [
   { to: '/seller/products', label: 'Products', end: false },
   { to: '/seller/orders', label: 'Orders', end: false },
   { to: '/seller/shipping', label: 'Shipping', end: false },
+  { to: '/seller/promotions', label: 'Promotions', end: false },
   { to: '/seller/reviews', label: 'Reviews', end: false },
   { to: '/seller/money', label: 'Money', end: false },
   { to: '/seller/disputes', label: 'Disputes', end: false },

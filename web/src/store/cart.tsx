@@ -6,6 +6,8 @@ import { Async, ErrorNotice } from '../ui/feedback';
 import { RequireAuth } from '../ui/layout';
 import { useAction, useApi } from '../ui/use-api';
 import { groupByShop, isOverStock, overStockLines } from './cart-lines';
+import { discountOf, minus } from './discounts';
+import { PromotionCode } from './promotion-code';
 import type { Cart, CartLine } from './types';
 
 /** Why a line cannot be bought now, as the buyer reads it. */
@@ -87,8 +89,24 @@ function CartLineRow({ line, update }: { line: CartLine; update(cart: Cart): voi
         </button>
         <span className="num cart-line-total">{formatMoney(line.line_total)}</span>
       </div>
+      {line.discount.amount > 0 && (
+        <p className="row summary-line line-discount">
+          <span>Discount on {line.title}</span> <span className="num">{minus(line.discount)}</span>
+        </p>
+      )}
       <ErrorNotice error={change.error ?? remove.error} />
     </li>
+  );
+}
+
+/** What a shop's lines take off together, when anything. */
+function ShopDiscount({ name, lines, currency }: { name: string; lines: CartLine[]; currency: string }) {
+  const discount = discountOf(lines, currency);
+  if (discount.amount === 0) return null;
+  return (
+    <p className="row summary-line shop-discount">
+      <span>Discount from {name}</span> <span className="num">{minus(discount)}</span>
+    </p>
   );
 }
 
@@ -125,6 +143,11 @@ function CartContents() {
                       <CartLineRow key={`${line.id}:${line.quantity}`} line={line} update={setCurrent} />
                     ))}
                   </ul>
+                  <ShopDiscount
+                    name={group.shop.name}
+                    lines={group.lines}
+                    currency={shown.subtotal.currency}
+                  />
                 </section>
               ))}
             </div>
@@ -132,6 +155,23 @@ function CartContents() {
               <p className="row cart-subtotal">
                 <span>Subtotal</span> <strong>{formatMoney(shown.subtotal)}</strong>
               </p>
+              <PromotionCode promotions={shown.promotions} changed={setCurrent} />
+              {shown.discount_total.amount > 0 && (
+                <>
+                  <p className="row summary-line">
+                    <span>Discounts</span> <span className="num">{minus(shown.discount_total)}</span>
+                  </p>
+                  <p className="row cart-subtotal">
+                    <span>Items after discounts</span>{' '}
+                    <strong data-testid="cart-total">
+                      {formatMoney({
+                        ...shown.subtotal,
+                        amount: shown.subtotal.amount - shown.discount_total.amount,
+                      })}
+                    </strong>
+                  </p>
+                </>
+              )}
               <p className="muted">Delivery and tax are added at checkout, for your address.</p>
               {groups.length > 1 && (
                 <p className="muted">Each shop sends its items separately: you get one order per shop.</p>

@@ -14,6 +14,8 @@ import {
   validateAddress,
 } from './address';
 import { ADDRESS_FIELDS, AddressFields, addressLine } from './address-form';
+import { minus, promotionLabel } from './discounts';
+import { PromotionCode } from './promotion-code';
 import { planStockFixes, type StockFix, totalAfterFixes } from './stock-fix';
 import type { Address, Cart, CheckoutBody, Quote, QuoteShop } from './types';
 
@@ -124,14 +126,27 @@ function ShopSummary({
       <h3>From {shop.shop.name}</h3>
       <ul className="plain-list">
         {shop.items.map((line) => (
-          <li key={line.id} className="row summary-line">
-            <span>
-              {line.quantity} × {line.title}
-            </span>
-            <span className="num">{formatMoney(line.line_total)}</span>
+          <li key={line.id}>
+            <p className="row summary-line">
+              <span>
+                {line.quantity} × {line.title}
+              </span>
+              <span className="num">{formatMoney(line.line_total)}</span>
+            </p>
+            {line.discount.amount > 0 && (
+              <p className="row summary-line line-discount">
+                <span>Discount on {line.title}</span> <span className="num">{minus(line.discount)}</span>
+              </p>
+            )}
           </li>
         ))}
       </ul>
+      {shop.discount_total.amount > 0 && (
+        <p className="row summary-line shop-discount">
+          <span>Discount from {shop.shop.name}</span>{' '}
+          <span className="num">{minus(shop.discount_total)}</span>
+        </p>
+      )}
       {shop.shipping_options.length > 0 ? (
         <fieldset className="shipping-choice">
           <legend>Delivery from {shop.shop.name}</legend>
@@ -167,13 +182,17 @@ function OrderSummary({
   quote,
   choices,
   choose,
+  codeChanged,
 }: {
   cart: Cart;
   quote: ReturnType<typeof useApi<Quote | null>>;
   choices: Record<string, string>;
   choose(shopId: string, optionId: string): void;
+  /** The cart's code was put on or taken off: the cart and the quote are read again. */
+  codeChanged(): void;
 }) {
   const data = quote.data;
+  const code = <PromotionCode promotions={data?.promotions ?? cart.promotions} changed={codeChanged} />;
   if (!data) {
     return (
       <aside className="card order-summary">
@@ -191,6 +210,7 @@ function OrderSummary({
         <p className="row summary-line">
           <strong>Items</strong> <strong>{formatMoney(cart.subtotal)}</strong>
         </p>
+        {code}
         {quote.state === 'loading' ? (
           <Spinner label="Pricing delivery…" />
         ) : (
@@ -225,9 +245,18 @@ function OrderSummary({
           </ul>
         </div>
       )}
+      {code}
       <p className="row summary-line">
         <span>Items</span> <span className="num">{formatMoney(data.subtotal)}</span>
       </p>
+      {data.discount_total.amount > 0 && (
+        <p className="row summary-line">
+          <span>Discounts ({data.promotions.map(promotionLabel).join(', ')})</span>{' '}
+          <span className="num" data-testid="checkout-discount">
+            {minus(data.discount_total)}
+          </span>
+        </p>
+      )}
       <p className="row summary-line">
         <span>Delivery</span> <span className="num">{formatMoney(data.shipping_total)}</span>
       </p>
@@ -321,6 +350,17 @@ function CheckoutForm({
         reloadCart();
         setCartVersion((version) => version + 1);
         return;
+      }
+      if (
+        error instanceof ApiError &&
+        (error.code === 'promotion_exhausted' || error.code === 'promotion_not_applicable')
+      ) {
+        // The code stopped applying since the quote: the refusal (stored under this key) says why,
+        // and the quote shown is priced again without it.
+        attempt.reset();
+        reloadCart();
+        setCartVersion((version) => version + 1);
+        throw error;
       }
       if (error instanceof ApiError && error.code === 'validation_failed') {
         const fieldErrors = addressErrorsOf(fieldErrorsOf(error.problem));
@@ -449,6 +489,11 @@ function CheckoutForm({
         choose={(shopId, optionId) => {
           setChoices({ ...choices, [shopId]: optionId });
           attempt.reset();
+        }}
+        codeChanged={() => {
+          attempt.reset();
+          reloadCart();
+          setCartVersion((version) => version + 1);
         }}
       />
     </div>

@@ -24,6 +24,7 @@ export function cartLine(
     quantity,
     unit_price: usd(unitPrice),
     line_total: usd(unitPrice * quantity),
+    discount: line.discount ?? usd(0),
   };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { bpsOf, percentOf } from './tax';
+import { bpsOf, percentOf } from './format';
 
-describe('tax rate percentages', () => {
+describe('percentages', () => {
   it('reads what people type as basis points', () => {
     expect(bpsOf('7.25')).toBe(725);
     expect(bpsOf('19')).toBe(1900);
