@@ -27,8 +27,10 @@ import {
 } from './driven.js';
 import {
   BENCH_ADDRESS,
+  BENCH_CODE,
   type Buyer,
   seedBuyers,
+  seedPromotions,
   seedShippingOptions,
   seedShops,
   seedTaxRates,
@@ -72,6 +74,7 @@ function ordersCatalog(context: BenchContext): Promise<OrdersCatalog> {
     const shops = await seedShops(context.db, SHOPS);
     await seedShippingOptions(context.db, shops);
     await seedTaxRates(context.db);
+    await seedPromotions(context.db);
     const variantIds = await seedVariants(context.db, shops, {
       count: VARIANTS,
       variantsPerProduct: VARIANTS_PER_PRODUCT,
@@ -97,11 +100,11 @@ function twoLineCarts(count: number, variantIds: readonly string[]): StockLine[]
   });
 }
 
-/** Buyers for a timed checkout load, each with a full two-line cart. */
+/** Buyers for a timed checkout load, each with a full two-line cart and the bench's code on it. */
 async function checkoutBuyers(setup: DriveSetup): Promise<Buyer[]> {
   const { variantIds } = await ordersCatalog(setup.context);
   const count = Math.ceil(CHECKOUTS_PER_SECOND_SEEDED * (setup.warmupSeconds + setup.measuredSeconds));
-  return seedBuyers(setup.context.db, twoLineCarts(count, variantIds));
+  return seedBuyers(setup.context.db, twoLineCarts(count, variantIds), BENCH_CODE);
 }
 
 /**
@@ -139,19 +142,29 @@ const checkoutRequest = (buyer: Buyer | undefined) => ({
  * orders, so the orders the buyers placed per checkout scale the measured rate.
  */
 async function orderFigures(db: Database, buyers: readonly Buyer[], measured: DrivenRound) {
+  const buyerIds = sqlArray(buyers.map((b) => b.id));
   const [row] = await db.query<{ orders: number; checkouts: number }>(sql`
     SELECT count(*)::int AS orders, count(DISTINCT checkout_id)::int AS checkouts
-    FROM orders WHERE buyer_id = ANY(${sqlArray(buyers.map((b) => b.id))}::text[])`);
+    FROM orders WHERE buyer_id = ANY(${buyerIds}::text[])`);
+  // Every checkout reserves the code, and the automatic free shipping unless its shops shipped free already.
+  const [uses] = await db.query<{ code: number; automatic: number }>(sql`
+    SELECT count(*) FILTER (WHERE NOT p.automatic)::int AS code, count(*) FILTER (WHERE p.automatic)::int AS automatic
+    FROM checkout_promotion_uses u JOIN promotions p ON p.id = u.promotion_id
+    WHERE u.customer = ANY(${buyerIds}::text[])`);
   const perCheckout = row && row.checkouts > 0 ? row.orders / row.checkouts : 0;
+  const share = (count: number | undefined) =>
+    row && row.checkouts > 0 ? Number(((count ?? 0) / row.checkouts).toFixed(2)) : 0;
   return {
     orders_per_s: Math.round((measured.completed / measured.seconds) * perCheckout),
     orders_per_checkout: Number(perCheckout.toFixed(2)),
+    code_uses_per_checkout: share(uses?.code),
+    automatic_uses_per_checkout: share(uses?.automatic),
   };
 }
 
 const checkout: DrivenScenario = {
   name: 'checkout',
-  summary: `POST /v1/checkout, ${CHECKOUT_CONNECTIONS} connections, each request a different buyer's two-line cart over ${VARIANTS} variants`,
+  summary: `POST /v1/checkout, ${CHECKOUT_CONNECTIONS} connections, each request a different buyer's two-line cart over ${VARIANTS} variants with a discount code and an automatic free shipping`,
   compareTo: [{ scenario: 'checkout-raw', atLeast: 0.7 }],
   async drive(setup) {
     const queue = buyerQueue(await checkoutBuyers(setup));

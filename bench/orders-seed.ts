@@ -155,8 +155,32 @@ export async function seedVariants(
   return variants.map((v) => v.id);
 }
 
-/** One buyer per cart: a user with a live session and a cart holding exactly those lines. */
-export async function seedBuyers(db: Database, carts: readonly (readonly StockLine[])[]): Promise<Buyer[]> {
+/** The code every checkout bench cart holds: 10% off, platform-funded, once per buyer. */
+export const BENCH_CODE = 'BENCH10';
+
+/**
+ * The promotions a marketplace runs while it sells: a platform-funded code (10% off, once per
+ * buyer, a usage limit never reached) and an automatic free shipping over 25.00, so a checkout of
+ * two lines reserves a use of each. A one-unit flash-sale cart is below the minimum.
+ */
+export async function seedPromotions(db: Database): Promise<void> {
+  await db.execute(sql`
+    INSERT INTO promotions (id, code, automatic, type, percent_bps, usage_limit, per_customer_limit, funded_by)
+    VALUES (${newId('prm')}, ${BENCH_CODE}, false, 'percentage', 1000, 100000000, 1, 'platform')`);
+  await db.execute(sql`
+    INSERT INTO promotions (id, automatic, type, min_subtotal, funded_by)
+    VALUES (${newId('prm')}, true, 'free_shipping', 2500, 'platform')`);
+}
+
+/**
+ * One buyer per cart: a user with a live session and a cart holding exactly those lines, and the
+ * discount code when one is given.
+ */
+export async function seedBuyers(
+  db: Database,
+  carts: readonly (readonly StockLine[])[],
+  promotionCode: string | null = null,
+): Promise<Buyer[]> {
   const buyers = carts.map((lines) => ({
     id: newId('usr'),
     token: `bzr_${randomBytes(32).toString('base64url')}`,
@@ -173,8 +197,9 @@ export async function seedBuyers(db: Database, carts: readonly (readonly StockLi
         FROM unnest(${sqlArray(batch.map((b) => hashToken(b.token).toString('hex')))}::text[], ${sqlArray(ids)}::text[])
           AS s(hash, user_id)`);
       await tx.execute(sql`
-        INSERT INTO carts (id, user_id)
-        SELECT * FROM unnest(${sqlArray(batch.map((b) => b.cartId))}::text[], ${sqlArray(ids)}::text[])`);
+        INSERT INTO carts (id, user_id, promotion_code)
+        SELECT id, user_id, ${promotionCode}::text
+        FROM unnest(${sqlArray(batch.map((b) => b.cartId))}::text[], ${sqlArray(ids)}::text[]) AS c(id, user_id)`);
       const items = batch.flatMap((b) => b.lines.map((line) => ({ cartId: b.cartId, ...line })));
       await tx.execute(sql`
         INSERT INTO cart_items (id, cart_id, variant_id, quantity)
