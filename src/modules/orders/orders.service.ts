@@ -460,23 +460,24 @@ export class OrdersService {
           dedupeKey: view.id,
         });
       }
-      // One use per checkout (not per order), counted by conditional statements: over a limit,
-      // 409 promotion_exhausted rolls everything above back.
-      await this.promotions.reserve(
-        tx,
-        checkoutId,
-        caller.id,
-        priced.promotions.map((promotion) => promotion.id),
-      );
       await this.cart.empty(tx, cartId);
       const body = await answer.complete(tx, 201, {
         id: checkoutId,
         orders: views,
         payment: presentPayment(payment),
       });
-      // Reserving last holds the hot stock rows' locks only for this statement and the commit;
-      // a shortage found here rolls every write above back.
+      // Reserving last holds the hot rows' locks only for these statements and the commit: a
+      // sale's stock, then the promotions' counts (an automatic promotion's row is in every
+      // checkout it applies to). Stock before promotions, as cancelling releases them, so two
+      // transactions never wait on each other's. A shortage, or a limit reached (409
+      // promotion_exhausted; one use per checkout, not per order), rolls every write above back.
       await inventory.reserve(tx, items, checkoutId);
+      await this.promotions.reserve(
+        tx,
+        checkoutId,
+        caller.id,
+        priced.promotions.map((promotion) => promotion.id),
+      );
       return body;
     });
   }
