@@ -68,18 +68,19 @@ export async function clearCart(db: Queryable, cartId: string): Promise<void> {
     UPDATE carts SET updated_at = now() WHERE id = ${cartId}`);
 }
 
-/** Locks the user's cart and reads its lines in one round trip; no row means no cart. */
+/** Locks the user's cart and reads its lines and code in one round trip; no row means no cart. */
 export async function lockCartWithItems(
   db: Queryable,
   userId: string,
-): Promise<{ cartId: string | undefined; items: CartItemRow[] }> {
+): Promise<{ cartId: string | undefined; items: CartItemRow[]; promotionCode: string | null }> {
   const rows = await db.query<{
     cartId: string;
+    promotionCode: string | null;
     id: string | null;
     variantId: string | null;
     quantity: number | null;
   }>(sql`
-    SELECT c.id AS "cartId", i.id, i.variant_id AS "variantId", i.quantity
+    SELECT c.id AS "cartId", c.promotion_code AS "promotionCode", i.id, i.variant_id AS "variantId", i.quantity
     FROM carts c LEFT JOIN cart_items i ON i.cart_id = c.id
     WHERE c.user_id = ${userId}
     ORDER BY i.added_at, i.id
@@ -89,7 +90,7 @@ export async function lockCartWithItems(
       ? [{ id: row.id, variantId: row.variantId, quantity: row.quantity }]
       : [],
   );
-  return { cartId: rows[0]?.cartId, items };
+  return { cartId: rows[0]?.cartId, items, promotionCode: rows[0]?.promotionCode ?? null };
 }
 
 export async function touchCart(db: Queryable, cartId: string): Promise<void> {

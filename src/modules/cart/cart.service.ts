@@ -216,11 +216,11 @@ export class CartService {
     });
   }
 
-  /** Locks the caller's cart for checkout and answers its lines (none when there is no cart). */
+  /** Locks the caller's cart for checkout and answers its lines and code (none when there is no cart). */
   lockForCheckout(
     tx: Queryable,
     userId: string,
-  ): Promise<{ cartId: string | undefined; items: repo.CartItemRow[] }> {
+  ): Promise<{ cartId: string | undefined; items: repo.CartItemRow[]; promotionCode: string | null }> {
     return repo.lockCartWithItems(tx, userId);
   }
 

@@ -158,14 +158,16 @@ export class OrdersService {
   }
 
   /**
-   * Reads what pricing needs in `db` (variants, the address, the shops' active options) and prices
-   * the lines: the one path of the quote and of checkout, so they can never disagree.
+   * Reads what pricing needs in `db` (variants, the address, the shops' active options, the
+   * promotions that may apply with the cart's `code`) and prices the lines: the one path of the
+   * quote and of checkout, so they can never disagree.
    */
   private async price(
     db: Queryable,
     caller: Caller,
     input: CheckoutInput,
     items: readonly { id: string; variantId: string; quantity: number }[],
+    code: string | null,
   ) {
     const address =
       input.addressId !== undefined
@@ -192,7 +194,6 @@ export class OrdersService {
       };
     });
     const options = await this.shipping.optionsForPricing(db, [...new Set(lines.map((line) => line.shopId))]);
-    const code = await this.cart.promotionCodeOf(db, caller.id);
     const promotions = await this.promotions.forCart(db, code);
     const priced = priceCheckout({
       lines,
@@ -241,7 +242,8 @@ export class OrdersService {
    */
   async quote(caller: Caller, input: CheckoutInput): Promise<QuoteView> {
     const items = await this.cart.linesOf(this.db, caller.id);
-    const { variants, known, priced, codeProblem } = await this.price(this.db, caller, input, items);
+    const code = await this.cart.promotionCodeOf(this.db, caller.id);
+    const { variants, known, priced, codeProblem } = await this.price(this.db, caller, input, items, code);
     const levels = await inventory.levels(
       this.db,
       known.map((item) => item.variantId),
@@ -340,11 +342,17 @@ export class OrdersService {
   async checkout(caller: Caller, input: CheckoutInput, answer: IdempotentAnswer): Promise<string> {
     const { expectedTotalMinor } = input;
     return this.db.transaction(async (tx) => {
-      const { cartId, items } = await this.cart.lockForCheckout(tx, caller.id);
+      const { cartId, items, promotionCode } = await this.cart.lockForCheckout(tx, caller.id);
       if (!cartId || items.length === 0)
         throw ordersErrors.invalidAt('cart_empty', '/cart', 'the cart is empty');
       // Re-priced here, in the transaction that charges: what the buyer saw is only checked against it.
-      const { address, variants, priced, codeProblem } = await this.price(tx, caller, input, items);
+      const { address, variants, priced, codeProblem } = await this.price(
+        tx,
+        caller,
+        input,
+        items,
+        promotionCode,
+      );
       const unavailable = items.filter((item) => !variants.get(item.variantId)?.purchasable);
       if (unavailable.length > 0) {
         const shortages = unavailable.map((item) => ({
