@@ -6,6 +6,7 @@ import { Async, ErrorNotice } from '../ui/feedback';
 import { RequireAuth } from '../ui/layout';
 import { useAction, useApi } from '../ui/use-api';
 import { groupByShop, isOverStock, overStockLines } from './cart-lines';
+import { LineDiscount, ShopDiscount } from './discount-lines';
 import { discountOf, minus } from './discounts';
 import { PromotionCode } from './promotion-code';
 import type { Cart, CartLine } from './types';
@@ -89,24 +90,9 @@ function CartLineRow({ line, update }: { line: CartLine; update(cart: Cart): voi
         </button>
         <span className="num cart-line-total">{formatMoney(line.line_total)}</span>
       </div>
-      {line.discount.amount > 0 && (
-        <p className="row summary-line line-discount">
-          <span>Discount on {line.title}</span> <span className="num">{minus(line.discount)}</span>
-        </p>
-      )}
+      <LineDiscount title={line.title} discount={line.discount} />
       <ErrorNotice error={change.error ?? remove.error} />
     </li>
-  );
-}
-
-/** What a shop's lines take off together, when anything. */
-function ShopDiscount({ name, lines, currency }: { name: string; lines: CartLine[]; currency: string }) {
-  const discount = discountOf(lines, currency);
-  if (discount.amount === 0) return null;
-  return (
-    <p className="row summary-line shop-discount">
-      <span>Discount from {name}</span> <span className="num">{minus(discount)}</span>
-    </p>
   );
 }
 
@@ -145,8 +131,7 @@ function CartContents() {
                   </ul>
                   <ShopDiscount
                     name={group.shop.name}
-                    lines={group.lines}
-                    currency={shown.subtotal.currency}
+                    discount={discountOf(group.lines, shown.subtotal.currency)}
                   />
                 </section>
               ))}

@@ -14,7 +14,7 @@ import {
   validateAddress,
 } from './address';
 import { ADDRESS_FIELDS, AddressFields, addressLine } from './address-form';
-import { minus, promotionLabel } from './discounts';
+import { DiscountTotal, LineDiscount, ShopDiscount } from './discount-lines';
 import { PromotionCode } from './promotion-code';
 import { planStockFixes, type StockFix, totalAfterFixes } from './stock-fix';
 import type { Address, Cart, CheckoutBody, Quote, QuoteShop } from './types';
@@ -133,20 +133,11 @@ function ShopSummary({
               </span>
               <span className="num">{formatMoney(line.line_total)}</span>
             </p>
-            {line.discount.amount > 0 && (
-              <p className="row summary-line line-discount">
-                <span>Discount on {line.title}</span> <span className="num">{minus(line.discount)}</span>
-              </p>
-            )}
+            <LineDiscount title={line.title} discount={line.discount} />
           </li>
         ))}
       </ul>
-      {shop.discount_total.amount > 0 && (
-        <p className="row summary-line shop-discount">
-          <span>Discount from {shop.shop.name}</span>{' '}
-          <span className="num">{minus(shop.discount_total)}</span>
-        </p>
-      )}
+      <ShopDiscount name={shop.shop.name} discount={shop.discount_total} />
       {shop.shipping_options.length > 0 ? (
         <fieldset className="shipping-choice">
           <legend>Delivery from {shop.shop.name}</legend>
@@ -249,14 +240,7 @@ function OrderSummary({
       <p className="row summary-line">
         <span>Items</span> <span className="num">{formatMoney(data.subtotal)}</span>
       </p>
-      {data.discount_total.amount > 0 && (
-        <p className="row summary-line">
-          <span>Discounts ({data.promotions.map(promotionLabel).join(', ')})</span>{' '}
-          <span className="num" data-testid="checkout-discount">
-            {minus(data.discount_total)}
-          </span>
-        </p>
-      )}
+      <DiscountTotal promotions={data.promotions} discount={data.discount_total} testId="checkout-discount" />
       <p className="row summary-line">
         <span>Delivery</span> <span className="num">{formatMoney(data.shipping_total)}</span>
       </p>

@@ -7,7 +7,7 @@ import { TextField } from '../ui/field';
 import { RequireAuth } from '../ui/layout';
 import { NotFound } from '../ui/not-found';
 import { useAction, useApi } from '../ui/use-api';
-import { minus, promotionLabel } from './discounts';
+import { DiscountTotal, LineDiscount } from './discount-lines';
 import { StatusBadge } from './orders';
 import { orderTimeline } from './timeline';
 import type { Order } from './types';
@@ -133,11 +133,7 @@ function ItemRow({ order, item }: { order: Order; item: OrderItem }) {
         </span>
         <span className="num">{formatMoney(item.line_total)}</span>
       </div>
-      {item.discount.amount > 0 && (
-        <p className="row summary-line line-discount">
-          <span>Discount on {item.title}</span> <span className="num">{minus(item.discount)}</span>
-        </p>
-      )}
+      <LineDiscount title={item.title} discount={item.discount} />
       {order.status === 'delivered' &&
         (review === 'posted' ? (
           <p className="notice notice-success" role="status">
@@ -277,14 +273,11 @@ function OrderView({ initial }: { initial: Order }) {
           <p className="row summary-line">
             <span>Subtotal</span> <span className="num">{formatMoney(order.subtotal)}</span>
           </p>
-          {order.discount_total.amount > 0 && (
-            <p className="row summary-line">
-              <span>Discounts ({order.promotions.map(promotionLabel).join(', ')})</span>{' '}
-              <span className="num" data-testid="order-discount">
-                {minus(order.discount_total)}
-              </span>
-            </p>
-          )}
+          <DiscountTotal
+            promotions={order.promotions}
+            discount={order.discount_total}
+            testId="order-discount"
+          />
           <p className="row summary-line">
             <span>Delivery{order.shipping ? ` (${order.shipping.name})` : ''}</span>{' '}
             <span className="num">
