@@ -56,6 +56,7 @@ import {
   recommendationsRoutes,
   subscribeToPurchases,
 } from './modules/recommendations/index.js';
+import { ReturnsService, registerReturnJobs, returnsRoutes } from './modules/returns/index.js';
 import { ReviewsService, reviewLookup, reviewsRoutes } from './modules/reviews/index.js';
 import { ShippingService, shippingRoutes } from './modules/shipping/index.js';
 import { TaxService, taxRoutes } from './modules/tax/index.js';
@@ -116,6 +117,7 @@ export interface Services {
   ledger: LedgerService;
   orders: OrdersService;
   disputes: DisputesService;
+  returns: ReturnsService;
   shipping: ShippingService;
   tax: TaxService;
   promotions: PromotionsService;
@@ -227,6 +229,13 @@ export function buildServices(
     media,
     publicUrl: config.publicUrl,
   });
+  // Returns refund through orders' refund use case and read the shop's window from identity.
+  const returns = new ReturnsService({
+    db,
+    config,
+    orders,
+    shops: { returnWindowDays: (tx, shopId) => identity.returnWindowDays(tx, shopId) },
+  });
   const passwords = new PasswordHasher(options.passwordAlgorithm ?? argon2id, {
     concurrency: availableParallelism(),
     queueDepth: config.hashQueueDepth,
@@ -276,6 +285,7 @@ export function buildServices(
   registerAccountJobs(jobs, account);
   registerShopJobs(jobs, identity);
   registerOrderJobs(jobs, orders);
+  registerReturnJobs(jobs, returns);
   const recommendations = new RecommendationsService(db, catalog, {
     caches,
     log: recommendationsLog,
@@ -295,6 +305,7 @@ export function buildServices(
     ledger,
     orders,
     disputes,
+    returns,
     shipping,
     tax,
     promotions,
@@ -546,6 +557,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   mediaRoutes(app, services.media, guards);
   cartRoutes(app, services.cart, guards);
   ordersRoutes(app, services.orders, guards, services.idempotency, config.currency);
+  returnsRoutes(app, services.returns, guards);
   shippingRoutes(app, services.shipping, guards, config.currency);
   taxRoutes(app, services.tax, guards);
   promotionsRoutes(app, services.promotions, guards, config.currency);

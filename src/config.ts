@@ -46,6 +46,7 @@ const envSchema = z.object({
     .pipe(z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')),
   BAZAAR_ORDER_TTL_SECONDS: intWithDefault(900, 1),
   BAZAAR_AUTO_DELIVER_SECONDS: intWithDefault(1_209_600, 1),
+  BAZAAR_RETURN_RESPONSE_DAYS: intWithDefault(3, 1),
   BAZAAR_COMMISSION_BPS: intWithDefault(1000, 0, 10_000),
   BAZAAR_COMMISSION_ON_SHIPPING: booleanFlag,
   BAZAAR_RATING_PRIOR_WEIGHT: intWithDefault(10, 0),
@@ -106,6 +107,8 @@ export interface Config {
   currency: string;
   orderTtlSeconds: number;
   autoDeliverSeconds: number;
+  /** A return request its seller has not answered in this many days is approved automatically. */
+  returnResponseDays: number;
   commissionBps: number;
   /** Commission is also taken on shipping fees (by default only on the merchandise). */
   commissionOnShipping: boolean;
@@ -199,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     currency: e.BAZAAR_CURRENCY,
     orderTtlSeconds: e.BAZAAR_ORDER_TTL_SECONDS,
     autoDeliverSeconds: e.BAZAAR_AUTO_DELIVER_SECONDS,
+    returnResponseDays: e.BAZAAR_RETURN_RESPONSE_DAYS,
     commissionBps: e.BAZAAR_COMMISSION_BPS,
     commissionOnShipping: e.BAZAAR_COMMISSION_ON_SHIPPING ?? false,
     pricesIncludeTax: e.BAZAAR_PRICES_INCLUDE_TAX ?? false,

@@ -18,6 +18,7 @@ export type IdPrefix =
   | 'oi'
   | 'pay'
   | 'ref'
+  | 'rtn'
   | 'po'
   | 'rev'
   | 'dsp'

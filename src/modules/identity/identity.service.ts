@@ -419,6 +419,11 @@ export class IdentityService {
     return userIds.length === 0 ? [] : repo.findUserContacts(db, userIds);
   }
 
+  /** How many days after delivery the shop takes returns (0: none); undefined for an unknown shop. */
+  async returnWindowDays(db: Queryable, shopId: string): Promise<number | undefined> {
+    return (await repo.findShop(db, shopId))?.returnWindowDays;
+  }
+
   /** The owner of each shop, by shop id. */
   async shopOwners(db: Queryable, shopIds: readonly string[]): Promise<Map<string, string>> {
     if (shopIds.length === 0) return new Map();

@@ -230,6 +230,28 @@ export function refundEntry(
 }
 
 /**
+ * A refund the platform funds itself (an escalated return an admin resolves at the platform's
+ * cost): the money leaves through the provider and is the platform's expense. The seller's money,
+ * the commission and the tax collected are left as they were.
+ */
+export function platformFundedRefundEntry(
+  refund: { refundId: string; orderId: string; shopId: string; currency: string },
+  amount: number,
+): EntryDraft {
+  const { refundId, orderId, shopId, currency } = refund;
+  return entry({
+    kind: 'refund',
+    reference: refundId,
+    shopId,
+    orderId,
+    postings: [
+      { account: platformAccount('refunds_expense', currency), amount },
+      { account: platformAccount('provider_clearing', currency), amount: -amount },
+    ],
+  });
+}
+
+/**
  * The provider refused a refund that the books had already sent out through it: the money is still
  * at the provider, and the platform owes it to the buyer. The seller's and the platform's shares stay
  * refunded, since the buyer is owed them either way.

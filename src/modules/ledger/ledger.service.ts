@@ -14,6 +14,7 @@ import {
   paymentEntry,
   payoutEntry,
   platformAccount,
+  platformFundedRefundEntry,
   refundEntry,
   refundFailureEntry,
   refundShares,
@@ -22,6 +23,9 @@ import {
 } from './ledger.policy.js';
 import * as repo from './ledger.repo.js';
 import { type BalanceView, LedgerCursor, presentLine, type TrialBalanceView } from './ledger.schemas.js';
+
+/** Who bears a refund: the shop (the default: its shares come back) or the platform (refunds_expense). */
+export type RefundFunder = 'shop' | 'platform';
 
 export interface OrderOfShop {
   orderId: string;
@@ -74,13 +78,25 @@ export class LedgerService {
 
   /**
    * A refund of `refundedAfter − refundedBefore` of an order: the seller and the commission give back
-   * their shares (see refundShares), counted after what refunds and lost disputes took back before.
-   * Runs while the caller holds the order.
+   * their shares (see refundShares), counted after what refunds and lost disputes took back before;
+   * or, funded by the platform, the platform bears it all (see platformFundedRefundEntry). Runs while
+   * the caller holds the order.
    */
   async refunded(
     tx: Queryable,
-    refund: OrderOfShop & { refundId: string; refundedBefore: number; refundedAfter: number },
+    refund: OrderOfShop & {
+      refundId: string;
+      refundedBefore: number;
+      refundedAfter: number;
+      fundedBy?: RefundFunder | undefined;
+    },
   ): Promise<void> {
+    if (refund.fundedBy === 'platform') {
+      await repo.postEntries(tx, [
+        platformFundedRefundEntry(refund, refund.refundedAfter - refund.refundedBefore),
+      ]);
+      return;
+    }
     const booked = await repo.orderMoney(tx, refund.orderId, orderAccounts(refund));
     const shares = this.takeBackShares(refund.orderId, booked, refund.refundedAfter - refund.refundedBefore);
     await repo.postEntries(tx, [refundEntry(refund, shares, booked.pending)]);

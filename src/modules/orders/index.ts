@@ -6,10 +6,17 @@
  * orders and order_items.
  */
 
+export { ordersErrors } from './orders.errors.js';
 export { type OrderEventView, orderEvents } from './orders.events.js';
 export { OrderJobPayload, orderJobs, registerOrderJobs } from './orders.jobs.js';
 export { ordersRoutes } from './orders.routes.js';
 export { Order, type OrderView, presentOrder } from './orders.schemas.js';
-export { type DisputableOrder, type OrdersDeps, OrdersService } from './orders.service.js';
+export {
+  type DisputableOrder,
+  type OrdersDeps,
+  OrdersService,
+  type RefundInput,
+  type ReturnableOrder,
+} from './orders.service.js';
 export { OrderSettlement, type SalesCounter } from './orders.settlement.js';
 export { orderItems, type ReviewableItem, type ReviewLookup } from './review-lookup.js';

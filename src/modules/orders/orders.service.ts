@@ -16,9 +16,16 @@ import {
   type VariantDirectory,
 } from '../cart/index.js';
 import { inventory, shortageDetail } from '../inventory/index.js';
-import type { LedgerService } from '../ledger/index.js';
+import type { LedgerService, RefundFunder } from '../ledger/index.js';
 import { type PaymentsService, presentPayment, type RefundView } from '../payments/index.js';
-import { type PricedCheckout, type PricingProblem, priceCheckout, pricingErrors } from '../pricing/index.js';
+import {
+  linePaidMinor,
+  type PricedCheckout,
+  type PricingProblem,
+  priceCheckout,
+  pricingErrors,
+  shippingPaidMinor,
+} from '../pricing/index.js';
 import {
   CODE_REFUSALS,
   type PromotionsService,
@@ -100,6 +107,31 @@ function problemDetail(problem: PricingProblem): string {
     case 'too_heavy':
       return 'the shop’s lines are heavier than this shipping option takes';
   }
+}
+
+/** An order as the returns module needs it (see OrdersService.orderForReturn). */
+export interface ReturnableOrder {
+  id: string;
+  number: string;
+  buyerId: string;
+  shopId: string;
+  status: OrderStatus;
+  currency: string;
+  shippedAt: Date | null;
+  deliveredAt: Date | null;
+  /** What refunds may still give back. */
+  refundableAmount: number;
+  /** What the buyer paid for shipping (tax included, waived shipping not). */
+  shippingPaidAmount: number;
+  items: {
+    id: string;
+    title: string;
+    quantity: number;
+    /** Units the buyer received and kept: shipped, less those refunds took back. */
+    keptQuantity: number;
+    /** What the buyer paid for the whole line (discount and tax included). */
+    paidAmount: number;
+  }[];
 }
 
 export interface RefundInput {
@@ -714,33 +746,118 @@ export class OrdersService {
           'not_order_seller',
           "Only a seller of the order's shop or an admin may refund it.",
         );
-      // Never paid: nothing to give back. Paid and since refunded or cancelled: the bound below says so.
-      if (!order.paidAt)
-        throw ordersErrors.error(
-          'order_not_paid',
-          `An order that is ${order.status} and was never paid cannot be refunded.`,
-        );
-      // Refunds and card disputes (open or lost) together never take back more than was captured.
-      const refundable = order.totalAmount - order.refundedAmount - order.disputedAmount;
-      if (input.amount > refundable) {
-        const disputed = order.disputedAmount > 0 ? ` (${order.disputedAmount} is under a card dispute)` : '';
-        throw ordersErrors.invalidAt(
-          'refund_exceeds_remaining',
-          '/amount/amount',
-          `at most ${refundable} of this order can still be refunded${disputed}`,
-        );
-      }
-      await this.takeBack(tx, order, await repo.findItems(tx, [order.id]), input.restockItems);
-      const completes = statusesAllowing('refund_in_full').includes(order.status);
-      const { refunded, refund } = await this.applyRefund(tx, order, input.amount, input.reason, completes);
-      if (refunded.status === 'refunded') {
-        // Refunded in full before everything shipped: nothing more will ship, so every unit still
-        // reserved goes back.
-        await inventory.release(tx, unshippedLines(await repo.findItems(tx, [order.id])), order.id);
-        await appendEvent(tx, 'order.refunded.v1', (await this.present(tx, [refunded]))[0]!);
-      }
-      return answer.complete(tx, 201, refund);
+      return answer.complete(tx, 201, await this.refundHeld(tx, order, input));
     });
+  }
+
+  /**
+   * A return's refund (the returns module), in its transaction: the same use case as a seller's
+   * refund, bounds and all. The order is held until the transaction ends.
+   */
+  async refundForReturn(
+    tx: Queryable,
+    orderId: string,
+    input: RefundInput & { fundedBy: RefundFunder },
+  ): Promise<RefundView> {
+    const order = await repo.findOrder(tx, orderId, true);
+    if (!order) throw ordersErrors.error('order_not_found');
+    return this.refundHeld(tx, order, input);
+  }
+
+  /**
+   * What can still be refunded of an order: the one bound every refund is checked against. Refunds
+   * and card disputes (open or lost) together never take back more than was captured.
+   */
+  private refundableAmount(order: repo.OrderRow): number {
+    return order.totalAmount - order.refundedAmount - order.disputedAmount;
+  }
+
+  /**
+   * Refunds part or all of a paid order the caller holds, never more than is refundable, taking
+   * back the units asked for; refunds reaching the total make the order `refunded`.
+   */
+  private async refundHeld(
+    tx: Queryable,
+    order: repo.OrderRow,
+    input: RefundInput & { fundedBy?: RefundFunder },
+  ): Promise<RefundView> {
+    // Never paid: nothing to give back. Paid and since refunded or cancelled: the bound below says so.
+    if (!order.paidAt)
+      throw ordersErrors.error(
+        'order_not_paid',
+        `An order that is ${order.status} and was never paid cannot be refunded.`,
+      );
+    const refundable = this.refundableAmount(order);
+    if (input.amount > refundable) {
+      const disputed = order.disputedAmount > 0 ? ` (${order.disputedAmount} is under a card dispute)` : '';
+      throw ordersErrors.invalidAt(
+        'refund_exceeds_remaining',
+        '/amount/amount',
+        `at most ${refundable} of this order can still be refunded${disputed}`,
+      );
+    }
+    await this.takeBack(tx, order, await repo.findItems(tx, [order.id]), input.restockItems);
+    const completes = statusesAllowing('refund_in_full').includes(order.status);
+    const { refunded, refund } = await this.applyRefund(
+      tx,
+      order,
+      input.amount,
+      input.reason,
+      completes,
+      input.fundedBy,
+    );
+    if (refunded.status === 'refunded') {
+      // Refunded in full before everything shipped: nothing more will ship, so every unit still
+      // reserved goes back.
+      await inventory.release(tx, unshippedLines(await repo.findItems(tx, [order.id])), order.id);
+      await appendEvent(tx, 'order.refunded.v1', (await this.present(tx, [refunded]))[0]!);
+    }
+    return refund;
+  }
+
+  /**
+   * An order as a return sees it: who takes part, when it shipped and was delivered, what is still
+   * refundable, and per item the units the buyer received and kept (shipped, less those taken back
+   * by refunds) and what the buyer paid for the line. With `lock`, the order is held until the
+   * transaction ends, so returns and refunds of it queue.
+   */
+  async orderForReturn(db: Queryable, orderId: string, lock = false): Promise<ReturnableOrder | undefined> {
+    const order = await repo.findOrder(db, orderId, lock);
+    if (!order) return undefined;
+    const items = await repo.findItems(db, [order.id]);
+    const { pricesIncludeTax } = this.config;
+    return {
+      id: order.id,
+      number: String(order.number),
+      buyerId: order.buyerId,
+      shopId: order.shopId,
+      status: order.status,
+      currency: order.currency,
+      shippedAt: order.shippedAt,
+      deliveredAt: order.deliveredAt,
+      refundableAmount: this.refundableAmount(order),
+      shippingPaidAmount: shippingPaidMinor({
+        shippingMinor: order.shippingTotalAmount,
+        shippingTaxMinor: order.shippingTaxAmount,
+        waivedShippingMinor: order.promotions
+          .filter((promotion) => promotion.free_shipping)
+          .reduce((sum, promotion) => sum + promotion.amount, 0),
+      }),
+      items: items.map((item) => ({
+        id: item.id,
+        title: item.title,
+        quantity: item.quantity,
+        keptQuantity: Math.max(0, Math.min(item.shippedQuantity, item.quantity - item.restockedQuantity)),
+        paidAmount: linePaidMinor(
+          {
+            lineTotalMinor: item.lineTotalAmount,
+            discountMinor: item.discountAmount,
+            taxMinor: item.taxAmount,
+          },
+          pricesIncludeTax,
+        ),
+      })),
+    };
   }
 
   /**
@@ -801,6 +918,7 @@ export class OrdersService {
     amount: number,
     reason: string,
     completes: boolean,
+    fundedBy?: RefundFunder,
   ): Promise<{ refunded: repo.OrderRow; refund: RefundView }> {
     const refunded = await repo.addRefunded(tx, order.id, amount, completes);
     if (!refunded)
@@ -814,6 +932,7 @@ export class OrdersService {
       amount,
       refundedBefore: order.refundedAmount,
       reason,
+      fundedBy,
     });
     return { refunded, refund };
   }

@@ -9,7 +9,7 @@ import { newId } from '../../platform/ids.js';
 import { scheduleJob } from '../../platform/jobs.js';
 import { appendEvent } from '../../platform/outbox.js';
 import { decodeCursor, paginate } from '../../platform/pagination.js';
-import type { LedgerService, OrderDiscounts, OrderOfShop } from '../ledger/index.js';
+import type { LedgerService, OrderDiscounts, OrderOfShop, RefundFunder } from '../ledger/index.js';
 import { paymentsErrors } from './payments.errors.js';
 import {
   type CancelIntentPayload,
@@ -59,6 +59,8 @@ export interface OrderRefund {
   amount: number;
   refundedBefore: number;
   reason: string;
+  /** Who bears it; the shop unless said (an admin may resolve an escalated return at the platform's cost). */
+  fundedBy?: RefundFunder | undefined;
 }
 
 /** What a succeeded payment did to its orders. */
@@ -431,7 +433,7 @@ export class PaymentsService {
    * job asks the provider, outside this transaction.
    */
   async recordRefund(tx: Queryable, refund: OrderRefund): Promise<RefundView> {
-    const { order, amount, refundedBefore, reason } = refund;
+    const { order, amount, refundedBefore, reason, fundedBy } = refund;
     const payment = await repo.findPayment(tx, order.paymentId);
     if (!payment) throw new Error(`order ${order.orderId} has no payment ${order.paymentId}`);
     const row = await repo.insertRefund(tx, {
@@ -449,6 +451,7 @@ export class PaymentsService {
       refundId: row.id,
       refundedBefore,
       refundedAfter: refundedBefore + amount,
+      fundedBy,
     });
     await scheduleJob(tx, {
       kind: paymentJobs.sendRefund,

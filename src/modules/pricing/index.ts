@@ -11,6 +11,7 @@ export {
   type PromotionRule,
 } from './discounts.js';
 export { type CartTotals, type OverBound, type PricedLine, totalCart } from './line-totals.js';
+export { linePaidMinor, shippingPaidMinor, unitsPaidMinor } from './paid-value.js';
 export { pricingErrors } from './pricing.errors.js';
 export {
   type Destination,
