@@ -3,6 +3,7 @@ import type { CataloguedEventType, DomainEventCatalog } from '../../platform/eve
 import { formatMoney } from '../../platform/money.js';
 import type { MessageContent } from './email-content.js';
 import type { EmailGroup } from './notifications.repo.js';
+import { returnNoticeRules } from './return-notices.js';
 
 /** Who takes part in orders and shops, as the notifications need to address them. */
 export interface NotificationDirectory {
@@ -200,6 +201,7 @@ async function disputeNotices(
  * takes part (the directory); every notice it makes is keyed by (event, user, template).
  */
 export const noticeRules: { [Type in CataloguedEventType]?: NoticeRule<Type> } = {
+  ...returnNoticeRules,
   'order.placed.v1': async (order, context) => [
     toBuyer(
       order,

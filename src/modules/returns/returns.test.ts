@@ -626,3 +626,43 @@ describe('racing actions', () => {
     await trialBalance();
   });
 });
+
+describe('notifications', () => {
+  const noticesOf = async (userId: string) => {
+    while ((await t.services.outbox.drain()) > 0) {}
+    return (
+      await t.db.query<{ type: string; link: string }>(
+        sql`SELECT type, link FROM notifications WHERE user_id = ${userId} AND type LIKE 'return%' ORDER BY created_at, id`,
+      )
+    ).map((row) => `${row.type} ${row.link}`);
+  };
+
+  it('tells the buyer and the seller of each step the other took', async () => {
+    const seller2 = await newUser(t.db, { shop: 'Noticed Shop' });
+    const buyer = await newUser(t.db);
+    const sold = await flows.paidOrder(buyer, seller2);
+    await flows.call('POST', `/v1/orders/${sold.order.id}/ship`, seller2.token, {
+      carrier: 'UPS',
+      tracking_number: '1',
+    });
+    const ret = (
+      await ask(sold.order.id, buyer.token, {
+        items: [{ order_item_id: sold.order.items[0]!.id, quantity: 1 }],
+        reason: 'damaged',
+      })
+    ).json();
+    expect(await noticesOf(seller2.id)).toEqual(['return_requested_seller /seller/returns']);
+    await act(ret.id, 'reject', seller2.token, { reason: 'no' });
+    await act(ret.id, 'escalate', buyer.token);
+    await resolve(ret.id, { outcome: 'refund', funded_by: 'platform' });
+    expect(await noticesOf(buyer.id)).toEqual([
+      `return_rejected /returns/${ret.id}`,
+      `return_refunded /returns/${ret.id}`,
+    ]);
+    expect(await noticesOf(seller2.id)).toEqual([
+      'return_requested_seller /seller/returns',
+      'return_escalated_seller /seller/returns',
+      'return_resolved_seller /seller/returns',
+    ]);
+  });
+});
