@@ -29,6 +29,7 @@ export function AdminPage({ title, children }: { title: string; children: ReactN
         <NavLink to="/admin/shops">Shops</NavLink>
         <NavLink to="/admin/reviews">Reviews</NavLink>
         <NavLink to="/admin/disputes">Disputes</NavLink>
+        <NavLink to="/admin/returns">Returns</NavLink>
         <NavLink to="/admin/trial-balance">Trial balance</NavLink>
         <NavLink to="/admin/tax-rates">Tax rates</NavLink>
         <NavLink to="/admin/tax-report">Tax report</NavLink>

@@ -3,6 +3,7 @@ import { Route } from 'react-router';
 import { AdminDisputesPage } from './disputes';
 import { AdminHomePage } from './home';
 import { AdminPromotionsPage } from './promotions';
+import { AdminReturnsPage } from './returns';
 import { AdminReviewsPage } from './reviews';
 import { AdminShopsPage } from './shops';
 import { TaxRatesPage, TaxReportPage } from './tax';
@@ -12,6 +13,7 @@ export const adminRoutes = (
   <Fragment>
     <Route path="/admin" element={<AdminHomePage />} />
     <Route path="/admin/reviews" element={<AdminReviewsPage />} />
+    <Route path="/admin/returns" element={<AdminReturnsPage />} />
     <Route path="/admin/shops" element={<AdminShopsPage />} />
     <Route path="/admin/disputes" element={<AdminDisputesPage />} />
     <Route path="/admin/trial-balance" element={<TrialBalancePage />} />

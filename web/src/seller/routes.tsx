@@ -10,6 +10,7 @@ import { EditProductPage } from './product-edit';
 import { NewProductPage } from './product-new';
 import { ProductsPage } from './products';
 import { PromotionsPage } from './promotions';
+import { SellerReturnsPage } from './returns';
 import { ReviewsPage } from './reviews';
 import { ShippingOptionsPage } from './shipping-options';
 import { ShopSettingsPage } from './shop-settings';
@@ -23,6 +24,7 @@ export const sellerRoutes = (
     <Route path="/seller/products/:id" element={<EditProductPage />} />
     <Route path="/seller/orders" element={<OrdersPage />} />
     <Route path="/seller/orders/:id" element={<OrderDetailPage />} />
+    <Route path="/seller/returns" element={<SellerReturnsPage />} />
     <Route path="/seller/reviews" element={<ReviewsPage />} />
     <Route path="/seller/money" element={<MoneyPage />} />
     <Route path="/seller/disputes" element={<DisputesPage />} />

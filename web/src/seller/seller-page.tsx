@@ -6,6 +6,7 @@ const SECTIONS = [
   { to: '/seller', label: 'Overview', end: true },
   { to: '/seller/products', label: 'Products', end: false },
   { to: '/seller/orders', label: 'Orders', end: false },
+  { to: '/seller/returns', label: 'Returns', end: false },
   { to: '/seller/shipping', label: 'Shipping', end: false },
   { to: '/seller/promotions', label: 'Promotions', end: false },
   { to: '/seller/reviews', label: 'Reviews', end: false },

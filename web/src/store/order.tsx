@@ -9,6 +9,7 @@ import { NotFound } from '../ui/not-found';
 import { useAction, useApi } from '../ui/use-api';
 import { DiscountTotal, LineDiscount } from './discount-lines';
 import { StatusBadge } from './orders';
+import { OrderReturns } from './returns';
 import { orderTimeline } from './timeline';
 import type { Order } from './types';
 
@@ -262,6 +263,7 @@ function OrderView({ initial }: { initial: Order }) {
       </p>
       <Timeline order={order} />
       <OrderActions order={order} update={setOrder} />
+      <OrderReturns order={order} />
       <div className="two-columns">
         <section className="card" aria-labelledby="items-heading">
           <h2 id="items-heading">Items</h2>

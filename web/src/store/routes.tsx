@@ -9,6 +9,7 @@ import { OrderPage } from './order';
 import { OrdersPage } from './orders';
 import { PaymentPage } from './pay';
 import { ProductPage } from './product';
+import { ReturnPage } from './returns';
 import { SearchPage } from './search';
 import { TwoFactorPage } from './two-factor';
 
@@ -22,6 +23,7 @@ export const storeRoutes = (
     <Route path="checkout/pay/:paymentId" element={<PaymentPage />} />
     <Route path="orders" element={<OrdersPage />} />
     <Route path="orders/:id" element={<OrderPage />} />
+    <Route path="returns/:id" element={<ReturnPage />} />
     <Route path="login" element={<LoginPage />} />
     <Route path="signup" element={<SignupPage />} />
     <Route path="account/two-factor" element={<TwoFactorPage />} />
