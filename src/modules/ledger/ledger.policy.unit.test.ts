@@ -8,6 +8,7 @@ import {
   type EntryDraft,
   paymentEntry,
   payoutEntry,
+  platformFundedRefundEntry,
   refundEntry,
   refundShares,
 } from './ledger.policy.js';
@@ -279,6 +280,30 @@ describe('platform-funded promotions', () => {
         }
         expect(expenseBack).toBe(500);
         expect(sellerBack).toBe(3200);
+      }),
+    );
+  });
+});
+
+describe('platformFundedRefundEntry', () => {
+  it('pays the buyer from refunds_expense: balanced, no seller, commission or tax line', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 100_000_000_000 }), (amount) => {
+        const entry = platformFundedRefundEntry(
+          { refundId: 'ref_1', orderId: 'ord_1', shopId: 'shop_1', currency: 'USD' },
+          amount,
+        );
+        expect(sumOf(entry)).toBe(0);
+        expect(entry).toMatchObject({
+          kind: 'refund',
+          reference: 'ref_1',
+          shopId: 'shop_1',
+          orderId: 'ord_1',
+        });
+        expect(entry.postings.map((posting) => [posting.account.id, posting.amount])).toEqual([
+          ['platform:refunds_expense:USD', amount],
+          ['platform:provider_clearing:USD', -amount],
+        ]);
       }),
     );
   });

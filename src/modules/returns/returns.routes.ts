@@ -5,7 +5,7 @@ import { combineResponses } from '../../platform/problems.js';
 import { ordersErrors } from '../orders/index.js';
 import { returnsErrors } from './returns.errors.js';
 import {
-  ApproveBody,
+  NoteBody,
   ReceiveBody,
   RejectBody,
   ResolveBody,
@@ -128,7 +128,7 @@ export function returnsRoutes(app: FastifyInstance, service: ReturnsService, gua
         summary: 'Approve a requested return (the shop’s seller)',
         security,
         params: ReturnParams,
-        body: ApproveBody,
+        body: NoteBody,
         response: { 200: Return, ...acting('not_return_seller') },
       },
     },
@@ -183,7 +183,7 @@ export function returnsRoutes(app: FastifyInstance, service: ReturnsService, gua
         summary: 'Escalate a rejected return to the marketplace (its buyer)',
         security,
         params: ReturnParams,
-        body: ApproveBody,
+        body: NoteBody,
         response: { 200: Return, ...acting('not_return_buyer') },
       },
     },

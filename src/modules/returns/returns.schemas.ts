@@ -18,7 +18,7 @@ export const ReturnRequestBody = z.strictObject({
   note: text(2000).optional(),
 });
 
-export const ApproveBody = z.strictObject({ note: text(2000).optional() }).optional();
+export const NoteBody = z.strictObject({ note: text(2000).optional() }).optional();
 export const RejectBody = z.strictObject({ reason: text(2000) });
 export const ReceiveBody = z.strictObject({ restock: z.boolean() });
 export const ResolveBody = z
