@@ -8,6 +8,7 @@ import pino from 'pino';
 import client from 'prom-client';
 import type { Config } from './config.js';
 import { eventCatalogues } from './events.js';
+import { AuditService, auditRoutes } from './modules/audit/index.js';
 import { CartService, cartRoutes } from './modules/cart/index.js';
 import {
   CatalogService,
@@ -60,6 +61,7 @@ import { ReturnsService, registerReturnJobs, returnsRoutes } from './modules/ret
 import { ReviewsService, reviewLookup, reviewsRoutes } from './modules/reviews/index.js';
 import { ShippingService, shippingRoutes } from './modules/shipping/index.js';
 import { TaxService, taxRoutes } from './modules/tax/index.js';
+import { registerAuditContext } from './platform/audit.js';
 import { Caches } from './platform/cache.js';
 import {
   connectRedis,
@@ -121,6 +123,8 @@ export interface Services {
   shipping: ShippingService;
   tax: TaxService;
   promotions: PromotionsService;
+  /** The audit trail's views. */
+  audit: AuditService;
   reviews: ReviewsService;
   recommendations: RecommendationsService;
   /** Product views signed-in buyers make, noted by the catalog for recommendations. */
@@ -309,6 +313,7 @@ export function buildServices(
     shipping,
     tax,
     promotions,
+    audit: new AuditService(db),
     identity,
     account,
     notifications,
@@ -387,6 +392,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('caller', null);
+  registerAuditContext(app);
   registerInputRules(app);
 
   // JSON only (media uploads add multipart on their route); anything else is 415.
@@ -567,6 +573,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   sandboxOnboardingRoutes(app, services.sandbox, config.publicUrl);
   ledgerRoutes(app, services.ledger, guards);
   disputesRoutes(app, services.disputes, guards);
+  auditRoutes(app, services.audit, guards);
   options.extraRoutes?.(app);
 
   await app.ready();

@@ -35,7 +35,8 @@ export type IdPrefix =
   | 'txr'
   | 'txt'
   | 'pa'
-  | 'prm';
+  | 'prm'
+  | 'aud';
 
 /**
  * `<prefix>_` + 10 characters of millisecond time + 16 random characters (80 bits), all Crockford

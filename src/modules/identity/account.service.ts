@@ -1,3 +1,4 @@
+import { appendAudit } from '../../platform/audit.js';
 import type { WindowCounters } from '../../platform/counters.js';
 import type { Database } from '../../platform/db.js';
 import { isUniqueViolation } from '../../platform/errors.js';
@@ -90,7 +91,14 @@ export class AccountService {
       await repo.updatePasswordHash(tx, token.userId, passwordHash);
       await repo.deleteSessionsOf(tx, token.userId);
       await tokens.revokeAccountTokens(tx, token.userId, 'password_reset');
-      await appendEvent(tx, 'user.password_reset.v1', await this.identity.userView(tx, token.userId));
+      const user = await this.identity.userView(tx, token.userId);
+      await appendEvent(tx, 'user.password_reset.v1', user);
+      // Nobody is signed in: the link proves the actor is the account's owner.
+      await appendAudit(tx, {
+        action: 'user.password_reset',
+        target: { type: 'user', id: user.id },
+        actor: { id: user.id, name: user.name },
+      });
     });
   }
 
@@ -114,6 +122,12 @@ export class AccountService {
       }
       const user = await this.identity.userView(tx, used.userId);
       await appendEvent(tx, 'user.email_verified.v1', user);
+      await appendAudit(tx, {
+        action: 'user.email_verified',
+        target: { type: 'user', id: user.id },
+        actor: { id: user.id, name: user.name },
+        changes: { email_verified: [false, true] },
+      });
       return user;
     });
   }
@@ -157,6 +171,12 @@ export class AccountService {
       await tokens.revokeAccountTokens(tx, used.userId, 'email_verification');
       const user = await this.identity.userView(tx, used.userId);
       await appendEvent(tx, 'user.email_changed.v1', { ...user, previous_email: before.email });
+      await appendAudit(tx, {
+        action: 'user.email_changed',
+        target: { type: 'user', id: user.id },
+        actor: { id: user.id, name: user.name },
+        changes: { email: [before.email, user.email] },
+      });
       return user;
     });
   }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Config } from '../../config.js';
+import { appendAudit, changesBetween } from '../../platform/audit.js';
 import type { Database, Queryable, Tx } from '../../platform/db.js';
 import { isUniqueViolation } from '../../platform/errors.js';
 import type { Caller, Role } from '../../platform/http.js';
@@ -71,6 +72,26 @@ const ADMIN_SHOP_EVENTS = {
   reinstate: 'shop.reinstated.v1',
 } as const;
 export type AdminShopAction = keyof typeof ADMIN_SHOP_EVENTS;
+
+/** What the audit trail says happened to a shop by each action. */
+const SHOP_STATUS_VERBS = {
+  approve: 'approved',
+  reject: 'rejected',
+  suspend: 'suspended',
+  reinstate: 'reinstated',
+  close: 'closed',
+} as const satisfies Record<ShopAction, string>;
+
+/** The shop settings whose changes the audit trail records. */
+const AUDITED_SHOP_FIELDS = [
+  'name',
+  'description',
+  'returnWindowDays',
+  'handlingDays',
+  'supportEmail',
+  'vacationFrom',
+  'vacationTo',
+] as const satisfies (keyof repo.ShopRow)[];
 
 export interface IdentityDeps {
   db: Database;
@@ -184,14 +205,33 @@ export class IdentityService {
         ? this.passwords.verify(user.passwordHash, input.password)
         : this.passwords.verifyDecoy(input.password),
     );
-    if (!user || !passwordMatches || user.suspendedAt) throw identityErrors.error('credentials_rejected');
+    // A failed login is a security event: its audit event names who was tried (the address as typed
+    // when no user has it), and nobody as the actor.
+    const loginFailed = () =>
+      appendAudit(this.db, {
+        action: 'user.login_failed',
+        target: { type: 'user', id: user?.id ?? input.email },
+        actor: null,
+      });
+    if (!user || !passwordMatches || user.suspendedAt) {
+      await loginFailed();
+      throw identityErrors.error('credentials_rejected');
+    }
     // Only now, past the password: a missing or wrong code is a failed attempt like a wrong password.
-    await this.twoFactor.checkLogin(user.id, input.otp);
+    await this.twoFactor.checkLogin(user.id, input.otp).catch(async (error: unknown) => {
+      await loginFailed();
+      throw error;
+    });
     await attempt.succeeded();
     const token = newToken();
     const tokenHash = hashToken(token);
     const shop = await this.db.transaction(async (tx) => {
       await repo.insertSession(tx, tokenHash, user.id);
+      await appendAudit(tx, {
+        action: 'user.logged_in',
+        target: { type: 'user', id: user.id },
+        actor: { id: user.id, name: user.name },
+      });
       return repo.findShopOfOwner(tx, user.id);
     });
     return { caller: this.callerOf(user, shop, tokenHash), token };
@@ -246,6 +286,7 @@ export class IdentityService {
       await repo.updatePasswordHash(tx, caller.id, passwordHash);
       await repo.deleteSessionsOf(tx, caller.id, caller.sessionKey);
       await appendEvent(tx, 'user.password_changed.v1', presentCaller(caller));
+      await appendAudit(tx, { action: 'user.password_changed', target: { type: 'user', id: caller.id } });
     });
   }
 
@@ -263,6 +304,12 @@ export class IdentityService {
         status: this.config.shopApproval === 'manual' ? 'pending_review' : 'active',
       });
       await appendEvent(tx, 'shop.opened.v1', { ...presentShop(shop), owner_id: caller.id });
+      await appendAudit(tx, {
+        action: 'shop.opened',
+        target: { type: 'shop', id: shop.id },
+        shopId: shop.id,
+        changes: changesBetween(null, shop, ['name', 'description', 'status']),
+      });
       await this.relist(tx, shop);
       return shop;
     });
@@ -270,9 +317,16 @@ export class IdentityService {
 
   async updateShop(caller: Caller, changes: repo.ShopChanges) {
     return this.db.transaction(async (tx) => {
-      const shop = await repo.updateShop(tx, caller.id, changes);
+      const before = await repo.findShopOfOwner(tx, caller.id, true);
+      const shop = before && (await repo.updateShop(tx, caller.id, changes));
       if (!shop) throw identityErrors.error('shop_not_found');
       await appendEvent(tx, 'shop.updated.v1', { ...presentShop(shop), owner_id: caller.id });
+      await appendAudit(tx, {
+        action: 'shop.updated',
+        target: { type: 'shop', id: shop.id },
+        shopId: shop.id,
+        changes: changesBetween(before, shop, AUDITED_SHOP_FIELDS),
+      });
       await this.relist(tx, shop);
       // The listing changes again when the vacation starts and when it ends: a job at each.
       if (changes.vacation) {
@@ -370,6 +424,12 @@ export class IdentityService {
     const next: ShopStatus = nextShopStatus(shop.status, action);
     const changed = (await repo.setShopStatus(tx, shop.id, next, reason))!;
     await this.relist(tx, changed);
+    await appendAudit(tx, {
+      action: `shop.${SHOP_STATUS_VERBS[action]}`,
+      target: { type: 'shop', id: shop.id },
+      shopId: shop.id,
+      changes: changesBetween(shop, changed, ['status', 'statusReason']),
+    });
     return changed;
   }
 
@@ -395,8 +455,14 @@ export class IdentityService {
   async setSuspended(admin: Caller, userId: string, suspended: boolean) {
     if (suspended && userId === admin.id) throw identityErrors.error('self_suspension');
     return this.db.transaction(async (tx) => {
-      const user = await repo.setSuspended(tx, userId, suspended);
+      const before = await repo.findUserById(tx, userId);
+      const user = before && (await repo.setSuspended(tx, userId, suspended));
       if (!user) throw identityErrors.error('user_not_found');
+      await appendAudit(tx, {
+        action: suspended ? 'user.suspended' : 'user.unsuspended',
+        target: { type: 'user', id: userId },
+        changes: changesBetween(before, user, ['suspendedAt']),
+      });
       if (suspended) await repo.deleteSessionsOf(tx, userId);
       const shop = await repo.findShopOfOwner(tx, userId);
       if (shop) await this.relist(tx, shop);

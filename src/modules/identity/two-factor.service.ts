@@ -1,3 +1,4 @@
+import { appendAudit } from '../../platform/audit.js';
 import type { Database, Queryable } from '../../platform/db.js';
 import type { Caller } from '../../platform/http.js';
 import { appendEvent } from '../../platform/outbox.js';
@@ -74,6 +75,11 @@ export class TwoFactorService {
         'user.two_factor_enabled.v1',
         presentCaller({ ...caller, twoFactorEnabled: true }),
       );
+      await appendAudit(tx, {
+        action: 'user.two_factor_enabled',
+        target: { type: 'user', id: caller.id },
+        changes: { two_factor_enabled: [false, true] },
+      });
     });
     return codes;
   }
@@ -108,6 +114,11 @@ export class TwoFactorService {
         'user.two_factor_disabled.v1',
         presentCaller({ ...caller, twoFactorEnabled: false }),
       );
+      await appendAudit(tx, {
+        action: 'user.two_factor_disabled',
+        target: { type: 'user', id: caller.id },
+        changes: { two_factor_enabled: [true, false] },
+      });
     });
     await attempt.succeeded();
   }

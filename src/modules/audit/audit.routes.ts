@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { type AuthGuards, bearerSecurity, callerOf } from '../../platform/http.js';
+import { pageOf } from '../../platform/pagination.js';
+import { AdminAuditQuery, AuditEvent, ShopAuditQuery } from './audit.schemas.js';
+import type { AuditService } from './audit.service.js';
+
+export function auditRoutes(app: FastifyInstance, service: AuditService, guards: AuthGuards): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get(
+    '/v1/admin/audit',
+    {
+      onRequest: guards.admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'The audit trail, newest first: `?actor=&target=&action=&from=&to=`',
+        security: bearerSecurity,
+        querystring: AdminAuditQuery,
+        response: { 200: pageOf(AuditEvent) },
+      },
+    },
+    async (request) => service.list(request.query),
+  );
+
+  r.get(
+    '/v1/shop/audit',
+    {
+      onRequest: guards.seller,
+      schema: {
+        tags: ['shop'],
+        summary: "The audit trail of the caller's shop, newest first: `?target=&action=&from=&to=`",
+        security: bearerSecurity,
+        querystring: ShopAuditQuery,
+        response: { 200: pageOf(AuditEvent) },
+      },
+    },
+    async (request) => service.list(request.query, callerOf(request).shop!.id),
+  );
+}
