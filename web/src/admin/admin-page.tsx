@@ -34,6 +34,7 @@ export function AdminPage({ title, children }: { title: string; children: ReactN
         <NavLink to="/admin/tax-rates">Tax rates</NavLink>
         <NavLink to="/admin/tax-report">Tax report</NavLink>
         <NavLink to="/admin/promotions">Promotions</NavLink>
+        <NavLink to="/admin/audit">Audit log</NavLink>
       </nav>
       <section>
         <h1>{title}</h1>

@@ -25,6 +25,12 @@ export function AdminHomePage() {
           <Link to="/admin/promotions">Promotions</Link>
           <p className="muted">Platform-funded codes and automatic discounts, with their uses.</p>
         </li>
+        <li className="card">
+          <Link to="/admin/audit">Audit log</Link>
+          <p className="muted">
+            Who changed what, and every sign-in and security change, by whom and from where.
+          </p>
+        </li>
       </ul>
     </AdminPage>
   );

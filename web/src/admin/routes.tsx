@@ -1,6 +1,7 @@
 import { Fragment } from 'react';
 import { Route } from 'react-router';
 import { AdminDisputesPage } from './disputes';
+import { AdminAuditPage } from './audit';
 import { AdminHomePage } from './home';
 import { AdminPromotionsPage } from './promotions';
 import { AdminReturnsPage } from './returns';
@@ -20,5 +21,6 @@ export const adminRoutes = (
     <Route path="/admin/tax-rates" element={<TaxRatesPage />} />
     <Route path="/admin/tax-report" element={<TaxReportPage />} />
     <Route path="/admin/promotions" element={<AdminPromotionsPage />} />
+    <Route path="/admin/audit" element={<AdminAuditPage />} />
   </Fragment>
 );

@@ -1,6 +1,7 @@
 import { Fragment } from 'react';
 import { Route } from 'react-router';
 import { DisputesPage } from './disputes';
+import { SellerAuditPage } from './audit';
 import { MoneyPage } from './money';
 import { OpenShopPage } from './open-shop';
 import { OrderDetailPage } from './order-detail';
@@ -33,5 +34,6 @@ export const sellerRoutes = (
     <Route path="/seller/shop" element={<ShopSettingsPage />} />
     <Route path="/seller/shipping" element={<ShippingOptionsPage />} />
     <Route path="/seller/promotions" element={<PromotionsPage />} />
+    <Route path="/seller/audit" element={<SellerAuditPage />} />
   </Fragment>
 );

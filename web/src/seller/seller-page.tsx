@@ -13,6 +13,7 @@ const SECTIONS = [
   { to: '/seller/money', label: 'Money', end: false },
   { to: '/seller/disputes', label: 'Disputes', end: false },
   { to: '/seller/shop', label: 'Shop settings', end: false },
+  { to: '/seller/audit', label: 'Audit log', end: false },
 ];
 
 /** A seller-center page: for sellers only, under the seller-center navigation. */
