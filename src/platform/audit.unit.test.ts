@@ -22,7 +22,7 @@ describe('changesBetween', () => {
 
   it('is empty when nothing changed, and compares dates by instant', () => {
     const from = new Date('2026-12-24T00:00:00Z');
-    const before = { ...shop, vacationFrom: from };
+    const before: Shop = { ...shop, vacationFrom: from };
     expect(changesBetween(before, { ...before, vacationFrom: new Date(from.getTime()) }, fields)).toEqual({});
     expect(changesBetween(before, { ...before, vacationFrom: null }, fields)).toEqual({
       vacation_from: ['2026-12-24T00:00:00.000Z', null],

@@ -5,7 +5,7 @@ const { test } = bazaarForThisFile();
 
 const DEMO_PASSWORD = 'bazaar-demo-2026';
 
-test('a seller changes a shop setting and finds it in the shop’s audit log; the admin finds it by action', async ({
+test('a seller changes a shop setting and finds it in the shop’s audit log; the admin finds it by action, suspends a buyer and finds that too', async ({
   browse,
 }) => {
   const page = await browse();
@@ -47,6 +47,15 @@ test('a seller changes a shop setting and finds it in the shop’s audit log; th
   const actions = await page.locator('tbody tr td:nth-child(3)').allTextContents();
   expect(actions.length).toBeGreaterThan(0);
   expect(new Set(actions)).toEqual(new Set(['shop.updated']));
+
+  // The admin suspends a buyer from the users list; the trail has it.
+  await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Users' }).click();
+  await page.getByLabel('Name, email or user id').fill('cleo@demo.bazaar');
+  await page.getByLabel('Name, email or user id').press('Enter');
+  await page.getByRole('button', { name: /^Suspend / }).click();
+  await page.getByRole('row').filter({ hasText: 'cleo@demo.bazaar' }).getByText('suspended').waitFor();
+  await page.goto('/admin/audit?action=user.suspended');
+  await page.getByRole('row').filter({ hasText: 'user.suspended' }).first().waitFor();
 
   // The admin's own sign-in is in the trail too.
   await page.getByLabel('Action (e.g. shop.updated)').fill('user.logged_in');

@@ -1,7 +1,11 @@
 import type { SQL } from 'drizzle-orm';
 import { type Queryable, sql, sqlArray } from '../../platform/db.js';
+import type { Role } from '../../platform/http.js';
 import { keysetTime } from '../../platform/pagination.js';
 import type { ShopStatus } from './shops.state.js';
+
+/** An ILIKE pattern matching text that contains `text` literally (its % and _ are not wildcards). */
+const containsPattern = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export interface UserRow {
   id: string;
@@ -299,7 +303,7 @@ export async function listShops(
   if (query.id) conditions.push(sql`sh.id = ${query.id}`);
   if (query.status) conditions.push(sql`sh.status = ${query.status}`);
   if (query.q) {
-    const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = containsPattern(query.q);
     conditions.push(sql`(sh.name ILIKE ${pattern} OR u.email ILIKE ${pattern} OR sh.id = ${query.q})`);
   }
   if (query.after) {
@@ -313,6 +317,48 @@ export async function listShops(
     FROM (SELECT ${SHOP_COLUMNS} FROM shops) sh JOIN users u ON u.id = sh."ownerId"
     WHERE ${sql.join(conditions, sql` AND `)}
     ORDER BY sh."createdAt" DESC, sh.id DESC
+    LIMIT ${query.limit + 1}`);
+}
+
+export interface AdminUserRow extends UserRow {
+  shopId: string | null;
+  shopName: string | null;
+  /** `created_at` as the keyset position (keysetTime). */
+  position: string;
+}
+
+/** Users newest first, for admins; `role` is a role the user has (everyone is a buyer). */
+export async function listUsers(
+  db: Queryable,
+  query: {
+    q?: string | undefined;
+    role?: Role | undefined;
+    status?: 'active' | 'suspended' | undefined;
+    /** Addresses BAZAAR_ADMIN_EMAILS makes admins, lower-cased. */
+    adminEmails: readonly string[];
+    after?: { createdAt: string; id: string } | undefined;
+    limit: number;
+  },
+): Promise<AdminUserRow[]> {
+  const conditions: SQL[] = [sql`true`];
+  if (query.q) {
+    const pattern = containsPattern(query.q);
+    conditions.push(sql`(u.email ILIKE ${pattern} OR u.name ILIKE ${pattern} OR u.id = ${query.q})`);
+  }
+  if (query.role === 'seller') conditions.push(sql`s.id IS NOT NULL`);
+  if (query.role === 'admin') {
+    conditions.push(sql`(u."isAdmin" OR lower(u.email) = ANY(${sqlArray(query.adminEmails)}::text[]))`);
+  }
+  if (query.status === 'active') conditions.push(sql`u."suspendedAt" IS NULL`);
+  if (query.status === 'suspended') conditions.push(sql`u."suspendedAt" IS NOT NULL`);
+  if (query.after) {
+    conditions.push(sql`(u."createdAt", u.id) < (${query.after.createdAt}::timestamptz, ${query.after.id})`);
+  }
+  return db.query<AdminUserRow>(sql`
+    SELECT u.*, s.id AS "shopId", s.name AS "shopName", ${keysetTime(sql`u."createdAt"`)} AS position
+    FROM (SELECT ${USER_COLUMNS} FROM users) u LEFT JOIN shops s ON s.owner_id = u.id
+    WHERE ${sql.join(conditions, sql` AND `)}
+    ORDER BY u."createdAt" DESC, u.id DESC
     LIMIT ${query.limit + 1}`);
 }
 

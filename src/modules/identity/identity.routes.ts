@@ -8,6 +8,7 @@ import {
   AdminShop,
   AdminShopsQuery,
   AdminUser,
+  AdminUsersQuery,
   AuthAnswer,
   ChangePasswordBody,
   IdParams,
@@ -248,6 +249,21 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
       },
     },
     async (request) => presentShop(await service.getShop(request.params.id)),
+  );
+
+  r.get(
+    '/v1/admin/users',
+    {
+      onRequest: guards.admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Users newest first: `?q=` (name, email or id), `?role=` (a role they have), `?status=`',
+        security: bearerSecurity,
+        querystring: AdminUsersQuery,
+        response: { 200: pageOf(AdminUser) },
+      },
+    },
+    async (request) => service.listUsers(request.query),
   );
 
   for (const action of ['suspend', 'unsuspend'] as const) {

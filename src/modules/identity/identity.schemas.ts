@@ -99,6 +99,16 @@ export const AdminShop = OwnShop.extend({
 
 export const ShopsCursor = CreatedPosition;
 
+export const UsersCursor = CreatedPosition;
+
+export const AdminUsersQuery = z.strictObject({
+  q: z.string().trim().min(1).max(200).optional().describe('part of the name or email, or the id'),
+  role: z.enum(['buyer', 'seller', 'admin']).optional(),
+  status: z.enum(['active', 'suspended']).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(2000).optional(),
+});
+
 export const AdminShopsQuery = z.strictObject({
   status: ShopStatusSchema.optional(),
   q: z.string().trim().min(1).max(200).optional(),
@@ -152,7 +162,7 @@ export const presentAdminShop = (shop: AdminShopRow): z.infer<typeof AdminShop> 
 export const presentUser = (
   user: UserRow,
   roles: Role[],
-  shop: ShopRow | undefined,
+  shop: Pick<ShopRow, 'id' | 'name'> | undefined,
 ): z.infer<typeof User> => ({
   id: user.id,
   email: user.email,
@@ -167,7 +177,7 @@ export const presentUser = (
 export const presentAdminUser = (
   user: UserRow,
   roles: Role[],
-  shop: ShopRow | undefined,
+  shop: Pick<ShopRow, 'id' | 'name'> | undefined,
 ): z.infer<typeof AdminUser> => ({
   ...presentUser(user, roles, shop),
   suspended: user.suspendedAt !== null,

@@ -19,6 +19,7 @@ import {
   presentShop,
   presentUser,
   ShopsCursor,
+  UsersCursor,
 } from './identity.schemas.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { assertAcceptablePassword, type PasswordHasher } from './passwords.js';
@@ -449,6 +450,31 @@ export class IdentityService {
     const shop = await repo.findShop(this.db, id);
     if (!shop) throw identityErrors.error('shop_not_found');
     return shop;
+  }
+
+  /** Users newest first, for admins: `?q=&role=&status=`. */
+  async listUsers(query: {
+    q?: string | undefined;
+    role?: Role | undefined;
+    status?: 'active' | 'suspended' | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  }) {
+    const after = decodeCursor(query.cursor, UsersCursor);
+    const rows = await repo.listUsers(this.db, {
+      ...query,
+      adminEmails: [...this.config.adminEmails],
+      after,
+    });
+    return paginate(
+      rows,
+      query.limit,
+      (row) => {
+        const shop = row.shopId !== null ? { id: row.shopId, name: row.shopName ?? '' } : undefined;
+        return presentAdminUser(row, this.rolesOf(row, shop !== undefined), shop);
+      },
+      (row) => ({ createdAt: row.position, id: row.id }),
+    );
   }
 
   /** Suspends or reinstates a user; suspension ends every session at once. */

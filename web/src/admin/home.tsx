@@ -6,6 +6,10 @@ export function AdminHomePage() {
     <AdminPage title="Admin">
       <ul className="admin-links">
         <li className="card">
+          <Link to="/admin/users">Users</Link>
+          <p className="muted">Find any account by name, email or id; suspend or reinstate it.</p>
+        </li>
+        <li className="card">
           <Link to="/admin/reviews">Reviews</Link>
           <p className="muted">Hide reviews that break the rules, or show them again.</p>
         </li>

@@ -9,6 +9,7 @@ import { AdminReviewsPage } from './reviews';
 import { AdminShopsPage } from './shops';
 import { TaxRatesPage, TaxReportPage } from './tax';
 import { TrialBalancePage } from './trial-balance';
+import { AdminUsersPage } from './users';
 
 export const adminRoutes = (
   <Fragment>
@@ -17,6 +18,7 @@ export const adminRoutes = (
     <Route path="/admin/returns" element={<AdminReturnsPage />} />
     <Route path="/admin/shops" element={<AdminShopsPage />} />
     <Route path="/admin/disputes" element={<AdminDisputesPage />} />
+    <Route path="/admin/users" element={<AdminUsersPage />} />
     <Route path="/admin/trial-balance" element={<TrialBalancePage />} />
     <Route path="/admin/tax-rates" element={<TaxRatesPage />} />
     <Route path="/admin/tax-report" element={<TaxReportPage />} />
