@@ -86,6 +86,13 @@ export function basisPointsOf(amount: number, bps: number): number {
   return Number((scaled + 5000n) / 10000n);
 }
 
+/**
+ * Money in major units as a number (`-1234.5` for -123450 cents), for exports a spreadsheet reads.
+ * Exact: division is correctly rounded and a number prints as the shortest decimal that reads back.
+ */
+export const majorUnits = (amountMinor: number, currency: string): number =>
+  amountMinor / 10 ** currencyDigits(currency);
+
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
 /** Money as people read it (`$1,234.50`), for emails and notices; never for arithmetic. */

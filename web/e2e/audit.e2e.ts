@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { bazaarForThisFile } from './harness.js';
 
@@ -5,7 +6,7 @@ const { test } = bazaarForThisFile();
 
 const DEMO_PASSWORD = 'bazaar-demo-2026';
 
-test('a seller changes a shop setting and finds it in the shop’s audit log; the admin finds it by action, suspends a buyer and finds that too', async ({
+test('a seller changes a shop setting and finds it in the shop’s audit log; the admin finds it by action, suspends a buyer and finds that too, exports paid orders', async ({
   browse,
 }) => {
   const page = await browse();
@@ -57,7 +58,27 @@ test('a seller changes a shop setting and finds it in the shop’s audit log; th
   await page.goto('/admin/audit?action=user.suspended');
   await page.getByRole('row').filter({ hasText: 'user.suspended' }).first().waitFor();
 
+  // The admin lists the marketplace's paid orders and exports them as CSV.
+  await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Orders' }).click();
+  await page.getByLabel('Status').selectOption('paid');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect.poll(() => page.url()).toContain('status=paid');
+  await page.getByRole('row').filter({ hasText: 'To ship' }).first().waitFor();
+  const shown = await page.locator('tbody tr').count();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export these orders (CSV)' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('orders.csv');
+  const csv = readFileSync((await download.path())!, 'utf8')
+    .trim()
+    .split('\n');
+  expect(csv[0]).toMatch(/^order_id,number,created_at,status,/);
+  expect(csv.length - 1).toBeGreaterThanOrEqual(shown);
+  expect(csv.slice(1).every((line) => line.split(',')[3] === 'paid')).toBe(true);
+
   // The admin's own sign-in is in the trail too.
+  await page.goto('/admin/audit');
   await page.getByLabel('Action (e.g. shop.updated)').fill('user.logged_in');
   await page.getByRole('button', { name: 'Filter' }).click();
   await page.getByRole('row').filter({ hasText: 'user.logged_in' }).first().waitFor();

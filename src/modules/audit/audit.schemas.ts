@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import { CreatedPosition } from '../../platform/pagination.js';
+import { periodQuery } from '../../platform/period.js';
 import type { AuditEventRow } from './audit.repo.js';
 
 export const AuditCursor = CreatedPosition;
 
-const Instant = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()])
-  .describe('an instant (ISO 8601) or a day, YYYY-MM-DD (UTC)');
 const Id = z.string().trim().min(1).max(200);
 
 const AuditFilters = {
@@ -15,8 +13,7 @@ const AuditFilters = {
     .string()
     .regex(/^[a-z_]+\.[a-z_]+$/, 'an action such as shop.approved')
     .optional(),
-  from: Instant.optional().describe('from this instant or the start of this day, included'),
-  to: Instant.optional().describe('until this instant (excluded) or the end of this day (included)'),
+  ...periodQuery,
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(2000).optional(),
 };

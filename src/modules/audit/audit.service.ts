@@ -1,5 +1,6 @@
 import type { Database } from '../../platform/db.js';
 import { decodeCursor, paginate } from '../../platform/pagination.js';
+import { periodOf } from '../../platform/period.js';
 import * as repo from './audit.repo.js';
 import { AuditCursor, presentAuditEvent } from './audit.schemas.js';
 
@@ -13,9 +14,6 @@ export interface AuditQuery {
   cursor?: string | undefined;
 }
 
-const DAY_MS = 86_400_000;
-const isDay = (text: string) => text.length === 10;
-
 export class AuditService {
   constructor(private readonly db: Database) {}
 
@@ -27,12 +25,7 @@ export class AuditService {
       actorId: query.actor,
       targetId: query.target,
       action: query.action,
-      from: query.from === undefined ? undefined : new Date(query.from),
-      // A day is included whole: the trail runs until the next midnight.
-      to:
-        query.to === undefined
-          ? undefined
-          : new Date(new Date(query.to).getTime() + (isDay(query.to) ? DAY_MS : 0)),
+      ...periodOf(query),
       after,
       limit: query.limit,
     });

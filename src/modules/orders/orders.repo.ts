@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import { type Queryable, sql, sqlArray } from '../../platform/db.js';
 import { keysetTime } from '../../platform/pagination.js';
 import type { AddressFields } from '../shipping/index.js';
@@ -344,9 +345,13 @@ export async function findShipments(db: Queryable, orderIds: readonly string[]):
 }
 
 export interface OrderListFilter {
-  buyerId?: string;
-  shopId?: string;
+  buyerId?: string | undefined;
+  shopId?: string | undefined;
   status?: OrderStatus | undefined;
+  /** Placed at or after. */
+  from?: Date | undefined;
+  /** Placed before. */
+  to?: Date | undefined;
   after?: { createdAt: string; id: string } | undefined;
   limit: number;
 }
@@ -356,14 +361,19 @@ export async function listOrders(
   db: Queryable,
   filter: OrderListFilter,
 ): Promise<(OrderRow & { createdKey: string })[]> {
-  const owner = filter.buyerId ? sql`buyer_id = ${filter.buyerId}` : sql`shop_id = ${filter.shopId!}`;
-  const status = filter.status ? sql` AND status = ${filter.status}` : sql``;
-  const after = filter.after
-    ? sql` AND (created_at, id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id})`
-    : sql``;
+  const conditions: SQL[] = [sql`true`];
+  if (filter.buyerId !== undefined) conditions.push(sql`buyer_id = ${filter.buyerId}`);
+  if (filter.shopId !== undefined) conditions.push(sql`shop_id = ${filter.shopId}`);
+  if (filter.status !== undefined) conditions.push(sql`status = ${filter.status}`);
+  if (filter.from !== undefined)
+    conditions.push(sql`created_at >= ${filter.from.toISOString()}::timestamptz`);
+  if (filter.to !== undefined) conditions.push(sql`created_at < ${filter.to.toISOString()}::timestamptz`);
+  if (filter.after !== undefined) {
+    conditions.push(sql`(created_at, id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id})`);
+  }
   return db.query<OrderRow & { createdKey: string }>(sql`
     SELECT ${ORDER_COLUMNS}, ${keysetTime(sql`created_at`)} AS "createdKey" FROM orders
-    WHERE ${owner}${status}${after}
+    WHERE ${sql.join(conditions, sql` AND `)}
     ORDER BY created_at DESC, id DESC
     LIMIT ${filter.limit + 1}`);
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { everyItem, sendCsv, wantsCsv } from '../../platform/csv.js';
 import { type AuthGuards, bearerSecurity, callerOf } from '../../platform/http.js';
 import { type Idempotency, IdempotencyKeyHeader } from '../../platform/idempotency.js';
 import { pageOf } from '../../platform/pagination.js';
@@ -10,7 +11,9 @@ import { pricingErrors } from '../pricing/index.js';
 import { CODE_REFUSALS, type CodeRefusal, promotionsErrors } from '../promotions/index.js';
 import { shippingErrors } from '../shipping/index.js';
 import { ordersErrors } from './orders.errors.js';
+import { ORDER_CSV_COLUMNS } from './orders.export.js';
 import {
+  AdminOrderListQuery,
   CheckoutAnswer,
   checkoutBody,
   Order,
@@ -115,13 +118,47 @@ export function ordersRoutes(
       onRequest: guards.seller,
       schema: {
         tags,
-        summary: "Orders of the caller's shop, newest first",
+        summary:
+          "Orders of the caller's shop, newest first (`Accept: text/csv`: every matching order as CSV)",
         security,
         querystring: OrderListQuery,
         response: { 200: pageOf(Order) },
       },
     },
-    async (request) => service.list(callerOf(request), 'shop', request.query),
+    async (request, reply) => {
+      const caller = callerOf(request);
+      if (!wantsCsv(request)) return service.list(caller, 'shop', request.query);
+      return sendCsv(
+        reply,
+        'orders.csv',
+        ORDER_CSV_COLUMNS,
+        everyItem((limit, cursor) => service.list(caller, 'shop', { ...request.query, limit, cursor })),
+      );
+    },
+  );
+
+  r.get(
+    '/v1/admin/orders',
+    {
+      onRequest: guards.admin,
+      schema: {
+        tags: ['admin'],
+        summary:
+          'Every order, newest first: `?status=&shop=&buyer=&from=&to=` (`Accept: text/csv`: every matching order as CSV)',
+        security,
+        querystring: AdminOrderListQuery,
+        response: { 200: pageOf(Order) },
+      },
+    },
+    async (request, reply) => {
+      if (!wantsCsv(request)) return service.listAll(request.query);
+      return sendCsv(
+        reply,
+        'orders.csv',
+        ORDER_CSV_COLUMNS,
+        everyItem((limit, cursor) => service.listAll({ ...request.query, limit, cursor })),
+      );
+    },
   );
 
   r.get(

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MoneySchema, money, moneyInput } from '../../platform/money.js';
 import { CreatedPosition, PageQuery } from '../../platform/pagination.js';
+import { periodQuery } from '../../platform/period.js';
 import { CartItem } from '../cart/index.js';
 import { Payment, Refund, type RefundView } from '../payments/index.js';
 import { AddressFieldsSchema } from '../shipping/index.js';
@@ -136,6 +137,11 @@ export type QuoteView = z.infer<typeof Quote>;
 export const OrderParams = z.strictObject({ id: z.string().min(1).max(64) });
 
 export const OrderListQuery = PageQuery.extend({ status: z.enum(ORDER_STATUSES).optional() }).strict();
+export const AdminOrderListQuery = OrderListQuery.extend({
+  shop: z.string().trim().min(1).max(64).optional().describe("the shop's id"),
+  buyer: z.string().trim().min(1).max(64).optional().describe("the buyer's user id"),
+  ...periodQuery,
+}).strict();
 
 export const OrderCursor = CreatedPosition;
 

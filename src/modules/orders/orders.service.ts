@@ -8,6 +8,7 @@ import { scheduleJob } from '../../platform/jobs.js';
 import { money } from '../../platform/money.js';
 import { appendEvent } from '../../platform/outbox.js';
 import { decodeCursor, paginate } from '../../platform/pagination.js';
+import { periodOf } from '../../platform/period.js';
 import {
   type CartService,
   lineTitle,
@@ -558,20 +559,38 @@ export class OrdersService {
     scope: 'buyer' | 'shop',
     query: { limit: number; cursor?: string | undefined; status?: OrderStatus | undefined },
   ) {
-    const after = decodeCursor(query.cursor, OrderCursor);
     const owner = scope === 'buyer' ? { buyerId: caller.id } : { shopId: caller.shop!.id };
-    const rows = await repo.listOrders(this.db, {
-      ...owner,
-      status: query.status,
-      after,
-      limit: query.limit,
-    });
+    return this.listWhere({ ...owner, status: query.status }, query);
+  }
+
+  /** Every order of the marketplace, for admins: `?status=&shop=&buyer=&from=&to=`. */
+  async listAll(query: {
+    status?: OrderStatus | undefined;
+    shop?: string | undefined;
+    buyer?: string | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  }) {
+    return this.listWhere(
+      { shopId: query.shop, buyerId: query.buyer, status: query.status, ...periodOf(query) },
+      query,
+    );
+  }
+
+  private async listWhere(
+    filter: Omit<repo.OrderListFilter, 'after' | 'limit'>,
+    page: { limit: number; cursor?: string | undefined },
+  ) {
+    const after = decodeCursor(page.cursor, OrderCursor);
+    const rows = await repo.listOrders(this.db, { ...filter, after, limit: page.limit });
     const views = new Map(
-      (await this.present(this.db, rows.slice(0, query.limit))).map((view) => [view.id, view]),
+      (await this.present(this.db, rows.slice(0, page.limit))).map((view) => [view.id, view]),
     );
     return paginate(
       rows,
-      query.limit,
+      page.limit,
       (row) => views.get(row.id)!,
       (row) => ({ createdAt: row.createdKey, id: row.id }),
     );

@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import { type CsvColumn, moneyCell, sendCsv, wantsCsv } from '../../platform/csv.js';
 import { type AuthGuards, bearerSecurity, NoContent } from '../../platform/http.js';
+import { majorUnits } from '../../platform/money.js';
 import { taxErrors } from './tax.errors.js';
 import {
   TaxRate,
@@ -12,6 +15,21 @@ import {
   TaxReportQuery,
 } from './tax.schemas.js';
 import type { TaxService } from './tax.service.js';
+
+type TaxReportRow = z.infer<typeof TaxReport>['data'][number];
+/** One row per place, amounts in major units, as a filing wants them. */
+const TAX_CSV_COLUMNS: readonly CsvColumn<TaxReportRow>[] = [
+  { header: 'country', value: (row) => row.country },
+  { header: 'region', value: (row) => row.region },
+  { header: 'taxable', value: moneyCell((row: TaxReportRow) => row.taxable) },
+  { header: 'tax', value: moneyCell((row: TaxReportRow) => row.tax) },
+  { header: 'refunded_tax', value: moneyCell((row: TaxReportRow) => row.refunded_tax) },
+  {
+    header: 'net_tax',
+    value: (row) => majorUnits(row.tax.amount - row.refunded_tax.amount, row.tax.currency),
+  },
+  { header: 'currency', value: (row) => row.tax.currency },
+];
 
 export function taxRoutes(app: FastifyInstance, service: TaxService, guards: AuthGuards): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -99,12 +117,22 @@ export function taxRoutes(app: FastifyInstance, service: TaxService, guards: Aut
       onRequest: guards.admin,
       schema: {
         ...admin,
-        summary: 'Tax collected and refunded by place over a period; the net equals the ledger',
+        summary:
+          'Tax collected and refunded by place over a period; the net equals the ledger (`Accept: text/csv`: the rows as CSV)',
         querystring: TaxReportQuery,
         response: { 200: TaxReport, ...taxErrors.responses('report_period_invalid') },
       },
     },
-    async (request) => service.report(reportPeriod(request.query)),
+    async (request, reply) => {
+      const report = await service.report(reportPeriod(request.query));
+      if (!wantsCsv(request)) return report;
+      return sendCsv(
+        reply,
+        `tax-report-${request.query.from ?? report.from.slice(0, 10)}.csv`,
+        TAX_CSV_COLUMNS,
+        report.data,
+      );
+    },
   );
 }
 

@@ -28,6 +28,7 @@ export function AdminPage({ title, children }: { title: string; children: ReactN
         </NavLink>
         <NavLink to="/admin/users">Users</NavLink>
         <NavLink to="/admin/shops">Shops</NavLink>
+        <NavLink to="/admin/orders">Orders</NavLink>
         <NavLink to="/admin/reviews">Reviews</NavLink>
         <NavLink to="/admin/disputes">Disputes</NavLink>
         <NavLink to="/admin/returns">Returns</NavLink>

@@ -10,6 +10,10 @@ export function AdminHomePage() {
           <p className="muted">Find any account by name, email or id; suspend or reinstate it.</p>
         </li>
         <li className="card">
+          <Link to="/admin/orders">Orders</Link>
+          <p className="muted">Every order by status, shop, buyer and date, exported as CSV.</p>
+        </li>
+        <li className="card">
           <Link to="/admin/reviews">Reviews</Link>
           <p className="muted">Hide reviews that break the rules, or show them again.</p>
         </li>

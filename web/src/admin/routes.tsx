@@ -5,6 +5,7 @@ import { AdminAuditPage } from './audit';
 import { AdminHomePage } from './home';
 import { AdminPromotionsPage } from './promotions';
 import { AdminReturnsPage } from './returns';
+import { AdminOrdersPage } from './orders';
 import { AdminReviewsPage } from './reviews';
 import { AdminShopsPage } from './shops';
 import { TaxRatesPage, TaxReportPage } from './tax';
@@ -19,6 +20,7 @@ export const adminRoutes = (
     <Route path="/admin/shops" element={<AdminShopsPage />} />
     <Route path="/admin/disputes" element={<AdminDisputesPage />} />
     <Route path="/admin/users" element={<AdminUsersPage />} />
+    <Route path="/admin/orders" element={<AdminOrdersPage />} />
     <Route path="/admin/trial-balance" element={<TrialBalancePage />} />
     <Route path="/admin/tax-rates" element={<TaxRatesPage />} />
     <Route path="/admin/tax-report" element={<TaxReportPage />} />

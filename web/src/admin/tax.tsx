@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { ApiError, api, call, fieldErrorsOf, messageOf } from '../api/client';
 import type { paths } from '../api/schema';
 import { bpsOf, formatMoney } from '../format';
+import { CsvExportButton } from '../ui/csv-export';
 import { DataTable } from '../ui/data-table';
 import { Async } from '../ui/feedback';
 import { TextField } from '../ui/field';
@@ -239,6 +240,19 @@ export function TaxReportPage() {
           />
         </div>
       </form>
+      <CsvExportButton
+        filename={`tax-report-${from}-to-${to}.csv`}
+        label="Export the report (CSV)"
+        load={() =>
+          call(
+            api.GET('/v1/admin/tax/report', {
+              params: { query: { from, to } },
+              headers: { accept: 'text/csv' },
+              parseAs: 'blob',
+            }),
+          )
+        }
+      />
       <Async value={report}>
         {(data) => (
           <>

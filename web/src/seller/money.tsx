@@ -3,6 +3,7 @@ import { useAttemptKey } from '../api/attempt-key';
 import { api, call } from '../api/client';
 import { decimalText, formatDateTime, formatMoney } from '../format';
 import { useMarketplace } from '../marketplace';
+import { CsvExportButton } from '../ui/csv-export';
 import { DataTable } from '../ui/data-table';
 import { Async, ErrorNotice } from '../ui/feedback';
 import { Paged } from '../ui/paged-list';
@@ -81,6 +82,11 @@ export function MoneyPage() {
         )}
       </Paged>
       <h2>Ledger</h2>
+      <CsvExportButton
+        filename="ledger.csv"
+        label="Export the ledger (CSV)"
+        load={() => call(api.GET('/v1/shop/ledger', { headers: { accept: 'text/csv' }, parseAs: 'blob' }))}
+      />
       <Paged
         key={`ledger-${version}`}
         label="Ledger"

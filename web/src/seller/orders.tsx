@@ -1,6 +1,7 @@
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api, call } from '../api/client';
 import { formatDateTime, formatMoney } from '../format';
+import { CsvExportButton } from '../ui/csv-export';
 import { DataTable } from '../ui/data-table';
 import { FilteredPaged, type FilterOption } from '../ui/filtered-paged';
 import { SellerPage } from './seller-page';
@@ -28,8 +29,23 @@ const FILTERS: FilterOption<OrderStatus | 'all'>[] = [
 ];
 
 export function OrdersPage() {
+  const [params] = useSearchParams();
+  const status = params.get('status') ?? 'paid';
   return (
     <SellerPage title="Orders">
+      <CsvExportButton
+        filename="orders.csv"
+        label="Export these orders (CSV)"
+        load={() =>
+          call(
+            api.GET('/v1/shop/orders', {
+              params: { query: status === 'all' ? {} : { status: status as OrderStatus } },
+              headers: { accept: 'text/csv' },
+              parseAs: 'blob',
+            }),
+          )
+        }
+      />
       <FilteredPaged
         id="order-filter-status"
         param="status"
