@@ -1,11 +1,11 @@
 import { Fragment } from 'react';
 import { Route } from 'react-router';
-import { AdminDisputesPage } from './disputes';
 import { AdminAuditPage } from './audit';
+import { AdminDisputesPage } from './disputes';
 import { AdminHomePage } from './home';
-import { AdminPromotionsPage } from './promotions';
-import { AdminReturnsPage } from './returns';
 import { AdminOrdersPage } from './orders';
+import { AdminPromotionsPage, AdminPromotionsPage } from './promotions';
+import { AdminReturnsPage } from './returns';
 import { AdminReviewsPage } from './reviews';
 import { AdminShopsPage } from './shops';
 import { TaxRatesPage, TaxReportPage } from './tax';

@@ -1,7 +1,7 @@
 import { Fragment } from 'react';
 import { Route } from 'react-router';
-import { DisputesPage } from './disputes';
 import { SellerAuditPage } from './audit';
+import { DisputesPage } from './disputes';
 import { MoneyPage } from './money';
 import { OpenShopPage } from './open-shop';
 import { OrderDetailPage } from './order-detail';
