@@ -4,7 +4,7 @@ import { AdminAuditPage } from './audit';
 import { AdminDisputesPage } from './disputes';
 import { AdminHomePage } from './home';
 import { AdminOrdersPage } from './orders';
-import { AdminPromotionsPage, AdminPromotionsPage } from './promotions';
+import { AdminPromotionsPage } from './promotions';
 import { AdminReturnsPage } from './returns';
 import { AdminReviewsPage } from './reviews';
 import { AdminShopsPage } from './shops';
