@@ -187,7 +187,13 @@ export function buildServices(
     currency: config.currency,
     categories: catalogCategoryTree,
   });
-  const cart = new CartService(db, catalogVariantDirectory, config.currency, promotions);
+  const cart = new CartService({
+    db,
+    directory: catalogVariantDirectory,
+    currency: config.currency,
+    promotions,
+    counters: windowCounters,
+  });
   // The tax report reads the ledger's tax_payable and the orders' places: calls at run time only.
   const tax: TaxService = new TaxService({
     db,
@@ -224,6 +230,8 @@ export function buildServices(
     shipping,
     tax,
     promotions,
+    // The checkout mails a guest its order token's link itself; notifications render and send it.
+    guestMail: { guestOrdersPlaced: (tx, mail) => notifications.guestOrdersPlaced(tx, mail) },
   });
   const disputes = new DisputesService({
     db,
@@ -275,6 +283,7 @@ export function buildServices(
     passwords,
     registrations: new RegistrationThrottle(windowCounters, config.registrationsPerHour),
     links,
+    guestCarts: cart,
   });
   const account = new AccountService({
     db,
@@ -283,6 +292,8 @@ export function buildServices(
     throttle: loginThrottle,
     counters: windowCounters,
     links,
+    // A proven address claims the guest orders placed with it: identity never writes orders' tables.
+    addressProven: (tx, user) => orders.claimGuestOrders(tx, user.id, user.email),
   });
   subscribeNotifications(outbox, notifications);
   registerNotificationJobs(jobs, notifications);
@@ -393,6 +404,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('caller', null);
   registerAuditContext(app);
+  app.decorateRequest('guestToken', null);
   registerInputRules(app);
 
   // JSON only (media uploads add multipart on their route); anything else is 415.
@@ -470,7 +482,13 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
         description:
           'Marketplace commerce backend. Errors are RFC 9457 problem details with a stable `code`.',
       },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer' },
+          cartToken: { type: 'apiKey', in: 'header', name: 'Bazaar-Cart-Token' },
+          orderToken: { type: 'apiKey', in: 'header', name: 'Bazaar-Order-Token' },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });

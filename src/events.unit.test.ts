@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import { eventCatalogues } from './events.js';
-import type { OrderEventView, OrderView } from './modules/orders/index.js';
+import type { OrderEventView } from './modules/orders/index.js';
 import type { reviewEvents } from './modules/reviews/index.js';
 import type { Queryable } from './platform/db.js';
 import { catalogueBreakingChanges } from './platform/event-compat.js';
@@ -41,7 +41,7 @@ type ReviewView = z.output<(typeof reviewEvents)['review.hidden.v1']>;
 describe('the catalogue types', () => {
   it('type appendEvent: a wrong payload or an uncatalogued type does not compile', () => {
     // Checked by tsc (npm run typecheck); never called.
-    const appendWrongly = async (tx: Queryable, order: OrderView) => {
+    const appendWrongly = async (tx: Queryable, order: OrderEventView) => {
       await appendEvent(tx, 'order.placed.v1', order);
       // @ts-expect-error order.placed.v1 carries an Order
       await appendEvent(tx, 'order.placed.v1', { id: order.id });

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Services } from './app.js';
+import { cartJobs } from './modules/cart/index.js';
 import { identityJobs } from './modules/identity/index.js';
 import { paymentJobs } from './modules/payments/index.js';
 import { recommendationJobs } from './modules/recommendations/index.js';
@@ -22,6 +23,10 @@ export function startWorker(services: Services, log: Pick<FastifyBaseLogger, 'in
   services.jobs.every(identityJobs.purgeStaleAccountTokens, IDLE_SESSION_PURGE_SECONDS, async () => {
     const purged = await services.account.purgeStaleTokens();
     if (purged > 0) log.info({ purged }, 'purged stale account tokens');
+  });
+  services.jobs.every(cartJobs.purgeIdleGuestCarts, IDLE_SESSION_PURGE_SECONDS, async () => {
+    const purged = await services.cart.purgeIdleGuestCarts();
+    if (purged > 0) log.info({ purged }, 'purged idle guest carts');
   });
   services.jobs.every(idempotencyJobs.purgeExpired, IDEMPOTENCY_PURGE_SECONDS, async () => {
     const purged = await services.idempotency.purgeExpired();

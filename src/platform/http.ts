@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import client from 'prom-client';
 import { z } from 'zod';
 import { Forbidden, Unauthenticated } from './errors.js';
+import { hashToken } from './tokens.js';
 
 export type Role = 'buyer' | 'seller' | 'admin';
 
@@ -23,9 +24,26 @@ export interface Caller {
   sessionKey: Buffer;
 }
 
+/** A guest's bearer secret: a cart token (`Bazaar-Cart-Token`) or an order token (`Bazaar-Order-Token`). */
+export interface GuestToken {
+  kind: GuestTokenKind;
+  /** Its SHA-256: all that is stored and compared. */
+  hash: Buffer;
+}
+
+export type GuestTokenKind = 'cart' | 'order';
+
+/** The header each kind of guest token travels in. */
+export const GUEST_TOKEN_HEADERS: Readonly<Record<GuestTokenKind, string>> = {
+  cart: 'bazaar-cart-token',
+  order: 'bazaar-order-token',
+};
+
 declare module 'fastify' {
   interface FastifyRequest {
     caller: Caller | null;
+    /** The guest token sent, on routes that take one. */
+    guestToken: GuestToken | null;
   }
 }
 
@@ -41,6 +59,17 @@ export interface AuthGuards {
   admin: Guard;
   /** Resolves the caller when a valid token is sent; otherwise the request stays anonymous. */
   optional: Guard;
+  /**
+   * A signed-in user, or a guest holding a token of this kind (401 with neither). A bearer token
+   * that is sent must be valid; the guest token is kept beside it, and its owner checks it.
+   */
+  userOrGuest(kind: GuestTokenKind): Guard;
+}
+
+/** The guest token of a kind a request carries, hashed; undefined when it sends none. */
+export function guestTokenOf(request: FastifyRequest, kind: GuestTokenKind): GuestToken | undefined {
+  const sent = request.headers[GUEST_TOKEN_HEADERS[kind]];
+  return typeof sent === 'string' && sent.length > 0 ? { kind, hash: hashToken(sent) } : undefined;
 }
 
 const bearerToken = (request: FastifyRequest): string | undefined => {
@@ -83,7 +112,21 @@ export function createAuthGuards(authenticate: Authenticate, options: AuthGuardO
     guardRoles.set(guard, role);
     return guard;
   };
+  const userOrGuest = new Map<GuestTokenKind, Guard>();
+  for (const kind of ['cart', 'order'] as const) {
+    const guard: Guard = async (request) => {
+      request.guestToken = guestTokenOf(request, kind) ?? null;
+      const sentBearer = bearerToken(request) !== undefined;
+      if (sentBearer || !request.guestToken) {
+        if (!(await resolve(request))) throw new Unauthenticated();
+      }
+    };
+    // Documented like `user`: without a valid bearer or guest token, 401.
+    guardRoles.set(guard, null);
+    userOrGuest.set(kind, guard);
+  }
   return {
+    userOrGuest: (kind) => userOrGuest.get(kind)!,
     user: requireRole(null),
     seller: requireRole('seller'),
     admin: requireRole('admin'),
@@ -99,11 +142,53 @@ export function callerOf(request: FastifyRequest): Caller {
   return request.caller;
 }
 
+/**
+ * Who a request acts as, for idempotency scopes: the signed-in user, else the guest token's hash
+ * (a guest's caller is its cart or order token).
+ */
+export function actorKeyOf(request: FastifyRequest): string {
+  if (request.caller) return request.caller.id;
+  if (request.guestToken) return `${request.guestToken.kind}:${request.guestToken.hash.toString('hex')}`;
+  throw new Unauthenticated();
+}
+
+/**
+ * Who reads or acts on orders and payments: the signed-in caller, a guest's order token
+ * (`Bazaar-Order-Token`), or both (either may grant access).
+ */
+export interface OrderAccess {
+  caller: Caller | null;
+  orderTokenHash: Buffer | null;
+}
+
+/** A signed-in caller's access (no order token), or the access as it is. */
+export const asOrderAccess = (access: Caller | OrderAccess): OrderAccess =>
+  'orderTokenHash' in access ? access : { caller: access, orderTokenHash: null };
+
+/** The access of a route guarded by `userOrGuest('order')`. */
+export function orderAccessOf(request: FastifyRequest): OrderAccess {
+  return {
+    caller: request.caller,
+    orderTokenHash: request.guestToken?.kind === 'order' ? request.guestToken.hash : null,
+  };
+}
+
+/** Whether the access's order token is the one stored (its hash) on an order or payment. */
+export function holdsOrderToken(access: OrderAccess, stored: Uint8Array | null): boolean {
+  return access.orderTokenHash !== null && stored !== null && access.orderTokenHash.equals(stored);
+}
+
 /** The OpenAPI response of a route that answers 204 with no body. */
 export const NoContent = z.null().describe('No content');
 
 /** The OpenAPI security requirement of guarded routes. */
 export const bearerSecurity = [{ bearerAuth: [] }];
+
+/** Routes a guest may call with a cart or order token instead of signing in. */
+export const guestSecurity = (kind: GuestTokenKind) => [
+  { bearerAuth: [] },
+  { [kind === 'cart' ? 'cartToken' : 'orderToken']: [] },
+];
 
 /** Request counts and latency by route, on the app's own registry so test apps don't collide. */
 export function registerHttpMetrics(app: FastifyInstance, registry: client.Registry): void {

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type Database, type Queryable, sql } from './db.js';
 import { AppError, problemOf, toAppError, ValidationFailed } from './errors.js';
-import { callerOf } from './http.js';
+import { actorKeyOf } from './http.js';
 
 /** How long a claimed key blocks retries before a crashed attempt may be taken over. */
 const CLAIM_LEASE_SECONDS = 60;
@@ -92,7 +92,7 @@ export class Idempotency {
       );
     const key = parsed.data['idempotency-key'];
     const scope = [
-      callerOf(request).id,
+      actorKeyOf(request),
       request.method,
       request.routeOptions.url,
       canonicalJson(request.params ?? {}),

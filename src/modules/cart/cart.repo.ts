@@ -6,34 +6,81 @@ export interface CartItemRow {
   quantity: number;
 }
 
-/** The user's cart id, creating the cart on first use; `lock` holds it until the transaction ends. */
+/** Whose cart: a user's (by id: a Caller will do), or the guest's whose cart token hashes to `guestTokenHash`. */
+export type CartHolder = { id: string } | { guestTokenHash: Buffer };
+
+/** A guest cart not used for this long is gone (its token stops working). */
+export const GUEST_CART_IDLE_DAYS = 30;
+
+/** The condition picking the holder's cart (alias `c`); a guest's only while it is not idle too long. */
+const heldBy = (holder: CartHolder) =>
+  'id' in holder
+    ? sql`c.user_id = ${holder.id}`
+    : sql`c.guest_token_hash = ${holder.guestTokenHash}
+        AND c.updated_at > now() - make_interval(days => ${GUEST_CART_IDLE_DAYS})`;
+
+/**
+ * The holder's cart id; a user's cart is made on first use, a guest's exists only from
+ * `insertGuestCart` (undefined when its token is unknown or idle too long). `lock` holds it until
+ * the transaction ends.
+ */
 export async function ensureCart(
   db: Queryable,
   cartId: string,
-  userId: string,
+  holder: CartHolder,
   lock: boolean,
-): Promise<string> {
-  await db.execute(
-    sql`INSERT INTO carts (id, user_id) VALUES (${cartId}, ${userId}) ON CONFLICT (user_id) DO NOTHING`,
-  );
+): Promise<string | undefined> {
+  if ('id' in holder)
+    await db.execute(
+      sql`INSERT INTO carts (id, user_id) VALUES (${cartId}, ${holder.id}) ON CONFLICT (user_id) DO NOTHING`,
+    );
   const [row] = await db.query<{ id: string }>(
     lock
-      ? sql`SELECT id FROM carts WHERE user_id = ${userId} FOR UPDATE`
-      : sql`SELECT id FROM carts WHERE user_id = ${userId}`,
+      ? sql`SELECT c.id FROM carts c WHERE ${heldBy(holder)} FOR UPDATE`
+      : sql`SELECT c.id FROM carts c WHERE ${heldBy(holder)}`,
   );
-  return row!.id;
-}
-
-export async function findCartId(db: Queryable, userId: string): Promise<string | undefined> {
-  const [row] = await db.query<{ id: string }>(sql`SELECT id FROM carts WHERE user_id = ${userId}`);
   return row?.id;
 }
 
-export async function lockCartOf(db: Queryable, userId: string): Promise<string | undefined> {
+export async function insertGuestCart(db: Queryable, cartId: string, tokenHash: Buffer): Promise<void> {
+  await db.execute(sql`INSERT INTO carts (id, guest_token_hash) VALUES (${cartId}, ${tokenHash})`);
+}
+
+export async function findCartId(db: Queryable, holder: CartHolder): Promise<string | undefined> {
+  const [row] = await db.query<{ id: string }>(sql`SELECT c.id FROM carts c WHERE ${heldBy(holder)}`);
+  return row?.id;
+}
+
+export async function lockCartOf(db: Queryable, holder: CartHolder): Promise<string | undefined> {
   const [row] = await db.query<{ id: string }>(
-    sql`SELECT id FROM carts WHERE user_id = ${userId} FOR UPDATE`,
+    sql`SELECT c.id FROM carts c WHERE ${heldBy(holder)} FOR UPDATE`,
   );
   return row?.id;
+}
+
+/**
+ * Locks a live guest cart for merging, with its code; a second sign-in with the same token waits
+ * here and then finds nothing, as the first deletes the cart.
+ */
+export async function lockGuestCart(
+  db: Queryable,
+  tokenHash: Buffer,
+): Promise<{ id: string; promotionCode: string | null } | undefined> {
+  const [row] = await db.query<{ id: string; promotionCode: string | null }>(sql`
+    SELECT c.id, c.promotion_code AS "promotionCode" FROM carts c
+    WHERE ${heldBy({ guestTokenHash: tokenHash })} FOR UPDATE`);
+  return row;
+}
+
+export async function deleteCart(db: Queryable, cartId: string): Promise<void> {
+  await db.execute(sql`DELETE FROM carts WHERE id = ${cartId}`);
+}
+
+/** Forgets guest carts idle too long (their tokens stopped working already). */
+export async function deleteIdleGuestCarts(db: Queryable): Promise<number> {
+  return db.execute(sql`
+    DELETE FROM carts WHERE guest_token_hash IS NOT NULL
+      AND updated_at <= now() - make_interval(days => ${GUEST_CART_IDLE_DAYS})`);
 }
 
 export async function findItems(db: Queryable, cartId: string): Promise<CartItemRow[]> {
@@ -68,10 +115,10 @@ export async function clearCart(db: Queryable, cartId: string): Promise<void> {
     UPDATE carts SET updated_at = now() WHERE id = ${cartId}`);
 }
 
-/** Locks the user's cart and reads its lines and code in one round trip; no row means no cart. */
+/** Locks the holder's cart and reads its lines and code in one round trip; no row means no cart. */
 export async function lockCartWithItems(
   db: Queryable,
-  userId: string,
+  holder: CartHolder,
 ): Promise<{ cartId: string | undefined; items: CartItemRow[]; promotionCode: string | null }> {
   const rows = await db.query<{
     cartId: string;
@@ -82,7 +129,7 @@ export async function lockCartWithItems(
   }>(sql`
     SELECT c.id AS "cartId", c.promotion_code AS "promotionCode", i.id, i.variant_id AS "variantId", i.quantity
     FROM carts c LEFT JOIN cart_items i ON i.cart_id = c.id
-    WHERE c.user_id = ${userId}
+    WHERE ${heldBy(holder)}
     ORDER BY i.added_at, i.id
     FOR UPDATE OF c`);
   const items = rows.flatMap((row) =>
@@ -105,10 +152,10 @@ export async function findPromotionCode(db: Queryable, cartId: string): Promise<
   return row?.code ?? null;
 }
 
-/** The code a user's cart holds, in one read. */
-export async function findPromotionCodeOfUser(db: Queryable, userId: string): Promise<string | null> {
+/** The code the holder's cart holds, in one read. */
+export async function findPromotionCodeOf(db: Queryable, holder: CartHolder): Promise<string | null> {
   const [row] = await db.query<{ code: string | null }>(
-    sql`SELECT promotion_code AS code FROM carts WHERE user_id = ${userId}`,
+    sql`SELECT c.promotion_code AS code FROM carts c WHERE ${heldBy(holder)}`,
   );
   return row?.code ?? null;
 }

@@ -1,32 +1,63 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { type AuthGuards, bearerSecurity, callerOf } from '../../platform/http.js';
+import { Unauthenticated } from '../../platform/errors.js';
+import { type AuthGuards, guestSecurity } from '../../platform/http.js';
 import { CODE_REFUSALS, type CodeRefusal, promotionsErrors } from '../promotions/index.js';
 import { cartErrors } from './cart.errors.js';
+import type { CartHolder } from './cart.repo.js';
 import {
   AddItemBody,
   Cart,
   ChangeItemBody,
+  GuestCart,
   ItemParams,
   PromotionCodeBody,
   PromotionCodeParams,
 } from './cart.schemas.js';
 import type { CartService } from './cart.service.js';
 
+/**
+ * Whose cart a request is about: the signed-in user's (a bearer token wins when both are sent),
+ * else the guest's whose `Bazaar-Cart-Token` it sends. For routes guarded by `userOrGuest('cart')`.
+ */
+export function cartHolderOf(request: FastifyRequest): CartHolder {
+  if (request.caller) return request.caller;
+  if (request.guestToken?.kind === 'cart') return { guestTokenHash: request.guestToken.hash };
+  throw new Unauthenticated();
+}
+
 export function cartRoutes(app: FastifyInstance, service: CartService, guards: AuthGuards): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const common = { tags: ['cart'], security: bearerSecurity, response: { 200: Cart } };
+  const common = { tags: ['cart'], security: guestSecurity('cart'), response: { 200: Cart } };
+  const shopper = guards.userOrGuest('cart');
+
+  r.post(
+    '/v1/guest/cart',
+    {
+      schema: {
+        tags: ['cart'],
+        summary:
+          'Start a guest cart: its token (sent as Bazaar-Cart-Token) stands in for signing in on the cart, the quote and checkout',
+        response: { 201: GuestCart },
+      },
+    },
+    async (request, reply) => {
+      const { cartToken } = await service.createGuestCart(request.ip);
+      reply.status(201);
+      return { cart_token: cartToken };
+    },
+  );
 
   r.get(
     '/v1/cart',
-    { onRequest: guards.user, schema: { ...common, summary: "The caller's cart, at current prices" } },
-    async (request) => service.view(callerOf(request)),
+    { onRequest: shopper, schema: { ...common, summary: "The caller's cart, at current prices" } },
+    async (request) => service.view(cartHolderOf(request)),
   );
 
   r.post(
     '/v1/cart/items',
     {
-      onRequest: guards.user,
+      onRequest: shopper,
       schema: {
         ...common,
         summary: 'Add a variant (adds to its quantity if present)',
@@ -38,7 +69,7 @@ export function cartRoutes(app: FastifyInstance, service: CartService, guards: A
       },
     },
     async (request) =>
-      service.addItem(callerOf(request), {
+      service.addItem(cartHolderOf(request), {
         variantId: request.body.variant_id,
         quantity: request.body.quantity,
       }),
@@ -47,7 +78,7 @@ export function cartRoutes(app: FastifyInstance, service: CartService, guards: A
   r.patch(
     '/v1/cart/items/:id',
     {
-      onRequest: guards.user,
+      onRequest: shopper,
       schema: {
         ...common,
         summary: 'Change a line quantity',
@@ -56,13 +87,13 @@ export function cartRoutes(app: FastifyInstance, service: CartService, guards: A
         response: { 200: Cart, ...cartErrors.responses('cart_item_not_found', 'quantity_over_stock') },
       },
     },
-    async (request) => service.changeItem(callerOf(request), request.params.id, request.body.quantity),
+    async (request) => service.changeItem(cartHolderOf(request), request.params.id, request.body.quantity),
   );
 
   r.delete(
     '/v1/cart/items/:id',
     {
-      onRequest: guards.user,
+      onRequest: shopper,
       schema: {
         ...common,
         summary: 'Remove a line',
@@ -70,13 +101,13 @@ export function cartRoutes(app: FastifyInstance, service: CartService, guards: A
         response: { 200: Cart, ...cartErrors.responses('cart_item_not_found') },
       },
     },
-    async (request) => service.removeItem(callerOf(request), request.params.id),
+    async (request) => service.removeItem(cartHolderOf(request), request.params.id),
   );
 
   r.post(
     '/v1/cart/promotions',
     {
-      onRequest: guards.user,
+      onRequest: shopper,
       schema: {
         ...common,
         summary: 'Put a promotion code on the cart (case-insensitive; replaces any other code)',
@@ -87,15 +118,15 @@ export function cartRoutes(app: FastifyInstance, service: CartService, guards: A
         },
       },
     },
-    async (request) => service.applyCode(callerOf(request), request.body.code),
+    async (request) => service.applyCode(cartHolderOf(request), request.body.code),
   );
 
   r.delete(
     '/v1/cart/promotions/:code',
     {
-      onRequest: guards.user,
+      onRequest: shopper,
       schema: { ...common, summary: 'Take a promotion code off the cart', params: PromotionCodeParams },
     },
-    async (request) => service.removeCode(callerOf(request), request.params.code),
+    async (request) => service.removeCode(cartHolderOf(request), request.params.code),
   );
 }

@@ -53,3 +53,11 @@ export type CartView = z.infer<typeof Cart>;
 
 export const PromotionCodeBody = z.strictObject({ code: z.string().trim().min(1).max(40) });
 export const PromotionCodeParams = z.strictObject({ code: z.string().min(1).max(40) });
+
+export const GuestCart = z.object({
+  cart_token: z
+    .string()
+    .describe(
+      'Send as Bazaar-Cart-Token; shown once. Lives 30 days from its last use, and ends when merged at sign-in.',
+    ),
+});

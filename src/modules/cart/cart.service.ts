@@ -1,8 +1,9 @@
+import type { WindowCounters } from '../../platform/counters.js';
 import type { Database, Queryable } from '../../platform/db.js';
-import { ValidationFailed } from '../../platform/errors.js';
-import type { Caller } from '../../platform/http.js';
+import { RateLimited, Unauthenticated, ValidationFailed } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { isWithinMoneyBound, MAX_MONEY_MINOR, money } from '../../platform/money.js';
+import { hashToken, newSecret } from '../../platform/tokens.js';
 import { inventory, shortageDetail } from '../inventory/index.js';
 import { applyPromotions, totalCart } from '../pricing/index.js';
 import {
@@ -12,8 +13,10 @@ import {
   refusalOfPricing,
 } from '../promotions/index.js';
 import { cartErrors } from './cart.errors.js';
+import type { CartHolder } from './cart.repo.js';
 import * as repo from './cart.repo.js';
 import type { CartItemView, CartView } from './cart.schemas.js';
+import { mergeCartLines } from './cart-merge.js';
 import {
   lineTitle,
   type PurchasableVariant,
@@ -95,21 +98,112 @@ export interface PromotionSource {
   forCart(db: Queryable, code: string | null): Promise<CartPromotions>;
 }
 
+/** Guest carts one client address may make in an hour (API.md). */
+export const GUEST_CARTS_PER_ADDRESS_PER_HOUR = 30;
+const HOUR_SECONDS = 3600;
+
+export interface CartDeps {
+  db: Database;
+  directory: VariantDirectory;
+  currency: string;
+  promotions: PromotionSource;
+  /** Counts guest carts per client address (shared through Redis when set). */
+  counters: WindowCounters;
+}
+
 export class CartService {
-  constructor(
-    private readonly db: Database,
-    private readonly directory: VariantDirectory,
-    private readonly currency: string,
-    private readonly promotions: PromotionSource,
-  ) {}
+  private readonly db: Database;
+  private readonly directory: VariantDirectory;
+  private readonly currency: string;
+  private readonly promotions: PromotionSource;
+  private readonly counters: WindowCounters;
+
+  constructor(deps: CartDeps) {
+    this.db = deps.db;
+    this.directory = deps.directory;
+    this.currency = deps.currency;
+    this.promotions = deps.promotions;
+    this.counters = deps.counters;
+  }
+
+  /** The holder's cart, locked or not; a guest token that opens no cart is not (or no longer) valid. */
+  private async cartOf(tx: Queryable, holder: CartHolder, lock: boolean): Promise<string> {
+    const cartId = await repo.ensureCart(tx, newId('cart'), holder, lock);
+    if (cartId === undefined) throw new Unauthenticated();
+    return cartId;
+  }
+
+  /** Locks the holder's cart when it has one; a guest's token must open one (else 401). */
+  private async lockExisting(tx: Queryable, holder: CartHolder): Promise<string | undefined> {
+    const cartId = await repo.lockCartOf(tx, holder);
+    if (cartId === undefined && 'guestTokenHash' in holder) throw new Unauthenticated();
+    return cartId;
+  }
+
+  /**
+   * A new guest cart and the token that opens it (256 random bits; only its hash is kept), at most
+   * GUEST_CARTS_PER_ADDRESS_PER_HOUR per client address (429 past that).
+   */
+  async createGuestCart(clientAddress: string): Promise<{ cartToken: string }> {
+    const taken = await this.counters.take(
+      [{ key: `guest-carts:ip:${clientAddress}`, limit: GUEST_CARTS_PER_ADDRESS_PER_HOUR }],
+      HOUR_SECONDS,
+    );
+    if (!taken.allowed) throw new RateLimited(taken.resetSeconds, 'guest_carts_exceeded');
+    const cartToken = newSecret();
+    await repo.insertGuestCart(this.db, newId('cart'), hashToken(cartToken));
+    return { cartToken };
+  }
+
+  /**
+   * Signing in with a guest cart: its lines join the user's cart (quantities added, capped at stock
+   * and MAX_LINE_QUANTITY), the user's code — or else the guest's — stays only if it still applies,
+   * and the guest cart is deleted, so its token stops working. Exactly once: the guest cart is
+   * locked first, and a second sign-in with the same token finds nothing to merge.
+   */
+  async mergeGuestCart(guestTokenHash: Buffer, userId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const guest = await repo.lockGuestCart(tx, guestTokenHash);
+      if (!guest) return;
+      const guestLines = await repo.findItems(tx, guest.id);
+      const cartId = await this.cartOf(tx, { id: userId }, true);
+      const userLines = await repo.findItems(tx, cartId);
+      const ids = [...new Set(guestLines.map((line) => line.variantId))];
+      const [variants, levels] = await Promise.all([
+        this.directory.variants(tx, ids),
+        inventory.levels(tx, ids),
+      ]);
+      const limitOf = (variantId: string) =>
+        variants.get(variantId)?.purchasable ? (levels.get(variantId)?.available ?? 0) : 0;
+      const existing = new Map(userLines.map((line) => [line.variantId, line.id]));
+      for (const line of mergeCartLines(userLines, guestLines, limitOf, MAX_LINE_QUANTITY)) {
+        await repo.upsertItem(tx, {
+          id: existing.get(line.variantId) ?? newId('ci'),
+          cartId,
+          variantId: line.variantId,
+          quantity: line.quantity,
+        });
+      }
+      const code = (await repo.findPromotionCode(tx, cartId)) ?? guest.promotionCode;
+      await repo.setPromotionCode(tx, cartId, code);
+      if (code !== null && (await this.present(tx, cartId)).refusal)
+        await repo.setPromotionCode(tx, cartId, null);
+      await repo.deleteCart(tx, guest.id);
+    });
+  }
+
+  /** Job: forgets guest carts idle past their lifetime. */
+  purgeIdleGuestCarts(): Promise<number> {
+    return repo.deleteIdleGuestCarts(this.db);
+  }
 
   /**
    * Puts a code on the caller's cart (replacing any), after checking it applies now: else 422
    * promotion_not_applicable with the reason, and the cart keeps what it had.
    */
-  async applyCode(caller: Caller, code: string): Promise<CartView> {
+  async applyCode(holder: CartHolder, code: string): Promise<CartView> {
     return this.db.transaction(async (tx) => {
-      const cartId = await repo.ensureCart(tx, newId('cart'), caller.id, true);
+      const cartId = await this.cartOf(tx, holder, true);
       await repo.setPromotionCode(tx, cartId, code);
       const view = await this.present(tx, cartId);
       if (view.refusal) throw promotionsErrors.error(view.refusal);
@@ -118,9 +212,9 @@ export class CartService {
   }
 
   /** Takes the code off the caller's cart (any case of it); a cart without it is answered as it is. */
-  async removeCode(caller: Caller, code: string): Promise<CartView> {
+  async removeCode(holder: CartHolder, code: string): Promise<CartView> {
     return this.db.transaction(async (tx) => {
-      const cartId = await repo.ensureCart(tx, newId('cart'), caller.id, true);
+      const cartId = await this.cartOf(tx, holder, true);
       const current = await repo.findPromotionCode(tx, cartId);
       if (current !== null && current.toLowerCase() === code.toLowerCase())
         await repo.setPromotionCode(tx, cartId, null);
@@ -128,28 +222,27 @@ export class CartService {
     });
   }
 
-  /** The code a user's cart holds, read in the caller's transaction. */
-  async promotionCodeOf(tx: Queryable, userId: string): Promise<string | null> {
-    return repo.findPromotionCodeOfUser(tx, userId);
+  /** The code a cart holds, read in the caller's transaction. */
+  async promotionCodeOf(tx: Queryable, holder: CartHolder): Promise<string | null> {
+    return repo.findPromotionCodeOf(tx, holder);
   }
 
-  async view(caller: Caller): Promise<CartView> {
-    // Reading an existing cart writes nothing; only a first visit creates it.
+  async view(holder: CartHolder): Promise<CartView> {
+    // Reading an existing cart writes nothing; only a user's first visit creates it.
     return this.db.transaction(
       async (tx) =>
         (
           await this.present(
             tx,
-            (await repo.findCartId(tx, caller.id)) ??
-              (await repo.ensureCart(tx, newId('cart'), caller.id, false)),
+            (await repo.findCartId(tx, holder)) ?? (await this.cartOf(tx, holder, false)),
           )
         ).cart,
     );
   }
 
-  async addItem(caller: Caller, input: { variantId: string; quantity: number }): Promise<CartView> {
+  async addItem(holder: CartHolder, input: { variantId: string; quantity: number }): Promise<CartView> {
     return this.db.transaction(async (tx) => {
-      const cartId = await repo.ensureCart(tx, newId('cart'), caller.id, true);
+      const cartId = await this.cartOf(tx, holder, true);
       const items = await repo.findItems(tx, cartId);
       const existing = items.find((item) => item.variantId === input.variantId);
       const quantity = (existing?.quantity ?? 0) + input.quantity;
@@ -186,9 +279,9 @@ export class CartService {
     });
   }
 
-  async changeItem(caller: Caller, itemId: string, quantity: number): Promise<CartView> {
+  async changeItem(holder: CartHolder, itemId: string, quantity: number): Promise<CartView> {
     return this.db.transaction(async (tx) => {
-      const cartId = await repo.lockCartOf(tx, caller.id);
+      const cartId = await this.lockExisting(tx, holder);
       const items = cartId ? await repo.findItems(tx, cartId) : [];
       const item = items.find((i) => i.id === itemId);
       if (!cartId || !item) throw cartErrors.error('cart_item_not_found');
@@ -206,9 +299,9 @@ export class CartService {
     });
   }
 
-  async removeItem(caller: Caller, itemId: string): Promise<CartView> {
+  async removeItem(holder: CartHolder, itemId: string): Promise<CartView> {
     return this.db.transaction(async (tx) => {
-      const cartId = await repo.lockCartOf(tx, caller.id);
+      const cartId = await this.lockExisting(tx, holder);
       if (!cartId || (await repo.deleteItem(tx, cartId, itemId)) === 0)
         throw cartErrors.error('cart_item_not_found');
       await repo.touchCart(tx, cartId);
@@ -216,17 +309,23 @@ export class CartService {
     });
   }
 
-  /** Locks the caller's cart for checkout and answers its lines and code (none when there is no cart). */
-  lockForCheckout(
+  /**
+   * Locks the holder's cart for checkout and answers its lines and code (none when a user has no
+   * cart; a guest token that opens no cart is 401).
+   */
+  async lockForCheckout(
     tx: Queryable,
-    userId: string,
+    holder: CartHolder,
   ): Promise<{ cartId: string | undefined; items: repo.CartItemRow[]; promotionCode: string | null }> {
-    return repo.lockCartWithItems(tx, userId);
+    const cart = await repo.lockCartWithItems(tx, holder);
+    if (cart.cartId === undefined && 'guestTokenHash' in holder) throw new Unauthenticated();
+    return cart;
   }
 
-  /** The caller's cart lines without locking them (the checkout quote reads them). */
-  async linesOf(tx: Queryable, userId: string): Promise<repo.CartItemRow[]> {
-    const cartId = await repo.findCartId(tx, userId);
+  /** The holder's cart lines without locking them (the checkout quote reads them). */
+  async linesOf(tx: Queryable, holder: CartHolder): Promise<repo.CartItemRow[]> {
+    const cartId = await repo.findCartId(tx, holder);
+    if (cartId === undefined && 'guestTokenHash' in holder) throw new Unauthenticated();
     return cartId ? repo.findItems(tx, cartId) : [];
   }
 

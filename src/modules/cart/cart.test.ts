@@ -3,6 +3,7 @@ import { createTestDatabase } from '../../../test/db.js';
 import { callerOfUser, newUser } from '../../../test/factories/identity.js';
 import { newStockedProduct, type StockedProduct } from '../../../test/factories/inventory.js';
 import { failureOf } from '../../../test/problem.js';
+import { MemoryWindowCounters } from '../../platform/counters.js';
 import { type Database, sql } from '../../platform/db.js';
 import type { Caller } from '../../platform/http.js';
 import { catalogCategoryTree, catalogVariantDirectory } from '../catalog/index.js';
@@ -17,12 +18,13 @@ let shopId: string;
 
 beforeAll(async () => {
   db = (await createTestDatabase()).db;
-  cart = new CartService(
+  cart = new CartService({
     db,
-    catalogVariantDirectory,
-    'USD',
-    new PromotionsService({ db, currency: 'USD', categories: catalogCategoryTree }),
-  );
+    directory: catalogVariantDirectory,
+    currency: 'USD',
+    promotions: new PromotionsService({ db, currency: 'USD', categories: catalogCategoryTree }),
+    counters: new MemoryWindowCounters(),
+  });
   shopId = (await newUser(db, { shop: true })).shopId!;
 });
 afterAll(async () => {

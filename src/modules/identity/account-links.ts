@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { Queryable } from '../../platform/db.js';
+import { newSecret } from '../../platform/tokens.js';
 import type { AccountMailer } from './account-mail.js';
 import { type AccountTokenPurpose, insertAccountToken } from './account-tokens.repo.js';
 import { hashToken } from './identity.service.js';
@@ -34,7 +34,7 @@ export class AccountLinks {
       requestId?: string;
     },
   ): Promise<string | undefined> {
-    const secret = randomBytes(32).toString('base64url');
+    const secret = newSecret();
     const made = await insertAccountToken(tx, { ...token, tokenHash: hashToken(secret) });
     return made ? secret : undefined;
   }

@@ -1,6 +1,6 @@
 import { appendAudit } from '../../platform/audit.js';
 import type { WindowCounters } from '../../platform/counters.js';
-import type { Database } from '../../platform/db.js';
+import type { Database, Queryable } from '../../platform/db.js';
 import { isUniqueViolation } from '../../platform/errors.js';
 import type { Caller } from '../../platform/http.js';
 import { scheduleJob } from '../../platform/jobs.js';
@@ -19,6 +19,12 @@ export const RESETS_PER_EMAIL_PER_HOUR = 5;
 export const RESETS_PER_CLIENT_PER_HOUR = 20;
 export const VERIFICATION_EMAILS_PER_USER_PER_HOUR = 5;
 
+/**
+ * Told, in the transaction that proves it, that a user receives mail at an address (a used
+ * verification or email-change link): guest orders placed with it become theirs (the orders module).
+ */
+export type AddressProven = (tx: Queryable, user: { id: string; email: string }) => Promise<void>;
+
 export interface AccountDeps {
   db: Database;
   identity: IdentityService;
@@ -26,6 +32,7 @@ export interface AccountDeps {
   throttle: LoginThrottle;
   counters: WindowCounters;
   links: AccountLinks;
+  addressProven: AddressProven;
 }
 
 /**
@@ -39,9 +46,11 @@ export class AccountService {
   private readonly throttle: LoginThrottle;
   private readonly counters: WindowCounters;
   private readonly links: AccountLinks;
+  private readonly addressProven: AddressProven;
 
   constructor(deps: AccountDeps) {
     this.db = deps.db;
+    this.addressProven = deps.addressProven;
     this.identity = deps.identity;
     this.passwords = deps.passwords;
     this.throttle = deps.throttle;
@@ -121,6 +130,7 @@ export class AccountService {
         throw identityErrors.error('token_invalid');
       }
       const user = await this.identity.userView(tx, used.userId);
+      await this.addressProven(tx, user);
       await appendEvent(tx, 'user.email_verified.v1', user);
       await appendAudit(tx, {
         action: 'user.email_verified',
@@ -170,6 +180,8 @@ export class AccountService {
       // Verification links of the old address prove nothing any more.
       await tokens.revokeAccountTokens(tx, used.userId, 'email_verification');
       const user = await this.identity.userView(tx, used.userId);
+      // The link proved the new address as a verification link does.
+      await this.addressProven(tx, user);
       await appendEvent(tx, 'user.email_changed.v1', { ...user, previous_email: before.email });
       await appendAudit(tx, {
         action: 'user.email_changed',

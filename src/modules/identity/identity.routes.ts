@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { type AuthGuards, bearerSecurity, callerOf, NoContent } from '../../platform/http.js';
+import { type AuthGuards, bearerSecurity, callerOf, guestTokenOf, NoContent } from '../../platform/http.js';
 import { pageOf } from '../../platform/pagination.js';
 import { combineResponses } from '../../platform/problems.js';
 import { identityErrors, twoFactorErrors } from './identity.errors.js';
@@ -50,7 +50,7 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
       },
     },
     async (request, reply) => {
-      const session = await service.register(request.body, request.ip);
+      const session = await service.register(request.body, request.ip, guestTokenOf(request, 'cart')?.hash);
       return reply.status(201).send({ user: presentCaller(session.caller), token: session.token });
     },
   );
@@ -72,7 +72,7 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
       },
     },
     async (request) => {
-      const session = await service.login(request.body, request.ip);
+      const session = await service.login(request.body, request.ip, guestTokenOf(request, 'cart')?.hash);
       return { user: presentCaller(session.caller), token: session.token };
     },
   );

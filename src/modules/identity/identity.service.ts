@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { Config } from '../../config.js';
 import { appendAudit, changesBetween } from '../../platform/audit.js';
 import type { Database, Queryable, Tx } from '../../platform/db.js';
@@ -8,6 +7,7 @@ import { newId } from '../../platform/ids.js';
 import { scheduleJob } from '../../platform/jobs.js';
 import { appendEvent } from '../../platform/outbox.js';
 import { decodeCursor, paginate } from '../../platform/pagination.js';
+import { hashToken, newSecret } from '../../platform/tokens.js';
 import type { AccountLinks } from './account-links.js';
 import { identityErrors } from './identity.errors.js';
 import { identityJobs, type RefreshShopListingPayload } from './identity.jobs.js';
@@ -37,8 +37,9 @@ export const SESSION_IDLE_SECONDS = 30 * 24 * 3600;
 /** last_used_at is rewritten at most this often, so authenticated reads stay reads. */
 const SESSION_TOUCH_SECONDS = 600;
 
-export const hashToken = (token: string): Buffer => createHash('sha256').update(token).digest();
-const newToken = (): string => `bzr_${randomBytes(32).toString('base64url')}`;
+export { hashToken };
+
+const newToken = (): string => `bzr_${newSecret()}`;
 
 export interface Session {
   caller: Caller;
@@ -93,6 +94,10 @@ const AUDITED_SHOP_FIELDS = [
   'vacationFrom',
   'vacationTo',
 ] as const satisfies (keyof repo.ShopRow)[];
+/** Where a guest's cart goes when its holder signs in: into the user's cart (the cart module). */
+export interface GuestCartMerger {
+  mergeGuestCart(guestTokenHash: Buffer, userId: string): Promise<void>;
+}
 
 export interface IdentityDeps {
   db: Database;
@@ -103,6 +108,7 @@ export interface IdentityDeps {
   passwords: PasswordHasher;
   registrations: RegistrationThrottle;
   links: AccountLinks;
+  guestCarts: GuestCartMerger;
 }
 
 export class IdentityService {
@@ -115,9 +121,11 @@ export class IdentityService {
   private readonly registrations: RegistrationThrottle;
   readonly twoFactor: TwoFactorService;
   private readonly links: AccountLinks;
+  private readonly guestCarts: GuestCartMerger;
 
   constructor(deps: IdentityDeps) {
     this.db = deps.db;
+    this.guestCarts = deps.guestCarts;
     this.config = deps.config;
     this.throttle = deps.throttle;
     this.shopListener = deps.shopListener;
@@ -159,11 +167,22 @@ export class IdentityService {
 
   /**
    * `clientAddress` is the signing-up client's, whose sign-ups are throttled; the operator's own
-   * tools (demo seed, bench) have none.
+   * tools (demo seed, bench) have none. A guest cart signed up with (its token's hash) joins the
+   * new account's cart.
    */
   async register(
     input: { email: string; password: string; name: string },
     clientAddress?: string,
+    guestCartTokenHash?: Buffer,
+  ): Promise<Session> {
+    const session = await this.createAccount(input, clientAddress);
+    if (guestCartTokenHash) await this.guestCarts.mergeGuestCart(guestCartTokenHash, session.caller.id);
+    return session;
+  }
+
+  private async createAccount(
+    input: { email: string; password: string; name: string },
+    clientAddress: string | undefined,
   ): Promise<Session> {
     assertAcceptablePassword(input.password, '/password');
     if (clientAddress !== undefined) await this.registrations.admit(clientAddress);
@@ -194,9 +213,11 @@ export class IdentityService {
     });
   }
 
+  /** A guest cart logged in with (its token's hash) joins the user's cart, once. */
   async login(
     input: { email: string; password: string; otp?: string | undefined },
     clientAddress: string,
+    guestCartTokenHash?: Buffer,
   ): Promise<Session> {
     // Counted before the password is checked (and before its hash waits its turn): past a limit, 429.
     const attempt = await this.throttle.admit(input.email, clientAddress);
@@ -235,6 +256,7 @@ export class IdentityService {
       });
       return repo.findShopOfOwner(tx, user.id);
     });
+    if (guestCartTokenHash) await this.guestCarts.mergeGuestCart(guestCartTokenHash, user.id);
     return { caller: this.callerOf(user, shop, tokenHash), token };
   }
 

@@ -11,7 +11,17 @@ export interface NotificationDirectory {
   orderParties(
     db: Queryable,
     orderIds: readonly string[],
-  ): Promise<{ orderId: string; number: string; buyerId: string; shopId: string; shopName: string }[]>;
+  ): Promise<
+    {
+      orderId: string;
+      number: string;
+      buyerId: string;
+      shopId: string;
+      shopName: string;
+      /** A guest's order (no user has it yet): where its notices go. */
+      guestEmail: string | null;
+    }[]
+  >;
   /** The titles of an order's items, by item id. */
   itemTitles(db: Queryable, orderId: string): Promise<Map<string, string>>;
   /** The owner of each shop, by shop id. */
@@ -34,7 +44,18 @@ export interface Notice {
   link: string;
   /** The address when it is not the user's current one (the old address after a change). */
   to?: string;
+  /**
+   * A guest's order (no user has it): its email goes here when no user answers to `userId`, with
+   * no in-app notification.
+   */
+  guest?: { email: string; name: string };
 }
+
+/** How a guest is greeted when the event does not say the name. */
+const GUEST_NAME = 'there';
+
+const guestOf = (email: string | null | undefined, name = GUEST_NAME) =>
+  email ? { guest: { email, name } } : {};
 
 export interface NoticeContext {
   db: Queryable;
@@ -53,25 +74,63 @@ type Money = { amount: number; currency: string };
 const money = (value: Money) => formatMoney(value.amount, value.currency);
 
 type OrderData = DomainEventCatalog['order.placed.v1'];
+/** What an order's message shows of it. */
+type ShownOrder = Pick<OrderData, 'id' | 'items' | 'total'>;
 
-const itemRows = (order: OrderData): [string, string][] =>
+const itemRows = (order: ShownOrder): [string, string][] =>
   order.items.map((item) => [`${item.quantity} × ${item.title}`, money(item.line_total)]);
 
 function orderContent(
-  order: OrderData,
-  context: NoticeContext,
+  order: ShownOrder,
+  context: Pick<NoticeContext, 'url'>,
   content: Omit<MessageContent, 'action' | 'rows'>,
   withItems = true,
+  /** The order page's path and query (a guest's link carries its order token). */
+  page = `/orders/${order.id}`,
 ): MessageContent {
   return {
     ...content,
     ...(withItems ? { rows: [...itemRows(order), ['Total', money(order.total)]] } : {}),
-    action: { label: 'View the order', url: context.url(`/orders/${order.id}`) },
+    action: { label: 'View the order', url: context.url(page) },
+  };
+}
+
+/**
+ * What a guest is mailed for each order its checkout placed: the link opens the order with the
+ * checkout's order token, and the guest is asked to make an account (its orders follow it there
+ * once the address is verified).
+ */
+export function guestOrderPlacedContent(
+  order: ShownOrder & Pick<OrderData, 'number' | 'shop'>,
+  orderToken: string,
+  context: Pick<NoticeContext, 'url'>,
+): MessageContent {
+  return {
+    ...orderContent(
+      order,
+      context,
+      {
+        title: `Order ${order.number} placed`,
+        summary: `Thank you: ${order.shop.name} has your order ${order.number} for ${money(order.total)}. It ships once it is paid.`,
+        details: [
+          'Keep this email: its link opens your order. Create an account with this email address and verify it to see all your orders in one place.',
+        ],
+      },
+      true,
+      `/orders/${order.id}?order_token=${encodeURIComponent(orderToken)}`,
+    ),
   };
 }
 
 function toBuyer(order: OrderData, template: string, content: MessageContent): Notice {
-  return { userId: order.buyer_id, template, group: 'orders', content, link: `/orders/${order.id}` };
+  return {
+    userId: order.buyer_id,
+    template,
+    group: 'orders',
+    content,
+    link: `/orders/${order.id}`,
+    ...guestOf(order.guest_email, order.shipping_address.name),
+  };
 }
 
 async function toSeller(
@@ -202,16 +261,20 @@ async function disputeNotices(
  */
 export const noticeRules: { [Type in CataloguedEventType]?: NoticeRule<Type> } = {
   ...returnNoticeRules,
-  'order.placed.v1': async (order, context) => [
-    toBuyer(
-      order,
-      'order_placed',
-      orderContent(order, context, {
-        title: `Order ${order.number} placed`,
-        summary: `Thank you: ${order.shop.name} has your order ${order.number} for ${money(order.total)}. It ships once it is paid.`,
-      }),
-    ),
-  ],
+  // A guest is mailed by the checkout itself: its link carries the order token, never in an event.
+  'order.placed.v1': async (order, context) =>
+    order.guest_email
+      ? []
+      : [
+          toBuyer(
+            order,
+            'order_placed',
+            orderContent(order, context, {
+              title: `Order ${order.number} placed`,
+              summary: `Thank you: ${order.shop.name} has your order ${order.number} for ${money(order.total)}. It ships once it is paid.`,
+            }),
+          ),
+        ],
   'order.paid.v1': async (order, context) =>
     toSeller(
       order,
@@ -231,6 +294,7 @@ export const noticeRules: { [Type in CataloguedEventType]?: NoticeRule<Type> } =
     return [
       {
         userId: shipment.buyer_id,
+        ...guestOf(order.guestEmail),
         template: 'order_shipped',
         group: 'orders',
         content: {
@@ -299,6 +363,7 @@ export const noticeRules: { [Type in CataloguedEventType]?: NoticeRule<Type> } =
     return [
       {
         userId: first.buyerId,
+        ...guestOf(first.guestEmail),
         template: 'payment_failed',
         group: 'orders',
         content: {
@@ -317,6 +382,7 @@ export const noticeRules: { [Type in CataloguedEventType]?: NoticeRule<Type> } =
     return [
       {
         userId: order.buyerId,
+        ...guestOf(order.guestEmail),
         template: 'refund_created',
         group: 'orders',
         content: {

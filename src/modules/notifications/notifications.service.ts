@@ -7,9 +7,15 @@ import { scheduleJob } from '../../platform/jobs.js';
 import type { DomainEvent } from '../../platform/outbox.js';
 import { CreatedPosition, decodeCursor, paginate } from '../../platform/pagination.js';
 import type { AccountEmail, AccountMailer } from '../identity/index.js';
+import type { GuestOrderMailer, OrderView } from '../orders/index.js';
 import { accountEmailContent } from './account-emails.js';
 import { type MessageContent, renderEmail } from './email-content.js';
-import { type Notice, type NotificationDirectory, noticesOf } from './event-notices.js';
+import {
+  guestOrderPlacedContent,
+  type Notice,
+  type NotificationDirectory,
+  noticesOf,
+} from './event-notices.js';
 import { isPermanentMailFailure, type MailTransport } from './mail-transport.js';
 import { notificationErrors } from './notifications.errors.js';
 import { notificationJobs } from './notifications.jobs.js';
@@ -42,7 +48,7 @@ export interface NotificationsDeps {
  * so each is keyed by event, recipient and template) and from identity's own mail (links).
  * Owns the tables notifications, emails and notification_preferences.
  */
-export class NotificationsService implements AccountMailer {
+export class NotificationsService implements AccountMailer, GuestOrderMailer {
   private readonly db: Database;
   private readonly config: NotificationsDeps['config'];
   private readonly directory: ContactDirectory;
@@ -74,8 +80,9 @@ export class NotificationsService implements AccountMailer {
       );
       for (const notice of notices) {
         const contact = contacts.get(notice.userId);
-        // A user who is gone or suspended is told nothing.
+        // A user who is gone or suspended is told nothing; a guest (no user) is mailed.
         if (contact) await this.deliver(tx, event.id, notice, contact);
+        else if (notice.guest) await this.deliverToGuest(tx, event.id, notice, notice.guest);
       }
     });
   }
@@ -111,6 +118,40 @@ export class NotificationsService implements AccountMailer {
     });
   }
 
+  /** A guest's notice: email only (a guest has no in-app notifications, nor preferences). */
+  private async deliverToGuest(
+    tx: Queryable,
+    eventId: string,
+    notice: Notice,
+    guest: { email: string; name: string },
+  ): Promise<void> {
+    await this.enqueueEmail(tx, {
+      userId: null,
+      to: guest.email,
+      name: guest.name,
+      template: notice.template,
+      content: notice.content,
+      dedupeKey: `${eventId}:${notice.userId}:${notice.template}`,
+    });
+  }
+
+  /** A guest's checkout: one email per order, each linking to the order with the order token. */
+  async guestOrdersPlaced(
+    tx: Queryable,
+    mail: { to: string; name: string; orders: readonly OrderView[]; orderToken: string },
+  ): Promise<void> {
+    for (const order of mail.orders) {
+      await this.enqueueEmail(tx, {
+        userId: null,
+        to: mail.to,
+        name: mail.name,
+        template: 'order_placed',
+        content: guestOrderPlacedContent(order, mail.orderToken, { url: this.url }),
+        dedupeKey: null,
+      });
+    }
+  }
+
   /** Identity's own mail (links with tokens, the notice of a requested email change). */
   async send(tx: Queryable, email: AccountEmail): Promise<void> {
     await this.enqueueEmail(tx, {
@@ -127,7 +168,7 @@ export class NotificationsService implements AccountMailer {
   private async enqueueEmail(
     tx: Queryable,
     email: {
-      userId: string;
+      userId: string | null;
       to: string;
       name: string;
       template: string;

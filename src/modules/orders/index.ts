@@ -13,6 +13,7 @@ export { ordersRoutes } from './orders.routes.js';
 export { Order, type OrderView, presentOrder } from './orders.schemas.js';
 export {
   type DisputableOrder,
+  type GuestOrderMailer,
   type OrdersDeps,
   OrdersService,
   type RefundInput,

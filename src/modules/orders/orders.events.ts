@@ -7,6 +7,8 @@ import { Order, OrderItem, ShipmentEvent } from './orders.schemas.js';
  * optional: events recorded before them stay readable (the compatibility rule of .v1 types).
  */
 const OrderItemEventData = OrderItem.partial({ tax: true, tax_rate_bps: true, discount: true });
+/** `buyer_id` stays a string in events: a guest's order names its guest `gst_…` (see guestBuyerId). */
+const EventBuyerId = z.string();
 export const OrderEventData = Order.partial({
   shipping_total: true,
   discount_total: true,
@@ -14,9 +16,11 @@ export const OrderEventData = Order.partial({
   shipping: true,
   shipments: true,
   promotions: true,
-}).extend({ items: z.array(OrderItemEventData) });
+  guest_email: true,
+}).extend({ buyer_id: EventBuyerId, items: z.array(OrderItemEventData) });
 /** A type first published with the shipping fields: only the later ones are optional. */
-const PartiallyShippedEventData = Order.partial({ promotions: true }).extend({
+const PartiallyShippedEventData = Order.partial({ promotions: true, guest_email: true }).extend({
+  buyer_id: EventBuyerId,
   items: z.array(OrderItemEventData),
 });
 

@@ -19,7 +19,11 @@ export interface OrderRow {
   id: string;
   number: number;
   checkoutId: string;
-  buyerId: string;
+  /** Null while the order is a guest's (until a user proves `guestEmail`). */
+  buyerId: string | null;
+  guestEmail: string | null;
+  /** The SHA-256 of the guest checkout's order token. */
+  orderTokenHash: Uint8Array | null;
   shopId: string;
   shopName: string;
   status: OrderStatus;
@@ -82,7 +86,9 @@ export interface ShipmentRow {
 export interface NewOrder {
   id: string;
   checkoutId: string;
-  buyerId: string;
+  buyerId: string | null;
+  guestEmail: string | null;
+  orderTokenHash: Buffer | null;
   shopId: string;
   shopName: string;
   currency: string;
@@ -109,7 +115,8 @@ export interface OrderPromotion {
   free_shipping?: boolean;
 }
 
-const ORDER_COLUMNS = sql`id, number, checkout_id AS "checkoutId", buyer_id AS "buyerId", shop_id AS "shopId",
+const ORDER_COLUMNS = sql`id, number, checkout_id AS "checkoutId", buyer_id AS "buyerId",
+  guest_email AS "guestEmail", order_token_hash AS "orderTokenHash", shop_id AS "shopId",
   shop_name AS "shopName", status, currency, subtotal_amount AS "subtotalAmount",
   shipping_total_amount AS "shippingTotalAmount", discount_total_amount AS "discountTotalAmount",
   tax_total_amount AS "taxTotalAmount", shipping_tax_amount AS "shippingTaxAmount", total_amount AS "totalAmount", refunded_amount AS "refundedAmount",
@@ -130,10 +137,10 @@ export async function insertOrders(
   items: OrderItemRow[],
 ): Promise<OrderRow[]> {
   const inserted = await db.query<OrderRow>(sql`
-    INSERT INTO orders (id, checkout_id, buyer_id, shop_id, shop_name, status, currency, subtotal_amount,
+    INSERT INTO orders (id, checkout_id, buyer_id, guest_email, order_token_hash, shop_id, shop_name, status, currency, subtotal_amount,
                         shipping_total_amount, discount_total_amount, tax_total_amount, shipping_tax_amount,
                         total_amount, shipping_address, shipping, promotions, payment_id, expires_at)
-    SELECT o.id, o.checkout_id, o.buyer_id, o.shop_id, o.shop_name, 'pending_payment', o.currency, o.subtotal_amount,
+    SELECT o.id, o.checkout_id, o.buyer_id, o.guest_email, decode(o.order_token_hash, 'hex'), o.shop_id, o.shop_name, 'pending_payment', o.currency, o.subtotal_amount,
            o.shipping_total_amount, o.discount_total_amount, o.tax_total_amount, o.shipping_tax_amount, o.total_amount,
            o.shipping_address, o.shipping, o.promotions, o.payment_id, o.expires_at
     FROM jsonb_to_recordset(${JSON.stringify(
@@ -141,6 +148,8 @@ export async function insertOrders(
         id: o.id,
         checkout_id: o.checkoutId,
         buyer_id: o.buyerId,
+        guest_email: o.guestEmail,
+        order_token_hash: o.orderTokenHash?.toString('hex') ?? null,
         shop_id: o.shopId,
         shop_name: o.shopName,
         currency: o.currency,
@@ -156,7 +165,7 @@ export async function insertOrders(
         payment_id: o.paymentId,
         expires_at: o.expiresAt.toISOString(),
       })),
-    )}::jsonb) AS o(id text, checkout_id text, buyer_id text, shop_id text, shop_name text, currency text,
+    )}::jsonb) AS o(id text, checkout_id text, buyer_id text, guest_email text, order_token_hash text, shop_id text, shop_name text, currency text,
                     subtotal_amount bigint, shipping_total_amount bigint, discount_total_amount bigint,
                     tax_total_amount bigint, shipping_tax_amount bigint, total_amount bigint, shipping_address jsonb, shipping jsonb,
                     promotions jsonb, payment_id text, expires_at timestamptz)
@@ -376,6 +385,18 @@ export async function listOrders(
     WHERE ${sql.join(conditions, sql` AND `)}
     ORDER BY created_at DESC, id DESC
     LIMIT ${filter.limit + 1}`);
+}
+
+/**
+ * Guest orders placed with `email` (compared case-insensitively) become the user's; answers their
+ * payments. Orders claimed before are left as they are.
+ */
+export async function claimGuestOrders(db: Queryable, userId: string, email: string): Promise<string[]> {
+  const rows = await db.query<{ paymentId: string }>(sql`
+    UPDATE orders SET buyer_id = ${userId}, updated_at = now()
+    WHERE buyer_id IS NULL AND lower(guest_email) = lower(${email})
+    RETURNING payment_id AS "paymentId"`);
+  return [...new Set(rows.map((row) => row.paymentId))];
 }
 
 export interface ReviewableItemRow {

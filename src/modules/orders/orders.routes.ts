@@ -1,7 +1,14 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { everyItem, sendCsv, wantsCsv } from '../../platform/csv.js';
-import { type AuthGuards, bearerSecurity, callerOf } from '../../platform/http.js';
+import { Unauthenticated } from '../../platform/errors.js';
+import {
+  type AuthGuards,
+  bearerSecurity,
+  callerOf,
+  guestSecurity,
+  orderAccessOf,
+} from '../../platform/http.js';
 import { type Idempotency, IdempotencyKeyHeader } from '../../platform/idempotency.js';
 import { pageOf } from '../../platform/pagination.js';
 import { combineResponses } from '../../platform/problems.js';
@@ -25,14 +32,23 @@ import {
   Shipment,
   ShipmentBody,
 } from './orders.schemas.js';
-import type { CheckoutInput, OrdersService } from './orders.service.js';
+import type { CheckoutInput, OrdersService, Shopper } from './orders.service.js';
+
+/** Who checks out: the signed-in user (a bearer token wins), else the guest whose cart token is sent. */
+function shopperOf(request: FastifyRequest): Shopper {
+  if (request.caller) return request.caller;
+  if (request.guestToken?.kind === 'cart') return { guestCartTokenHash: request.guestToken.hash };
+  throw new Unauthenticated();
+}
 
 const checkoutInputOf = (body: {
+  email?: string | undefined;
   shipping_address?: CheckoutInput['shippingAddress'];
   address_id?: string | undefined;
   shipping_options?: Record<string, string> | undefined;
   expected_total?: { amount: number } | undefined;
 }): CheckoutInput => ({
+  email: body.email,
   shippingAddress: body.shipping_address,
   addressId: body.address_id,
   shippingOptions: body.shipping_options,
@@ -53,11 +69,12 @@ export function ordersRoutes(
   r.post(
     '/v1/checkout',
     {
-      onRequest: guards.user,
+      onRequest: guards.userOrGuest('cart'),
       schema: {
         tags,
-        summary: 'Check out the cart: reserve stock, one order per shop, one payment',
-        security,
+        summary:
+          'Check out the cart: reserve stock, one order per shop, one payment (a guest gives `email` and gets an `order_token`)',
+        security: guestSecurity('cart'),
         headers: IdempotencyKeyHeader,
         body: checkoutBody(currency),
         response: {
@@ -78,23 +95,23 @@ export function ordersRoutes(
     async (request, reply) =>
       idempotency.run(request, reply, async (answer) => ({
         status: 201,
-        body: await service.checkout(callerOf(request), checkoutInputOf(request.body), answer),
+        body: await service.checkout(shopperOf(request), checkoutInputOf(request.body), answer),
       })),
   );
 
   r.post(
     '/v1/checkout/quote',
     {
-      onRequest: guards.user,
+      onRequest: guards.userOrGuest('cart'),
       schema: {
         tags,
         summary: 'What checkout would charge for the cart, per shop, and what would stop it; changes nothing',
-        security,
+        security: guestSecurity('cart'),
         body: checkoutBody(currency),
         response: { 200: Quote, ...shippingErrors.responses('address_not_found') },
       },
     },
-    async (request) => service.quote(callerOf(request), checkoutInputOf(request.body)),
+    async (request) => service.quote(shopperOf(request), checkoutInputOf(request.body)),
   );
 
   r.get(
@@ -164,26 +181,28 @@ export function ordersRoutes(
   r.get(
     '/v1/orders/:id',
     {
-      onRequest: guards.user,
+      onRequest: guards.userOrGuest('order'),
       schema: {
         tags,
-        summary: 'An order (its buyer, a seller of its shop, or an admin)',
-        security,
+        summary:
+          "An order (its buyer, a seller of its shop, an admin, or a guest with its checkout's Bazaar-Order-Token)",
+        security: guestSecurity('order'),
         params: OrderParams,
         response: { 200: Order, ...ordersErrors.responses('order_not_found') },
       },
     },
-    async (request) => service.get(callerOf(request), request.params.id),
+    async (request) => service.get(orderAccessOf(request), request.params.id),
   );
 
   r.post(
     '/v1/orders/:id/cancel',
     {
-      onRequest: guards.user,
+      onRequest: guards.userOrGuest('order'),
       schema: {
         tags,
-        summary: 'Cancel an order not yet shipped (its buyer); a paid one is refunded in full',
-        security,
+        summary:
+          "Cancel an order not yet shipped (its buyer, or a guest with its checkout's Bazaar-Order-Token); a paid one is refunded in full",
+        security: guestSecurity('order'),
         params: OrderParams,
         response: {
           200: Order,
@@ -194,7 +213,7 @@ export function ordersRoutes(
         },
       },
     },
-    async (request) => service.cancel(callerOf(request), request.params.id),
+    async (request) => service.cancel(orderAccessOf(request), request.params.id),
   );
 
   r.post(

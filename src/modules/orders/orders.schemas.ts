@@ -18,11 +18,13 @@ const Id = z.string().min(1).max(64);
  * The address is `shipping_address` or a saved `address_id`, exactly one. `shipping_options`
  * chooses an option per shop id (else the cheapest that applies). `expected_total`: the total the
  * buyer was shown (the quote's top-level total), so a price that changed in between is refused
- * rather than charged silently.
+ * rather than charged silently. `email`: where a guest's confirmation goes (a guest checkout needs
+ * it; a signed-in buyer's orders go to the account's address, and it is ignored).
  */
 export const checkoutBody = (currency: string) =>
   z
     .strictObject({
+      email: z.email().max(254).optional(),
       shipping_address: ShippingAddressSchema.optional(),
       address_id: Id.optional(),
       shipping_options: z.record(Id, Id).optional(),
@@ -186,7 +188,10 @@ export const Order = z.object({
   id: z.string(),
   number: z.string(),
   status: z.enum(ORDER_STATUSES),
-  buyer_id: z.string(),
+  /** Null for a guest's order (until a user proves its guest_email). */
+  buyer_id: z.string().nullable(),
+  /** The address a guest checked out with; null for a user's order. */
+  guest_email: z.string().nullable(),
   shop: z.object({ id: z.string(), name: z.string() }),
   items: z.array(OrderItem),
   subtotal: MoneySchema,
@@ -215,7 +220,29 @@ export const Order = z.object({
 });
 export type OrderView = z.infer<typeof Order>;
 
-export const CheckoutAnswer = z.object({ id: z.string(), orders: z.array(Order), payment: Payment });
+export const CheckoutAnswer = z.object({
+  id: z.string(),
+  orders: z.array(Order),
+  payment: Payment,
+  order_token: z
+    .string()
+    .optional()
+    .describe(
+      "A guest checkout's token (send as Bazaar-Order-Token) to read and cancel its orders and confirm its payment; shown once",
+    ),
+});
+
+/**
+ * The buyer id order events carry for a guest's order: they publish `buyer_id` as a string (a
+ * `.v1` field may not become nullable), so a guest is named by its checkout, one id per checkout.
+ */
+export const guestBuyerId = (checkoutId: string) => `gst_${checkoutId}`;
+
+/** An order's event data: the API's view, with a guest named by `guestBuyerId`. */
+export const orderEventData = (view: OrderView, order: Pick<OrderRow, 'checkoutId'>) => ({
+  ...view,
+  buyer_id: view.buyer_id ?? guestBuyerId(order.checkoutId),
+});
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
@@ -232,6 +259,7 @@ export function presentOrder(
     number: String(order.number),
     status: order.status,
     buyer_id: order.buyerId,
+    guest_email: order.buyerId === null ? order.guestEmail : null,
     shop: { id: order.shopId, name: order.shopName },
     items: items.map((item) => ({
       id: item.id,

@@ -1,7 +1,7 @@
 import type { Config } from '../../config.js';
 import type { Database, Queryable } from '../../platform/db.js';
 import { ValidationFailed } from '../../platform/errors.js';
-import type { Caller } from '../../platform/http.js';
+import { asOrderAccess, type Caller, holdsOrderToken, type OrderAccess } from '../../platform/http.js';
 import type { IdempotentAnswer } from '../../platform/idempotency.js';
 import { newId } from '../../platform/ids.js';
 import { scheduleJob } from '../../platform/jobs.js';
@@ -9,7 +9,9 @@ import { money } from '../../platform/money.js';
 import { appendEvent } from '../../platform/outbox.js';
 import { decodeCursor, paginate } from '../../platform/pagination.js';
 import { periodOf } from '../../platform/period.js';
+import { hashToken, newSecret } from '../../platform/tokens.js';
 import {
+  type CartHolder,
   type CartService,
   lineTitle,
   presentCartItem,
@@ -40,8 +42,10 @@ import type { OrderEventType } from './orders.events.js';
 import { type OrderJobPayload, orderJobs } from './orders.jobs.js';
 import * as repo from './orders.repo.js';
 import {
+  guestBuyerId,
   OrderCursor,
   type OrderView,
+  orderEventData,
   presentOrder,
   presentShipment,
   type QuoteView,
@@ -76,7 +80,26 @@ const unshippedLines = (items: readonly repo.OrderItemRow[]) =>
     .map((item) => ({ variantId: item.variantId, quantity: unitsLeft(item) }))
     .filter((line) => line.quantity > 0);
 
+/** Who shops: a signed-in user, or a guest by the hash of its cart token. */
+export type Shopper = Caller | { guestCartTokenHash: Buffer };
+
+const cartHolderOf = (shopper: Shopper): CartHolder =>
+  'guestCartTokenHash' in shopper ? { guestTokenHash: shopper.guestCartTokenHash } : shopper;
+
+/**
+ * Mails a guest what its checkout placed, in the checkout's transaction: the link carries the
+ * order token, which never travels in an event (the notifications module renders and sends it).
+ */
+export interface GuestOrderMailer {
+  guestOrdersPlaced(
+    tx: Queryable,
+    mail: { to: string; name: string; orders: readonly OrderView[]; orderToken: string },
+  ): Promise<void>;
+}
+
 export interface CheckoutInput {
+  /** Where a guest's confirmation goes: required for a guest, ignored for a signed-in buyer. */
+  email?: string | undefined;
   /** A full address, or `addressId` of the caller's address book: exactly one. */
   shippingAddress?: repo.ShippingAddress | undefined;
   addressId?: string | undefined;
@@ -163,6 +186,7 @@ export interface OrdersDeps {
   shipping: ShippingService;
   tax: TaxService;
   promotions: PromotionsService;
+  guestMail: GuestOrderMailer;
 }
 
 export class OrdersService {
@@ -176,8 +200,10 @@ export class OrdersService {
   private readonly shipping: ShippingService;
   private readonly tax: TaxService;
   private readonly promotions: PromotionsService;
+  private readonly guestMail: GuestOrderMailer;
 
   constructor(deps: OrdersDeps) {
+    this.guestMail = deps.guestMail;
     this.db = deps.db;
     this.config = deps.config;
     this.cart = deps.cart;
@@ -197,14 +223,16 @@ export class OrdersService {
    */
   private async price(
     db: Queryable,
-    caller: Caller,
+    shopper: Shopper,
     input: CheckoutInput,
     items: readonly { id: string; variantId: string; quantity: number }[],
     code: string | null,
   ) {
+    if (input.addressId !== undefined && 'guestCartTokenHash' in shopper)
+      throw ValidationFailed.at('/address_id', 'a guest gives the shipping address in full');
     const address =
-      input.addressId !== undefined
-        ? await this.shipping.addressForCheckout(db, caller.id, input.addressId)
+      input.addressId !== undefined && 'id' in shopper
+        ? await this.shipping.addressForCheckout(db, shopper.id, input.addressId)
         : input.shippingAddress!;
     const variants = await this.directory.variants(
       db,
@@ -273,10 +301,11 @@ export class OrdersService {
    * What checkout would charge for the caller's cart, per shop and in all, and what would keep it
    * from going through. Changes nothing.
    */
-  async quote(caller: Caller, input: CheckoutInput): Promise<QuoteView> {
-    const items = await this.cart.linesOf(this.db, caller.id);
-    const code = await this.cart.promotionCodeOf(this.db, caller.id);
-    const { variants, known, priced, codeProblem } = await this.price(this.db, caller, input, items, code);
+  async quote(shopper: Shopper, input: CheckoutInput): Promise<QuoteView> {
+    const holder = cartHolderOf(shopper);
+    const items = await this.cart.linesOf(this.db, holder);
+    const code = await this.cart.promotionCodeOf(this.db, holder);
+    const { variants, known, priced, codeProblem } = await this.price(this.db, shopper, input, items, code);
     const levels = await inventory.levels(
       this.db,
       known.map((item) => item.variantId),
@@ -372,16 +401,23 @@ export class OrdersService {
    * Turns the caller's cart into one order per shop and one payment, in ONE transaction: stock for
    * every line is reserved or none is, and the stored idempotent answer commits with the orders.
    */
-  async checkout(caller: Caller, input: CheckoutInput, answer: IdempotentAnswer): Promise<string> {
+  async checkout(shopper: Shopper, input: CheckoutInput, answer: IdempotentAnswer): Promise<string> {
     const { expectedTotalMinor } = input;
+    const buyerId = 'id' in shopper ? shopper.id : null;
+    const guestEmail = buyerId === null ? input.email : undefined;
+    if (buyerId === null && guestEmail === undefined)
+      throw ValidationFailed.at('/email', 'a guest checkout needs an email address for the confirmation');
+    // A guest's checkout answers a token for its orders; only the token's hash is kept.
+    const orderToken = guestEmail === undefined ? undefined : newSecret();
+    const orderTokenHash = orderToken === undefined ? null : hashToken(orderToken);
     return this.db.transaction(async (tx) => {
-      const { cartId, items, promotionCode } = await this.cart.lockForCheckout(tx, caller.id);
+      const { cartId, items, promotionCode } = await this.cart.lockForCheckout(tx, cartHolderOf(shopper));
       if (!cartId || items.length === 0)
         throw ordersErrors.invalidAt('cart_empty', '/cart', 'the cart is empty');
       // Re-priced here, in the transaction that charges: what the buyer saw is only checked against it.
       const { address, variants, priced, codeProblem } = await this.price(
         tx,
-        caller,
+        shopper,
         input,
         items,
         promotionCode,
@@ -419,7 +455,9 @@ export class OrdersService {
         const order: repo.NewOrder = {
           id: newId('ord'),
           checkoutId,
-          buyerId: caller.id,
+          buyerId,
+          guestEmail: guestEmail ?? null,
+          orderTokenHash,
           shopId: shop.shopId,
           shopName: shop.shopName,
           currency: this.config.currency,
@@ -479,7 +517,8 @@ export class OrdersService {
       }
       const payment = await this.payments.createForCheckout(tx, {
         id: paymentId,
-        buyerId: caller.id,
+        buyerId,
+        orderTokenHash,
         amount: totalMinor,
         currency: this.config.currency,
         orderIds: newOrders.map((order) => order.id),
@@ -493,7 +532,7 @@ export class OrdersService {
         ),
       );
       for (const view of views) {
-        await appendEvent(tx, 'order.placed.v1', view);
+        await appendEvent(tx, 'order.placed.v1', orderEventData(view, { checkoutId }));
         await scheduleJob(tx, {
           kind: orderJobs.expire,
           runAt: expiresAt,
@@ -502,30 +541,40 @@ export class OrdersService {
         });
       }
       await this.cart.empty(tx, cartId);
+      if (orderToken !== undefined)
+        await this.guestMail.guestOrdersPlaced(tx, {
+          to: guestEmail!,
+          name: address.name,
+          orders: views,
+          orderToken,
+        });
       const body = await answer.complete(tx, 201, {
         id: checkoutId,
         orders: views,
         payment: presentPayment(payment),
+        ...(orderToken !== undefined ? { order_token: orderToken } : {}),
       });
       // Reserving last holds the hot rows' locks only for these statements and the commit: a
       // sale's stock, then the promotions' counts (an automatic promotion's row is in every
       // checkout it applies to). Stock before promotions, as cancelling releases them, so two
       // transactions never wait on each other's. A shortage, or a limit reached (409
       // promotion_exhausted; one use per checkout, not per order), rolls every write above back.
+      // A guest is one customer per email address (case-insensitive) for per-customer limits.
       await inventory.reserve(tx, items, checkoutId);
       await this.promotions.reserve(
         tx,
         checkoutId,
-        caller.id,
+        buyerId ?? `email:${guestEmail!.toLowerCase()}`,
         priced.promotions.map((promotion) => promotion.id),
       );
       return body;
     });
   }
 
-  async get(caller: Caller, id: string): Promise<OrderView> {
+  /** An order, to its buyer, a seller of its shop, an admin, or the holder of its checkout's order token. */
+  async get(access: Caller | OrderAccess, id: string): Promise<OrderView> {
     const order = await repo.findOrder(this.db, id);
-    if (!order || !this.viewerOf(caller, order)) throw ordersErrors.error('order_not_found');
+    if (!order || !this.viewerOf(asOrderAccess(access), order)) throw ordersErrors.error('order_not_found');
     return (await this.present(this.db, [order]))[0]!;
   }
 
@@ -602,8 +651,8 @@ export class OrdersService {
    * Partly shipped: the units not shipped are cancelled (released, taken out of the order) and their
    * price refunded, and the order is shipped.
    */
-  cancel(caller: Caller, id: string): Promise<OrderView> {
-    return this.change(caller, id, 'buyer', 'cancel', async (tx, order, items) => {
+  cancel(access: Caller | OrderAccess, id: string): Promise<OrderView> {
+    return this.change(asOrderAccess(access), id, 'buyer', 'cancel', async (tx, order, items) => {
       const unshipped = unshippedLines(items);
       await inventory.release(tx, unshipped, order.id);
       if (order.status === 'partially_shipped') {
@@ -653,7 +702,7 @@ export class OrdersService {
     let shipped: repo.ShipmentRow | undefined;
     const choose = (items: readonly repo.OrderItemRow[]) => this.parcelLines(items, input.items);
     const order = await this.change(
-      caller,
+      asOrderAccess(caller),
       id,
       'seller',
       (_order, items) => {
@@ -684,7 +733,7 @@ export class OrdersService {
           ...presentShipment(shipped),
           order_id: order.id,
           order_number: String(order.number),
-          buyer_id: order.buyerId,
+          buyer_id: order.buyerId ?? guestBuyerId(order.checkoutId),
           shop_id: order.shopId,
         });
         const parcel = { carrier: input.carrier, trackingNumber: input.trackingNumber };
@@ -740,7 +789,7 @@ export class OrdersService {
 
   /** The buyer confirms delivery: the seller's proceeds become available in the same transaction. */
   confirmDelivery(caller: Caller, id: string): Promise<OrderView> {
-    return this.change(caller, id, 'buyer', 'deliver', async (tx, order) => {
+    return this.change(asOrderAccess(caller), id, 'buyer', 'deliver', async (tx, order) => {
       await this.ledger.orderDelivered(tx, {
         orderId: order.id,
         shopId: order.shopId,
@@ -758,7 +807,7 @@ export class OrdersService {
   async refund(caller: Caller, id: string, input: RefundInput, answer: IdempotentAnswer): Promise<string> {
     return this.db.transaction(async (tx) => {
       const order = await repo.findOrder(tx, id, true);
-      const viewer = order && this.viewerOf(caller, order);
+      const viewer = order && this.viewerOf(asOrderAccess(caller), order);
       if (!order || !viewer) throw ordersErrors.error('order_not_found');
       if (viewer === 'buyer')
         throw ordersErrors.error(
@@ -829,7 +878,7 @@ export class OrdersService {
       // Refunded in full before everything shipped: nothing more will ship, so every unit still
       // reserved goes back.
       await inventory.release(tx, unshippedLines(await repo.findItems(tx, [order.id])), order.id);
-      await appendEvent(tx, 'order.refunded.v1', (await this.present(tx, [refunded]))[0]!);
+      await appendEvent(tx, 'order.refunded.v1', await this.eventData(tx, refunded));
     }
     return refund;
   }
@@ -971,7 +1020,7 @@ export class OrdersService {
       await inventory.release(tx, unshippedLines(items), order.id);
       await this.payments.orderCancelled(tx, order.paymentId, order.id, order.totalAmount);
       await this.givePromotionUsesBack(tx, order.checkoutId, order.id);
-      await appendEvent(tx, 'order.expired.v1', (await this.present(tx, [order]))[0]!);
+      await appendEvent(tx, 'order.expired.v1', await this.eventData(tx, order));
       return true;
     });
   }
@@ -990,15 +1039,23 @@ export class OrdersService {
         shopId: order.shopId,
         currency: order.currency,
       });
-      await appendEvent(tx, 'order.delivered.v1', (await this.present(tx, [order]))[0]!);
+      await appendEvent(tx, 'order.delivered.v1', await this.eventData(tx, order));
       return true;
     });
   }
 
-  private viewerOf(caller: Caller, order: repo.OrderRow): Viewer | undefined {
-    if (order.buyerId === caller.id) return 'buyer';
-    if (caller.shop?.id === order.shopId) return 'seller';
-    if (caller.roles.includes('admin')) return 'admin';
+  /** An order's event data (see orderEventData). */
+  private async eventData(db: Queryable, order: repo.OrderRow) {
+    return orderEventData((await this.present(db, [order]))[0]!, order);
+  }
+
+  /** How the access may see the order; an order token is its guest buyer's, for its checkout only. */
+  private viewerOf(access: OrderAccess, order: repo.OrderRow): Viewer | undefined {
+    const { caller } = access;
+    if (caller && order.buyerId === caller.id) return 'buyer';
+    if (holdsOrderToken(access, order.orderTokenHash)) return 'buyer';
+    if (caller?.shop?.id === order.shopId) return 'seller';
+    if (caller?.roles.includes('admin')) return 'admin';
     return undefined;
   }
 
@@ -1007,7 +1064,7 @@ export class OrdersService {
    * 403 for who may read but not act, 409 for a status the event cannot leave.
    */
   private change(
-    caller: Caller,
+    access: OrderAccess,
     id: string,
     actor: 'buyer' | 'seller',
     event: OrderEvent | ((order: repo.OrderRow, items: readonly repo.OrderItemRow[]) => OrderEvent),
@@ -1015,7 +1072,7 @@ export class OrdersService {
   ): Promise<OrderView> {
     return this.db.transaction(async (tx) => {
       const order = await repo.findOrder(tx, id, true);
-      const viewer = order && this.viewerOf(caller, order);
+      const viewer = order && this.viewerOf(access, order);
       if (!order || !viewer) throw ordersErrors.error('order_not_found');
       if (viewer !== actor)
         throw ordersErrors.error(
@@ -1032,7 +1089,7 @@ export class OrdersService {
         ...(outcome.shipment ? { shipment: outcome.shipment } : {}),
       });
       const view = (await this.present(tx, [changed!]))[0]!;
-      for (const type of outcome.events) await appendEvent(tx, type, view);
+      for (const type of outcome.events) await appendEvent(tx, type, orderEventData(view, changed!));
       return view;
     });
   }
@@ -1053,12 +1110,23 @@ export class OrdersService {
     return repo.findTaxBases(db, orderIds, this.config.pricesIncludeTax);
   }
 
+  /**
+   * A user proved `email`: the guest orders placed with it become theirs (and so their payments),
+   * in the caller's transaction. Idempotent.
+   */
+  async claimGuestOrders(tx: Queryable, userId: string, email: string): Promise<void> {
+    const paymentIds = await repo.claimGuestOrders(tx, userId, email);
+    if (paymentIds.length > 0) await this.payments.assignBuyer(tx, paymentIds, userId);
+  }
+
   /** Each order's number, buyer and shop: who an order's notices go to. */
   async orderParties(db: Queryable, orderIds: readonly string[]) {
     return (await repo.findOrders(db, orderIds)).map((order) => ({
       orderId: order.id,
       number: String(order.number),
-      buyerId: order.buyerId,
+      buyerId: order.buyerId ?? guestBuyerId(order.checkoutId),
+      /** Where a guest's notices go while the order has no buyer. */
+      guestEmail: order.buyerId === null ? order.guestEmail : null,
       shopId: order.shopId,
       shopName: order.shopName,
     }));

@@ -3,7 +3,7 @@ import { appendEvent } from '../../platform/outbox.js';
 import type { OrderDiscounts } from '../ledger/index.js';
 import type { OrderMoney, PaymentSettlement, RefundView, SettledPayment } from '../payments/index.js';
 import * as repo from './orders.repo.js';
-import { presentOrder } from './orders.schemas.js';
+import { orderEventData, presentOrder } from './orders.schemas.js';
 import { statusesAllowing } from './orders.state.js';
 
 /** The catalog's count of units sold (sort=best_selling), kept in the transaction that pays. */
@@ -66,7 +66,7 @@ export class OrderSettlement implements PaymentSettlement {
         items.filter((item) => item.orderId === order.id),
         [],
       );
-      await appendEvent(tx, 'order.paid.v1', view);
+      await appendEvent(tx, 'order.paid.v1', orderEventData(view, order));
     }
     const paidIds = new Set(paid.map((order) => order.id));
     // The others were cancelled or expired while the payment was processing.
@@ -113,6 +113,6 @@ export class OrderSettlement implements PaymentSettlement {
     const order = await repo.findOrder(tx, refund.order_id);
     if (!order) throw new Error(`refund ${refund.id} is of no order`);
     const items = await repo.findItems(tx, [order.id]);
-    await appendEvent(tx, 'order.refunded.v1', presentOrder(order, items, [refund]));
+    await appendEvent(tx, 'order.refunded.v1', orderEventData(presentOrder(order, items, [refund]), order));
   }
 }

@@ -5,7 +5,10 @@ import type { PaymentStatus, PayoutStatus } from './payments.state.js';
 
 export interface PaymentRow {
   id: string;
-  buyerId: string;
+  /** Null while the payment is a guest's (see orderTokenHash). */
+  buyerId: string | null;
+  /** The SHA-256 of the order token of a guest's checkout. */
+  orderTokenHash: Uint8Array | null;
   status: PaymentStatus;
   amount: number;
   currency: string;
@@ -21,7 +24,7 @@ export interface PaymentRow {
   updatedAt: Date;
 }
 
-const COLUMNS = sql`id, buyer_id AS "buyerId", status, amount, currency, provider,
+const COLUMNS = sql`id, buyer_id AS "buyerId", order_token_hash AS "orderTokenHash", status, amount, currency, provider,
   provider_reference AS "providerReference", payment_method AS "paymentMethod", failure_code AS "failureCode",
   order_ids AS "orderIds", attempt, withdrawn_order_ids AS "withdrawnOrderIds",
   withdrawn_amount AS "withdrawnAmount", created_at AS "createdAt", updated_at AS "updatedAt"`;
@@ -30,7 +33,8 @@ export async function insertPayment(
   db: Queryable,
   payment: {
     id: string;
-    buyerId: string;
+    buyerId: string | null;
+    orderTokenHash: Buffer | null;
     amount: number;
     currency: string;
     provider: string;
@@ -38,8 +42,8 @@ export async function insertPayment(
   },
 ): Promise<PaymentRow> {
   const [row] = await db.query<PaymentRow>(sql`
-    INSERT INTO payments (id, buyer_id, status, amount, currency, provider, order_ids)
-    VALUES (${payment.id}, ${payment.buyerId}, 'requires_confirmation', ${payment.amount}, ${payment.currency},
+    INSERT INTO payments (id, buyer_id, order_token_hash, status, amount, currency, provider, order_ids)
+    VALUES (${payment.id}, ${payment.buyerId}, ${payment.orderTokenHash}, 'requires_confirmation', ${payment.amount}, ${payment.currency},
             ${payment.provider}, ${sqlArray(payment.orderIds)}::text[])
     RETURNING ${COLUMNS}`);
   return row!;
@@ -64,6 +68,13 @@ export async function findPaymentByReference(
     SELECT ${COLUMNS} FROM payments WHERE provider = ${provider} AND provider_reference = ${reference}
     FOR UPDATE`);
   return row;
+}
+
+/** Guests' payments become a user's (their orders were claimed). */
+export async function assignBuyer(db: Queryable, ids: readonly string[], userId: string): Promise<void> {
+  await db.execute(sql`
+    UPDATE payments SET buyer_id = ${userId}, updated_at = now()
+    WHERE id = ANY(${sqlArray(ids)}::text[]) AND buyer_id IS NULL`);
 }
 
 /** A new confirm attempt: the payment is processing, under the next attempt number. */

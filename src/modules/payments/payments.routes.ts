@@ -1,7 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type AuthGuards, bearerSecurity, callerOf } from '../../platform/http.js';
+import {
+  type AuthGuards,
+  bearerSecurity,
+  callerOf,
+  guestSecurity,
+  orderAccessOf,
+} from '../../platform/http.js';
 import { type Idempotency, IdempotencyKeyHeader } from '../../platform/idempotency.js';
 import { pageOf } from '../../platform/pagination.js';
 import { combineResponses } from '../../platform/problems.js';
@@ -37,27 +43,27 @@ export function paymentsRoutes(
   r.get(
     '/v1/payments/:id',
     {
-      onRequest: guards.user,
+      onRequest: guards.userOrGuest('order'),
       schema: {
         tags,
-        summary: 'A payment of the caller',
-        security: bearerSecurity,
+        summary: 'A payment of the caller (or of the checkout whose Bazaar-Order-Token is sent)',
+        security: guestSecurity('order'),
         params: Params,
         response: { 200: Payment, ...paymentsErrors.responses('payment_not_found') },
       },
     },
-    async (request) => service.get(callerOf(request), request.params.id),
+    async (request) => service.get(orderAccessOf(request), request.params.id),
   );
 
   r.post(
     '/v1/payments/:id/confirm',
     {
-      onRequest: guards.user,
+      onRequest: guards.userOrGuest('order'),
       schema: {
         tags,
         summary:
           'Confirm a payment with a payment method (sandbox: pm_card_visa, pm_card_declined, pm_card_insufficient_funds, pm_card_slow)',
-        security: bearerSecurity,
+        security: guestSecurity('order'),
         params: Params,
         headers: IdempotencyKeyHeader,
         body: ConfirmBody,
@@ -75,7 +81,7 @@ export function paymentsRoutes(
       idempotency.run(request, reply, async (answer) => ({
         status: 200,
         body: await service.confirm(
-          callerOf(request),
+          orderAccessOf(request),
           request.params.id,
           request.body.payment_method,
           answer,

@@ -3,7 +3,7 @@ import type { Config } from '../../config.js';
 import { silentLog, type WorkerLog } from '../../platform/background.js';
 import type { Database, Queryable, Tx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
-import type { Caller } from '../../platform/http.js';
+import { asOrderAccess, type Caller, holdsOrderToken, type OrderAccess } from '../../platform/http.js';
 import type { IdempotentAnswer } from '../../platform/idempotency.js';
 import { newId } from '../../platform/ids.js';
 import { scheduleJob } from '../../platform/jobs.js';
@@ -158,9 +158,29 @@ export class PaymentsService {
   /** One payment for a whole checkout, created in the checkout's transaction. */
   createForCheckout(
     tx: Queryable,
-    payment: { id: string; buyerId: string; amount: number; currency: string; orderIds: string[] },
+    payment: {
+      id: string;
+      buyerId: string | null;
+      orderTokenHash: Buffer | null;
+      amount: number;
+      currency: string;
+      orderIds: string[];
+    },
   ) {
     return repo.insertPayment(tx, { ...payment, provider: this.config.paymentProvider });
+  }
+
+  /** A guest's checkout became a user's: so do its payments. */
+  assignBuyer(tx: Queryable, paymentIds: readonly string[], userId: string): Promise<void> {
+    return repo.assignBuyer(tx, paymentIds, userId);
+  }
+
+  /** The payment's buyer, an order token of its checkout, or (to read) an admin. */
+  private mayAct(access: OrderAccess, payment: repo.PaymentRow): boolean {
+    return (
+      (access.caller !== null && payment.buyerId === access.caller.id) ||
+      holdsOrderToken(access, payment.orderTokenHash)
+    );
   }
 
   /**
@@ -182,9 +202,10 @@ export class PaymentsService {
     );
   }
 
-  async get(caller: Caller, id: string): Promise<PaymentView> {
+  async get(sent: Caller | OrderAccess, id: string): Promise<PaymentView> {
+    const access = asOrderAccess(sent);
     const payment = await repo.findPayment(this.db, id);
-    if (!payment || !(payment.buyerId === caller.id || caller.roles.includes('admin')))
+    if (!payment || !(this.mayAct(access, payment) || access.caller?.roles.includes('admin')))
       throw paymentsErrors.error('payment_not_found');
     return presentPayment(payment);
   }
@@ -194,10 +215,16 @@ export class PaymentsService {
    * transaction, the provider is called outside any transaction, and its outcome is applied in
    * another, together with the stored idempotent answer.
    */
-  async confirm(caller: Caller, id: string, method: string, answer: IdempotentAnswer): Promise<string> {
+  async confirm(
+    sent: Caller | OrderAccess,
+    id: string,
+    method: string,
+    answer: IdempotentAnswer,
+  ): Promise<string> {
+    const access = asOrderAccess(sent);
     const started = await this.db.transaction(async (tx) => {
       const payment = await repo.findPayment(tx, id, true);
-      if (!payment || payment.buyerId !== caller.id) throw paymentsErrors.error('payment_not_found');
+      if (!payment || !this.mayAct(access, payment)) throw paymentsErrors.error('payment_not_found');
       this.provider(payment.provider).assertKnownMethod(method);
       nextPaymentStatus(payment.status, 'confirm');
       return (await repo.startAttempt(tx, id, payment.status, method))!;

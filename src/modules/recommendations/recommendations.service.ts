@@ -4,7 +4,7 @@ import { Caches, type InvalidatedCache } from '../../platform/cache.js';
 import type { Database } from '../../platform/db.js';
 import type { DomainEvent } from '../../platform/outbox.js';
 import type { CatalogService, ProductSummaryView } from '../catalog/index.js';
-import type { OrderView } from '../orders/index.js';
+import type { OrderEventView } from '../orders/index.js';
 import {
   dominantSource,
   type Recommendation,
@@ -52,8 +52,8 @@ export interface RefreshOutcome {
 }
 
 /** The part of an order event's order that a purchase is recorded from. */
-type PurchasedOrder = Pick<OrderView, 'id' | 'buyer_id' | 'paid_at'> & {
-  items: Pick<OrderView['items'][number], 'product_id'>[];
+type PurchasedOrder = Pick<OrderEventView, 'id' | 'buyer_id' | 'paid_at'> & {
+  items: Pick<OrderEventView['items'][number], 'product_id'>[];
 };
 
 /** The co-occurrence state of every interest that counts, kept between refreshes of this process. */
