@@ -1,5 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { ApiError, api, call, session } from './api/client';
+import { ApiError, api, call, guestCart, session } from './api/client';
 import type { paths } from './api/schema';
 
 export type Me = paths['/v1/me']['get']['responses'][200]['content']['application/json'];
@@ -52,6 +52,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(async (answer: { token: string }) => {
     session.set(answer.token);
+    // The guest cart went with the sign-in (its token header) into the account's cart.
+    guestCart.set(null);
     const account = await call(api.GET('/v1/me'));
     setMe(account);
     setError(null);

@@ -56,11 +56,56 @@ export const session = {
   },
 };
 
+const CART_TOKEN_KEY = 'bazaar.cart_token';
+const ORDER_TOKENS_KEY = 'bazaar.order_tokens';
+
+/**
+ * A guest's cart token: it stands in for a session on the cart, the quote and checkout, and is
+ * sent at sign-in so the cart joins the account's (after which it no longer works).
+ */
+export const guestCart = {
+  token(): string | null {
+    return localStorage.getItem(CART_TOKEN_KEY);
+  },
+  set(token: string | null): void {
+    if (token) localStorage.setItem(CART_TOKEN_KEY, token);
+    else localStorage.removeItem(CART_TOKEN_KEY);
+  },
+};
+
+/** A guest checkout's order token, by the ids of the orders and payment it opens. */
+export const orderTokens = {
+  all(): Record<string, string> {
+    try {
+      return JSON.parse(localStorage.getItem(ORDER_TOKENS_KEY) ?? '{}') as Record<string, string>;
+    } catch {
+      return {};
+    }
+  },
+  of(id: string): string | undefined {
+    return orderTokens.all()[id];
+  },
+  remember(token: string, ids: readonly string[]): void {
+    const all = orderTokens.all();
+    for (const id of ids) all[id] = token;
+    localStorage.setItem(ORDER_TOKENS_KEY, JSON.stringify(all));
+  },
+};
+
+/** The order or payment a request is about, when it names one. */
+const GUEST_ORDER_PATH = /^\/v1\/(?:orders|payments)\/([^/]+)/;
+
 const authorize: Middleware = {
   onRequest({ request }) {
     const token = session.token();
     if (token && !request.headers.has('authorization'))
       request.headers.set('authorization', `Bearer ${token}`);
+    // Signed out: a guest cart, if there is one, answers for the cart (and joins the account at sign-in).
+    const cartToken = guestCart.token();
+    if (!token && cartToken) request.headers.set('bazaar-cart-token', cartToken);
+    const about = GUEST_ORDER_PATH.exec(new URL(request.url).pathname)?.[1];
+    const orderToken = about && orderTokens.of(decodeURIComponent(about));
+    if (orderToken) request.headers.set('bazaar-order-token', orderToken);
     return request;
   },
 };

@@ -34,7 +34,7 @@ function AuthForm({ mode }: { mode: 'login' | 'signup' }) {
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
   const navigate = useNavigate();
-  const [email, setEmail] = useState('');
+  const [email, setEmail] = useState(() => params.get('email') ?? '');
   const [password, setPassword] = useState('');
   const [name, setName] = useState('');
   /** Set once the API answered mfa_required: the password was right, a second factor is needed. */

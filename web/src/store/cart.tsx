@@ -3,12 +3,13 @@ import { Link, useNavigate } from 'react-router';
 import { api, call } from '../api/client';
 import { formatMoney } from '../format';
 import { Async, ErrorNotice } from '../ui/feedback';
-import { RequireAuth } from '../ui/layout';
+import { SessionKnown } from '../ui/layout';
 import { useAction, useApi } from '../ui/use-api';
 import { groupByShop, isOverStock, overStockLines } from './cart-lines';
 import { LineDiscount, ShopDiscount } from './discount-lines';
 import { discountOf, minus } from './discounts';
 import { PromotionCode } from './promotion-code';
+import { loadCart } from './guest-cart';
 import type { Cart, CartLine } from './types';
 
 /** Why a line cannot be bought now, as the buyer reads it. */
@@ -97,7 +98,7 @@ function CartLineRow({ line, update }: { line: CartLine; update(cart: Cart): voi
 }
 
 function CartContents() {
-  const cart = useApi(() => call(api.GET('/v1/cart')), []);
+  const cart = useApi(loadCart, []);
   const [current, setCurrent] = useState<Cart>();
   const shown = current ?? cart.data;
   const navigate = useNavigate();
@@ -179,9 +180,9 @@ function CartContents() {
 
 export function CartPage() {
   return (
-    <RequireAuth>
+    <SessionKnown>
       <h1>Your cart</h1>
       <CartContents />
-    </RequireAuth>
+    </SessionKnown>
   );
 }

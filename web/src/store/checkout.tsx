@@ -1,10 +1,11 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useAttemptKey } from '../api/attempt-key';
-import { ApiError, api, call, fieldErrorsOf, stockShortagesOf } from '../api/client';
+import { ApiError, api, call, fieldErrorsOf, orderTokens, stockShortagesOf } from '../api/client';
+import { useAuth } from '../auth';
 import { formatMoney, type Money } from '../format';
 import { Async, ErrorNotice, Spinner } from '../ui/feedback';
-import { RequireAuth } from '../ui/layout';
+import { SessionKnown } from '../ui/layout';
 import { useAction, useApi } from '../ui/use-api';
 import {
   type AddressErrors,
@@ -16,6 +17,7 @@ import {
 import { ADDRESS_FIELDS, AddressFields, addressLine } from './address-form';
 import { DiscountTotal, LineDiscount, ShopDiscount } from './discount-lines';
 import { PromotionCode } from './promotion-code';
+import { loadCart } from './guest-cart';
 import { planStockFixes, type StockFix, totalAfterFixes } from './stock-fix';
 import type { Address, Cart, CheckoutBody, Quote, QuoteShop } from './types';
 
@@ -257,16 +259,24 @@ function OrderSummary({
   );
 }
 
+/** A guest's email, as far as the page can tell before the server does. */
+const looksLikeEmail = (value: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim());
+
 function CheckoutForm({
   cart,
   addresses,
   reloadCart,
+  guest,
 }: {
   cart: Cart;
   addresses: Address[];
   reloadCart(): void;
+  /** Signed out: the confirmation goes to the email typed here. */
+  guest: boolean;
 }) {
   const navigate = useNavigate();
+  const [email, setEmail] = useState('');
+  const [emailError, setEmailError] = useState<string>();
   const saved = addresses.find((address) => address.is_default) ?? addresses[0];
   // A saved address id, or 'new' for the form.
   const [addressId, setAddressId] = useState<string>(saved?.id ?? 'new');
@@ -296,10 +306,21 @@ function CheckoutForm({
       call(
         api.POST('/v1/checkout', {
           params: { header: { 'idempotency-key': key } },
-          body: { ...target, shipping_options: choicesOf(priced), expected_total: expectedTotal },
+          body: {
+            ...target,
+            ...(guest ? { email: email.trim() } : {}),
+            shipping_options: choicesOf(priced),
+            expected_total: expectedTotal,
+          },
         }),
       ),
     );
+    // A guest's orders and payment open with the order token, kept in this browser.
+    if (answer.order_token)
+      orderTokens.remember(answer.order_token, [
+        answer.payment.id,
+        ...answer.orders.map((order) => order.id),
+      ]);
     navigate(`/checkout/pay/${answer.payment.id}`);
   };
 
@@ -347,6 +368,11 @@ function CheckoutForm({
         throw error;
       }
       if (error instanceof ApiError && error.code === 'validation_failed') {
+        const emailProblem = fieldErrorsOf(error.problem).find((field) => field.path === '/email');
+        if (emailProblem) {
+          setEmailError('Enter the email address your confirmation should go to.');
+          return;
+        }
         const fieldErrors = addressErrorsOf(fieldErrorsOf(error.problem));
         if (Object.keys(fieldErrors).length) {
           setErrors(fieldErrors);
@@ -387,6 +413,11 @@ function CheckoutForm({
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (guest && !looksLikeEmail(email)) {
+      setEmailError('Enter the email address your confirmation should go to.');
+      document.getElementById('guest-email')?.focus();
+      return;
+    }
     if (addressId === 'new') {
       const found = validateAddress(address);
       setErrors(found);
@@ -403,6 +434,33 @@ function CheckoutForm({
   return (
     <div className="two-columns checkout-layout">
       <form className="form" onSubmit={submit} noValidate aria-labelledby="address-heading">
+        {guest && (
+          <fieldset className="guest-contact">
+            <legend>Checking out as a guest</legend>
+            <label htmlFor="guest-email">Email for your order confirmation</label>
+            <input
+              id="guest-email"
+              type="email"
+              autoComplete="email"
+              value={email}
+              aria-invalid={emailError !== undefined}
+              aria-describedby={emailError ? 'guest-email-error' : undefined}
+              onChange={(event) => {
+                setEmail(event.target.value);
+                setEmailError(undefined);
+                attempt.reset();
+              }}
+            />
+            {emailError && (
+              <span id="guest-email-error" className="field-error">
+                {emailError}
+              </span>
+            )}
+            <p className="muted">
+              Have an account? <Link to="/login?next=/checkout">Sign in</Link> and your cart comes with you.
+            </p>
+          </fieldset>
+        )}
         <h2 id="address-heading">Shipping address</h2>
         {addresses.length > 0 && (
           <fieldset className="address-picker">
@@ -493,27 +551,44 @@ export function CheckoutSteps({ step }: { step: 1 | 2 }) {
   );
 }
 
-export function CheckoutPage() {
-  const cart = useApi(() => call(api.GET('/v1/cart')), []);
-  const addresses = useApi(() => call(api.GET('/v1/me/addresses')), []);
+function CheckoutContents({ guest }: { guest: boolean }) {
+  const cart = useApi(loadCart, []);
+  // A guest has no address book.
+  const addresses = useApi(
+    () => (guest ? Promise.resolve({ data: [] as Address[] }) : call(api.GET('/v1/me/addresses'))),
+    [guest],
+  );
   return (
-    <RequireAuth>
+    <Async value={cart}>
+      {(data) =>
+        !data || data.items.length === 0 ? (
+          <div className="empty-state">
+            <h2>Your cart is empty</h2>
+            {guest ? (
+              <Link to="/search">Find something you like</Link>
+            ) : (
+              <Link to="/orders">See your orders</Link>
+            )}
+          </div>
+        ) : (
+          <Async value={addresses}>
+            {(book) => (
+              <CheckoutForm cart={data} addresses={book.data} reloadCart={cart.reload} guest={guest} />
+            )}
+          </Async>
+        )
+      }
+    </Async>
+  );
+}
+
+export function CheckoutPage() {
+  const { me } = useAuth();
+  return (
+    <SessionKnown>
       <h1>Check out</h1>
       <CheckoutSteps step={1} />
-      <Async value={cart}>
-        {(data) =>
-          data.items.length === 0 ? (
-            <div className="empty-state">
-              <h2>Your cart is empty</h2>
-              <Link to="/orders">See your orders</Link>
-            </div>
-          ) : (
-            <Async value={addresses}>
-              {(book) => <CheckoutForm cart={data} addresses={book.data} reloadCart={cart.reload} />}
-            </Async>
-          )
-        }
-      </Async>
-    </RequireAuth>
+      <CheckoutContents key={me ? me.id : 'guest'} guest={me === null} />
+    </SessionKnown>
   );
 }

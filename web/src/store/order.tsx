@@ -1,13 +1,15 @@
 import { type FormEvent, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
-import { ApiError, api, call } from '../api/client';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { ApiError, api, call, orderTokens } from '../api/client';
+import { useAuth } from '../auth';
 import { formatDateTime, formatMoney } from '../format';
 import { Async, ErrorNotice } from '../ui/feedback';
 import { TextField } from '../ui/field';
-import { RequireAuth } from '../ui/layout';
+import { SessionKnown } from '../ui/layout';
 import { NotFound } from '../ui/not-found';
 import { useAction, useApi } from '../ui/use-api';
 import { DiscountTotal, LineDiscount } from './discount-lines';
+import { CreateAccountOffer } from './create-account-offer';
 import { StatusBadge } from './orders';
 import { OrderReturns } from './returns';
 import { orderTimeline } from './timeline';
@@ -135,7 +137,9 @@ function ItemRow({ order, item }: { order: Order; item: OrderItem }) {
         <span className="num">{formatMoney(item.line_total)}</span>
       </div>
       <LineDiscount title={item.title} discount={item.discount} />
+      {/* A guest's order is reviewed once an account claims it. */}
       {order.status === 'delivered' &&
+        order.buyer_id !== null &&
         (review === 'posted' ? (
           <p className="notice notice-success" role="status">
             Thank you for your review!
@@ -158,6 +162,8 @@ function ItemRow({ order, item }: { order: Order; item: OrderItem }) {
 }
 
 function OrderActions({ order, update }: { order: Order; update(order: Order): void }) {
+  // A guest (by its order token) pays and cancels; confirming delivery takes an account.
+  const guest = useAuth().me === null;
   const navigate = useNavigate();
   const [confirming, setConfirming] = useState(false);
   const cancel = useAction(async () =>
@@ -176,7 +182,7 @@ function OrderActions({ order, update }: { order: Order; update(order: Order): v
             Pay now
           </button>
         )}
-        {order.status === 'shipped' && (
+        {order.status === 'shipped' && !guest && (
           <button type="button" onClick={() => void deliver.run()} disabled={deliver.pending}>
             {deliver.pending ? 'Confirming…' : 'Confirm delivery'}
           </button>
@@ -251,6 +257,7 @@ function Parcels({ order }: { order: Order }) {
 
 function OrderView({ initial }: { initial: Order }) {
   const [order, setOrder] = useState(initial);
+  const guest = useAuth().me === null;
   const address = order.shipping_address;
   return (
     <article className="order-page">
@@ -263,7 +270,8 @@ function OrderView({ initial }: { initial: Order }) {
       </p>
       <Timeline order={order} />
       <OrderActions order={order} update={setOrder} />
-      <OrderReturns order={order} />
+      {/* Returns are asked for by an account: a guest is offered one first. */}
+      {guest ? <CreateAccountOffer email={order.guest_email} /> : <OrderReturns order={order} />}
       <div className="two-columns">
         <section className="card" aria-labelledby="items-heading">
           <h2 id="items-heading">Items</h2>
@@ -333,16 +341,27 @@ function OrderView({ initial }: { initial: Order }) {
   );
 }
 
+/** Opens an order with the order token of its email link, kept for its payment too. */
+async function loadOrder(id: string, linkToken: string | null) {
+  if (linkToken) orderTokens.remember(linkToken, [id]);
+  const order = await call(api.GET('/v1/orders/{id}', { params: { path: { id } } }));
+  const token = orderTokens.of(id);
+  if (token) orderTokens.remember(token, [order.payment_id]);
+  return order;
+}
+
 export function OrderPage() {
   const { id = '' } = useParams();
-  const order = useApi(() => call(api.GET('/v1/orders/{id}', { params: { path: { id } } })), [id]);
+  const [params] = useSearchParams();
+  const linkToken = params.get('order_token');
+  const order = useApi(() => loadOrder(id, linkToken), [id, linkToken]);
   return (
-    <RequireAuth>
+    <SessionKnown>
       {order.state === 'error' && order.error instanceof ApiError && order.error.status === 404 ? (
         <NotFound what="order" />
       ) : (
         <Async value={order}>{(data) => <OrderView key={data.id} initial={data} />}</Async>
       )}
-    </RequireAuth>
+    </SessionKnown>
   );
 }

@@ -2,12 +2,14 @@ import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useAttemptKey } from '../api/attempt-key';
 import { ApiError, api, call } from '../api/client';
+import { useAuth } from '../auth';
 import { formatMoney } from '../format';
 import { Async, ErrorNotice, Spinner } from '../ui/feedback';
-import { RequireAuth } from '../ui/layout';
+import { SessionKnown } from '../ui/layout';
 import { NotFound } from '../ui/not-found';
 import { useAction, useApi } from '../ui/use-api';
 import { CheckoutSteps } from './checkout';
+import { CreateAccountOffer } from './create-account-offer';
 import { nextPaymentStep, PAYMENT_METHODS, pollDelay } from './payment-follow';
 import type { Payment } from './types';
 
@@ -44,6 +46,7 @@ function useFollowedPayment(initial: Payment): [Payment, (payment: Payment) => v
 }
 
 function PaymentForm({ initial }: { initial: Payment }) {
+  const guest = useAuth().me === null;
   const [payment, setPayment, pollError] = useFollowedPayment(initial);
   const [method, setMethod] = useState('pm_card_visa');
   const attempt = useAttemptKey();
@@ -86,7 +89,7 @@ function PaymentForm({ initial }: { initial: Payment }) {
               </li>
             ))}
           </ul>
-          <Link to="/orders">All your orders</Link>
+          {guest ? <CreateAccountOffer /> : <Link to="/orders">All your orders</Link>}
         </div>
       </div>
     );
@@ -155,7 +158,7 @@ export function PaymentPage() {
     [paymentId],
   );
   return (
-    <RequireAuth>
+    <SessionKnown>
       <h1>Payment</h1>
       <CheckoutSteps step={2} />
       {payment.state === 'error' && payment.error instanceof ApiError && payment.error.status === 404 ? (
@@ -163,6 +166,6 @@ export function PaymentPage() {
       ) : (
         <Async value={payment}>{(data) => <PaymentForm key={data.id} initial={data} />}</Async>
       )}
-    </RequireAuth>
+    </SessionKnown>
   );
 }

@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
-import { ApiError, api, call, stockShortagesOf } from '../api/client';
+import { ApiError, api, call, guestCart, stockShortagesOf } from '../api/client';
 import { useAuth } from '../auth';
 import { formatDate, formatMoney } from '../format';
 import { Async, ErrorNotice, Spinner } from '../ui/feedback';
 import { NotFound } from '../ui/not-found';
 import { useAction, useApi } from '../ui/use-api';
+import { ensureGuestCart } from './guest-cart';
 import { ProductGrid, Stars } from './product-card';
 import type { Product, Review, ReviewPage, ReviewSort, Variant } from './types';
 import { usePages } from './use-pages';
@@ -119,8 +120,17 @@ function BuyBox({ product, reload }: { product: Product; reload(): void }) {
   const add = useAction(async () => {
     if (!selected) return;
     setAdded(false);
+    const addLine = () => call(api.POST('/v1/cart/items', { body: { variant_id: selected.id, quantity } }));
     try {
-      await call(api.POST('/v1/cart/items', { body: { variant_id: selected.id, quantity } }));
+      // Signed out: the line goes into a guest cart (made now if there is none).
+      await ensureGuestCart();
+      await addLine().catch(async (error: unknown) => {
+        // A guest cart idle too long, or merged into an account elsewhere: start a new one.
+        if (!(error instanceof ApiError && error.status === 401 && me === null)) throw error;
+        guestCart.set(null);
+        await ensureGuestCart();
+        return addLine();
+      });
       setAdded(true);
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
@@ -132,10 +142,6 @@ function BuyBox({ product, reload }: { product: Product; reload(): void }) {
     }
   });
   const addToCart = () => {
-    if (me === null) {
-      navigate(`/login?next=${encodeURIComponent(location.pathname)}`);
-      return;
-    }
     void add.run();
   };
   const shortage = add.error instanceof ApiError ? stockShortagesOf(add.error.problem)[0] : undefined;

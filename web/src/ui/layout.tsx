@@ -82,6 +82,14 @@ export function Layout() {
 }
 
 /** Shows its children to a signed-in person (with the role, if one is named); sends others to log in. */
+/** Shows its children once it is known whether someone is signed in (pages guests may use too). */
+export function SessionKnown({ children }: { children: ReactNode }) {
+  const { me, error, refresh } = useAuth();
+  if (me === undefined)
+    return error ? <ErrorNotice error={error} retry={() => void refresh()} /> : <Spinner />;
+  return <>{children}</>;
+}
+
 export function RequireAuth({ role, children }: { role?: 'seller' | 'admin'; children: ReactNode }) {
   const { me, error, refresh } = useAuth();
   const location = useLocation();
