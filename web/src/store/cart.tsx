@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, call } from '../api/client';
+import { useAuth } from '../auth';
 import { formatMoney } from '../format';
 import { Async, ErrorNotice } from '../ui/feedback';
 import { SessionKnown } from '../ui/layout';
@@ -98,7 +99,8 @@ function CartLineRow({ line, update }: { line: CartLine; update(cart: Cart): voi
 }
 
 function CartContents() {
-  const cart = useApi(loadCart, []);
+  const signedIn = useAuth().me !== null;
+  const cart = useApi(() => loadCart(signedIn), [signedIn]);
   const [current, setCurrent] = useState<Cart>();
   const shown = current ?? cart.data;
   const navigate = useNavigate();

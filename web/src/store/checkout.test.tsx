@@ -2,12 +2,14 @@ import { cleanup, render, screen, waitFor, within } from '@testing-library/react
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter, Route, Routes } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { api } from '../api/client';
+import { api, guestCart, orderTokens } from '../api/client';
 import { CheckoutPage } from './checkout';
 import { cartLine, cartOf, quoteOf, usd } from './test-carts';
 import type { Address, Cart } from './types';
 
-vi.mock('../auth', () => ({ useAuth: () => ({ me: { id: 'usr_1', roles: ['buyer'] } }) }));
+/** Who is signed in: a buyer, or nobody (a guest). */
+const signedIn = vi.hoisted(() => ({ me: { id: 'usr_1', roles: ['buyer'] } as object | null }));
+vi.mock('../auth', () => ({ useAuth: () => ({ me: signedIn.me }) }));
 
 const cart = cartOf([
   cartLine({ quantity: 3 }),
@@ -82,9 +84,40 @@ async function fillAddress(user: ReturnType<typeof userEvent.setup>) {
 afterEach(() => {
   cleanup();
   vi.restoreAllMocks();
+  signedIn.me = { id: 'usr_1', roles: ['buyer'] };
+  localStorage.clear();
 });
 
 describe('checkout', () => {
+  it('asks a guest for an email, sends it, and keeps the order token for the orders and payment', async () => {
+    signedIn.me = null;
+    guestCart.set('cart-token-1');
+    const get = serveReads();
+    const { sentCheckouts } = servePosts([
+      () =>
+        ok({
+          id: 'chk_1',
+          orders: [{ id: 'ord_1' }, { id: 'ord_2' }],
+          payment: { id: 'pay_1' },
+          order_token: 'order-token-1',
+        }),
+    ]);
+    const user = userEvent.setup();
+    renderCheckout();
+    await fillAddress(user);
+    await user.click(screen.getByRole('button', { name: 'Continue to payment' }));
+    expect(await screen.findByText('Enter the email address your confirmation should go to.')).toBeTruthy();
+    expect(sentCheckouts).toEqual([]);
+
+    await user.type(screen.getByLabelText('Email for your order confirmation'), 'gia@example.com');
+    await user.click(screen.getByRole('button', { name: 'Continue to payment' }));
+    await screen.findByText('Payment step');
+    expect(sentCheckouts[0]!.body).toMatchObject({ email: 'gia@example.com' });
+    // A guest has no address book to read.
+    expect(get.mock.calls.map(([path]) => path)).not.toContain('/v1/me/addresses');
+    for (const id of ['ord_1', 'ord_2', 'pay_1']) expect(orderTokens.of(id)).toBe('order-token-1');
+  });
+
   it('shows missing fields at the fields without calling the server', async () => {
     serveReads();
     const post = vi.spyOn(api, 'POST');

@@ -552,7 +552,7 @@ export function CheckoutSteps({ step }: { step: 1 | 2 }) {
 }
 
 function CheckoutContents({ guest }: { guest: boolean }) {
-  const cart = useApi(loadCart, []);
+  const cart = useApi(() => loadCart(!guest), [guest]);
   // A guest has no address book.
   const addresses = useApi(
     () => (guest ? Promise.resolve({ data: [] as Address[] }) : call(api.GET('/v1/me/addresses'))),

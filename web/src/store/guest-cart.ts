@@ -5,12 +5,12 @@ import type { Cart } from './types';
  * The shopper's cart: the signed-in user's, else the guest cart this browser holds; null for a
  * guest with no cart yet (or whose cart token stopped working: it is forgotten).
  */
-export async function loadCart(): Promise<Cart | null> {
-  if (!session.token() && !guestCart.token()) return null;
+export async function loadCart(signedIn: boolean): Promise<Cart | null> {
+  if (!signedIn && !guestCart.token()) return null;
   try {
     return await call(api.GET('/v1/cart'));
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401 && !session.token()) {
+    if (error instanceof ApiError && error.status === 401 && !signedIn) {
       guestCart.set(null);
       return null;
     }
