@@ -114,7 +114,7 @@ describe('checkout', () => {
     await screen.findByText('Payment step');
     expect(sentCheckouts[0]!.body).toMatchObject({ email: 'gia@example.com' });
     // A guest has no address book to read.
-    expect(get.mock.calls.map(([path]) => path)).not.toContain('/v1/me/addresses');
+    expect(get.mock.calls.map((args) => (args as unknown[])[0])).not.toContain('/v1/me/addresses');
     for (const id of ['ord_1', 'ord_2', 'pay_1']) expect(orderTokens.of(id)).toBe('order-token-1');
   });
 
