@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../test/app.js';
 import { testDatabaseKind } from '../../../test/db.js';
 import { FACTORY_PASSWORD, newUser, type TestUser } from '../../../test/factories/identity.js';
@@ -9,6 +9,7 @@ import { expectProblem } from '../../../test/problem.js';
 import { sql } from '../../platform/db.js';
 import { hashToken } from '../../platform/tokens.js';
 import { GUEST_CARTS_PER_ADDRESS_PER_HOUR } from '../cart/cart.service.js';
+import { argon2id, type PasswordAlgorithm } from '../identity/index.js';
 
 const onPostgres = testDatabaseKind() === 'postgres';
 
@@ -17,8 +18,34 @@ let admin: TestUser;
 let shopA: TestUser;
 let shopB: TestUser;
 
+/**
+ * Sign-ins that check their passwords together: armed for `size`, each waits after its check
+ * until all have checked, so their merges start at once (one process checks one account's
+ * passwords one at a time, which would space them out: the tabs' sign-ins reach two processes).
+ */
+let gate: (() => Promise<void>) | undefined;
+const armSignInBarrier = (size: number) => {
+  let arrived = 0;
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  gate = async () => {
+    if (++arrived >= size) open();
+    await opened;
+  };
+};
+const gatedPasswords: PasswordAlgorithm = {
+  hash: argon2id.hash,
+  async verify(passwordHash, password) {
+    const matches = await argon2id.verify(passwordHash, password);
+    await gate?.();
+    return matches;
+  },
+};
+
 beforeAll(async () => {
-  t = await createTestApp({ env: { BAZAAR_DB_POOL_SIZE: '20' } });
+  t = await createTestApp({ env: { BAZAAR_DB_POOL_SIZE: '20' }, passwordAlgorithm: gatedPasswords });
   admin = await newUser(t.db, { admin: true });
   shopA = await newUser(t.db, { shop: 'Guest Shop A' });
   shopB = await newUser(t.db, { shop: 'Guest Shop B' });
@@ -431,15 +458,31 @@ describe('signing in with a guest cart', () => {
     expect(droppedCart).toMatchObject({ items: [{ quantity: 2 }], promotions: [], discount_total: usd(0) });
   });
 
-  it.runIf(onPostgres)('merges exactly once when two tabs sign in at once', async () => {
+  it.runIf(onPostgres)('merges exactly once when two tabs sign in at once (on two processes)', async () => {
+    const other = await createTestApp({
+      database: t,
+      env: { BAZAAR_DB_POOL_SIZE: '20' },
+      passwordAlgorithm: gatedPasswords,
+    });
+    const loginAt = (app: TestApp, user: TestUser, cart: string) =>
+      app.app.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        remoteAddress: freshClient(),
+        headers: { 'bazaar-cart-token': cart },
+        payload: { email: user.email, password: FACTORY_PASSWORD },
+      });
+    onTestFinished(() => other.close());
     for (let round = 0; round < 3; round++) {
       const user = await newUser(t.db);
       const variantId = await product(shopA, 100, 90);
       await add({ token: user.token }, variantId, 1);
       const cart = await newGuestCart();
       await add({ cart }, variantId, 10);
-      const answers = await Promise.all([login(user, cart), login(user, cart), login(user, cart)]);
-      expect(answers.map((answer) => answer.statusCode)).toEqual([200, 200, 200]);
+      armSignInBarrier(2);
+      const answers = await Promise.all([loginAt(t, user, cart), loginAt(other, user, cart)]);
+      gate = undefined;
+      expect(answers.map((answer) => answer.statusCode)).toEqual([200, 200]);
       const lines = (await call('GET', '/v1/cart', { token: user.token })).json().items;
       expect(lines).toEqual([expect.objectContaining({ variant_id: variantId, quantity: 11 })]);
     }
