@@ -1,30 +1,7 @@
-import type { Page } from 'playwright-core';
-import { expect } from 'vitest';
 import { bazaarForThisFile } from './harness.js';
+import { openEmail } from './steps.js';
 
 const { test } = bazaarForThisFile();
-
-/** Opens the dev mailbox until an email with this subject to this address is there, and answers its card. */
-async function openEmail(page: Page, to: string, subject: string) {
-  await page.goto('/dev/mailbox');
-  const email = page
-    .getByRole('listitem')
-    .filter({ hasText: `To ${to}` })
-    .filter({ hasText: subject });
-  // The worker mails it a moment after the request: look again until it is there.
-  await expect
-    .poll(
-      async () => {
-        if ((await email.count()) > 0) return true;
-        await page.getByRole('button', { name: 'Refresh' }).click();
-        await page.waitForTimeout(300);
-        return false;
-      },
-      { timeout: 20_000 },
-    )
-    .toBe(true);
-  return email.first();
-}
 
 test('forgot password → the dev mailbox → reset → log in with the new password', async ({ browse }) => {
   const page = await browse();

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { bazaarForThisFile } from './harness.js';
+import { addFromSearch } from './steps.js';
 
 const { test } = bazaarForThisFile();
 
@@ -23,25 +24,6 @@ interface Order {
 }
 
 const tokenOf = (page: Page) => page.evaluate<string>("localStorage.getItem('bazaar.token')");
-
-/** Opens the first in-stock search result for `words` sold by `shop` and adds `quantity` of it to the cart. */
-async function addFromSearch(page: Page, words: string, shop: string, quantity: number): Promise<void> {
-  await page.getByLabel('Search products').fill(words);
-  await page.getByLabel('Search products').press('Enter');
-  const card = page
-    .getByRole('list', { name: 'Search results' })
-    .getByRole('listitem')
-    .filter({ hasText: shop })
-    .filter({ hasNotText: 'Out of stock' })
-    .first();
-  const link = card.getByRole('link');
-  const title = ((await link.textContent()) ?? '').trim();
-  await link.click();
-  await page.getByRole('heading', { name: title, level: 1 }).waitFor();
-  await page.getByLabel('Quantity').fill(String(quantity));
-  await page.getByRole('button', { name: 'Add to cart' }).click();
-  await page.getByText('Added to your cart.').waitFor();
-}
 
 test('a buyer saves an address, buys from two shops with different deliveries, and follows a partial parcel', async ({
   browse,

@@ -95,31 +95,36 @@ function orderContent(
   };
 }
 
+type PlacedOrder = ShownOrder & Pick<OrderData, 'number' | 'shop'>;
+
+/** The news of an order placed, to its buyer, signed in or a guest. */
+const orderPlacedText = (order: PlacedOrder) => ({
+  title: `Order ${order.number} placed`,
+  summary: `Thank you: ${order.shop.name} has your order ${order.number} for ${money(order.total)}. It ships once it is paid.`,
+});
+
 /**
  * What a guest is mailed for each order its checkout placed: the link opens the order with the
  * checkout's order token, and the guest is asked to make an account (its orders follow it there
  * once the address is verified).
  */
 export function guestOrderPlacedContent(
-  order: ShownOrder & Pick<OrderData, 'number' | 'shop'>,
+  order: PlacedOrder,
   orderToken: string,
   context: Pick<NoticeContext, 'url'>,
 ): MessageContent {
-  return {
-    ...orderContent(
-      order,
-      context,
-      {
-        title: `Order ${order.number} placed`,
-        summary: `Thank you: ${order.shop.name} has your order ${order.number} for ${money(order.total)}. It ships once it is paid.`,
-        details: [
-          'Keep this email: its link opens your order. Create an account with this email address and verify it to see all your orders in one place.',
-        ],
-      },
-      true,
-      `/orders/${order.id}?order_token=${encodeURIComponent(orderToken)}`,
-    ),
-  };
+  return orderContent(
+    order,
+    context,
+    {
+      ...orderPlacedText(order),
+      details: [
+        'Keep this email: its link opens your order. Create an account with this email address and verify it to see all your orders in one place.',
+      ],
+    },
+    true,
+    `/orders/${order.id}?order_token=${encodeURIComponent(orderToken)}`,
+  );
 }
 
 function toBuyer(order: OrderData, template: string, content: MessageContent): Notice {
@@ -265,16 +270,7 @@ export const noticeRules: { [Type in CataloguedEventType]?: NoticeRule<Type> } =
   'order.placed.v1': async (order, context) =>
     order.guest_email
       ? []
-      : [
-          toBuyer(
-            order,
-            'order_placed',
-            orderContent(order, context, {
-              title: `Order ${order.number} placed`,
-              summary: `Thank you: ${order.shop.name} has your order ${order.number} for ${money(order.total)}. It ships once it is paid.`,
-            }),
-          ),
-        ],
+      : [toBuyer(order, 'order_placed', orderContent(order, context, orderPlacedText(order)))],
   'order.paid.v1': async (order, context) =>
     toSeller(
       order,
