@@ -91,7 +91,8 @@ export interface PaymentSettlement {
 /** A disputed payment, as the dispute's news tells of it. */
 export interface DisputedPayment {
   id: string;
-  buyerId: string;
+  /** Null for a guest's payment. */
+  buyerId: string | null;
   currency: string;
   orderIds: string[];
 }
