@@ -137,7 +137,8 @@ function problemDetail(problem: PricingProblem): string {
 export interface ReturnableOrder {
   id: string;
   number: string;
-  buyerId: string;
+  /** Null for a guest's order: no account may ask to return it until one claims it. */
+  buyerId: string | null;
   shopId: string;
   status: OrderStatus;
   currency: string;

@@ -55,7 +55,7 @@ export interface ReturnRequest {
 
 type Viewer = 'buyer' | 'seller' | 'admin';
 
-const viewerOf = (caller: Caller, party: { buyerId: string; shopId: string }): Viewer | undefined => {
+const viewerOf = (caller: Caller, party: { buyerId: string | null; shopId: string }): Viewer | undefined => {
   if (party.buyerId === caller.id) return 'buyer';
   if (caller.shop?.id === party.shopId) return 'seller';
   if (caller.roles.includes('admin')) return 'admin';
@@ -161,7 +161,8 @@ export class ReturnsService {
           id,
           orderId: order.id,
           orderNumber: order.number,
-          buyerId: order.buyerId,
+          // The caller is the order's buyer (checked above).
+          buyerId: caller.id,
           shopId: order.shopId,
           reason: input.reason,
           note: input.note ?? null,

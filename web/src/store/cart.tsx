@@ -9,8 +9,8 @@ import { useAction, useApi } from '../ui/use-api';
 import { groupByShop, isOverStock, overStockLines } from './cart-lines';
 import { LineDiscount, ShopDiscount } from './discount-lines';
 import { discountOf, minus } from './discounts';
-import { PromotionCode } from './promotion-code';
 import { loadCart } from './guest-cart';
+import { PromotionCode } from './promotion-code';
 import type { Cart, CartLine } from './types';
 
 /** Why a line cannot be bought now, as the buyer reads it. */

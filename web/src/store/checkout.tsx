@@ -16,8 +16,8 @@ import {
 } from './address';
 import { ADDRESS_FIELDS, AddressFields, addressLine } from './address-form';
 import { DiscountTotal, LineDiscount, ShopDiscount } from './discount-lines';
-import { PromotionCode } from './promotion-code';
 import { loadCart } from './guest-cart';
+import { PromotionCode } from './promotion-code';
 import { planStockFixes, type StockFix, totalAfterFixes } from './stock-fix';
 import type { Address, Cart, CheckoutBody, Quote, QuoteShop } from './types';
 
