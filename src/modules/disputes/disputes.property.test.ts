@@ -64,13 +64,17 @@ interface OracleOrder {
   /** What the open dispute holds of it: its part and the seller's share held. */
   open: { part: number; held: number } | null;
   delivered: boolean;
+  /** Its one item, and whether the buyer has returned it. */
+  itemId: string;
+  returned: boolean;
 }
 
 type Op =
   | { kind: 'refund'; order: number; tenths: number }
   | { kind: 'open'; tenths: number }
   | { kind: 'close'; won: boolean }
-  | { kind: 'deliver'; order: number };
+  | { kind: 'deliver'; order: number }
+  | { kind: 'return'; order: number };
 
 const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
   fc.record({
@@ -81,15 +85,16 @@ const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('open' as const), tenths: fc.integer({ min: 1, max: 11 }) }),
   fc.record({ kind: fc.constant('close' as const), won: fc.boolean() }),
   fc.record({ kind: fc.constant('deliver' as const), order: fc.nat(1) }),
+  fc.record({ kind: fc.constant('return' as const), order: fc.nat(1) }),
 );
 
 let runs = 0;
 
-it('keeps the books balanced, refunded + lost within captured, and each shop at the oracle, whatever refunds and dispute outcomes do', async () => {
+it('keeps the books balanced, refunded + lost within captured, and each shop at the oracle, whatever refunds, returns and dispute outcomes do', async () => {
   await fc.assert(
     fc.asyncProperty(
       fc.tuple(fc.integer({ min: 101, max: 9_999 }), fc.integer({ min: 101, max: 9_999 })),
-      fc.array(opArbitrary, { minLength: 2, maxLength: 8 }),
+      fc.array(opArbitrary, { minLength: 2, maxLength: 10 }),
       async (prices, ops) => {
         const run = runs++;
         const totalOf = async (seller: TestUser) => {
@@ -120,11 +125,24 @@ it('keeps the books balanced, refunded + lost within captured, and each shop at 
             taken: 0,
             open: null,
             delivered: false,
+            itemId: order.items[0]!.id,
+            returned: false,
           }))
           .sort((a, b) => (a.id < b.id ? -1 : 1));
         const byShop = (shop: number) => orders.find((order) => order.shop === shop)!;
         let disputes = 0;
         let openId: string | null = null;
+        const deliver = async (order: OracleOrder) => {
+          if (order.delivered) return;
+          const seller = sellers[order.shop]!;
+          await flows.call('POST', `/v1/orders/${order.id}/ship`, seller.token, {
+            carrier: 'UPS',
+            tracking_number: '1Z',
+          });
+          const delivered = await flows.call('POST', `/v1/orders/${order.id}/confirm-delivery`, buyer.token);
+          // A fully refunded order is no longer delivered.
+          if (delivered.statusCode === 200) order.delivered = true;
+        };
         const left = (order: OracleOrder) =>
           order.total - order.refunded - order.lost - (order.open?.part ?? 0);
 
@@ -188,21 +206,36 @@ it('keeps the books balanced, refunded + lost within captured, and each shop at 
               order.open = null;
             }
             openId = null;
-          } else {
+          } else if (op.kind === 'return') {
+            // The order is delivered if it can be; the buyer returns the item as damaged; the seller approves and receives it,
+            // which refunds what it was paid (the whole order: one item, free shipping).
             const order = byShop(op.order);
-            if (order.delivered) continue;
-            const seller = sellers[order.shop]!;
-            await flows.call('POST', `/v1/orders/${order.id}/ship`, seller.token, {
-              carrier: 'UPS',
-              tracking_number: '1Z',
+            await deliver(order);
+            if (!order.delivered || order.returned) continue;
+            const requested = await flows.call('POST', `/v1/orders/${order.id}/returns`, buyer.token, {
+              items: [{ order_item_id: order.itemId, quantity: 1 }],
+              reason: 'damaged',
             });
-            const delivered = await flows.call(
-              'POST',
-              `/v1/orders/${order.id}/confirm-delivery`,
-              buyer.token,
-            );
-            // A fully refunded order is no longer delivered.
-            if (delivered.statusCode === 200) order.delivered = true;
+            if (order.total > left(order)) {
+              expect(requested.statusCode, requested.body).toBe(422);
+              continue;
+            }
+            expect(requested.statusCode, requested.body).toBe(201);
+            expect(requested.json().amount.amount).toBe(order.total);
+            const seller = sellers[order.shop]!;
+            const returnId: string = requested.json().id;
+            const approved = await flows.call('POST', `/v1/returns/${returnId}/approve`, seller.token, {});
+            expect(approved.statusCode, approved.body).toBe(200);
+            const received = await flows.call('POST', `/v1/returns/${returnId}/receive`, seller.token, {
+              restock: false,
+            });
+            expect(received.statusCode, received.body).toBe(200);
+            expect(received.json().status).toBe('refunded');
+            order.refunded += order.total;
+            order.taken += order.total;
+            order.returned = true;
+          } else {
+            await deliver(byShop(op.order));
           }
 
           const trial = await t.services.ledger.trialBalance();
