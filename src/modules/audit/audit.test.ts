@@ -198,5 +198,11 @@ describe('the audit trail', () => {
       'validation_failed',
     );
     expectProblem(await call('GET', '/v1/admin/audit?cursor=garbage', admin.token), 422, 'validation_failed');
+    expectProblem(
+      await call('GET', '/v1/admin/audit?from=2026-12-07&to=2026-12-01', admin.token),
+      422,
+      'validation_failed',
+      'audit_period_invalid',
+    );
   });
 });
