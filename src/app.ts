@@ -8,6 +8,7 @@ import pino from 'pino';
 import client from 'prom-client';
 import type { Config } from './config.js';
 import { eventCatalogues } from './events.js';
+import { ApiKeysService, apiKeysRoutes } from './modules/apikeys/index.js';
 import { AuditService, auditRoutes } from './modules/audit/index.js';
 import { CartService, cartRoutes } from './modules/cart/index.js';
 import {
@@ -125,6 +126,8 @@ export interface Services {
   promotions: PromotionsService;
   /** The audit trail's views. */
   audit: AuditService;
+  /** `bzk_` keys: integrations acting as their owner within scopes. */
+  apiKeys: ApiKeysService;
   reviews: ReviewsService;
   recommendations: RecommendationsService;
   /** Product views signed-in buyers make, noted by the catalog for recommendations. */
@@ -295,6 +298,11 @@ export function buildServices(
     // A proven address claims the guest orders placed with it: identity never writes orders' tables.
     addressProven: (tx, user) => orders.claimGuestOrders(tx, user.id, user.email),
   });
+  // A key's owner is whoever identity says the user is now (suspended: nobody).
+  const apiKeys = new ApiKeysService({
+    db,
+    owners: { callerOfUser: (userId, credentialKey) => identity.callerOfUser(userId, credentialKey) },
+  });
   subscribeNotifications(outbox, notifications);
   registerNotificationJobs(jobs, notifications);
   registerAccountJobs(jobs, account);
@@ -325,6 +333,7 @@ export function buildServices(
     tax,
     promotions,
     audit: new AuditService(db),
+    apiKeys,
     identity,
     account,
     notifications,
@@ -568,7 +577,10 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   }
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const guards = createAuthGuards((token) => services.identity.authenticate(token), {
+  // `bzk_` bearer tokens are API keys; any other is a session's.
+  const authenticate = (token: string) =>
+    token.startsWith('bzk_') ? services.apiKeys.authenticate(token) : services.identity.authenticate(token);
+  const guards = createAuthGuards(authenticate, {
     adminsNeedTwoFactor: config.requireAdminTwoFactor,
   });
   documentProblemResponses(app);
@@ -592,6 +604,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   ledgerRoutes(app, services.ledger, guards);
   disputesRoutes(app, services.disputes, guards);
   auditRoutes(app, services.audit, guards);
+  apiKeysRoutes(app, services.apiKeys, guards);
   options.extraRoutes?.(app);
 
   await app.ready();

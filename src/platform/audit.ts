@@ -50,13 +50,15 @@ export async function appendAudit(tx: Queryable, entry: AuditEntry): Promise<str
   const request = servedRequest.getStore();
   const caller = request?.caller ?? null;
   const actor = entry.actor !== undefined ? entry.actor : caller && { id: caller.id, name: caller.name };
+  // A change made through an API key is its owner's, and names the key it was made with.
+  const apiKeyId = entry.actor === undefined ? (caller?.apiKey?.id ?? null) : null;
   const id = newId('aud');
   await tx.execute(sql`
     INSERT INTO audit_events
-      (id, actor_id, actor_name, action, target_type, target_id, shop_id, changes, request_id, ip)
+      (id, actor_id, actor_name, action, target_type, target_id, shop_id, changes, request_id, ip, api_key_id)
     VALUES (${id}, ${actor?.id ?? null}, ${actor?.name ?? null}, ${entry.action}, ${entry.target.type},
             ${entry.target.id}, ${entry.shopId ?? null}, ${JSON.stringify(entry.changes ?? {})}::jsonb,
-            ${request?.id ?? null}, ${request?.ip ?? null})`);
+            ${request?.id ?? null}, ${request?.ip ?? null}, ${apiKeyId})`);
   return id;
 }
 

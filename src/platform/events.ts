@@ -108,6 +108,7 @@ export function eventSchemaRoutes(app: FastifyInstance): void {
     '/v1/events/schemas',
     {
       schema: {
+        'x-bazaar-scope': 'public',
         tags: ['events'],
         summary: "The JSON Schema of every event type's data",
         response: { 200: EventSchemasAnswer },

@@ -8,6 +8,33 @@ import { hashToken } from './tokens.js';
 
 export type Role = 'buyer' | 'seller' | 'admin';
 
+/** What an API key may be allowed to do; `admin` only on keys an admin makes. */
+export const API_KEY_SCOPES = [
+  'products:read',
+  'products:write',
+  'orders:read',
+  'orders:write',
+  'payouts:read',
+  'webhooks:write',
+  'admin',
+] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+/**
+ * What every /v1 route declares as `x-bazaar-scope` in its schema (and so in its OpenAPI
+ * operation): the scope an API key needs to call it; `public` for a route that needs no sign-in (a
+ * key there acts as nobody); `session` for one only a signed-in person may call (buyer journeys,
+ * account security, API keys themselves), which refuses every key.
+ */
+export type RouteScope = ApiKeyScope | 'public' | 'session';
+
+/** The API key a caller acts through: the key's owner is the caller, within the key's scopes. */
+export interface ApiKeyGrant {
+  id: string;
+  name: string;
+  scopes: readonly ApiKeyScope[];
+}
+
 /** Who is calling, as resolved from the bearer token. */
 export interface Caller {
   id: string;
@@ -20,8 +47,10 @@ export interface Caller {
   createdAt: Date;
   /** Whether the caller signs in with a second factor (TOTP). */
   twoFactorEnabled: boolean;
-  /** Identifies the caller's current session (the SHA-256 of its token). */
+  /** Identifies the caller's current session (the SHA-256 of its token, or of its API key's secret). */
   sessionKey: Buffer;
+  /** Set when the caller acts through an API key rather than a session. */
+  apiKey?: ApiKeyGrant | undefined;
 }
 
 /** A guest's bearer secret: a cart token (`Bazaar-Cart-Token`) or an order token (`Bazaar-Order-Token`). */
@@ -40,12 +69,33 @@ export const GUEST_TOKEN_HEADERS: Readonly<Record<GuestTokenKind, string>> = {
 };
 
 declare module 'fastify' {
+  interface FastifySchema {
+    'x-bazaar-scope'?: RouteScope;
+  }
   interface FastifyRequest {
     caller: Caller | null;
     /** The guest token sent, on routes that take one. */
     guestToken: GuestToken | null;
   }
 }
+
+/**
+ * Refuses (403) an API key on a route outside its scopes: a session-only route, a route that
+ * declares no scope (so a route added without thinking of keys fails closed), or a scope the key
+ * lacks. Central, from the route's own schema, so no handler can forget it.
+ */
+function assertKeyMayCall(key: ApiKeyGrant, scope: RouteScope | undefined): void {
+  if (scope === undefined || scope === 'session') {
+    throw new Forbidden('API keys may not call this route; sign in instead.');
+  }
+  if (scope !== 'public' && !key.scopes.includes(scope)) {
+    throw new Forbidden(`This API key lacks the scope ${scope}.`);
+  }
+}
+
+/** The `x-bazaar-scope` a request's route declares. */
+export const routeScopeOf = (request: FastifyRequest): RouteScope | undefined =>
+  request.routeOptions.schema?.['x-bazaar-scope'];
 
 /** Resolves a bearer token to its caller, or null when the token is unknown, expired or revoked. */
 export type Authenticate = (token: string) => Promise<Caller | null>;
@@ -95,7 +145,14 @@ export function createAuthGuards(authenticate: Authenticate, options: AuthGuardO
   const resolve = async (request: FastifyRequest): Promise<Caller | null> => {
     if (request.caller) return request.caller;
     const token = bearerToken(request);
-    request.caller = token ? await authenticate(token) : null;
+    const caller = token ? await authenticate(token) : null;
+    if (caller?.apiKey) {
+      const scope = routeScopeOf(request);
+      assertKeyMayCall(caller.apiKey, scope);
+      // On a public route a key grants nothing: it is served as anyone would be, not as its owner.
+      if (scope === 'public') return null;
+    }
+    request.caller = caller;
     return request.caller;
   };
   const requireRole = (role: Role | null): Guard => {

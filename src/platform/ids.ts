@@ -36,7 +36,8 @@ export type IdPrefix =
   | 'txt'
   | 'pa'
   | 'prm'
-  | 'aud';
+  | 'aud'
+  | 'apk';
 
 /**
  * `<prefix>_` + 10 characters of millisecond time + 16 random characters (80 bits), all Crockford

@@ -14,11 +14,16 @@ const Marketplace = z.object({
 /** `GET /v1/marketplace`: the settings a client needs to read and write Money. */
 export function marketplaceRoutes(app: FastifyInstance, currency: string): void {
   const settings = { currency, currency_digits: currencyDigits(currency) };
-  app
-    .withTypeProvider<ZodTypeProvider>()
-    .get(
-      '/v1/marketplace',
-      { schema: { tags: ['marketplace'], summary: 'Marketplace settings', response: { 200: Marketplace } } },
-      async () => settings,
-    );
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/v1/marketplace',
+    {
+      schema: {
+        'x-bazaar-scope': 'public',
+        tags: ['marketplace'],
+        summary: 'Marketplace settings',
+        response: { 200: Marketplace },
+      },
+    },
+    async () => settings,
+  );
 }

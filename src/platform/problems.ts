@@ -165,7 +165,8 @@ function platformCodesOf(route: RouteOptions): ProblemCode[] {
     .map(roleRequiredBy)
     .find((found) => found !== undefined);
   if (role !== undefined) codes.push('unauthenticated');
-  if (role === 'seller' || role === 'admin') codes.push('forbidden');
+  // A role the caller lacks, or an API key outside its scopes (any guarded route refuses one).
+  if (role !== undefined && route.schema?.['x-bazaar-scope'] !== 'public') codes.push('forbidden');
   if ([route.method].flat().some((method) => !READ_METHODS.has(method))) {
     // A body may be too large or not JSON; a write may lose to a concurrent one (retry it).
     codes.push('payload_too_large', 'unsupported_media_type', 'conflict');

@@ -13,6 +13,7 @@ export interface AuditEventRow {
   changes: Record<string, [unknown, unknown]>;
   requestId: string | null;
   ip: string | null;
+  apiKeyId: string | null;
   createdAt: Date;
   /** The exact creation time, as the keyset position. */
   position: string;
@@ -45,7 +46,7 @@ export async function listAuditEvents(db: Queryable, filter: AuditFilter): Promi
   return db.query<AuditEventRow>(sql`
     SELECT id, actor_id AS "actorId", actor_name AS "actorName", action, target_type AS "targetType",
            target_id AS "targetId", shop_id AS "shopId", changes, request_id AS "requestId", ip,
-           created_at AS "createdAt", ${keysetTime(sql`created_at`)} AS position
+           api_key_id AS "apiKeyId", created_at AS "createdAt", ${keysetTime(sql`created_at`)} AS position
     FROM audit_events
     WHERE ${sql.join(conditions, sql` AND `)}
     ORDER BY created_at DESC, id DESC

@@ -14,6 +14,7 @@ export function auditRoutes(app: FastifyInstance, service: AuditService, guards:
     {
       onRequest: guards.admin,
       schema: {
+        'x-bazaar-scope': 'admin',
         tags: ['admin'],
         summary: 'The audit trail, newest first: `?actor=&target=&action=&from=&to=`',
         security: bearerSecurity,
@@ -29,6 +30,7 @@ export function auditRoutes(app: FastifyInstance, service: AuditService, guards:
     {
       onRequest: guards.seller,
       schema: {
+        'x-bazaar-scope': 'session',
         tags: ['shop'],
         summary: "The audit trail of the caller's shop, newest first: `?target=&action=&from=&to=`",
         security: bearerSecurity,

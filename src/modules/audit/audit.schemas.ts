@@ -35,6 +35,7 @@ export const AuditEvent = z.object({
     .describe('{field: [before, after]} of the fields that changed'),
   request_id: z.string().nullable(),
   ip: z.string().nullable(),
+  api_key_id: z.string().nullable().describe('the API key the actor acted through; null: a session'),
   created_at: z.string(),
 });
 
@@ -47,5 +48,6 @@ export const presentAuditEvent = (row: AuditEventRow): z.infer<typeof AuditEvent
   changes: row.changes,
   request_id: row.requestId,
   ip: row.ip,
+  api_key_id: row.apiKeyId,
   created_at: row.createdAt.toISOString(),
 });

@@ -35,6 +35,7 @@ export function cartRoutes(app: FastifyInstance, service: CartService, guards: A
     '/v1/guest/cart',
     {
       schema: {
+        'x-bazaar-scope': 'public',
         tags: ['cart'],
         summary:
           'Start a guest cart: its token (sent as Bazaar-Cart-Token) stands in for signing in on the cart, the quote and checkout',
@@ -50,7 +51,10 @@ export function cartRoutes(app: FastifyInstance, service: CartService, guards: A
 
   r.get(
     '/v1/cart',
-    { onRequest: shopper, schema: { ...common, summary: "The caller's cart, at current prices" } },
+    {
+      onRequest: shopper,
+      schema: { 'x-bazaar-scope': 'session', ...common, summary: "The caller's cart, at current prices" },
+    },
     async (request) => service.view(cartHolderOf(request)),
   );
 
@@ -59,6 +63,7 @@ export function cartRoutes(app: FastifyInstance, service: CartService, guards: A
     {
       onRequest: shopper,
       schema: {
+        'x-bazaar-scope': 'session',
         ...common,
         summary: 'Add a variant (adds to its quantity if present)',
         body: AddItemBody,
@@ -80,6 +85,7 @@ export function cartRoutes(app: FastifyInstance, service: CartService, guards: A
     {
       onRequest: shopper,
       schema: {
+        'x-bazaar-scope': 'session',
         ...common,
         summary: 'Change a line quantity',
         params: ItemParams,
@@ -95,6 +101,7 @@ export function cartRoutes(app: FastifyInstance, service: CartService, guards: A
     {
       onRequest: shopper,
       schema: {
+        'x-bazaar-scope': 'session',
         ...common,
         summary: 'Remove a line',
         params: ItemParams,
@@ -109,6 +116,7 @@ export function cartRoutes(app: FastifyInstance, service: CartService, guards: A
     {
       onRequest: shopper,
       schema: {
+        'x-bazaar-scope': 'session',
         ...common,
         summary: 'Put a promotion code on the cart (case-insensitive; replaces any other code)',
         body: PromotionCodeBody,
@@ -125,7 +133,12 @@ export function cartRoutes(app: FastifyInstance, service: CartService, guards: A
     '/v1/cart/promotions/:code',
     {
       onRequest: shopper,
-      schema: { ...common, summary: 'Take a promotion code off the cart', params: PromotionCodeParams },
+      schema: {
+        'x-bazaar-scope': 'session',
+        ...common,
+        summary: 'Take a promotion code off the cart',
+        params: PromotionCodeParams,
+      },
     },
     async (request) => service.removeCode(cartHolderOf(request), request.params.code),
   );

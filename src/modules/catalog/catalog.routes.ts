@@ -62,7 +62,14 @@ export function catalogRoutes(
 
   r.get(
     '/v1/categories',
-    { schema: { tags, summary: 'Every category', response: { 200: CategoryList } } },
+    {
+      schema: {
+        'x-bazaar-scope': 'public',
+        tags,
+        summary: 'Every category',
+        response: { 200: CategoryList },
+      },
+    },
     async () => ({ data: await service.categories() }),
   );
 
@@ -71,6 +78,7 @@ export function catalogRoutes(
     {
       onRequest: guards.admin,
       schema: {
+        'x-bazaar-scope': 'admin',
         tags: ['admin', ...tags],
         summary: 'Create a category',
         security: bearerSecurity,
@@ -89,6 +97,7 @@ export function catalogRoutes(
     {
       onRequest: guards.admin,
       schema: {
+        'x-bazaar-scope': 'admin',
         tags: ['admin', ...tags],
         summary: 'Rename or move a category',
         security: bearerSecurity,
@@ -116,6 +125,7 @@ export function catalogRoutes(
     {
       onRequest: guards.seller,
       schema: {
+        'x-bazaar-scope': 'products:write',
         tags,
         summary: "List a product in the caller's shop",
         security: bearerSecurity,
@@ -152,6 +162,7 @@ export function catalogRoutes(
     '/v1/products',
     {
       schema: {
+        'x-bazaar-scope': 'public',
         tags,
         summary: 'Browse and search products',
         description:
@@ -170,6 +181,7 @@ export function catalogRoutes(
     {
       onRequest: guards.optional,
       schema: {
+        'x-bazaar-scope': 'public',
         tags,
         summary: 'A product with its variants and live stock',
         description: 'Answers an `ETag`; a request whose `If-None-Match` names it gets 304.',
@@ -195,6 +207,7 @@ export function catalogRoutes(
     {
       onRequest: guards.seller,
       schema: {
+        'x-bazaar-scope': 'products:write',
         tags,
         summary: 'Change a product of the caller’s shop',
         security: bearerSecurity,
@@ -227,6 +240,7 @@ export function catalogRoutes(
     {
       onRequest: guards.seller,
       schema: {
+        'x-bazaar-scope': 'products:write',
         tags,
         summary: 'Add a variant to a product of the caller’s shop',
         security: bearerSecurity,
@@ -257,6 +271,7 @@ export function catalogRoutes(
     {
       onRequest: guards.seller,
       schema: {
+        'x-bazaar-scope': 'products:write',
         tags,
         summary: 'Change a variant’s title, price or on-hand stock',
         description: '`on_hand` below the quantity reserved by open orders is 409 `conflict`.',
@@ -287,6 +302,7 @@ export function catalogRoutes(
     {
       onRequest: guards.seller,
       schema: {
+        'x-bazaar-scope': 'products:read',
         tags,
         summary: 'The caller’s own products, any status',
         security: bearerSecurity,
@@ -309,6 +325,7 @@ export function catalogRoutes(
     {
       onRequest: guards.admin,
       schema: {
+        'x-bazaar-scope': 'admin',
         tags: ['admin', ...tags],
         summary: 'Take a product down: archived, and its seller cannot reactivate it',
         security: bearerSecurity,

@@ -17,6 +17,7 @@ export function disputesRoutes(app: FastifyInstance, service: DisputesService, g
     {
       onRequest: guards.admin,
       schema: {
+        'x-bazaar-scope': 'admin',
         tags,
         summary: 'Every card dispute, newest first',
         security: bearerSecurity,
@@ -32,6 +33,7 @@ export function disputesRoutes(app: FastifyInstance, service: DisputesService, g
     {
       onRequest: guards.seller,
       schema: {
+        'x-bazaar-scope': 'orders:read',
         tags,
         summary: "Card disputes touching the shop's orders, newest first, each with only the shop's part",
         security: bearerSecurity,
@@ -47,6 +49,7 @@ export function disputesRoutes(app: FastifyInstance, service: DisputesService, g
     {
       onRequest: guards.seller,
       schema: {
+        'x-bazaar-scope': 'orders:write',
         tags,
         summary:
           'Send evidence for an open dispute to the payment provider (sandbox: text with winning_evidence or losing_evidence decides it)',

@@ -21,6 +21,7 @@ export function accountRoutes(app: FastifyInstance, service: AccountService, gua
     '/v1/auth/password-reset',
     {
       schema: {
+        'x-bazaar-scope': 'public',
         tags,
         summary: 'Mail a password reset link (the same answer whether or not the email is registered)',
         body: PasswordResetBody,
@@ -37,6 +38,7 @@ export function accountRoutes(app: FastifyInstance, service: AccountService, gua
     '/v1/auth/password-reset/confirm',
     {
       schema: {
+        'x-bazaar-scope': 'public',
         tags,
         summary: 'Set a new password with a reset link; every session ends',
         body: PasswordResetConfirmBody,
@@ -60,6 +62,7 @@ export function accountRoutes(app: FastifyInstance, service: AccountService, gua
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'session',
         tags,
         summary: 'Mail a link that verifies the email address (nothing when it is verified)',
         security: bearerSecurity,
@@ -76,6 +79,7 @@ export function accountRoutes(app: FastifyInstance, service: AccountService, gua
     '/v1/auth/verify-email',
     {
       schema: {
+        'x-bazaar-scope': 'public',
         tags,
         summary: 'Verify an email address with its link',
         body: TokenBody,
@@ -90,6 +94,7 @@ export function accountRoutes(app: FastifyInstance, service: AccountService, gua
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'session',
         tags,
         summary: 'Change the email address: a link goes to the new one, a notice to the current one',
         security: bearerSecurity,
@@ -120,6 +125,7 @@ export function accountRoutes(app: FastifyInstance, service: AccountService, gua
     '/v1/auth/confirm-email-change',
     {
       schema: {
+        'x-bazaar-scope': 'public',
         tags,
         summary: 'Confirm a new email address with its link',
         body: TokenBody,

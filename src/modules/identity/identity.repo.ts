@@ -38,7 +38,8 @@ export interface ShopRow {
 }
 
 /** A live session joined with its user and shop: all a request needs to know its caller. */
-export interface SessionCallerRow {
+/** What a caller is made of: the user, their shop and whether they sign in with a second factor. */
+export interface CallerRow {
   userId: string;
   email: string;
   name: string;
@@ -48,6 +49,9 @@ export interface SessionCallerRow {
   twoFactorEnabled: boolean;
   shopId: string | null;
   shopName: string | null;
+}
+
+export interface SessionCallerRow extends CallerRow {
   lastUsedAt: Date;
 }
 
@@ -174,6 +178,25 @@ export async function findSessionCaller(
       AND s.created_at > now() - make_interval(secs => ${lifetime.maxAgeSeconds})
       AND u.suspended_at IS NULL`,
     { prepareAs: 'identity_find_session_caller_2fa' },
+  );
+  return row;
+}
+
+/**
+ * A user as a caller through a credential other than a session (an API key): one lookup by
+ * primary key per request; a suspended user finds nothing.
+ */
+export async function findUserCaller(db: Queryable, userId: string): Promise<CallerRow | undefined> {
+  const [row] = await db.query<CallerRow>(
+    sql`
+    SELECT u.id AS "userId", u.email, u.name, u.is_admin AS "isAdmin",
+           u.email_verified_at IS NOT NULL AS "emailVerified", u.created_at AS "createdAt",
+           tf.secret IS NOT NULL AS "twoFactorEnabled", sh.id AS "shopId", sh.name AS "shopName"
+    FROM users u
+    LEFT JOIN shops sh ON sh.owner_id = u.id
+    LEFT JOIN two_factor tf ON tf.user_id = u.id
+    WHERE u.id = ${userId} AND u.suspended_at IS NULL`,
+    { prepareAs: 'identity_find_user_caller' },
   );
   return row;
 }

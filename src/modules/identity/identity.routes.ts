@@ -35,6 +35,7 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
     '/v1/auth/register',
     {
       schema: {
+        'x-bazaar-scope': 'public',
         tags,
         summary: 'Create an account',
         body: RegisterBody,
@@ -59,6 +60,7 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
     '/v1/auth/login',
     {
       schema: {
+        'x-bazaar-scope': 'public',
         tags,
         summary: 'Log in; answers a new session token',
         body: LoginBody,
@@ -81,7 +83,13 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
     '/v1/auth/logout',
     {
       onRequest: guards.user,
-      schema: { tags, summary: 'End this session', security: bearerSecurity, response: { 204: NoContent } },
+      schema: {
+        'x-bazaar-scope': 'session',
+        tags,
+        summary: 'End this session',
+        security: bearerSecurity,
+        response: { 204: NoContent },
+      },
     },
     async (request, reply) => {
       await service.logout(callerOf(request));
@@ -93,7 +101,13 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
     '/v1/me',
     {
       onRequest: guards.user,
-      schema: { tags, summary: 'The caller', security: bearerSecurity, response: { 200: User } },
+      schema: {
+        'x-bazaar-scope': 'session',
+        tags,
+        summary: 'The caller',
+        security: bearerSecurity,
+        response: { 200: User },
+      },
     },
     async (request) => presentCaller(callerOf(request)),
   );
@@ -103,6 +117,7 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'session',
         tags,
         summary: 'Change password; ends every other session',
         security: bearerSecurity,
@@ -134,6 +149,7 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'session',
         tags,
         summary: 'Open a shop; the caller becomes a seller',
         security: bearerSecurity,
@@ -150,6 +166,7 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
     {
       onRequest: guards.seller,
       schema: {
+        'x-bazaar-scope': 'session',
         tags,
         summary: "The caller's shop, with why an admin last changed its status",
         security: bearerSecurity,
@@ -164,6 +181,7 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
     {
       onRequest: guards.seller,
       schema: {
+        'x-bazaar-scope': 'session',
         tags,
         summary: "Edit the caller's shop: details, and a vacation window (null ends it)",
         security: bearerSecurity,
@@ -190,6 +208,7 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
     {
       onRequest: guards.seller,
       schema: {
+        'x-bazaar-scope': 'session',
         tags,
         summary: 'Close the shop for good: only with no open orders and a zero balance',
         security: bearerSecurity,
@@ -207,6 +226,7 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
     {
       onRequest: guards.admin,
       schema: {
+        'x-bazaar-scope': 'admin',
         tags: ['admin'],
         summary: 'Shops newest first, with their owners: `?status=&q=` (name, owner email or id)',
         security: bearerSecurity,
@@ -223,6 +243,7 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
       {
         onRequest: guards.admin,
         schema: {
+          'x-bazaar-scope': 'admin',
           tags: ['admin'],
           summary: `${action[0]!.toUpperCase()}${action.slice(1)} a shop; its products' listing follows`,
           security: bearerSecurity,
@@ -242,6 +263,7 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
     '/v1/shops/:id',
     {
       schema: {
+        'x-bazaar-scope': 'public',
         tags,
         summary: 'A shop',
         params: IdParams,
@@ -256,6 +278,7 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
     {
       onRequest: guards.admin,
       schema: {
+        'x-bazaar-scope': 'admin',
         tags: ['admin'],
         summary: 'Users newest first: `?q=` (name, email or id), `?role=` (a role they have), `?status=`',
         security: bearerSecurity,
@@ -272,6 +295,7 @@ export function identityRoutes(app: FastifyInstance, service: IdentityService, g
       {
         onRequest: guards.admin,
         schema: {
+          'x-bazaar-scope': 'admin',
           tags: ['admin'],
           summary:
             action === 'suspend'

@@ -270,6 +270,19 @@ export class IdentityService {
     if (Date.now() - row.lastUsedAt.getTime() > SESSION_TOUCH_SECONDS * 1000) {
       await repo.touchSession(this.db, tokenHash);
     }
+    return this.callerOfRow(row, tokenHash);
+  }
+
+  /**
+   * A user as the caller of a credential that is not a session (an API key, whose secret's hash is
+   * `credentialKey`); null for an unknown or suspended user, so a suspended owner's keys stop at once.
+   */
+  async callerOfUser(userId: string, credentialKey: Buffer): Promise<Caller | null> {
+    const row = await repo.findUserCaller(this.db, userId);
+    return row ? this.callerOfRow(row, credentialKey) : null;
+  }
+
+  private callerOfRow(row: repo.CallerRow, sessionKey: Buffer): Caller {
     return {
       id: row.userId,
       email: row.email,
@@ -279,7 +292,7 @@ export class IdentityService {
       shop: row.shopId && row.shopName !== null ? { id: row.shopId, name: row.shopName } : null,
       createdAt: row.createdAt,
       twoFactorEnabled: row.twoFactorEnabled,
-      sessionKey: tokenHash,
+      sessionKey,
     };
   }
 

@@ -20,6 +20,7 @@ export function twoFactorRoutes(app: FastifyInstance, service: TwoFactorService,
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'session',
         tags,
         summary: 'Start setting up two-factor sign-in: a new TOTP secret, not active until enabled',
         security: bearerSecurity,
@@ -37,6 +38,7 @@ export function twoFactorRoutes(app: FastifyInstance, service: TwoFactorService,
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'session',
         tags,
         summary:
           'Turn two-factor sign-in on with a code from the new secret; answers the recovery codes once',
@@ -60,6 +62,7 @@ export function twoFactorRoutes(app: FastifyInstance, service: TwoFactorService,
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'session',
         tags,
         summary: 'Turn two-factor sign-in off with the password and a TOTP or recovery code',
         security: bearerSecurity,

@@ -31,7 +31,13 @@ export function ledgerRoutes(app: FastifyInstance, service: LedgerService, guard
     '/v1/shop/balance',
     {
       onRequest: guards.seller,
-      schema: { tags, summary: "The caller's shop balances", security, response: { 200: Balance } },
+      schema: {
+        'x-bazaar-scope': 'payouts:read',
+        tags,
+        summary: "The caller's shop balances",
+        security,
+        response: { 200: Balance },
+      },
     },
     async (request) => service.balance(callerOf(request).shop!.id),
   );
@@ -41,6 +47,7 @@ export function ledgerRoutes(app: FastifyInstance, service: LedgerService, guard
     {
       onRequest: guards.seller,
       schema: {
+        'x-bazaar-scope': 'payouts:read',
         tags,
         summary: "The shop's ledger lines, newest first (`Accept: text/csv`: every line as CSV)",
         security,
@@ -65,6 +72,7 @@ export function ledgerRoutes(app: FastifyInstance, service: LedgerService, guard
     {
       onRequest: guards.seller,
       schema: {
+        'x-bazaar-scope': 'payouts:read',
         tags,
         summary: "The shop's sales per day",
         security,
@@ -80,6 +88,7 @@ export function ledgerRoutes(app: FastifyInstance, service: LedgerService, guard
     {
       onRequest: guards.admin,
       schema: {
+        'x-bazaar-scope': 'admin',
         tags,
         summary: 'Debits and credits per account; the totals are always equal',
         security,

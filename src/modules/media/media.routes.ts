@@ -50,6 +50,7 @@ export function mediaRoutes(app: FastifyInstance, service: MediaService, guards:
         onRequest: guards.seller,
         preValidation: readUploadForm,
         schema: {
+          'x-bazaar-scope': 'products:write',
           tags,
           summary: 'Upload a product image (PNG, JPEG or WebP, at most 5 MiB)',
           security: bearerSecurity,

@@ -38,6 +38,7 @@ export function notificationsRoutes(
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'session',
         tags,
         summary: "The caller's notifications, newest first, and how many are unread",
         security: bearerSecurity,
@@ -53,6 +54,7 @@ export function notificationsRoutes(
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'session',
         tags,
         summary: 'Mark notifications read: those named, or all',
         security: bearerSecurity,
@@ -71,6 +73,7 @@ export function notificationsRoutes(
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'session',
         tags,
         summary: 'Which groups of email the caller gets (security notices always go)',
         security: bearerSecurity,
@@ -85,6 +88,7 @@ export function notificationsRoutes(
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'session',
         tags,
         summary: 'Switch groups of email on or off',
         security: bearerSecurity,
@@ -99,6 +103,7 @@ export function notificationsRoutes(
     '/v1/dev/mailbox',
     {
       schema: {
+        'x-bazaar-scope': 'public',
         tags: ['development'],
         summary: `The last emails the server sent (BAZAAR_DEV_MAILBOX, to clients on this machine only)`,
         response: { 200: Mailbox, ...notificationErrors.responses('mailbox_off') },

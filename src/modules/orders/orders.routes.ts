@@ -71,6 +71,7 @@ export function ordersRoutes(
     {
       onRequest: guards.userOrGuest('cart'),
       schema: {
+        'x-bazaar-scope': 'session',
         tags,
         summary:
           'Check out the cart: reserve stock, one order per shop, one payment (a guest gives `email` and gets an `order_token`)',
@@ -104,6 +105,7 @@ export function ordersRoutes(
     {
       onRequest: guards.userOrGuest('cart'),
       schema: {
+        'x-bazaar-scope': 'session',
         tags,
         summary: 'What checkout would charge for the cart, per shop, and what would stop it; changes nothing',
         security: guestSecurity('cart'),
@@ -119,6 +121,7 @@ export function ordersRoutes(
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'session',
         tags,
         summary: "The caller's orders, newest first",
         security,
@@ -134,6 +137,7 @@ export function ordersRoutes(
     {
       onRequest: guards.seller,
       schema: {
+        'x-bazaar-scope': 'orders:read',
         tags,
         summary:
           "Orders of the caller's shop, newest first (`Accept: text/csv`: every matching order as CSV)",
@@ -159,6 +163,7 @@ export function ordersRoutes(
     {
       onRequest: guards.admin,
       schema: {
+        'x-bazaar-scope': 'admin',
         tags: ['admin'],
         summary:
           'Every order, newest first: `?status=&shop=&buyer=&from=&to=` (`Accept: text/csv`: every matching order as CSV)',
@@ -183,6 +188,7 @@ export function ordersRoutes(
     {
       onRequest: guards.userOrGuest('order'),
       schema: {
+        'x-bazaar-scope': 'orders:read',
         tags,
         summary:
           "An order (its buyer, a seller of its shop, an admin, or a guest with its checkout's Bazaar-Order-Token)",
@@ -199,6 +205,7 @@ export function ordersRoutes(
     {
       onRequest: guards.userOrGuest('order'),
       schema: {
+        'x-bazaar-scope': 'session',
         tags,
         summary:
           "Cancel an order not yet shipped (its buyer, or a guest with its checkout's Bazaar-Order-Token); a paid one is refunded in full",
@@ -221,6 +228,7 @@ export function ordersRoutes(
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'orders:write',
         tags,
         summary:
           'Ship everything left of a paid or partly shipped order in one parcel (a seller of its shop)',
@@ -245,6 +253,7 @@ export function ordersRoutes(
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'orders:write',
         tags,
         summary: 'Ship some units (or, without items, everything left) in one parcel (a seller of its shop)',
         security,
@@ -278,6 +287,7 @@ export function ordersRoutes(
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'session',
         tags,
         summary: 'Confirm a shipped order arrived (its buyer)',
         security,
@@ -296,6 +306,7 @@ export function ordersRoutes(
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'orders:write',
         tags,
         summary: 'Refund part or all of a paid order (a seller of its shop, or an admin)',
         security,

@@ -45,6 +45,7 @@ export function paymentsRoutes(
     {
       onRequest: guards.userOrGuest('order'),
       schema: {
+        'x-bazaar-scope': 'session',
         tags,
         summary: 'A payment of the caller (or of the checkout whose Bazaar-Order-Token is sent)',
         security: guestSecurity('order'),
@@ -60,6 +61,7 @@ export function paymentsRoutes(
     {
       onRequest: guards.userOrGuest('order'),
       schema: {
+        'x-bazaar-scope': 'session',
         tags,
         summary:
           'Confirm a payment with a payment method (sandbox: pm_card_visa, pm_card_declined, pm_card_insufficient_funds, pm_card_slow)',
@@ -101,6 +103,7 @@ export function paymentsRoutes(
       '/v1/webhooks/:provider',
       {
         schema: {
+          'x-bazaar-scope': 'public',
           tags,
           summary:
             'A signed event from a payment provider (sandbox: header Bazaar-Signature; stripe: Stripe-Signature); applied once',
@@ -136,6 +139,7 @@ export function paymentsRoutes(
     {
       onRequest: guards.seller,
       schema: {
+        'x-bazaar-scope': 'session',
         ...seller,
         summary: "Pay out the shop's available money (never more than available)",
         headers: IdempotencyKeyHeader,
@@ -161,6 +165,7 @@ export function paymentsRoutes(
     {
       onRequest: guards.seller,
       schema: {
+        'x-bazaar-scope': 'payouts:read',
         ...seller,
         summary: "The shop's payouts, newest first",
         querystring: PayoutListQuery,
@@ -175,6 +180,7 @@ export function paymentsRoutes(
     {
       onRequest: guards.seller,
       schema: {
+        'x-bazaar-scope': 'session',
         ...seller,
         summary:
           "Open the shop's payout account at the payment provider (201); with one open already, answers it with a fresh onboarding link (200)",
@@ -192,6 +198,7 @@ export function paymentsRoutes(
     {
       onRequest: guards.seller,
       schema: {
+        'x-bazaar-scope': 'payouts:read',
         ...seller,
         summary: "The shop's payout account, refreshed from the provider",
         response: { 200: PayoutAccount, ...paymentsErrors.responses('payout_account_not_found') },

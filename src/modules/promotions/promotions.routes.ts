@@ -62,6 +62,9 @@ export function promotionsRoutes(
   for (const route of ['admin', 'shop'] as const) {
     const guard = route === 'admin' ? guards.admin : guards.seller;
     const whose = route === 'admin' ? 'platform-funded' : "the caller's shop's";
+    // A shop's promotions price its products: product scopes; the platform's are admin work.
+    const reading = route === 'admin' ? 'admin' : 'products:read';
+    const writing = route === 'admin' ? 'admin' : 'products:write';
 
     r.get(
       `/v1/${route}/promotions`,
@@ -69,6 +72,7 @@ export function promotionsRoutes(
         onRequest: guard,
         schema: {
           ...common,
+          'x-bazaar-scope': reading,
           summary: `Every ${whose} promotion, newest first`,
           response: { 200: PromotionList },
         },
@@ -82,6 +86,7 @@ export function promotionsRoutes(
         onRequest: guard,
         schema: {
           ...common,
+          'x-bazaar-scope': writing,
           summary: `Create a ${whose} promotion`,
           body: PromotionBody,
           response: {
@@ -102,6 +107,7 @@ export function promotionsRoutes(
         onRequest: guard,
         schema: {
           ...common,
+          'x-bazaar-scope': writing,
           summary: `Change or deactivate a ${whose} promotion`,
           params: PromotionParams,
           body: PromotionPatch,

@@ -18,6 +18,7 @@ export function recommendationsRoutes(
     '/v1/products/:id/recommendations',
     {
       schema: {
+        'x-bazaar-scope': 'public',
         tags,
         summary: 'Customers who bought this also bought',
         description:
@@ -35,6 +36,7 @@ export function recommendationsRoutes(
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'session',
         tags,
         summary: 'Recommendations for the caller from what they bought and viewed',
         description:

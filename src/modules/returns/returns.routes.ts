@@ -29,6 +29,7 @@ export function returnsRoutes(app: FastifyInstance, service: ReturnsService, gua
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'session',
         tags,
         summary: 'Ask to return items of a shipped or delivered order (its buyer)',
         security,
@@ -64,6 +65,7 @@ export function returnsRoutes(app: FastifyInstance, service: ReturnsService, gua
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'orders:read',
         tags,
         summary: "An order's returns, oldest first (its buyer, its shop's seller, or an admin)",
         security,
@@ -79,6 +81,7 @@ export function returnsRoutes(app: FastifyInstance, service: ReturnsService, gua
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'orders:read',
         tags,
         summary: "A return (its buyer, its shop's seller, or an admin)",
         security,
@@ -94,6 +97,7 @@ export function returnsRoutes(app: FastifyInstance, service: ReturnsService, gua
     {
       onRequest: guards.seller,
       schema: {
+        'x-bazaar-scope': 'orders:read',
         tags,
         summary: "Returns of the caller's shop, newest first",
         security,
@@ -109,6 +113,7 @@ export function returnsRoutes(app: FastifyInstance, service: ReturnsService, gua
     {
       onRequest: guards.admin,
       schema: {
+        'x-bazaar-scope': 'admin',
         tags,
         summary: 'Returns of every shop, newest first (`?status=escalated`: those waiting for an admin)',
         security,
@@ -124,6 +129,7 @@ export function returnsRoutes(app: FastifyInstance, service: ReturnsService, gua
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'orders:write',
         tags,
         summary: 'Approve a requested return (the shop’s seller)',
         security,
@@ -140,6 +146,7 @@ export function returnsRoutes(app: FastifyInstance, service: ReturnsService, gua
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'orders:write',
         tags,
         summary: 'Reject a requested return, saying why (the shop’s seller)',
         security,
@@ -156,6 +163,7 @@ export function returnsRoutes(app: FastifyInstance, service: ReturnsService, gua
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'orders:write',
         tags,
         summary:
           'The items of an approved return came back: refund them with one Refund, optionally restocking them (the shop’s seller)',
@@ -179,6 +187,7 @@ export function returnsRoutes(app: FastifyInstance, service: ReturnsService, gua
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'session',
         tags,
         summary: 'Escalate a rejected return to the marketplace (its buyer)',
         security,
@@ -195,6 +204,7 @@ export function returnsRoutes(app: FastifyInstance, service: ReturnsService, gua
     {
       onRequest: guards.admin,
       schema: {
+        'x-bazaar-scope': 'admin',
         tags,
         summary: 'Decide an escalated return: refund it (borne by the shop, or by the platform) or deny it',
         security,

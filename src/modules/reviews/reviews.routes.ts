@@ -29,6 +29,7 @@ export function reviewsRoutes(app: FastifyInstance, service: ReviewsService, gua
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'session',
         tags,
         summary: 'Review an item of one of your delivered orders',
         security,
@@ -53,6 +54,7 @@ export function reviewsRoutes(app: FastifyInstance, service: ReviewsService, gua
     {
       onRequest: guards.optional,
       schema: {
+        'x-bazaar-scope': 'public',
         tags,
         summary: "A product's visible reviews and its rating summary",
         params: ProductParams,
@@ -68,6 +70,7 @@ export function reviewsRoutes(app: FastifyInstance, service: ReviewsService, gua
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'session',
         tags,
         summary: 'Edit your review (within 30 days of writing it)',
         security,
@@ -87,6 +90,7 @@ export function reviewsRoutes(app: FastifyInstance, service: ReviewsService, gua
     {
       onRequest: guards.seller,
       schema: {
+        'x-bazaar-scope': 'products:write',
         tags,
         summary: "Reply to a review of your shop's product (once)",
         security,
@@ -107,6 +111,7 @@ export function reviewsRoutes(app: FastifyInstance, service: ReviewsService, gua
     {
       onRequest: guards.seller,
       schema: {
+        'x-bazaar-scope': 'products:read',
         tags,
         summary: "Reviews of the caller's shop's products, newest first (hidden ones excluded)",
         security,
@@ -122,6 +127,7 @@ export function reviewsRoutes(app: FastifyInstance, service: ReviewsService, gua
     {
       onRequest: guards.admin,
       schema: {
+        'x-bazaar-scope': 'admin',
         tags,
         summary: 'All reviews, hidden ones included, newest first',
         security,
@@ -141,6 +147,7 @@ export function reviewsRoutes(app: FastifyInstance, service: ReviewsService, gua
       {
         onRequest: guards.admin,
         schema: {
+          'x-bazaar-scope': 'admin',
           tags,
           summary: hidden ? 'Hide a review from lists and ratings' : 'Show a hidden review again',
           security,

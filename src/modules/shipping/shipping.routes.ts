@@ -51,6 +51,7 @@ export function shippingRoutes(
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'session',
         tags: addressTags,
         summary: "The caller's address book",
         security,
@@ -65,6 +66,7 @@ export function shippingRoutes(
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'session',
         tags: addressTags,
         summary: 'Add an address (at most 20; the first is the default)',
         security,
@@ -84,6 +86,7 @@ export function shippingRoutes(
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'session',
         tags: addressTags,
         summary: 'Change an address of the caller',
         security,
@@ -103,6 +106,7 @@ export function shippingRoutes(
     {
       onRequest: guards.user,
       schema: {
+        'x-bazaar-scope': 'session',
         tags: addressTags,
         summary: 'Delete an address of the caller',
         security,
@@ -121,6 +125,7 @@ export function shippingRoutes(
     {
       onRequest: guards.seller,
       schema: {
+        'x-bazaar-scope': 'products:read',
         tags: optionTags,
         summary: "The caller's shop's shipping options, active or not",
         security,
@@ -137,6 +142,7 @@ export function shippingRoutes(
     '/v1/shops/:id/shipping-options',
     {
       schema: {
+        'x-bazaar-scope': 'public',
         tags: optionTags,
         summary: "A shop's active shipping options",
         params: IdParams,
@@ -169,6 +175,7 @@ export function shippingRoutes(
     {
       onRequest: guards.seller,
       schema: {
+        'x-bazaar-scope': 'products:write',
         tags: optionTags,
         summary: 'Add a shipping option to the caller’s shop',
         security,
@@ -192,6 +199,7 @@ export function shippingRoutes(
     {
       onRequest: guards.seller,
       schema: {
+        'x-bazaar-scope': 'products:write',
         tags: optionTags,
         summary: 'Change a shipping option of the caller’s shop (placed orders keep theirs)',
         security,
@@ -211,6 +219,7 @@ export function shippingRoutes(
     {
       onRequest: guards.seller,
       schema: {
+        'x-bazaar-scope': 'products:write',
         tags: optionTags,
         summary: 'Delete a shipping option of the caller’s shop (placed orders keep theirs)',
         security,

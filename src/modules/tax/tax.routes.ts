@@ -39,7 +39,12 @@ export function taxRoutes(app: FastifyInstance, service: TaxService, guards: Aut
     '/v1/admin/tax-rates',
     {
       onRequest: guards.admin,
-      schema: { ...admin, summary: 'Every tax rate', response: { 200: TaxRateList } },
+      schema: {
+        'x-bazaar-scope': 'admin',
+        ...admin,
+        summary: 'Every tax rate',
+        response: { 200: TaxRateList },
+      },
     },
     async () => service.list(),
   );
@@ -49,6 +54,7 @@ export function taxRoutes(app: FastifyInstance, service: TaxService, guards: Aut
     {
       onRequest: guards.admin,
       schema: {
+        'x-bazaar-scope': 'admin',
         ...admin,
         summary: 'Add a tax rate (it applies to checkouts from now on)',
         body: TaxRateBody,
@@ -74,6 +80,7 @@ export function taxRoutes(app: FastifyInstance, service: TaxService, guards: Aut
     {
       onRequest: guards.admin,
       schema: {
+        'x-bazaar-scope': 'admin',
         ...admin,
         summary: 'Change a tax rate (placed orders keep the tax they were charged)',
         params: TaxRateParams,
@@ -99,6 +106,7 @@ export function taxRoutes(app: FastifyInstance, service: TaxService, guards: Aut
     {
       onRequest: guards.admin,
       schema: {
+        'x-bazaar-scope': 'admin',
         ...admin,
         summary: 'Remove a tax rate',
         params: TaxRateParams,
@@ -116,6 +124,7 @@ export function taxRoutes(app: FastifyInstance, service: TaxService, guards: Aut
     {
       onRequest: guards.admin,
       schema: {
+        'x-bazaar-scope': 'admin',
         ...admin,
         summary:
           'Tax collected and refunded by place over a period; the net equals the ledger (`Accept: text/csv`: the rows as CSV)',
