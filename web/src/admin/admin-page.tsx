@@ -37,6 +37,7 @@ export function AdminPage({ title, children }: { title: string; children: ReactN
         <NavLink to="/admin/tax-report">Tax report</NavLink>
         <NavLink to="/admin/promotions">Promotions</NavLink>
         <NavLink to="/admin/audit">Audit log</NavLink>
+        <NavLink to="/admin/api-keys">API keys</NavLink>
       </nav>
       <section>
         <h1>{title}</h1>

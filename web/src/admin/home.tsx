@@ -39,6 +39,10 @@ export function AdminHomePage() {
             Who changed what, and every sign-in and security change, by whom and from where.
           </p>
         </li>
+        <li className="card">
+          <Link to="/admin/api-keys">API keys</Link>
+          <p className="muted">Keys for back-office integrations, scoped, revocable at once.</p>
+        </li>
       </ul>
     </AdminPage>
   );

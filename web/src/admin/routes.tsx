@@ -1,5 +1,6 @@
 import { Fragment } from 'react';
 import { Route } from 'react-router';
+import { AdminApiKeysPage } from './api-keys';
 import { AdminAuditPage } from './audit';
 import { AdminDisputesPage } from './disputes';
 import { AdminHomePage } from './home';
@@ -26,5 +27,6 @@ export const adminRoutes = (
     <Route path="/admin/tax-report" element={<TaxReportPage />} />
     <Route path="/admin/promotions" element={<AdminPromotionsPage />} />
     <Route path="/admin/audit" element={<AdminAuditPage />} />
+    <Route path="/admin/api-keys" element={<AdminApiKeysPage />} />
   </Fragment>
 );

@@ -1,5 +1,6 @@
 import { Fragment } from 'react';
 import { Route } from 'react-router';
+import { SellerApiKeysPage } from './api-keys';
 import { SellerAuditPage } from './audit';
 import { DisputesPage } from './disputes';
 import { MoneyPage } from './money';
@@ -35,5 +36,6 @@ export const sellerRoutes = (
     <Route path="/seller/shipping" element={<ShippingOptionsPage />} />
     <Route path="/seller/promotions" element={<PromotionsPage />} />
     <Route path="/seller/audit" element={<SellerAuditPage />} />
+    <Route path="/seller/api-keys" element={<SellerApiKeysPage />} />
   </Fragment>
 );
