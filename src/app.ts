@@ -8,6 +8,7 @@ import pino from 'pino';
 import client from 'prom-client';
 import type { Config } from './config.js';
 import { eventCatalogues } from './events.js';
+import { AnalyticsService, analyticsRoutes } from './modules/analytics/index.js';
 import { ApiKeysService, apiKeysRoutes } from './modules/apikeys/index.js';
 import { AuditService, auditRoutes } from './modules/audit/index.js';
 import { CartService, cartRoutes } from './modules/cart/index.js';
@@ -115,6 +116,7 @@ export interface Services {
   idempotency: Idempotency;
   cart: CartService;
   payments: PaymentsService;
+  analytics: AnalyticsService;
   /** The built-in payment provider (its webhooks, its own records). */
   sandbox: SandboxProvider;
   ledger: LedgerService;
@@ -183,7 +185,9 @@ export function buildServices(
   const recommendationsLog = log.child({ component: 'recommendations' });
   const productViews = new ProductViews(db, recommendationsLog);
   const catalog = new CatalogService({ db, config, caches, media, views: productViews });
-  const ledger = new LedgerService(db, config);
+  // The money-posting use cases keep the analytics rollups in their own transactions.
+  const analytics = new AnalyticsService(db, config.currency);
+  const ledger = new LedgerService(db, config, analytics);
   const shipping = new ShippingService({ db, currency: config.currency });
   const promotions = new PromotionsService({
     db,
@@ -210,7 +214,7 @@ export function buildServices(
   // Calls go one way: orders → payments → orderSettlement (what a settled payment does to its
   // orders, which answers the refunds due and never calls payments back). Disputes use orders and
   // payments; payments hands disputes the provider's news through a call made at run time only.
-  const orderSettlement = new OrderSettlement({ sales: catalog });
+  const orderSettlement = new OrderSettlement({ sales: catalog, paidOrders: analytics });
   const payments: PaymentsService = new PaymentsService({
     db,
     providers,
@@ -239,6 +243,7 @@ export function buildServices(
   const disputes = new DisputesService({
     db,
     ledger,
+    listener: analytics,
     orders,
     providers: payments,
     media,
@@ -326,6 +331,7 @@ export function buildServices(
     payments,
     sandbox: providers.sandbox,
     ledger,
+    analytics,
     orders,
     disputes,
     returns,
@@ -605,6 +611,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   disputesRoutes(app, services.disputes, guards);
   auditRoutes(app, services.audit, guards);
   apiKeysRoutes(app, services.apiKeys, guards);
+  analyticsRoutes(app, services.analytics, guards);
   options.extraRoutes?.(app);
 
   await app.ready();

@@ -34,9 +34,15 @@ export interface EvidenceMedia {
   urlsOf(ids: readonly string[], uploaderId?: string): Promise<Map<string, string>>;
 }
 
+/** Disputes opened, counted in the transaction that opens them (the analytics' disputes). */
+export interface DisputesListener {
+  disputeOpened(tx: Tx, currency: string): Promise<void>;
+}
+
 export interface DisputesDeps {
   db: Database;
   ledger: LedgerService;
+  listener: DisputesListener;
   orders: DisputeOrders;
   providers: DisputeProviders;
   media: EvidenceMedia;
@@ -54,6 +60,7 @@ export interface DisputesDeps {
 export class DisputesService implements DisputeReports {
   private readonly db: Database;
   private readonly ledger: LedgerService;
+  private readonly listener: DisputesListener;
   private readonly orders: DisputeOrders;
   private readonly providers: DisputeProviders;
   private readonly media: EvidenceMedia;
@@ -62,6 +69,7 @@ export class DisputesService implements DisputeReports {
   constructor(deps: DisputesDeps) {
     this.db = deps.db;
     this.ledger = deps.ledger;
+    this.listener = deps.listener;
     this.orders = deps.orders;
     this.providers = deps.providers;
     this.media = deps.media;
@@ -138,6 +146,7 @@ export class DisputesService implements DisputeReports {
       await this.orders.changeDisputed(tx, part.orderId, part.amount);
       await this.ledger.disputeOpened(tx, { ...this.disputedOrder(dispute, part), amount: part.amount });
     }
+    await this.listener.disputeOpened(tx, dispute.currency);
     await appendEvent(
       tx,
       'dispute.opened.v1',

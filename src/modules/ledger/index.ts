@@ -6,4 +6,9 @@
 export { ledgerErrors } from './ledger.errors.js';
 export type { OrderDiscounts } from './ledger.policy.js';
 export { ledgerRoutes } from './ledger.routes.js';
-export { LedgerService, type OrderOfShop, type RefundFunder } from './ledger.service.js';
+export {
+  LedgerService,
+  type OrderOfShop,
+  type PostingListener,
+  type RefundFunder,
+} from './ledger.service.js';

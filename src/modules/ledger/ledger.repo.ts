@@ -5,14 +5,14 @@ import type { AccountName, EntryDraft, EntryKind } from './ledger.policy.js';
 
 /**
  * Posts entries in one statement: their accounts are created on first use, and an entry whose
- * cause (kind, reference, order) was already posted is skipped with its postings. Answers how many
- * entries were posted. The database checks at commit that each entry balances.
+ * cause (kind, reference, order) was already posted is skipped with its postings. Answers the
+ * entries posted. The database checks at commit that each entry balances.
  */
-export async function postEntries(db: Queryable, drafts: readonly EntryDraft[]): Promise<number> {
+export async function postEntries(db: Queryable, drafts: readonly EntryDraft[]): Promise<EntryDraft[]> {
   const entries = drafts
     .filter((draft) => draft.postings.length > 0)
     .map((draft) => ({ ...draft, id: newId('je') }));
-  if (entries.length === 0) return 0;
+  if (entries.length === 0) return [];
   const accounts = new Map(
     entries.flatMap((e) => e.postings.map(({ account }) => [account.id, account] as const)),
   );
@@ -60,7 +60,8 @@ export async function postEntries(db: Queryable, drafts: readonly EntryDraft[]):
       WHERE p.entry_id IN (SELECT id FROM entries)
     )
     SELECT id FROM entries`);
-  return rows.length;
+  const posted = new Set(rows.map((row) => row.id));
+  return entries.filter((entry) => posted.has(entry.id));
 }
 
 export interface OrderMoneyRow {

@@ -9,6 +9,7 @@ import {
   disputeHoldEntry,
   disputeLossEntry,
   disputeReleaseEntry,
+  type EntryDraft,
   type OrderDiscounts,
   PLATFORM_ACCOUNTS,
   paymentEntry,
@@ -42,6 +43,11 @@ const orderAccounts = ({ shopId, currency }: OrderOfShop) => ({
   available: shopAccount(shopId, 'available', currency).id,
 });
 
+/** Who learns of every entry posted, in the posting transaction (the analytics rollups). */
+export interface PostingListener {
+  posted(tx: Queryable, entries: readonly EntryDraft[]): Promise<void>;
+}
+
 /**
  * The marketplace's books. Posting functions run in the caller's transaction, one entry per cause
  * (posting the same cause twice changes nothing); balances are always summed from postings.
@@ -50,7 +56,17 @@ export class LedgerService {
   constructor(
     private readonly db: Database,
     private readonly config: Pick<Config, 'currency' | 'commissionBps' | 'commissionOnShipping'>,
+    private readonly listener: PostingListener,
   ) {}
+
+  /**
+   * Posts the entries and tells the listener those that were posted, in the same transaction: the
+   * rollups it keeps move with the books, or not at all, and a cause posted twice is counted once.
+   */
+  private async post(tx: Queryable, drafts: readonly EntryDraft[]): Promise<void> {
+    const posted = await repo.postEntries(tx, drafts);
+    if (posted.length > 0) await this.listener.posted(tx, posted);
+  }
 
   /** A payment succeeded: one entry per order it paid for. */
   async paymentCaptured(
@@ -64,7 +80,7 @@ export class LedgerService {
     })[],
   ): Promise<void> {
     const commission = { bps: this.config.commissionBps, onShipping: this.config.commissionOnShipping };
-    await repo.postEntries(
+    await this.post(
       tx,
       orders.map((order) => paymentEntry(paymentId, order, commission)),
     );
@@ -73,7 +89,7 @@ export class LedgerService {
   /** Delivered: the seller's proceeds still pending for the order become available. */
   async orderDelivered(tx: Queryable, order: OrderOfShop): Promise<void> {
     const booked = await repo.orderMoney(tx, order.orderId, orderAccounts(order));
-    await repo.postEntries(tx, [deliveryEntry(order, booked.pending)]);
+    await this.post(tx, [deliveryEntry(order, booked.pending)]);
   }
 
   /**
@@ -92,14 +108,12 @@ export class LedgerService {
     },
   ): Promise<void> {
     if (refund.fundedBy === 'platform') {
-      await repo.postEntries(tx, [
-        platformFundedRefundEntry(refund, refund.refundedAfter - refund.refundedBefore),
-      ]);
+      await this.post(tx, [platformFundedRefundEntry(refund, refund.refundedAfter - refund.refundedBefore)]);
       return;
     }
     const booked = await repo.orderMoney(tx, refund.orderId, orderAccounts(refund));
     const shares = this.takeBackShares(refund.orderId, booked, refund.refundedAfter - refund.refundedBefore);
-    await repo.postEntries(tx, [refundEntry(refund, shares, booked.pending)]);
+    await this.post(tx, [refundEntry(refund, shares, booked.pending)]);
   }
 
   /**
@@ -126,14 +140,14 @@ export class LedgerService {
     if (order.amount === 0) return;
     const booked = await repo.orderMoney(tx, order.orderId, orderAccounts(order));
     const shares = this.takeBackShares(order.orderId, booked, order.amount);
-    await repo.postEntries(tx, [disputeHoldEntry(order, shares.seller, booked.pending)]);
+    await this.post(tx, [disputeHoldEntry(order, shares.seller, booked.pending)]);
   }
 
   /** The dispute was won: what it held of the order goes back to the seller. */
   async disputeWon(tx: Queryable, order: DisputedOrder): Promise<void> {
     const booked = await repo.orderMoney(tx, order.orderId, orderAccounts(order));
     const held = await repo.disputeHeld(tx, order, platformAccount('dispute_hold', order.currency).id);
-    await repo.postEntries(tx, [disputeReleaseEntry(order, held, booked.delivered)]);
+    await this.post(tx, [disputeReleaseEntry(order, held, booked.delivered)]);
   }
 
   /** The dispute was lost: `amount` of the order leaves the provider, borne as a refund is (disputeLossEntry). */
@@ -142,7 +156,7 @@ export class LedgerService {
     const booked = await repo.orderMoney(tx, order.orderId, orderAccounts(order));
     const held = await repo.disputeHeld(tx, order, platformAccount('dispute_hold', order.currency).id);
     const shares = this.takeBackShares(order.orderId, booked, order.amount);
-    await repo.postEntries(tx, [disputeLossEntry(order, shares, held, booked.pending)]);
+    await this.post(tx, [disputeLossEntry(order, shares, held, booked.pending)]);
   }
 
   /**
@@ -163,7 +177,7 @@ export class LedgerService {
         balance > 0 ? `at most ${balance} is available to pay out` : 'nothing is available to pay out',
       );
     }
-    await repo.postEntries(tx, [payoutEntry(payout)]);
+    await this.post(tx, [payoutEntry(payout)]);
   }
 
   /**
@@ -180,7 +194,7 @@ export class LedgerService {
     tx: Queryable,
     refund: { refundId: string; orderId: string; shopId: string; amount: number; currency: string },
   ) {
-    await repo.postEntries(tx, [refundFailureEntry(refund)]);
+    await this.post(tx, [refundFailureEntry(refund)]);
   }
 
   /** The provider could not pay out: the money goes back to available. */
@@ -188,7 +202,7 @@ export class LedgerService {
     tx: Queryable,
     payout: { payoutId: string; shopId: string; amount: number; currency: string },
   ) {
-    await repo.postEntries(tx, [payoutEntry(payout, 'payout_reversal')]);
+    await this.post(tx, [payoutEntry(payout, 'payout_reversal')]);
   }
 
   async balance(shopId: string): Promise<BalanceView> {

@@ -11,6 +11,14 @@ export interface SalesCounter {
   recordSales(tx: Tx, lines: readonly { productId: string; quantity: number }[]): Promise<void>;
 }
 
+/** The buyers of paid orders, kept in the transaction that pays (the analytics' new buyers). */
+export interface PaidOrdersListener {
+  ordersPaid(
+    tx: Tx,
+    orders: readonly { buyerId: string | null; guestEmail: string | null; currency: string }[],
+  ): Promise<void>;
+}
+
 /** Who pays for what the order's promotions took off: the ledger books the platform's part as its cost. */
 export const discountsOf = (order: repo.OrderRow): OrderDiscounts => ({
   platformAmount: order.promotions
@@ -35,9 +43,11 @@ export const moneyOf = (order: repo.OrderRow): OrderMoney => ({
  */
 export class OrderSettlement implements PaymentSettlement {
   private readonly sales: SalesCounter;
+  private readonly paidOrders: PaidOrdersListener;
 
-  constructor(deps: { sales: SalesCounter }) {
+  constructor(deps: { sales: SalesCounter; paidOrders: PaidOrdersListener }) {
     this.sales = deps.sales;
+    this.paidOrders = deps.paidOrders;
   }
 
   /**
@@ -90,6 +100,8 @@ export class OrderSettlement implements PaymentSettlement {
         reason: 'the payment succeeded after the order was cancelled',
       });
     }
+    // A withdrawn order was paid too (then refunded in full): its buyer has paid for an order.
+    await this.paidOrders.ordersPaid(tx, [...paid, ...withdrawn]);
     return {
       orders: [...paid, ...withdrawn].map((order) => ({
         orderId: order.id,
