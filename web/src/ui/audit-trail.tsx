@@ -96,6 +96,11 @@ export function AuditTrail({
                       <code>{event.actor.id}</code>
                     </div>
                   )}
+                  {event.api_key_id && (
+                    <div className="muted">
+                      through API key <code>{event.api_key_id}</code>
+                    </div>
+                  )}
                 </td>
                 <td>
                   <code>{event.action}</code>
