@@ -97,10 +97,14 @@ export async function findUsableKey(db: Queryable, id: string): Promise<UsableKe
   return row;
 }
 
-/** Notes the key in use, unless another request (on any process) did within the last `seconds`. */
-export async function touchApiKey(db: Queryable, id: string, seconds: number): Promise<void> {
-  await db.execute(sql`
+/**
+ * Notes the key in use, unless another request (on any process) did within the last `seconds`;
+ * answers whether this call wrote.
+ */
+export async function touchApiKey(db: Queryable, id: string, seconds: number): Promise<boolean> {
+  const written = await db.execute(sql`
     UPDATE api_keys SET last_used_at = now()
     WHERE id = ${id}
       AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => ${seconds}))`);
+  return written === 1;
 }

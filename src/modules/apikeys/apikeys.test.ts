@@ -4,6 +4,7 @@ import { newUser, type TestUser } from '../../../test/factories/identity.js';
 import { expectProblem } from '../../../test/problem.js';
 import { openDatabase, sql } from '../../platform/db.js';
 import { API_KEY_SCOPES } from '../../platform/http.js';
+import { touchApiKey } from './apikeys.repo.js';
 import { LAST_USED_TOUCH_SECONDS } from './apikeys.service.js';
 
 const ADMIN_EMAIL = 'keys-admin@example.com';
@@ -195,6 +196,17 @@ describe('authenticating with a key', () => {
     const aged = await lastUsed();
     expect((await call('GET', '/v1/shop/products', created.key)).statusCode).toBe(200);
     expect(new Date((await lastUsed())!).getTime()).toBeGreaterThan(new Date(aged!).getTime());
+  });
+
+  it('writes last_used_at once when many requests on many connections find it stale at once', async () => {
+    const seller = await newUser(t.db, { shop: true });
+    const created = await createKey(seller, { scopes: ['products:read'] });
+    // Twenty requests that each read the key as unused, racing to note it (on PostgreSQL, on
+    // parallel connections): the conditional update lets exactly one write.
+    const writes = await Promise.all(
+      Array.from({ length: 20 }, () => touchApiKey(t.db, created.id, LAST_USED_TOUCH_SECONDS)),
+    );
+    expect(writes.filter(Boolean)).toHaveLength(1);
   });
 
   it('never lets a key manage keys or the account’s security (403)', async () => {
