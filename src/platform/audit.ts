@@ -69,17 +69,18 @@ const apiName = (field: string): string => field.replace(/[A-Z]/g, (c) => `_${c.
 
 /**
  * `{field: [before, after]}` for each named field whose value differs (compared as JSON, dates as
- * ISO strings), under the field's API name. `before` is null for a row the change created.
+ * ISO strings), under the field's API name. `before` is null for a row the change created, `after`
+ * for one it deleted.
  */
 export function changesBetween<Row extends object>(
   before: Row | null,
-  after: Row,
+  after: Row | null,
   fields: readonly (keyof Row & string)[],
 ): AuditChanges {
   const changes: Record<string, readonly [unknown, unknown]> = {};
   for (const field of fields) {
     const was = comparable(before?.[field] ?? null);
-    const now = comparable(after[field] ?? null);
+    const now = comparable(after?.[field] ?? null);
     if (JSON.stringify(was) !== JSON.stringify(now)) changes[apiName(field)] = [was, now];
   }
   return changes;

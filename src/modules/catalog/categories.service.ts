@@ -1,3 +1,4 @@
+import { appendAudit, changesBetween } from '../../platform/audit.js';
 import type { Database, Queryable } from '../../platform/db.js';
 import { isUniqueViolation } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -20,6 +21,8 @@ export interface CategoryChanges {
   /** null moves the category to the top. */
   parentId?: string | null | undefined;
 }
+
+const AUDITED_CATEGORY_FIELDS = ['name', 'slug', 'parentId'] as const;
 
 /** The category tree: read from a cache every process shares, changed by admins. */
 export class Categories {
@@ -49,6 +52,11 @@ export class Categories {
         }),
       );
       await appendEvent(tx, 'category.created.v1', presentCategory(row));
+      await appendAudit(tx, {
+        action: 'category.created',
+        target: { type: 'category', id: row.id },
+        changes: changesBetween(null, row, AUDITED_CATEGORY_FIELDS),
+      });
       return row;
     });
     await this.shared.invalidate('categories');
@@ -58,7 +66,8 @@ export class Categories {
   async updateCategory(id: string, changes: CategoryChanges) {
     const category = await this.db.transaction(async (tx) => {
       await repo.lockCategoryTree(tx);
-      if (!(await repo.findCategory(tx, id))) throw catalogErrors.error('category_not_found');
+      const before = await repo.findCategory(tx, id);
+      if (!before) throw catalogErrors.error('category_not_found');
       if (changes.parentId) {
         const ancestors = await repo.ancestorIds(tx, changes.parentId);
         if (ancestors.length === 0) {
@@ -74,6 +83,11 @@ export class Categories {
       }
       const row = await withSlugConflict(() => repo.updateCategory(tx, id, changes));
       await appendEvent(tx, 'category.updated.v1', presentCategory(row!));
+      await appendAudit(tx, {
+        action: 'category.updated',
+        target: { type: 'category', id },
+        changes: changesBetween(before, row!, AUDITED_CATEGORY_FIELDS),
+      });
       return row!;
     });
     await this.shared.invalidate('categories');

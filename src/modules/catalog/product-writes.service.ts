@@ -1,4 +1,5 @@
 import type { Config } from '../../config.js';
+import { type AuditAction, appendAudit, changesBetween } from '../../platform/audit.js';
 import type { Database, Queryable, Tx } from '../../platform/db.js';
 import type { Caller } from '../../platform/http.js';
 import { newId } from '../../platform/ids.js';
@@ -10,7 +11,12 @@ import { catalogErrors } from './catalog.errors.js';
 import { presentDetail, presentVariant, ratingPrior } from './catalog.present.js';
 import { isMediaPath, MAX_VARIANTS, type ProductDetailView, type VariantView } from './catalog.schemas.js';
 import { assertCategoryExists, renameUniqueViolation } from './categories.service.js';
-import { findProductContent, type ProductStatus, ratingTotals } from './product-reads.repo.js';
+import {
+  findProductContent,
+  type ProductContentRow,
+  type ProductStatus,
+  ratingTotals,
+} from './product-reads.repo.js';
 import * as repo from './product-writes.repo.js';
 
 /** What the catalog needs of the media module: whether a /media/ URL is one this server issued. */
@@ -126,6 +132,7 @@ export class ProductWrites {
           input.images.map((url) => ({ productId, url })),
         );
       await repo.addWords(tx, [input.title, input.description]);
+      await this.audit(tx, 'product.created', null, productId);
       return this.announce(tx, productId, 'product.created.v1');
     });
     await this.shared.invalidate('products');
@@ -139,6 +146,7 @@ export class ProductWrites {
       if (changes.status === 'active' && product.takenDown) {
         throw catalogErrors.error('product_taken_down');
       }
+      const before = (await findProductContent(tx, id))!;
       if (changes.categoryId !== undefined) await assertCategoryExists(tx, changes.categoryId);
       await repo.updateProduct(tx, id, {
         title: changes.title,
@@ -150,6 +158,7 @@ export class ProductWrites {
       if (changes.images) await repo.replaceImages(tx, id, changes.images);
       const texts = [changes.title, changes.description].filter((text) => text !== undefined);
       if (texts.length > 0) await repo.addWords(tx, texts);
+      await this.audit(tx, 'product.updated', before, id);
       return this.announce(tx, id, 'product.updated.v1');
     });
     await this.shared.invalidate('products');
@@ -160,7 +169,9 @@ export class ProductWrites {
   async takeDown(id: string): Promise<ProductDetailView> {
     const view = await this.db.transaction(async (tx) => {
       if (!(await repo.lockProduct(tx, id))) throw catalogErrors.error('product_not_found');
+      const before = (await findProductContent(tx, id))!;
       await repo.updateProduct(tx, id, { status: 'archived', takenDown: true });
+      await this.audit(tx, 'product.taken_down', before, id);
       return this.announce(tx, id, 'product.updated.v1');
     });
     await this.shared.invalidate('products');
@@ -181,7 +192,14 @@ export class ProductWrites {
       await inventory.createStock(tx, variant.id, input.stock, productId);
       await repo.updateProduct(tx, productId, { variantCountDelta: 1 });
       await this.announce(tx, productId, 'product.updated.v1');
-      return this.variantView(tx, productId, variant.id);
+      const view = await this.variantView(tx, productId, variant.id);
+      await appendAudit(tx, {
+        action: 'variant.created',
+        target: { type: 'variant', id: variant.id },
+        shopId: product.shopId,
+        changes: changesBetween(null, view, AUDITED_VARIANT_FIELDS),
+      });
+      return view;
     });
     await this.shared.invalidate('products');
     return view;
@@ -193,7 +211,8 @@ export class ProductWrites {
     const view = await this.db.transaction(async (tx) => {
       const productId = await repo.productIdOfVariant(tx, variantId);
       if (!productId) throw catalogErrors.error('variant_not_found');
-      authorise(await repo.lockProduct(tx, productId), caller);
+      const product = authorise(await repo.lockProduct(tx, productId), caller);
+      const before = await this.variantView(tx, productId, variantId);
       if (contentChanged) {
         await repo.updateVariant(tx, variantId, {
           title: changes.title,
@@ -204,7 +223,15 @@ export class ProductWrites {
       }
       if (changes.onHand !== undefined) await inventory.setOnHand(tx, variantId, changes.onHand, caller.id);
       await this.announce(tx, productId, 'product.updated.v1');
-      return this.variantView(tx, productId, variantId);
+      const after = await this.variantView(tx, productId, variantId);
+      // A price or stock change targets the variant, not its product.
+      await appendAudit(tx, {
+        action: 'variant.updated',
+        target: { type: 'variant', id: variantId },
+        shopId: product.shopId,
+        changes: changesBetween(before, after, AUDITED_VARIANT_FIELDS),
+      });
+      return after;
     });
     if (contentChanged) await this.shared.invalidate('products');
     return view;
@@ -347,6 +374,26 @@ export class ProductWrites {
     }
   }
 
+  /** Appends the product's audit event: its fields now against `before` (null when created). */
+  private async audit(
+    tx: Queryable,
+    action: AuditAction,
+    before: ProductContentRow | null,
+    productId: string,
+  ): Promise<void> {
+    const after = (await findProductContent(tx, productId))!;
+    await appendAudit(tx, {
+      action,
+      target: { type: 'product', id: productId },
+      shopId: after.shopId,
+      changes: changesBetween(
+        before && auditedProduct(before),
+        auditedProduct(after),
+        AUDITED_PRODUCT_FIELDS,
+      ),
+    });
+  }
+
   /** The product as its seller now sees it, with `type` appended to the outbox (as buyers see it). */
   private async announce(
     tx: Queryable,
@@ -370,6 +417,33 @@ export class ProductWrites {
     return presentVariant(productId, variant, level, true);
   }
 }
+
+const auditedProduct = (content: ProductContentRow) => ({
+  title: content.title,
+  description: content.description,
+  categoryId: content.category?.id ?? null,
+  taxCategory: content.taxCategory,
+  images: content.images,
+  status: content.status,
+});
+
+const AUDITED_PRODUCT_FIELDS = [
+  'title',
+  'description',
+  'categoryId',
+  'taxCategory',
+  'images',
+  'status',
+] as const satisfies readonly (keyof ReturnType<typeof auditedProduct>)[];
+
+const AUDITED_VARIANT_FIELDS = [
+  'sku',
+  'title',
+  'options',
+  'price',
+  'weight_grams',
+  'on_hand',
+] as const satisfies readonly (keyof VariantView)[];
 
 /**
  * Only the product's shop changes it. Others get 403 for what they may read (an active product of

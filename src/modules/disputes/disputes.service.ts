@@ -1,3 +1,4 @@
+import { appendAudit } from '../../platform/audit.js';
 import type { Database, Queryable, Tx } from '../../platform/db.js';
 import type { Caller } from '../../platform/http.js';
 import { newId } from '../../platform/ids.js';
@@ -261,7 +262,14 @@ export class DisputesService implements DisputeReports {
       fileUrls: [...earlierUrls.values(), ...owned.values()].map((url) => `${this.publicUrl}${url}`),
     });
     return this.db.transaction(async (tx) => {
-      await repo.insertEvidence(tx, { id: newId('dev'), disputeId: id, shopId, text: input.text, mediaIds });
+      const evidenceId = newId('dev');
+      await repo.insertEvidence(tx, { id: evidenceId, disputeId: id, shopId, text: input.text, mediaIds });
+      await appendAudit(tx, {
+        action: 'dispute.evidence_submitted',
+        target: { type: 'dispute', id },
+        shopId,
+        changes: { evidence: [null, { id: evidenceId, text: input.text, media_ids: mediaIds }] },
+      });
       await repo.touchUpdated(tx, id);
       const current = (await repo.findDispute(tx, id))!;
       await appendEvent(tx, 'dispute.evidence_submitted.v1', presentDisputeEvent(current, parts));

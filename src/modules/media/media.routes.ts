@@ -69,7 +69,7 @@ export function mediaRoutes(app: FastifyInstance, service: MediaService, guards:
         },
       },
       async (request, reply) =>
-        reply.status(201).send(await service.store(request.body.file, callerOf(request).id)),
+        reply.status(201).send(await service.store(request.body.file, callerOf(request))),
     );
   });
 

@@ -1,5 +1,7 @@
+import { appendAudit, changesBetween } from '../../platform/audit.js';
 import type { Database, Queryable } from '../../platform/db.js';
 import { ValidationFailed } from '../../platform/errors.js';
+import type { Caller } from '../../platform/http.js';
 import { newId } from '../../platform/ids.js';
 import { identifyImage } from './image-type.js';
 import { mediaErrors } from './media.errors.js';
@@ -34,9 +36,10 @@ export class MediaService {
 
   /**
    * Keeps an uploaded (or generated) image: its type and size come from its bytes alone. The file
-   * is written before its row, so an issued URL never points at missing bytes.
+   * is written before its row, so an issued URL never points at missing bytes. An upload by a
+   * seller is audited in its shop's trail; generated images (seed data) have no uploader.
    */
-  async store(bytes: Buffer, uploaderId?: string): Promise<StoredMedia> {
+  async store(bytes: Buffer, uploader?: Pick<Caller, 'id' | 'shop'>): Promise<StoredMedia> {
     if (bytes.length > MAX_MEDIA_BYTES) throw mediaErrors.error('image_too_large');
     const image = identifyImage(bytes);
     if (!image) throw mediaErrors.error('not_an_image');
@@ -53,16 +56,27 @@ export class MediaService {
     const id = newId('med');
     const name = `${id}.${image.ext}`;
     await this.storage.put(name, bytes);
-    await insertMedia(this.db, {
-      id,
-      ext: image.ext,
-      contentType: image.contentType,
-      width: image.width,
-      height: image.height,
-      bytes: bytes.length,
-      uploaderId: uploaderId ?? null,
+    const stored = { id, url: `${MEDIA_URL_PREFIX}${name}`, width: image.width, height: image.height };
+    await this.db.transaction(async (tx) => {
+      await insertMedia(tx, {
+        id,
+        ext: image.ext,
+        contentType: image.contentType,
+        width: image.width,
+        height: image.height,
+        bytes: bytes.length,
+        uploaderId: uploader?.id ?? null,
+      });
+      if (uploader) {
+        await appendAudit(tx, {
+          action: 'media.uploaded',
+          target: { type: 'media', id },
+          shopId: uploader.shop?.id,
+          changes: changesBetween(null, stored, ['url', 'width', 'height']),
+        });
+      }
     });
-    return { id, url: `${MEDIA_URL_PREFIX}${name}`, width: image.width, height: image.height };
+    return stored;
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Config } from '../../config.js';
+import { appendAudit, changesBetween } from '../../platform/audit.js';
 import type { Database, Queryable } from '../../platform/db.js';
 import { ValidationFailed } from '../../platform/errors.js';
 import { asOrderAccess, type Caller, holdsOrderToken, type OrderAccess } from '../../platform/http.js';
@@ -730,6 +731,12 @@ export class OrdersService {
           trackingNumber: input.trackingNumber,
           items: lines.map((line) => ({ order_item_id: line.itemId, quantity: line.quantity })),
         });
+        await appendAudit(tx, {
+          action: `order.${to}`,
+          target: { type: 'order', id: order.id },
+          shopId: order.shopId,
+          changes: { status: [order.status, to], shipment: [null, presentShipment(shipped)] },
+        });
         await appendEvent(tx, 'shipment.created.v1', {
           ...presentShipment(shipped),
           order_id: order.id,
@@ -815,7 +822,14 @@ export class OrdersService {
           'not_order_seller',
           "Only a seller of the order's shop or an admin may refund it.",
         );
-      return answer.complete(tx, 201, await this.refundHeld(tx, order, input));
+      const refund = await this.refundHeld(tx, order, input);
+      await appendAudit(tx, {
+        action: 'refund.created',
+        target: { type: 'refund', id: refund.id },
+        shopId: order.shopId,
+        changes: changesBetween(null, refund, ['order_id', 'amount', 'reason', 'status']),
+      });
+      return answer.complete(tx, 201, refund);
     });
   }
 

@@ -2,6 +2,8 @@ import { defineErrors } from '../../platform/problems.js';
 
 /** The payments module's error cases: reason → the API.md code it answers with. */
 export const paymentsErrors = defineErrors({
+  /** `?to=` is before `?from=` in an admin list: no row could match, a mistake worth naming. */
+  period_invalid: { code: 'validation_failed' },
   payment_not_found: { code: 'not_found', detail: 'The payment does not exist.' },
   webhook_provider_unknown: { code: 'not_found', detail: 'The webhook endpoint does not exist.' },
   payment_method_unknown: { code: 'validation_failed' },

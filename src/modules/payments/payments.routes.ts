@@ -14,6 +14,12 @@ import { combineResponses } from '../../platform/problems.js';
 import { ledgerErrors } from '../ledger/index.js';
 import { paymentsErrors } from './payments.errors.js';
 import {
+  AdminPayment,
+  AdminPaymentListQuery,
+  AdminPayout,
+  AdminPayoutListQuery,
+  AdminRefund,
+  AdminRefundListQuery,
   ConfirmBody,
   Payment,
   Payout,
@@ -132,6 +138,48 @@ export function paymentsRoutes(
       }),
     );
   });
+
+  const admin = { tags: ['admin'], security: bearerSecurity, onRequest: guards.admin };
+  const period = paymentsErrors.responses('period_invalid');
+  r.get(
+    '/v1/admin/payments',
+    {
+      onRequest: admin.onRequest,
+      schema: {
+        ...admin,
+        summary: 'Every payment, newest first: `?status=&from=&to=`',
+        querystring: AdminPaymentListQuery,
+        response: { 200: pageOf(AdminPayment), ...period },
+      },
+    },
+    async (request) => service.listAllPayments(request.query),
+  );
+  r.get(
+    '/v1/admin/refunds',
+    {
+      onRequest: admin.onRequest,
+      schema: {
+        ...admin,
+        summary: 'Every refund, newest first: `?status=&from=&to=`',
+        querystring: AdminRefundListQuery,
+        response: { 200: pageOf(AdminRefund), ...period },
+      },
+    },
+    async (request) => service.listAllRefunds(request.query),
+  );
+  r.get(
+    '/v1/admin/payouts',
+    {
+      onRequest: admin.onRequest,
+      schema: {
+        ...admin,
+        summary: 'Every payout, newest first: `?status=&from=&to=`',
+        querystring: AdminPayoutListQuery,
+        response: { 200: pageOf(AdminPayout), ...period },
+      },
+    },
+    async (request) => service.listAllPayouts(request.query),
+  );
 
   const seller = { tags: ['seller money'], security: bearerSecurity };
   r.post(

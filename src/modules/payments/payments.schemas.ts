@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MoneySchema, money, moneyInput } from '../../platform/money.js';
 import { CreatedPosition, PageQuery } from '../../platform/pagination.js';
+import { periodQuery } from '../../platform/period.js';
 import { PAYOUT_ACCOUNT_STATUSES } from './payments.provider.js';
 import type { PaymentRow, PayoutAccountRow, PayoutRow, RefundRow } from './payments.repo.js';
 import { PAYMENT_STATUSES } from './payments.state.js';
@@ -94,6 +95,34 @@ export const payoutBody = (currency: string) => z.strictObject({ amount: moneyIn
 
 export const PayoutListQuery = PageQuery.strict();
 export const PayoutCursor = CreatedPosition;
+
+// Back-office lists: every payment, refund and payout, with who they belong to.
+
+export const AdminPayment = Payment.extend({ buyer_id: z.string().nullable() });
+export const presentAdminPayment = (payment: PaymentRow): z.infer<typeof AdminPayment> => ({
+  ...presentPayment(payment),
+  buyer_id: payment.buyerId,
+});
+
+export const AdminRefund = Refund.extend({ payment_id: z.string(), shop_id: z.string() });
+export const presentAdminRefund = (refund: RefundRow): z.infer<typeof AdminRefund> => ({
+  ...presentRefund(refund),
+  payment_id: refund.paymentId,
+  shop_id: refund.shopId,
+});
+
+export const AdminPayout = Payout.extend({ shop_id: z.string() });
+export const presentAdminPayout = (payout: PayoutRow): z.infer<typeof AdminPayout> => ({
+  ...presentPayout(payout),
+  shop_id: payout.shopId,
+});
+
+const adminListQuery = <Status extends z.ZodType>(status: Status) =>
+  PageQuery.extend({ status: status.optional(), ...periodQuery }).strict();
+
+export const AdminPaymentListQuery = adminListQuery(Payment.shape.status);
+export const AdminRefundListQuery = adminListQuery(Refund.shape.status);
+export const AdminPayoutListQuery = adminListQuery(Payout.shape.status);
 
 export const WebhookParams = z.strictObject({ provider: z.string().min(1).max(32) });
 export const WebhookAnswer = z.object({

@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { z } from 'zod';
 import type { Config } from '../../config.js';
+import { appendAudit, changesBetween } from '../../platform/audit.js';
 import { silentLog, type WorkerLog } from '../../platform/background.js';
 import type { Database, Queryable, Tx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
@@ -9,6 +11,7 @@ import { newId } from '../../platform/ids.js';
 import { scheduleJob } from '../../platform/jobs.js';
 import { appendEvent } from '../../platform/outbox.js';
 import { decodeCursor, paginate } from '../../platform/pagination.js';
+import { periodOf } from '../../platform/period.js';
 import type { LedgerService, OrderDiscounts, OrderOfShop, RefundFunder } from '../ledger/index.js';
 import { paymentsErrors } from './payments.errors.js';
 import {
@@ -28,9 +31,13 @@ import type {
 } from './payments.provider.js';
 import * as repo from './payments.repo.js';
 import {
+  type AdminPaymentListQuery,
   type PaymentView,
   type PayoutAccountView,
   PayoutCursor,
+  presentAdminPayment,
+  presentAdminPayout,
+  presentAdminRefund,
   presentPayment,
   presentPayout,
   presentPayoutAccount,
@@ -39,6 +46,28 @@ import {
   type WebhookOutcome,
 } from './payments.schemas.js';
 import { nextPaymentStatus, type PaymentStatus, payoutStatusesAllowing } from './payments.state.js';
+
+/** An admin list's query (the status is one of the list's own, checked by its route). */
+type AdminListQuery = Omit<z.infer<typeof AdminPaymentListQuery>, 'status'> & { status?: string | undefined };
+
+/** An admin list's filter: a period that ends before it starts is a mistake worth naming. */
+function adminFilter(query: AdminListQuery): repo.AdminListFilter {
+  const period = periodOf(query);
+  if (period.from && period.to && period.to <= period.from)
+    throw paymentsErrors.invalidAt('period_invalid', '/query/to', 'the period ends before it starts');
+  return {
+    status: query.status,
+    ...period,
+    after: decodeCursor(query.cursor, PayoutCursor),
+    limit: query.limit,
+  };
+}
+
+const adminPage = <Row extends { position: string; id: string }, Item>(
+  rows: Row[],
+  query: AdminListQuery,
+  present: (row: Row) => Item,
+) => paginate(rows, query.limit, present, (row) => ({ createdAt: row.position, id: row.id }));
 
 /** Where the provider sends a seller back after onboarding: the web app's payouts page. */
 const PAYOUTS_PAGE = '/seller/payouts';
@@ -553,10 +582,21 @@ export class PaymentsService {
    */
   async openPayoutAccount(caller: Caller): Promise<{ created: boolean; view: PayoutAccountView }> {
     const shopId = caller.shop!.id;
-    const { row, created } = await repo.ensurePayoutAccount(this.db, {
-      id: newId('pa'),
-      shopId,
-      provider: this.config.paymentProvider,
+    const { row, created } = await this.db.transaction(async (tx) => {
+      const ensured = await repo.ensurePayoutAccount(tx, {
+        id: newId('pa'),
+        shopId,
+        provider: this.config.paymentProvider,
+      });
+      // Asking again for an account the shop has changes nothing of ours: no event.
+      if (ensured.created)
+        await appendAudit(tx, {
+          action: 'payout_account.opened',
+          target: { type: 'payout_account', id: ensured.row.id },
+          shopId,
+          changes: changesBetween(null, ensured.row, ['provider', 'status']),
+        });
+      return ensured;
     });
     return { created, view: await this.refreshPayoutAccount(row, caller.email) };
   }
@@ -624,8 +664,29 @@ export class PaymentsService {
       });
       const view = presentPayout(row);
       await appendEvent(tx, 'payout.created.v1', view);
+      await appendAudit(tx, {
+        action: 'payout.created',
+        target: { type: 'payout', id: payoutId },
+        shopId,
+        changes: changesBetween(null, view, ['amount', 'status']),
+      });
       return answer.complete(tx, 201, view);
     });
+  }
+
+  /** Every payment of the marketplace, for admins: `?status=&from=&to=`. */
+  async listAllPayments(query: AdminListQuery) {
+    return adminPage(await repo.listAllPayments(this.db, adminFilter(query)), query, presentAdminPayment);
+  }
+
+  /** Every refund of the marketplace, for admins: `?status=&from=&to=`. */
+  async listAllRefunds(query: AdminListQuery) {
+    return adminPage(await repo.listAllRefunds(this.db, adminFilter(query)), query, presentAdminRefund);
+  }
+
+  /** Every payout of the marketplace, for admins: `?status=&from=&to=`. */
+  async listAllPayouts(query: AdminListQuery) {
+    return adminPage(await repo.listAllPayouts(this.db, adminFilter(query)), query, presentAdminPayout);
   }
 
   async listPayouts(caller: Caller, query: { limit: number; cursor?: string | undefined }) {

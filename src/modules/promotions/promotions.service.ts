@@ -1,3 +1,4 @@
+import { type AuditAction, appendAudit, changesBetween } from '../../platform/audit.js';
 import type { Database, Queryable } from '../../platform/db.js';
 import { isUniqueViolation } from '../../platform/errors.js';
 import type { Caller } from '../../platform/http.js';
@@ -5,7 +6,22 @@ import { newId } from '../../platform/ids.js';
 import type { NotApplicableReason, PromotionRule } from '../pricing/index.js';
 import { type CodeRefusal, promotionsErrors } from './promotions.errors.js';
 import * as repo from './promotions.repo.js';
-import { presentPromotion } from './promotions.schemas.js';
+import { type PromotionView, presentPromotion } from './promotions.schemas.js';
+
+const AUDITED_PROMOTION_FIELDS = [
+  'code',
+  'automatic',
+  'type',
+  'percent_bps',
+  'amount',
+  'scope',
+  'min_subtotal',
+  'starts_at',
+  'ends_at',
+  'usage_limit',
+  'per_customer_limit',
+  'status',
+] as const satisfies readonly (keyof PromotionView)[];
 
 /** Where a category scope learns the categories under it (the catalog's tree). */
 export interface CategoryTree {
@@ -134,12 +150,16 @@ export class PromotionsService {
       status: input.status ?? 'active',
     };
     check(fields);
-    return this.present(await repo.insertPromotion(this.deps.db, newId('prm'), fields).catch(taken));
+    return this.deps.db.transaction(async (tx) => {
+      const view = this.present(await repo.insertPromotion(tx, newId('prm'), fields).catch(taken));
+      await this.audit(tx, owner, 'promotion.created', null, view);
+      return view;
+    });
   }
 
   async change(owner: PromotionOwner, id: string, input: PromotionInput) {
     const shopId = owner.fundedBy === 'shop' ? owner.shopId : null;
-    const row = await this.deps.db
+    return this.deps.db
       .transaction(async (tx) => {
         const current = await repo.findPromotion(tx, id, owner.fundedBy, shopId);
         if (!current) throw promotionsErrors.error('promotion_not_found');
@@ -163,10 +183,26 @@ export class PromotionsService {
           ...(input.status !== undefined ? { status: input.status } : {}),
         };
         check({ ...next, hadPerCustomerLimit: current.perCustomerLimit !== null });
-        return repo.updatePromotion(tx, next);
+        const view = this.present(await repo.updatePromotion(tx, next));
+        await this.audit(tx, owner, 'promotion.updated', this.present(current), view);
+        return view;
       })
       .catch(taken);
-    return this.present(row);
+  }
+
+  private audit(
+    tx: Queryable,
+    owner: PromotionOwner,
+    action: AuditAction,
+    before: PromotionView | null,
+    after: PromotionView,
+  ): Promise<string> {
+    return appendAudit(tx, {
+      action,
+      target: { type: 'promotion', id: after.id },
+      shopId: owner.fundedBy === 'shop' ? owner.shopId : null,
+      changes: changesBetween(before, after, AUDITED_PROMOTION_FIELDS),
+    });
   }
 
   /**

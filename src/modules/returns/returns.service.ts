@@ -1,4 +1,5 @@
 import type { Config } from '../../config.js';
+import { type AuditAction, appendAudit, changesBetween } from '../../platform/audit.js';
 import type { Database, Queryable, Tx } from '../../platform/db.js';
 import type { Caller } from '../../platform/http.js';
 import { newId } from '../../platform/ids.js';
@@ -268,13 +269,13 @@ export class ReturnsService {
   }
 
   approve(caller: Caller, id: string, note: string | undefined): Promise<ReturnView> {
-    return this.act(caller, id, 'seller', [
+    return this.act(caller, id, 'seller', 'return.approved', [
       { action: 'approve', actor: 'seller', note: note ?? null, events: ['return.approved.v1'] },
     ]);
   }
 
   reject(caller: Caller, id: string, reason: string): Promise<ReturnView> {
-    return this.act(caller, id, 'seller', [
+    return this.act(caller, id, 'seller', 'return.rejected', [
       { action: 'reject', actor: 'seller', note: reason, events: ['return.rejected.v1'] },
     ]);
   }
@@ -285,7 +286,7 @@ export class ReturnsService {
    * is still refundable); with `restock`, the units go back into stock.
    */
   receive(caller: Caller, id: string, restock: boolean): Promise<ReturnView> {
-    return this.act(caller, id, 'seller', [
+    return this.act(caller, id, 'seller', 'return.received', [
       {
         action: 'receive',
         actor: 'seller',
@@ -304,7 +305,7 @@ export class ReturnsService {
   }
 
   escalate(caller: Caller, id: string, note: string | undefined): Promise<ReturnView> {
-    return this.act(caller, id, 'buyer', [
+    return this.act(caller, id, 'buyer', null, [
       { action: 'escalate', actor: 'buyer', note: note ?? null, events: ['return.escalated.v1'] },
     ]);
   }
@@ -320,10 +321,10 @@ export class ReturnsService {
     fundedBy: RefundFunder,
   ): Promise<ReturnView> {
     if (outcome === 'deny')
-      return this.act(caller, id, 'admin', [
+      return this.act(caller, id, 'admin', 'return.resolved', [
         { action: 'resolve_deny', actor: 'admin', note: null, events: ['return.denied.v1'] },
       ]);
-    return this.act(caller, id, 'admin', [
+    return this.act(caller, id, 'admin', 'return.resolved', [
       {
         action: 'resolve_refund',
         actor: 'admin',
@@ -372,9 +373,16 @@ export class ReturnsService {
 
   /**
    * Applies steps for an authorised caller: 404 for who may not read the return, 403 for who may
-   * read it but not act, 409 for a status the step cannot leave. The return is held throughout.
+   * read it but not act, 409 for a status the step cannot leave. The return is held throughout. A
+   * seller's or an admin's decision is audited as `audited` (a buyer's own steps are not).
    */
-  private act(caller: Caller, id: string, actor: Viewer, steps: Step[]): Promise<ReturnView> {
+  private act(
+    caller: Caller,
+    id: string,
+    actor: Viewer,
+    audited: AuditAction | null,
+    steps: Step[],
+  ): Promise<ReturnView> {
     return this.db.transaction(async (tx) => {
       const row = await repo.findReturn(tx, id, true);
       const viewer = row && viewerOf(caller, row);
@@ -384,7 +392,20 @@ export class ReturnsService {
           actor === 'buyer' ? 'not_return_buyer' : 'not_return_seller',
           `Only the return's ${actor === 'buyer' ? 'buyer' : "shop's seller"} may do this.`,
         );
-      return this.apply(tx, row, steps);
+      const after = await this.apply(tx, row, steps);
+      if (audited)
+        await appendAudit(tx, {
+          action: audited,
+          target: { type: 'return', id: row.id },
+          shopId: row.shopId,
+          changes: changesBetween(presentReturn(row, []), after, [
+            'status',
+            'refund_id',
+            'funded_by',
+            'restock',
+          ]),
+        });
+      return after;
     });
   }
 

@@ -1,3 +1,4 @@
+import { appendAudit } from '../../platform/audit.js';
 import type { Database, Queryable, Tx } from '../../platform/db.js';
 import type { Caller } from '../../platform/http.js';
 import { newId } from '../../platform/ids.js';
@@ -116,6 +117,12 @@ export class ReviewsService {
       if (!(await repo.insertReply(tx, { reviewId: id, authorId: caller.id, body }))) {
         throw reviewsErrors.error('review_already_replied');
       }
+      await appendAudit(tx, {
+        action: 'review.replied',
+        target: { type: 'review', id },
+        shopId: review.shopId,
+        changes: { reply: [null, body] },
+      });
       return this.present(tx, (await repo.findReview(tx, id))!);
     });
   }
@@ -127,6 +134,12 @@ export class ReviewsService {
       if (!review) throw reviewsErrors.error('review_not_found');
       if (review.hidden === hidden) return this.present(tx, review);
       await repo.setHidden(tx, id, hidden);
+      await appendAudit(tx, {
+        action: hidden ? 'review.hidden' : 'review.unhidden',
+        target: { type: 'review', id },
+        shopId: review.shopId,
+        changes: { hidden: [review.hidden, hidden] },
+      });
       await this.applyRatings(tx, review, [{ rating: review.rating, delta: hidden ? -1 : 1 }]);
       const view = await this.present(tx, { ...review, hidden });
       await appendEvent(tx, hidden ? 'review.hidden.v1' : 'review.unhidden.v1', view);

@@ -1,3 +1,4 @@
+import { type AuditAction, appendAudit, changesBetween } from '../../platform/audit.js';
 import type { Database, Queryable } from '../../platform/db.js';
 import type { Caller } from '../../platform/http.js';
 import { newId } from '../../platform/ids.js';
@@ -198,7 +199,9 @@ export class ShippingService {
         currency: this.deps.currency,
         ...input,
       });
-      return presentShippingOption(row);
+      const view = presentShippingOption(row);
+      await auditOption(tx, 'shipping_option.created', shopId, null, view);
+      return view;
     });
   }
 
@@ -219,13 +222,45 @@ export class ShippingService {
           '/max_days',
           'max_days must be at least min_days',
         );
-      return presentShippingOption(await repo.upsertOption(tx, next));
+      const view = presentShippingOption(await repo.upsertOption(tx, next));
+      await auditOption(tx, 'shipping_option.updated', shopId, presentShippingOption(current), view);
+      return view;
     });
   }
 
   /** Orders that used the option keep their snapshot of it. */
   async deleteOption(caller: Caller, id: string): Promise<void> {
-    if (!(await repo.deleteOption(this.deps.db, caller.shop!.id, id)))
-      throw shippingErrors.error('shipping_option_not_found');
+    const shopId = caller.shop!.id;
+    await this.deps.db.transaction(async (tx) => {
+      const current = await repo.findOption(tx, shopId, id);
+      if (!current || !(await repo.deleteOption(tx, shopId, id)))
+        throw shippingErrors.error('shipping_option_not_found');
+      await auditOption(tx, 'shipping_option.deleted', shopId, presentShippingOption(current), null);
+    });
   }
+}
+
+const AUDITED_OPTION_FIELDS = [
+  'name',
+  'countries',
+  'rate',
+  'free_over',
+  'min_days',
+  'max_days',
+  'active',
+] as const satisfies readonly (keyof ShippingOptionView)[];
+
+function auditOption(
+  tx: Queryable,
+  action: AuditAction,
+  shopId: string,
+  before: ShippingOptionView | null,
+  after: ShippingOptionView | null,
+): Promise<string> {
+  return appendAudit(tx, {
+    action,
+    target: { type: 'shipping_option', id: (after ?? before)!.id },
+    shopId,
+    changes: changesBetween(before, after, AUDITED_OPTION_FIELDS),
+  });
 }

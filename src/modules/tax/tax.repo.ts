@@ -61,6 +61,18 @@ export async function updateRate(
   return row;
 }
 
-export async function deleteRate(db: Queryable, id: string): Promise<boolean> {
-  return (await db.execute(sql`DELETE FROM tax_rates WHERE id = ${id}`)) > 0;
+/** The rate as it is before a change, its row locked until the transaction ends. */
+export async function lockRate(db: Queryable, id: string): Promise<TaxRateRow | undefined> {
+  const [row] = await db.query<TaxRateRow>(
+    sql`SELECT ${RATE_COLUMNS} FROM tax_rates WHERE id = ${id} FOR UPDATE`,
+  );
+  return row;
+}
+
+/** The deleted rate, or undefined when there was none. */
+export async function deleteRate(db: Queryable, id: string): Promise<TaxRateRow | undefined> {
+  const [row] = await db.query<TaxRateRow>(
+    sql`DELETE FROM tax_rates WHERE id = ${id} RETURNING ${RATE_COLUMNS}`,
+  );
+  return row;
 }

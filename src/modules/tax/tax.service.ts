@@ -1,3 +1,4 @@
+import { type AuditAction, appendAudit, changesBetween } from '../../platform/audit.js';
 import type { Database, Queryable } from '../../platform/db.js';
 import { isUniqueViolation } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -51,17 +52,29 @@ export class TaxService {
   }
 
   async create(fields: repo.TaxRateFields) {
-    return presentTaxRate(await repo.insertRate(this.db, newId('txr'), fields).catch(taken));
+    return this.db.transaction(async (tx) => {
+      const row = await repo.insertRate(tx, newId('txr'), fields).catch(taken);
+      await auditRate(tx, 'tax_rate.created', null, row);
+      return presentTaxRate(row);
+    });
   }
 
   async update(id: string, changes: Partial<repo.TaxRateFields>) {
-    const row = await repo.updateRate(this.db, id, changes).catch(taken);
-    if (!row) throw taxErrors.error('tax_rate_not_found');
-    return presentTaxRate(row);
+    return this.db.transaction(async (tx) => {
+      const before = await repo.lockRate(tx, id);
+      if (!before) throw taxErrors.error('tax_rate_not_found');
+      const row = (await repo.updateRate(tx, id, changes).catch(taken))!;
+      await auditRate(tx, 'tax_rate.updated', before, row);
+      return presentTaxRate(row);
+    });
   }
 
   async remove(id: string): Promise<void> {
-    if (!(await repo.deleteRate(this.db, id))) throw taxErrors.error('tax_rate_not_found');
+    await this.db.transaction(async (tx) => {
+      const row = await repo.deleteRate(tx, id);
+      if (!row) throw taxErrors.error('tax_rate_not_found');
+      await auditRate(tx, 'tax_rate.deleted', row, null);
+    });
   }
 
   /** The rates that may apply to an address in `country`, read in the caller's transaction. */
@@ -130,4 +143,26 @@ export class TaxService {
       };
     });
   }
+}
+
+const AUDITED_RATE_FIELDS = [
+  'name',
+  'country',
+  'region',
+  'category',
+  'rateBps',
+  'appliesToShipping',
+] as const satisfies readonly (keyof repo.TaxRateFields)[];
+
+function auditRate(
+  tx: Queryable,
+  action: AuditAction,
+  before: repo.TaxRateRow | null,
+  after: repo.TaxRateRow | null,
+): Promise<string> {
+  return appendAudit(tx, {
+    action,
+    target: { type: 'tax_rate', id: (after ?? before)!.id },
+    changes: changesBetween(before, after, AUDITED_RATE_FIELDS),
+  });
 }
