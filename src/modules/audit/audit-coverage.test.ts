@@ -865,6 +865,48 @@ const AUDITED: Record<string, Case> = {
       changes: { amount: [null, usd(1000)], status: [null, 'pending'] },
     };
   },
+  ...Object.fromEntries(
+    (['admin', 'shop'] as const).flatMap((owner): [string, Case][] => {
+      const path = `/v1/${owner}/api-keys`;
+      const who = async () => (owner === 'admin' ? admin : await seller());
+      const body = { name: 'Audit integration', scopes: ['orders:read'] };
+      return [
+        [
+          `POST ${path}`,
+          async (act) => {
+            const caller = await who();
+            const created = (
+              await act({ method: 'POST', url: path, token: caller.token, payload: body })
+            ).json();
+            return {
+              action: 'api_key.created',
+              target_type: 'api_key',
+              target_id: created.id,
+              shop_id: caller.shopId,
+              actor_id: caller.id,
+              changes: { name: [null, body.name], scopes: [null, body.scopes] },
+            };
+          },
+        ],
+        [
+          `DELETE ${path}/{id}`,
+          async (act) => {
+            const caller = await who();
+            const created = await ok(flows.call('POST', path, caller.token, body));
+            await act({ method: 'DELETE', url: `${path}/${created.id}`, token: caller.token });
+            return {
+              action: 'api_key.revoked',
+              target_type: 'api_key',
+              target_id: created.id as string,
+              shop_id: caller.shopId,
+              actor_id: caller.id,
+              changes: {},
+            };
+          },
+        ],
+      ];
+    }),
+  ),
   'POST /v1/shop/disputes/{id}/evidence': async (act) => {
     const owner = await seller();
     const buyer = await newUser(t.db);
