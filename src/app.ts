@@ -63,6 +63,13 @@ import { ReturnsService, registerReturnJobs, returnsRoutes } from './modules/ret
 import { ReviewsService, reviewLookup, reviewsRoutes } from './modules/reviews/index.js';
 import { ShippingService, shippingRoutes } from './modules/shipping/index.js';
 import { TaxService, taxRoutes } from './modules/tax/index.js';
+import {
+  type Resolve,
+  registerWebhookJobs,
+  subscribeWebhooks,
+  WebhooksService,
+  webhooksRoutes,
+} from './modules/webhooks/index.js';
 import { registerAuditContext } from './platform/audit.js';
 import { Caches } from './platform/cache.js';
 import {
@@ -130,6 +137,8 @@ export interface Services {
   audit: AuditService;
   /** `bzk_` keys: integrations acting as their owner within scopes. */
   apiKeys: ApiKeysService;
+  /** Outbound webhooks: endpoints and their deliveries. */
+  webhooks: WebhooksService;
   reviews: ReviewsService;
   recommendations: RecommendationsService;
   /** Product views signed-in buyers make, noted by the catalog for recommendations. */
@@ -146,6 +155,8 @@ export interface BuildServicesOptions {
   webhookTransport?: WebhookTransport;
   /** How passwords are hashed and checked (default argon2id; tests watch or slow it down). */
   passwordAlgorithm?: PasswordAlgorithm;
+  /** How outbound webhooks resolve host names (default the system's; tests stand in for DNS). */
+  webhookResolve?: Resolve;
 }
 
 export function buildServices(
@@ -322,6 +333,19 @@ export function buildServices(
   subscribeToPurchases(outbox, recommendations);
   registerPaymentJobs(jobs, payments);
   providers.sandbox.registerJobs(jobs);
+  // Which shop a review or refund is about comes from the catalog and orders, at run time.
+  const webhooks = new WebhooksService({
+    db,
+    config,
+    shops: {
+      productShops: (tx, ids) => catalog.productShops(tx, ids),
+      orderShops: async (tx, ids) =>
+        new Map((await orders.orderParties(tx, ids)).map((party) => [party.orderId, party.shopId])),
+    },
+    ...(options.webhookResolve ? { resolve: options.webhookResolve } : {}),
+  });
+  subscribeWebhooks(outbox, webhooks);
+  registerWebhookJobs(jobs, webhooks);
   return {
     config,
     db,
@@ -340,6 +364,7 @@ export function buildServices(
     promotions,
     audit: new AuditService(db),
     apiKeys,
+    webhooks,
     identity,
     account,
     notifications,
@@ -352,6 +377,7 @@ export function buildServices(
     outbox,
     async close() {
       await Promise.all([jobs.stop(), outbox.stop()]);
+      webhooks.close();
       await productViews.flush();
       await jetStream?.close();
       await windowCounters.close();
@@ -612,6 +638,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   auditRoutes(app, services.audit, guards);
   apiKeysRoutes(app, services.apiKeys, guards);
   analyticsRoutes(app, services.analytics, guards);
+  webhooksRoutes(app, services.webhooks, guards);
   options.extraRoutes?.(app);
 
   await app.ready();

@@ -47,6 +47,7 @@ const envSchema = z.object({
   BAZAAR_ORDER_TTL_SECONDS: intWithDefault(900, 1),
   BAZAAR_AUTO_DELIVER_SECONDS: intWithDefault(1_209_600, 1),
   BAZAAR_RETURN_RESPONSE_DAYS: intWithDefault(3, 1),
+  BAZAAR_WEBHOOKS_ALLOW_PRIVATE: booleanFlag,
   BAZAAR_COMMISSION_BPS: intWithDefault(1000, 0, 10_000),
   BAZAAR_COMMISSION_ON_SHIPPING: booleanFlag,
   BAZAAR_RATING_PRIOR_WEIGHT: intWithDefault(10, 0),
@@ -109,6 +110,11 @@ export interface Config {
   autoDeliverSeconds: number;
   /** A return request its seller has not answered in this many days is approved automatically. */
   returnResponseDays: number;
+  /**
+   * Outbound webhooks may use `http` and reach private, loopback and link-local addresses: for
+   * development and tests only (otherwise every endpoint is an SSRF hole into the network).
+   */
+  webhooksAllowPrivate: boolean;
   commissionBps: number;
   /** Commission is also taken on shipping fees (by default only on the merchandise). */
   commissionOnShipping: boolean;
@@ -203,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     orderTtlSeconds: e.BAZAAR_ORDER_TTL_SECONDS,
     autoDeliverSeconds: e.BAZAAR_AUTO_DELIVER_SECONDS,
     returnResponseDays: e.BAZAAR_RETURN_RESPONSE_DAYS,
+    webhooksAllowPrivate: e.BAZAAR_WEBHOOKS_ALLOW_PRIVATE ?? false,
     commissionBps: e.BAZAAR_COMMISSION_BPS,
     commissionOnShipping: e.BAZAAR_COMMISSION_ON_SHIPPING ?? false,
     pricesIncludeTax: e.BAZAAR_PRICES_INCLUDE_TAX ?? false,

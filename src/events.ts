@@ -5,6 +5,7 @@ import { orderEvents } from './modules/orders/index.js';
 import { paymentEvents } from './modules/payments/index.js';
 import { returnEvents } from './modules/returns/index.js';
 import { reviewEvents } from './modules/reviews/index.js';
+import { webhookEvents } from './modules/webhooks/index.js';
 
 /** Every module's event catalogue: what this app may append, and what /v1/events/schemas publishes. */
 export const eventCatalogues = [
@@ -15,4 +16,5 @@ export const eventCatalogues = [
   returnEvents,
   reviewEvents,
   disputeEvents,
+  webhookEvents,
 ];

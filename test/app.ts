@@ -3,6 +3,7 @@ import { type BuildAppOptions, buildApp, buildServices, type Services } from '..
 import { loadConfig } from '../src/config.js';
 import type { PasswordAlgorithm } from '../src/modules/identity/index.js';
 import type { WebhookTransport } from '../src/modules/payments/index.js';
+import type { Resolve } from '../src/modules/webhooks/index.js';
 import type { WindowCounters } from '../src/platform/counters.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 
@@ -24,6 +25,8 @@ export async function createTestApp(
     passwordAlgorithm?: PasswordAlgorithm;
     /** The app's logger instead of the configuration's (to read its lines). */
     logger?: FastifyServerOptions['logger'];
+    /** How outbound webhooks resolve host names (a stand-in for DNS). */
+    webhookResolve?: Resolve;
   } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
@@ -42,6 +45,7 @@ export async function createTestApp(
   const services = buildServices(config, database.db, options.counters, {
     webhookTransport,
     ...(options.passwordAlgorithm ? { passwordAlgorithm: options.passwordAlgorithm } : {}),
+    ...(options.webhookResolve ? { webhookResolve: options.webhookResolve } : {}),
   });
   const appOptions: BuildAppOptions = {};
   if (options.webDist) appOptions.webDist = options.webDist;

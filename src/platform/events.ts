@@ -56,6 +56,9 @@ export function registerEventSchemas(...catalogues: EventSchemas[]): void {
   }
 }
 
+/** Every catalogued event type (what a webhook endpoint may subscribe to), sorted. */
+export const catalogedEventTypes = (): string[] => [...registered.keys()].sort();
+
 /** Tests turn this on so that every event appended is parsed against its published schema. */
 export function checkEventData(enabled: boolean): void {
   checkingData = enabled;

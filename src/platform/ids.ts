@@ -37,7 +37,9 @@ export type IdPrefix =
   | 'pa'
   | 'prm'
   | 'aud'
-  | 'apk';
+  | 'apk'
+  | 'whe'
+  | 'whd';
 
 /**
  * `<prefix>_` + 10 characters of millisecond time + 16 random characters (80 bits), all Crockford

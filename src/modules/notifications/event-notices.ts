@@ -204,6 +204,35 @@ async function payoutNotice(
   ];
 }
 
+/**
+ * An endpoint disabled after failing for 24 h, to its owner: the shop's owner for a shop's, the
+ * admin who made it for the marketplace's. Group `shop`: it is about the integration, not security.
+ */
+async function webhookEndpointDisabled(
+  endpoint: DomainEventCatalog['webhook_endpoint.disabled.v1'],
+  context: NoticeContext,
+): Promise<Notice[]> {
+  const owner =
+    endpoint.shop_id === null
+      ? endpoint.created_by
+      : (await context.directory.shopOwners(context.db, [endpoint.shop_id])).get(endpoint.shop_id);
+  if (owner === undefined) return [];
+  const link = endpoint.shop_id === null ? '/admin/webhooks' : '/seller/webhooks';
+  return [
+    {
+      userId: owner,
+      template: 'webhook_endpoint_disabled',
+      group: 'shop',
+      content: {
+        title: 'A webhook endpoint was disabled',
+        summary: `Every delivery to ${endpoint.url} failed for 24 hours, so it is disabled and receives nothing. Fix the receiver, then enable it again: the deliveries that waited are sent then.`,
+        action: { label: 'Open your webhooks', url: context.url(link) },
+      },
+      link,
+    },
+  ];
+}
+
 /** An admin's decision about a shop, to its owner. */
 function shopNotice(
   shop: DomainEventCatalog['shop.approved.v1'],
@@ -449,6 +478,7 @@ export const noticeRules: { [Type in CataloguedEventType]?: NoticeRule<Type> } =
       },
     ];
   },
+  'webhook_endpoint.disabled.v1': webhookEndpointDisabled,
   'payout.paid.v1': async (payout, context) =>
     payoutNotice(payout, context, 'payout_paid', {
       title: `Payout of ${money(payout.amount)} sent`,

@@ -28,3 +28,4 @@ export {
 } from './payments.service.js';
 export { SandboxProvider, type WebhookDelivery, type WebhookTransport } from './sandbox.js';
 export { sandboxOnboardingRoutes } from './sandbox.routes.js';
+export { signWebhook, verifyWebhookSignature } from './webhook-signature.js';

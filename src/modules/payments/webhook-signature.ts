@@ -7,10 +7,18 @@ export const SIGNATURE_TOLERANCE_SECONDS = 300;
 const hmacHex = (secret: string, timestamp: string, body: Buffer | string) =>
   createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex');
 
-/** The `Bazaar-Signature` header value: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`. */
-export function signWebhook(secret: string, body: string, timestampSeconds: number): string {
+/**
+ * The `Bazaar-Signature` header value: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`,
+ * with one `v1=` per secret (outbound webhooks sign with the old secret too while it rotates).
+ */
+export function signWebhook(
+  secrets: string | readonly string[],
+  body: string,
+  timestampSeconds: number,
+): string {
   const t = String(timestampSeconds);
-  return `t=${t},v1=${hmacHex(secret, t, body)}`;
+  const signatures = [secrets].flat().map((secret) => `v1=${hmacHex(secret, t, body)}`);
+  return [`t=${t}`, ...signatures].join(',');
 }
 
 /**
