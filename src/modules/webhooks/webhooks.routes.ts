@@ -44,6 +44,8 @@ export function webhooksRoutes(app: FastifyInstance, service: WebhooksService, g
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['webhooks'];
   const security = bearerSecurity;
+  // Reading an endpoint's deliveries is a webhook integration's business as much as changing it.
+  const scope = 'webhooks:write';
   for (const { prefix, guard, whose, ownerOf } of sides) {
     const base = `${prefix}/webhook-endpoints`;
     r.post(
@@ -51,6 +53,7 @@ export function webhooksRoutes(app: FastifyInstance, service: WebhooksService, g
       {
         onRequest: guard,
         schema: {
+          'x-bazaar-scope': scope,
           tags,
           summary: `Register one of ${whose} webhook endpoints; its signing secret is shown only in this answer`,
           security,
@@ -72,6 +75,7 @@ export function webhooksRoutes(app: FastifyInstance, service: WebhooksService, g
       {
         onRequest: guard,
         schema: {
+          'x-bazaar-scope': scope,
           tags,
           summary: `${capitalised(whose)} webhook endpoints, oldest first`,
           security,
@@ -86,6 +90,7 @@ export function webhooksRoutes(app: FastifyInstance, service: WebhooksService, g
       {
         onRequest: guard,
         schema: {
+          'x-bazaar-scope': scope,
           tags,
           summary: `Change one of ${whose} webhook endpoints (its URL, events, description, or enable/disable it)`,
           security,
@@ -110,6 +115,7 @@ export function webhooksRoutes(app: FastifyInstance, service: WebhooksService, g
       {
         onRequest: guard,
         schema: {
+          'x-bazaar-scope': scope,
           tags,
           summary: `Delete one of ${whose} webhook endpoints with its delivery log`,
           security,
@@ -128,6 +134,7 @@ export function webhooksRoutes(app: FastifyInstance, service: WebhooksService, g
       {
         onRequest: guard,
         schema: {
+          'x-bazaar-scope': scope,
           tags,
           summary: 'Rotate the signing secret: the old one keeps signing beside it (a second `v1=`) for 24 h',
           security,
@@ -143,6 +150,7 @@ export function webhooksRoutes(app: FastifyInstance, service: WebhooksService, g
       {
         onRequest: guard,
         schema: {
+          'x-bazaar-scope': scope,
           tags,
           summary: "An endpoint's delivery log, newest first",
           security,
@@ -159,6 +167,7 @@ export function webhooksRoutes(app: FastifyInstance, service: WebhooksService, g
       {
         onRequest: guard,
         schema: {
+          'x-bazaar-scope': scope,
           tags,
           summary:
             'Send the endpoint a test ping (`webhook_endpoint.pinged.v1`); it shows in the delivery log',
@@ -178,6 +187,7 @@ export function webhooksRoutes(app: FastifyInstance, service: WebhooksService, g
       {
         onRequest: guard,
         schema: {
+          'x-bazaar-scope': scope,
           tags,
           summary: 'Send a delivery again now, with a new 3-day retry window',
           security,
