@@ -907,6 +907,115 @@ const AUDITED: Record<string, Case> = {
       ];
     }),
   ),
+  ...Object.fromEntries(
+    (['admin', 'shop'] as const).flatMap((owner): [string, Case][] => {
+      const path = `/v1/${owner}/webhook-endpoints`;
+      const who = async () => (owner === 'admin' ? admin : await seller());
+      // Subscribed to an event no case makes, and (when made here) at a loopback address the guard
+      // refuses before connecting: whatever jobs later cases run, no delivery reaches any network.
+      const events = ['webhook_endpoint.disabled.v1'];
+      const endpointOf = async (caller: TestUser) => {
+        const id = newId('whe');
+        await t.db.execute(sql`
+          INSERT INTO webhook_endpoints (id, shop_id, created_by, url, events, status, secret)
+          VALUES (${id}, ${caller.shopId}, ${caller.id}, 'https://127.0.0.1/never',
+                  ${JSON.stringify(events)}::jsonb, 'enabled', 'whsec_audit')`);
+        return id;
+      };
+      const expected = (caller: TestUser, id: string, action: string, changes: Expected['changes']) => ({
+        action,
+        target_type: 'webhook_endpoint',
+        target_id: id,
+        shop_id: caller.shopId,
+        actor_id: caller.id,
+        changes,
+      });
+      return [
+        [
+          `POST ${path}`,
+          async (act) => {
+            const caller = await who();
+            // A public address, so the guard takes it without a flag or DNS; nothing is sent to it.
+            const url = 'https://93.184.216.34/audit-hook';
+            const created = (
+              await act({ method: 'POST', url: path, token: caller.token, payload: { url, events } })
+            ).json();
+            return expected(caller, created.id, 'webhook_endpoint.created', {
+              url: [null, url],
+              events: [null, events],
+              status: [null, 'enabled'],
+            });
+          },
+        ],
+        [
+          `PATCH ${path}/{id}`,
+          async (act) => {
+            const caller = await who();
+            const id = await endpointOf(caller);
+            await act({
+              method: 'PATCH',
+              url: `${path}/${id}`,
+              token: caller.token,
+              payload: { status: 'disabled' },
+            });
+            return expected(caller, id, 'webhook_endpoint.updated', { status: ['enabled', 'disabled'] });
+          },
+        ],
+        [
+          `DELETE ${path}/{id}`,
+          async (act) => {
+            const caller = await who();
+            const id = await endpointOf(caller);
+            await act({ method: 'DELETE', url: `${path}/${id}`, token: caller.token });
+            return expected(caller, id, 'webhook_endpoint.deleted', {
+              url: ['https://127.0.0.1/never', null],
+              events: [events, null],
+              status: ['enabled', null],
+            });
+          },
+        ],
+        [
+          `POST ${path}/{id}/rotate-secret`,
+          async (act) => {
+            const caller = await who();
+            const id = await endpointOf(caller);
+            const rotated = (
+              await act({ method: 'POST', url: `${path}/${id}/rotate-secret`, token: caller.token })
+            ).json();
+            return expected(caller, id, 'webhook_endpoint.secret_rotated', {
+              previous_secret_expires_at: [null, rotated.previous_secret_expires_at],
+            });
+          },
+        ],
+        [
+          `POST ${path}/{id}/test`,
+          async (act) => {
+            const caller = await who();
+            const id = await endpointOf(caller);
+            await act({ method: 'POST', url: `${path}/${id}/test`, token: caller.token });
+            return expected(caller, id, 'webhook_endpoint.tested', {});
+          },
+        ],
+        [
+          `POST ${path}/{id}/deliveries/{delivery_id}/retry`,
+          async (act) => {
+            const caller = await who();
+            const id = await endpointOf(caller);
+            const ping = await ok(flows.call('POST', `${path}/${id}/test`, caller.token));
+            await act({
+              method: 'POST',
+              url: `${path}/${id}/deliveries/${ping.id}/retry`,
+              token: caller.token,
+            });
+            return {
+              ...expected(caller, ping.id as string, 'webhook_delivery.retried', {}),
+              target_type: 'webhook_delivery',
+            };
+          },
+        ],
+      ];
+    }),
+  ),
   'POST /v1/shop/disputes/{id}/evidence': async (act) => {
     const owner = await seller();
     const buyer = await newUser(t.db);

@@ -219,7 +219,7 @@ export class WebhooksService {
         action: 'webhook_delivery.retried',
         target: { type: 'webhook_delivery', id: deliveryId },
         shopId: owner.shopId,
-        changes: { status: [delivery.status, status] },
+        changes: status === delivery.status ? {} : { status: [delivery.status, status] },
       });
       return { id: deliveryId, status: 'pending' as const };
     });
