@@ -7,6 +7,7 @@
 import type autocannon from 'autocannon';
 import type { Database } from '../src/platform/db.js';
 import { newUser, type TestUser } from '../test/factories/identity.js';
+import { BACK_OFFICE_SCENARIOS } from './analytics-scenarios.js';
 import { CATALOG_SCENARIOS } from './catalog-scenarios.js';
 import { type DrivenScenario, type GetRequest, PACE_PER_SECOND, pacedScenario } from './driven.js';
 import { ORDER_SCENARIOS } from './orders-scenarios.js';
@@ -121,4 +122,5 @@ export const SCENARIOS: (Scenario | DrivenScenario)[] = [
   ...PAYMENT_SCENARIOS,
   ...CATALOG_SCENARIOS,
   ...RECOMMENDATION_SCENARIOS,
+  ...BACK_OFFICE_SCENARIOS,
 ];

@@ -58,29 +58,31 @@ export interface Piece {
 }
 
 /**
- * The fewest aligned periods that tile the days [from, to) (whole months, then whole ISO weeks,
- * then days), greedily from `from`: distinct counts over a span read one row per seller and piece,
- * so coarse pieces keep them small. A week is not taken where it would cross into a month that
- * fits whole before `to`.
+ * Aligned periods whose union is exactly the days [from, to): every whole month inside it, every
+ * whole ISO week inside it that no chosen month holds, and the days left. Pieces may overlap (a
+ * week across a month's first day): a distinct count over their union is the same, and it reads
+ * one row per seller and piece, so coarse pieces keep it small.
  */
 export function coverOf(from: Date, to: Date): Piece[] {
-  const pieces: Piece[] = [];
-  let cursor = periodStart(from, 'day');
-  while (cursor < to) {
-    const grain = coarsestAt(cursor, to);
-    pieces.push({ grain, start: cursor });
-    cursor = nextPeriod(cursor, grain);
-  }
-  return pieces;
-}
-
-function coarsestAt(cursor: Date, to: Date): Interval {
-  if (cursor.getUTCDate() === 1 && nextPeriod(cursor, 'month') <= to) return 'month';
-  const weekEnd = nextPeriod(cursor, 'week');
-  if (periodStart(cursor, 'week').getTime() !== cursor.getTime() || weekEnd > to) return 'day';
-  const nextMonth = nextPeriod(periodStart(cursor, 'month'), 'month');
-  const crossesWholeMonth = weekEnd > nextMonth && nextPeriod(nextMonth, 'month') <= to;
-  return crossesWholeMonth ? 'day' : 'week';
+  const start = periodStart(from, 'day');
+  const inside = (piece: Piece) => piece.start >= start && nextPeriod(piece.start, piece.grain) <= to;
+  const months = periodsOf(start, to, 'month')
+    .map((month): Piece => ({ grain: 'month', start: month }))
+    .filter(inside);
+  const inMonth = (day: Date) => months.some((m) => m.start <= day && day < nextPeriod(m.start, 'month'));
+  const weeks = periodsOf(start, to, 'week')
+    .map((week): Piece => ({ grain: 'week', start: week }))
+    .filter(
+      (week) =>
+        inside(week) &&
+        !(inMonth(week.start) && inMonth(new Date(nextPeriod(week.start, 'week').getTime() - 1))),
+    );
+  const covered = (day: Date) =>
+    [...months, ...weeks].some((p) => p.start <= day && day < nextPeriod(p.start, p.grain));
+  const days = periodsOf(start, to, 'day')
+    .filter((day) => !covered(day))
+    .map((day): Piece => ({ grain: 'day', start: day }));
+  return [...months, ...weeks, ...days];
 }
 
 /** `YYYY-MM-DD` of a UTC midnight. */

@@ -84,7 +84,7 @@ export async function dailyRows(
 }
 
 /**
- * How many distinct shops had a paid order in the pieces (which tile a span without overlap). One
+ * How many distinct shops had a paid order in the pieces (whose union is a span). One
  * index range per grain (period = ANY): the rows read are one per shop and piece, never the table.
  */
 export async function distinctSellers(
@@ -95,10 +95,13 @@ export async function distinctSellers(
   const startsOf = (grain: Piece['grain']) =>
     sqlArray(pieces.filter((piece) => piece.grain === grain).map((piece) => piece.start));
   const [row] = await db.query<{ sellers: number }>(sql`
-    SELECT count(DISTINCT shop_id)::bigint AS sellers FROM analytics_active_shops
-    WHERE currency = ${currency} AND (
-      (grain = 'month' AND period = ANY(${startsOf('month')}::date[]))
-      OR (grain = 'week' AND period = ANY(${startsOf('week')}::date[]))
-      OR (grain = 'day' AND period = ANY(${startsOf('day')}::date[])))`);
+    SELECT count(*)::bigint AS sellers FROM (
+      -- DISTINCT in a subquery hashes the ids; count(DISTINCT …) would sort them by collation.
+      SELECT DISTINCT shop_id FROM analytics_active_shops
+      WHERE currency = ${currency} AND (
+        (grain = 'month' AND period = ANY(${startsOf('month')}::date[]))
+        OR (grain = 'week' AND period = ANY(${startsOf('week')}::date[]))
+        OR (grain = 'day' AND period = ANY(${startsOf('day')}::date[])))
+    ) sellers`);
   return row!.sellers;
 }
