@@ -26,6 +26,7 @@ export function AdminPage({ title, children }: { title: string; children: ReactN
         <NavLink to="/admin" end>
           Admin home
         </NavLink>
+        <NavLink to="/admin/dashboard">Dashboard</NavLink>
         <NavLink to="/admin/users">Users</NavLink>
         <NavLink to="/admin/shops">Shops</NavLink>
         <NavLink to="/admin/orders">Orders</NavLink>

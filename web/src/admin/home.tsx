@@ -6,6 +6,12 @@ export function AdminHomePage() {
     <AdminPage title="Admin">
       <ul className="admin-links">
         <li className="card">
+          <Link to="/admin/dashboard">Dashboard</Link>
+          <p className="muted">
+            GMV, net revenue, orders, refunds, disputes, new buyers and active sellers by day, week or month.
+          </p>
+        </li>
+        <li className="card">
           <Link to="/admin/users">Users</Link>
           <p className="muted">Find any account by name, email or id; suspend or reinstate it.</p>
         </li>

@@ -2,6 +2,7 @@ import { Fragment } from 'react';
 import { Route } from 'react-router';
 import { AdminApiKeysPage } from './api-keys';
 import { AdminAuditPage } from './audit';
+import { AdminDashboardPage } from './dashboard';
 import { AdminDisputesPage } from './disputes';
 import { AdminHomePage } from './home';
 import { AdminOrdersPage } from './orders';
@@ -16,6 +17,7 @@ import { AdminUsersPage } from './users';
 export const adminRoutes = (
   <Fragment>
     <Route path="/admin" element={<AdminHomePage />} />
+    <Route path="/admin/dashboard" element={<AdminDashboardPage />} />
     <Route path="/admin/reviews" element={<AdminReviewsPage />} />
     <Route path="/admin/returns" element={<AdminReturnsPage />} />
     <Route path="/admin/shops" element={<AdminShopsPage />} />

@@ -26,7 +26,7 @@ describe('the sales chart', () => {
       'Nov 24, 2026: $50.00 from 2 orders',
       'Nov 25, 2026: $19.99 from 1 order',
     ]);
-    const bars = [...container.querySelectorAll('.sales-chart-bar')].map((bar) =>
+    const bars = [...container.querySelectorAll('.bar-chart-bar')].map((bar) =>
       Number(bar.getAttribute('height')),
     );
     // The axis tops out at $50.00, the largest day.

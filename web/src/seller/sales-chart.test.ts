@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { barHeight, fillDays, niceMaximum } from './sales-chart';
+import { barHeight, niceMaximum } from '../ui/bar-chart-scale';
+import { fillDays } from './sales-chart';
 
 const usd = (amount: number) => ({ amount, currency: 'USD' });
 
