@@ -139,7 +139,12 @@ export function paymentsRoutes(
     );
   });
 
-  const admin = { tags: ['admin'], security: bearerSecurity, onRequest: guards.admin };
+  const admin = {
+    tags: ['admin'],
+    security: bearerSecurity,
+    onRequest: guards.admin,
+    'x-bazaar-scope': 'admin' as const,
+  };
   const period = paymentsErrors.responses('period_invalid');
   r.get(
     '/v1/admin/payments',
