@@ -226,6 +226,48 @@ describe('checkout with promotions', () => {
     expect(await usedCount(promotion.id)).toBe(0);
   });
 
+  it("counts an unlimited promotion's uses without writing its row, and a limit set later counts them", async () => {
+    const code = uniqueCode('Open');
+    const promotion = await createPromotion({ code, type: 'fixed', amount: usd(100) });
+    const rowCount = async () =>
+      (
+        await t.db.query<{ usedCount: number }>(
+          sql`SELECT used_count AS "usedCount" FROM promotions WHERE id = ${promotion.id}`,
+        )
+      )[0]!.usedCount;
+    const buyerWithCode = async () => {
+      const buyer = await buyerWithCart();
+      expect((await call('POST', '/v1/cart/promotions', buyer.token, { code })).statusCode).toBe(200);
+      return buyer;
+    };
+    const placeWithCode = async () => {
+      const buyer = await buyerWithCode();
+      return { buyer, placed: await checkout(buyer) };
+    };
+    const placed = [await placeWithCode(), await placeWithCode(), await placeWithCode()];
+    for (const { placed: response } of placed) expect(response.statusCode, response.body).toBe(201);
+    // No checkout queued on the promotion's row, yet every use is counted.
+    expect(await rowCount()).toBe(0);
+    expect(await usedCount(promotion.id)).toBe(3);
+    const cancelled = placed[0]!;
+    const cancel = await t.app.inject({
+      method: 'POST',
+      url: `/v1/orders/${cancelled.placed.json().orders[0].id}/cancel`,
+      headers: bearer(cancelled.buyer.token),
+    });
+    expect(cancel.statusCode, cancel.body).toBe(200);
+    expect(await usedCount(promotion.id)).toBe(2);
+    // A limit takes the uses so far onto the row, where the conditional count keeps it exact.
+    const limited = await call('PATCH', `/v1/admin/promotions/${promotion.id}`, admin.token, { usage_limit: 3 });
+    expect(limited.statusCode, limited.body).toBe(200);
+    expect(limited.json().used_count).toBe(2);
+    expect(await rowCount()).toBe(2);
+    const [last, late] = [await buyerWithCode(), await buyerWithCode()];
+    expect((await checkout(last)).statusCode).toBe(201);
+    expectProblem(await checkout(late), 409, 'promotion_exhausted');
+    expect(await usedCount(promotion.id)).toBe(3);
+  });
+
   it('never passes the usage limit when many buyers check out the code at once', async () => {
     // The flash sale at full size on PostgreSQL (real parallel connections); the embedded
     // database runs the same race at a smaller scale, serialised by its single connection.

@@ -27,11 +27,15 @@ export interface PromotionRow extends PromotionFields {
   usedCount: number;
 }
 
-const COLUMNS = sql`id, code, automatic, type, percent_bps AS "percentBps", amount AS "amountMinor",
+const RULE_COLUMNS = sql`id, code, automatic, type, percent_bps AS "percentBps", amount AS "amountMinor",
   shop_id AS "shopId", category_ids AS "categoryIds", product_ids AS "productIds",
   min_subtotal AS "minSubtotalMinor", starts_at AS "startsAt", ends_at AS "endsAt",
-  usage_limit AS "usageLimit", per_customer_limit AS "perCustomerLimit", used_count AS "usedCount",
-  funded_by AS "fundedBy", status`;
+  usage_limit AS "usageLimit", per_customer_limit AS "perCustomerLimit", funded_by AS "fundedBy", status`;
+
+/** Every use: those counted on the row, and the live uses of it while it had no total limit. */
+const COLUMNS = sql`${RULE_COLUMNS}, used_count + (
+  SELECT count(*)::int FROM checkout_promotion_uses u
+  WHERE u.promotion_id = promotions.id AND NOT u.counted AND u.released_at IS NULL) AS "usedCount"`;
 
 /** The promotions one owner sees: the platform's, or one shop's; newest first. */
 export async function listPromotions(
@@ -83,10 +87,15 @@ export async function updatePromotion(db: Queryable, p: PromotionRow): Promise<P
   return row!;
 }
 
-/** The active automatic promotions, and the promotions with this code (any status), for a cart. */
+/**
+ * The active automatic promotions, and the promotions with this code (any status), for a cart.
+ * Their usedCount is the uses counted on the row, which is every use of a promotion with a total
+ * limit (the only ones whose count matters here): summing an unlimited automatic promotion's uses
+ * in every checkout would cost more the more it is used.
+ */
 export async function findCandidates(db: Queryable, code: string | null): Promise<PromotionRow[]> {
   return db.query<PromotionRow>(sql`
-    SELECT ${COLUMNS} FROM promotions
+    SELECT ${RULE_COLUMNS}, used_count AS "usedCount" FROM promotions
     WHERE (status = 'active' AND automatic)
        OR (${code}::text IS NOT NULL AND lower(code) = lower(${code}::text))
     ORDER BY id`);
@@ -96,6 +105,13 @@ export async function findCandidates(db: Queryable, code: string | null): Promis
  * Counts one use of a promotion for a checkout if its total limit allows, and records it against
  * the checkout: the check and the count are one statement. Answers the promotion's per-customer
  * limit (null: none), or undefined when the limit is reached and nothing was counted.
+ *
+ * Only a promotion with a total limit has its row updated (the conditional update that keeps the
+ * limit exact). One without is not written: its use is recorded uncounted under a KEY SHARE lock,
+ * which concurrent checkouts share, so they no longer queue on the row. The lock still conflicts
+ * with the FOR UPDATE an owner's change takes, so a limit set meanwhile is either seen here (the
+ * row is re-read after the change commits: the use is then refused, never counted outside the
+ * limit) or folds this use in once it commits (see countUncountedUses).
  */
 export async function takeUse(
   db: Queryable,
@@ -104,13 +120,19 @@ export async function takeUse(
   customer: string,
 ): Promise<{ perCustomerLimit: number | null } | undefined> {
   const [row] = await db.query<{ perCustomerLimit: number | null }>(sql`
-    WITH taken AS (
+    WITH limited AS (
       UPDATE promotions SET used_count = used_count + 1
-      WHERE id = ${id} AND (usage_limit IS NULL OR used_count < usage_limit)
-      RETURNING id, per_customer_limit
+      WHERE id = ${id} AND usage_limit IS NOT NULL AND used_count < usage_limit
+      RETURNING id, per_customer_limit, true AS counted
+    ), unlimited AS (
+      SELECT id, per_customer_limit, false AS counted FROM promotions
+      WHERE id = ${id} AND usage_limit IS NULL
+      FOR KEY SHARE
+    ), taken AS (
+      SELECT * FROM limited UNION ALL SELECT * FROM unlimited
     ), recorded AS (
-      INSERT INTO checkout_promotion_uses (checkout_id, promotion_id, customer)
-      SELECT ${checkoutId}, id, ${customer} FROM taken
+      INSERT INTO checkout_promotion_uses (checkout_id, promotion_id, customer, counted)
+      SELECT ${checkoutId}, id, ${customer}, counted FROM taken
     )
     SELECT per_customer_limit AS "perCustomerLimit" FROM taken`);
   return row;
@@ -132,21 +154,42 @@ export async function takeCustomerUse(
   return rows.length > 0;
 }
 
-/** Marks a checkout's uses given back, once: answers those this call released. */
-export async function releaseCheckoutUses(
-  db: Queryable,
-  checkoutId: string,
-): Promise<{ promotionId: string; customer: string }[]> {
-  return db.query<{ promotionId: string; customer: string }>(sql`
-    UPDATE checkout_promotion_uses SET released_at = now()
-    WHERE checkout_id = ${checkoutId} AND released_at IS NULL
-    RETURNING promotion_id AS "promotionId", customer`);
+/**
+ * Counts a promotion's live uncounted uses on its row, in the transaction that gives it a total
+ * limit (holding the row's FOR UPDATE lock, so no checkout is recording one meanwhile).
+ */
+export async function countUncountedUses(db: Queryable, id: string): Promise<void> {
+  await db.execute(sql`
+    WITH folded AS (
+      UPDATE checkout_promotion_uses SET counted = true
+      WHERE promotion_id = ${id} AND NOT counted AND released_at IS NULL
+      RETURNING 1
+    )
+    UPDATE promotions SET used_count = used_count + (SELECT count(*) FROM folded)::int WHERE id = ${id}`);
 }
 
-export async function giveUseBack(db: Queryable, id: string, customer: string): Promise<void> {
-  await db.execute(
-    sql`UPDATE promotions SET used_count = used_count - 1 WHERE id = ${id} AND used_count > 0`,
-  );
+export interface CheckoutUse {
+  promotionId: string;
+  customer: string;
+  /** Whether the use is counted on the promotion's row (see takeUse). */
+  counted: boolean;
+}
+
+/** Marks a checkout's uses given back, once: answers those this call released. */
+export async function releaseCheckoutUses(db: Queryable, checkoutId: string): Promise<CheckoutUse[]> {
+  return db.query<CheckoutUse>(sql`
+    UPDATE checkout_promotion_uses SET released_at = now()
+    WHERE checkout_id = ${checkoutId} AND released_at IS NULL
+    RETURNING promotion_id AS "promotionId", customer, counted`);
+}
+
+/** A released use no longer counts: on the row if it was counted there, and for its customer. */
+export async function giveUseBack(db: Queryable, use: CheckoutUse): Promise<void> {
+  const { promotionId: id, customer } = use;
+  if (use.counted)
+    await db.execute(
+      sql`UPDATE promotions SET used_count = used_count - 1 WHERE id = ${id} AND used_count > 0`,
+    );
   await db.execute(sql`
     UPDATE promotion_customer_uses SET used_count = used_count - 1
     WHERE promotion_id = ${id} AND customer = ${customer} AND used_count > 0`);

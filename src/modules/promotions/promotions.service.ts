@@ -183,6 +183,8 @@ export class PromotionsService {
           ...(input.status !== undefined ? { status: input.status } : {}),
         };
         check({ ...next, hadPerCustomerLimit: current.perCustomerLimit !== null });
+        // A limit is kept on the row alone: the uses recorded while there was none join its count.
+        if (next.usageLimit !== null) await repo.countUncountedUses(tx, id);
         const view = this.present(await repo.updatePromotion(tx, next));
         await this.audit(tx, owner, 'promotion.updated', this.present(current), view);
         return view;
@@ -267,7 +269,6 @@ export class PromotionsService {
 
   /** Gives a checkout's uses back, exactly once however often (or concurrently) it is asked. */
   async release(tx: Queryable, checkoutId: string): Promise<void> {
-    for (const use of await repo.releaseCheckoutUses(tx, checkoutId))
-      await repo.giveUseBack(tx, use.promotionId, use.customer);
+    for (const use of await repo.releaseCheckoutUses(tx, checkoutId)) await repo.giveUseBack(tx, use);
   }
 }
