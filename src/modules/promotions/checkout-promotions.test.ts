@@ -258,7 +258,9 @@ describe('checkout with promotions', () => {
     expect(cancel.statusCode, cancel.body).toBe(200);
     expect(await usedCount(promotion.id)).toBe(2);
     // A limit takes the uses so far onto the row, where the conditional count keeps it exact.
-    const limited = await call('PATCH', `/v1/admin/promotions/${promotion.id}`, admin.token, { usage_limit: 3 });
+    const limited = await call('PATCH', `/v1/admin/promotions/${promotion.id}`, admin.token, {
+      usage_limit: 3,
+    });
     expect(limited.statusCode, limited.body).toBe(200);
     expect(limited.json().used_count).toBe(2);
     expect(await rowCount()).toBe(2);
