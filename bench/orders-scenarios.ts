@@ -7,16 +7,10 @@
 import pg from 'pg';
 import { buildServices, type Services } from '../src/app.js';
 import type { StockLine } from '../src/modules/inventory/index.js';
-import {
-  type Database,
-  openDatabase,
-  type QueryOptions,
-  sql,
-  sqlArray,
-  type Tx,
-} from '../src/platform/db.js';
+import { type Database, openDatabase, sql, sqlArray } from '../src/platform/db.js';
 import { newId } from '../src/platform/ids.js';
 import { stockOf } from '../test/factories/inventory.js';
+import { countingRoundTrips } from '../test/round-trips.js';
 import {
   burst,
   type DrivenRound,
@@ -185,41 +179,6 @@ const checkout: DrivenScenario = {
     };
   },
 };
-
-/** A database that counts its round trips to PostgreSQL: every statement, BEGIN and COMMIT. */
-export function countingRoundTrips(db: Database): { db: Database; count: () => number } {
-  let roundTrips = 0;
-  const counted = <Q extends Database | Tx>(inner: Q) => ({
-    query<Row extends object>(statement: Parameters<Q['query']>[0], options?: QueryOptions) {
-      roundTrips++;
-      return inner.query<Row>(statement, options);
-    },
-    execute(statement: Parameters<Q['execute']>[0]) {
-      roundTrips++;
-      return inner.execute(statement);
-    },
-  });
-  const wrapped: Database = {
-    kind: db.kind,
-    ...counted(db),
-    transaction: (work, options) =>
-      db.transaction((tx) => {
-        // BEGIN, and the COMMIT (or ROLLBACK) that ends it.
-        roundTrips += 2;
-        return work({
-          ...counted(tx),
-          exec(script) {
-            roundTrips++;
-            return tx.exec(script);
-          },
-          afterCommit: (effect) => tx.afterCommit(effect),
-        });
-      }, options),
-    ping: () => db.ping(),
-    close: () => db.close(),
-  };
-  return { db: wrapped, count: () => roundTrips };
-}
 
 /** What the route does minus HTTP: the caller lookup its guard makes, then the route's idempotent work. */
 async function checkoutWithoutHttp(services: Services, buyer: Buyer): Promise<number> {

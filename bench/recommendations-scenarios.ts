@@ -13,9 +13,9 @@ import type { PurchaseLine } from '../src/modules/recommendations/index.js';
 import { openDatabase } from '../src/platform/db.js';
 import { seededRandom } from '../src/platform/random.js';
 import { newUser, type TestUser } from '../test/factories/identity.js';
+import { countingRoundTrips } from '../test/round-trips.js';
 import { benchCatalog } from './catalog-scenarios.js';
 import { type DrivenScenario, type GetRequest, loopFor, PACE_PER_SECOND, pacedScenario } from './driven.js';
-import { countingRoundTrips } from './orders-scenarios.js';
 import type { BenchContext, Scenario } from './scenarios.js';
 import { serverConfig } from './without-http.js';
 

@@ -24,6 +24,17 @@ export { sql } from 'drizzle-orm';
  */
 export const sqlArray = (values: readonly unknown[]) => sql.param([...values]);
 
+/**
+ * Single data-modifying statements (INSERT, UPDATE or DELETE, none with a WITH of its own) as ONE
+ * statement, so one round trip: each becomes a data-modifying CTE. They all run on the snapshot the
+ * statement starts with, so none may read another's writes or touch a row another changes; a
+ * foreign key between their rows is checked at the end of the statement, as within one.
+ */
+export function allAtOnce(statements: readonly SQL[]): SQL {
+  const ctes = statements.map((statement, i) => sql`${sql.raw(`w${i}`)} AS (${statement})`);
+  return sql`WITH ${sql.join(ctes, sql`, `)} SELECT 1`;
+}
+
 export interface QueryOptions {
   /**
    * Prepares the statement under this name once per PostgreSQL connection and reuses its plan.

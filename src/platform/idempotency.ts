@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { SQL } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type Database, type Queryable, sql } from './db.js';
@@ -42,7 +43,15 @@ export class IdempotencyKeyReused extends AppError {
 /** Handed to a use case: it stores the final answer inside the use case's own transaction. */
 export interface IdempotentAnswer {
   complete(tx: Queryable, status: number, body: unknown): Promise<string>;
+  /** What complete runs, for a use case that runs it with its other writes at once (see allAtOnce). */
+  completion(status: number, body: unknown): { statements: SQL[]; text: string };
 }
+
+/** An answer stored nowhere, for use cases called directly (seeds, property tests): the body's text. */
+export const unstoredAnswer: IdempotentAnswer = {
+  complete: async (_tx, _status, body) => JSON.stringify(body),
+  completion: (_status, body) => ({ statements: [], text: JSON.stringify(body) }),
+};
 
 /** JSON with object keys sorted, so equal bodies hash equally whatever their key order. */
 export function canonicalJson(value: unknown): string {
@@ -111,13 +120,18 @@ export class Idempotency {
     }
 
     const answer: IdempotentAnswer = {
-      async complete(tx, status, body) {
+      completion(status, body) {
         const text = JSON.stringify(body);
-        await tx.execute(sql`
+        const statement = sql`
           UPDATE idempotency_keys
           SET status = 'completed', response_status = ${status}, response_body = ${text},
               completed_at = now(), locked_until = NULL
-          WHERE scope = ${scope} AND key = ${key}`);
+          WHERE scope = ${scope} AND key = ${key}`;
+        return { statements: [statement], text };
+      },
+      async complete(tx, status, body) {
+        const { statements, text } = answer.completion(status, body);
+        for (const statement of statements) await tx.execute(statement);
         return text;
       },
     };

@@ -26,12 +26,17 @@ export interface NewJob {
  * needs it does.
  */
 export async function scheduleJob(tx: Queryable, job: NewJob): Promise<void> {
-  await tx.execute(sql`
+  await tx.execute(jobStatement(job));
+}
+
+/** The statement scheduleJob runs, for a caller that runs it with others at once. */
+export function jobStatement(job: NewJob): SQL {
+  return sql`
     INSERT INTO jobs (id, kind, payload, run_at, dedupe_key)
     VALUES (${newId('job')}, ${job.kind}, ${JSON.stringify(job.payload ?? null)}::jsonb,
       ${job.runAt.toISOString()}::timestamptz, ${job.dedupeKey ?? null})
     ON CONFLICT (kind, dedupe_key) WHERE dedupe_key IS NOT NULL AND status IN ('pending', 'running')
-    DO NOTHING`);
+    DO NOTHING`;
 }
 
 export interface JobContext {

@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import {
   isoAfter,
   lastErrorOf,
@@ -48,12 +49,22 @@ export async function appendEvent<Type extends CataloguedEventType>(
   type: Type,
   data: DomainEventCatalog[Type],
 ): Promise<string> {
+  const { id, statement } = eventStatement(type, data);
+  await tx.execute(statement);
+  return id;
+}
+
+/** The statement appendEvent runs (the event checked now), for a caller that runs it with others at once. */
+export function eventStatement<Type extends CataloguedEventType>(
+  type: Type,
+  data: DomainEventCatalog[Type],
+): { id: string; statement: SQL } {
   assertCatalogued(type, data);
   const id = newId('evt');
-  await tx.execute(
-    sql`INSERT INTO outbox_events (id, type, data) VALUES (${id}, ${type}, ${JSON.stringify(data)}::jsonb)`,
-  );
-  return id;
+  return {
+    id,
+    statement: sql`INSERT INTO outbox_events (id, type, data) VALUES (${id}, ${type}, ${JSON.stringify(data)}::jsonb)`,
+  };
 }
 
 /**

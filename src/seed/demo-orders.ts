@@ -1,9 +1,9 @@
 import type { Services } from '../app.js';
 import type { Caller } from '../platform/http.js';
-import type { IdempotentAnswer } from '../platform/idempotency.js';
+import { unstoredAnswer } from '../platform/idempotency.js';
 
 /** Outside HTTP there is no key to store an answer under: the use case's answer is handed back. */
-const directAnswer: IdempotentAnswer = { complete: async (_tx, _status, body) => JSON.stringify(body) };
+const directAnswer = unstoredAnswer;
 
 type Stage = 'paid' | 'shipped' | 'delivered';
 

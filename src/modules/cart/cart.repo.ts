@@ -1,4 +1,5 @@
-import { type Queryable, sql } from '../../platform/db.js';
+import type { SQL } from 'drizzle-orm';
+import { allAtOnce, type Queryable, sql } from '../../platform/db.js';
 
 export interface CartItemRow {
   id: string;
@@ -110,10 +111,14 @@ export async function deleteItem(db: Queryable, cartId: string, itemId: string):
 }
 
 export async function clearCart(db: Queryable, cartId: string): Promise<void> {
-  await db.execute(sql`
-    WITH cleared AS (DELETE FROM cart_items WHERE cart_id = ${cartId})
-    UPDATE carts SET updated_at = now() WHERE id = ${cartId}`);
+  await db.execute(allAtOnce(clearCartStatements(cartId)));
 }
+
+/** What clearCart runs, for a caller that runs it with other statements at once. */
+export const clearCartStatements = (cartId: string): SQL[] => [
+  sql`DELETE FROM cart_items WHERE cart_id = ${cartId}`,
+  sql`UPDATE carts SET updated_at = now() WHERE id = ${cartId}`,
+];
 
 /** Locks the holder's cart and reads its lines and code in one round trip; no row means no cart. */
 export async function lockCartWithItems(

@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { WindowCounters } from '../../platform/counters.js';
 import type { Database, Queryable } from '../../platform/db.js';
 import { RateLimited, Unauthenticated, ValidationFailed } from '../../platform/errors.js';
@@ -331,6 +332,11 @@ export class CartService {
 
   async empty(tx: Queryable, cartId: string): Promise<void> {
     await repo.clearCart(tx, cartId);
+  }
+
+  /** What empty runs, for a caller that runs it with its other writes at once (see allAtOnce). */
+  emptyStatements(cartId: string): SQL[] {
+    return repo.clearCartStatements(cartId);
   }
 
   private async assertInStock(tx: Queryable, variantId: string, quantity: number): Promise<void> {

@@ -111,26 +111,43 @@ export async function lockStockLevels(db: Queryable, variantIds: readonly string
 const linesTable = (lines: readonly StockLine[]) =>
   sql`unnest(${sqlArray(lines.map((l) => l.variantId))}::text[], ${sqlArray(lines.map((l) => l.quantity))}::int[]) AS line(variant_id, quantity)`;
 
+/** A line's stock as reserveLines left it: whether it was reserved, and what is available now. */
+export interface ReservedLine {
+  variantId: string;
+  reserved: boolean;
+  available: number;
+}
+
 /**
- * Reserves each line where on_hand - reserved covers it: the check and the write are one
- * conditional statement. Answers the variant ids that were reserved.
+ * Reserves each line where on_hand - reserved covers it, in one statement: the rows are locked
+ * first in variant-id order (so multi-line reservations never deadlock), then each line's check
+ * and write are one conditional update (re-checked on the row's latest version when another
+ * transaction changed it meanwhile), with its movement logged. Answers every line with a stock row.
  */
 export async function reserveLines(
   db: Queryable,
   lines: readonly StockLine[],
   reference: string,
-): Promise<string[]> {
-  const rows = await db.query<{ variantId: string }>(sql`
-    WITH reserved AS (
+): Promise<ReservedLine[]> {
+  return db.query<ReservedLine>(sql`
+    WITH locked AS MATERIALIZED (
+      SELECT variant_id, on_hand - reserved AS available FROM stock_levels
+      WHERE variant_id = ANY(${sqlArray(lines.map((l) => l.variantId))}::text[])
+      ORDER BY variant_id
+      FOR UPDATE
+    ), reserved AS (
       UPDATE stock_levels s SET reserved = s.reserved + line.quantity, updated_at = now()
-      FROM ${linesTable(lines)}
-      WHERE s.variant_id = line.variant_id AND s.on_hand - s.reserved >= line.quantity
+      FROM ${linesTable(lines)}, locked
+      WHERE s.variant_id = line.variant_id AND locked.variant_id = line.variant_id
+        AND s.on_hand - s.reserved >= line.quantity
       RETURNING s.variant_id, line.quantity
+    ), logged AS (
+      INSERT INTO stock_movements (variant_id, kind, on_hand_delta, reserved_delta, reference)
+      SELECT variant_id, 'reservation', 0, quantity, ${reference} FROM reserved
     )
-    INSERT INTO stock_movements (variant_id, kind, on_hand_delta, reserved_delta, reference)
-    SELECT variant_id, 'reservation', 0, quantity, ${reference} FROM reserved
-    RETURNING variant_id AS "variantId"`);
-  return rows.map((r) => r.variantId);
+    SELECT l.variant_id AS "variantId", r.variant_id IS NOT NULL AS reserved,
+           l.available - coalesce(r.quantity, 0) AS available
+    FROM locked l LEFT JOIN reserved r ON r.variant_id = l.variant_id`);
 }
 
 /**

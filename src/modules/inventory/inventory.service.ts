@@ -72,27 +72,22 @@ export const inventory = {
       db,
       wanted.map((l) => l.variantId),
     );
-    const short = wanted.filter((line) => (levels.get(line.variantId)?.available ?? 0) < line.quantity);
-    if (short.length > 0) throw shortageOf(short, levels);
+    const short = wanted
+      .map((line) => ({ ...line, available: levels.get(line.variantId)?.available ?? 0 }))
+      .filter((line) => line.available < line.quantity);
+    if (short.length > 0) throw shortageOf(short);
   },
 
   /** Reserves every line or none: a line short of stock throws insufficient_stock naming all short lines. */
   async reserve(tx: Queryable, lines: readonly StockLine[], reference: string): Promise<void> {
     const wanted = normaliseLines(lines);
     if (wanted.length === 0) return;
-    if (wanted.length > 1)
-      await repo.lockStockLevels(
-        tx,
-        wanted.map((l) => l.variantId),
-      );
-    const reserved = new Set(await repo.reserveLines(tx, wanted, reference));
-    if (reserved.size === wanted.length) return;
-    const short = wanted.filter((line) => !reserved.has(line.variantId));
-    const levels = await this.levels(
-      tx,
-      short.map((l) => l.variantId),
+    const answered = new Map((await repo.reserveLines(tx, wanted, reference)).map((l) => [l.variantId, l]));
+    const short = wanted.filter((line) => !answered.get(line.variantId)?.reserved);
+    if (short.length === 0) return;
+    throw shortageOf(
+      short.map((line) => ({ ...line, available: answered.get(line.variantId)?.available ?? 0 })),
     );
-    throw shortageOf(short, levels);
   },
 
   /** Gives reserved stock back (an order cancelled or expired). */
@@ -106,11 +101,11 @@ export const inventory = {
     move(tx, 'restock', lines, reference),
 };
 
-function shortageOf(short: readonly StockLine[], levels: Map<string, StockLevel>): AppError {
+function shortageOf(short: readonly (StockLine & { available: number })[]): AppError {
   const shortages = short.map((line) => ({
     variant_id: line.variantId,
     requested: line.quantity,
-    available: Math.max(0, levels.get(line.variantId)?.available ?? 0),
+    available: Math.max(0, line.available),
   }));
   return inventoryErrors.error('stock_short', shortageDetail(shortages), shortages);
 }

@@ -130,13 +130,40 @@ const ITEM_COLUMNS = sql`id, order_id AS "orderId", variant_id AS "variantId", p
   quantity, unit_price_amount AS "unitPriceAmount", line_total_amount AS "lineTotalAmount",
   tax_amount AS "taxAmount", tax_rate_bps AS "taxRateBps", discount_amount AS "discountAmount", restocked_quantity AS "restockedQuantity", shipped_quantity AS "shippedQuantity"`;
 
-/** Inserts a checkout's orders and their items in two statements, whatever their number. */
+/**
+ * Inserts a checkout's orders and their items in one statement, whatever their number (the items as a data-modifying CTE: their
+ * foreign keys are checked at the end of the statement, when the orders are there).
+ */
 export async function insertOrders(
   db: Queryable,
   orders: NewOrder[],
   items: OrderItemRow[],
 ): Promise<OrderRow[]> {
-  const inserted = await db.query<OrderRow>(sql`
+  return db.query<OrderRow>(sql`
+    WITH items AS (
+    INSERT INTO order_items (id, order_id, variant_id, product_id, title, sku, quantity, unit_price_amount,
+                             line_total_amount, tax_amount, tax_rate_bps, discount_amount)
+    SELECT i.id, i.order_id, i.variant_id, i.product_id, i.title, i.sku, i.quantity, i.unit_price_amount,
+           i.line_total_amount, i.tax_amount, i.tax_rate_bps, i.discount_amount
+    FROM jsonb_to_recordset(${JSON.stringify(
+      items.map((i) => ({
+        id: i.id,
+        order_id: i.orderId,
+        variant_id: i.variantId,
+        product_id: i.productId,
+        title: i.title,
+        sku: i.sku,
+        quantity: i.quantity,
+        unit_price_amount: i.unitPriceAmount,
+        line_total_amount: i.lineTotalAmount,
+        tax_amount: i.taxAmount,
+        tax_rate_bps: i.taxRateBps,
+        discount_amount: i.discountAmount,
+      })),
+    )}::jsonb) AS i(id text, order_id text, variant_id text, product_id text, title text, sku text, quantity int,
+                    unit_price_amount bigint, line_total_amount bigint, tax_amount bigint, tax_rate_bps int,
+                    discount_amount bigint)
+    )
     INSERT INTO orders (id, checkout_id, buyer_id, guest_email, order_token_hash, shop_id, shop_name, status, currency, subtotal_amount,
                         shipping_total_amount, discount_total_amount, tax_total_amount, shipping_tax_amount,
                         total_amount, shipping_address, shipping, promotions, payment_id, expires_at)
@@ -170,30 +197,6 @@ export async function insertOrders(
                     tax_total_amount bigint, shipping_tax_amount bigint, total_amount bigint, shipping_address jsonb, shipping jsonb,
                     promotions jsonb, payment_id text, expires_at timestamptz)
     RETURNING ${ORDER_COLUMNS}`);
-  await db.execute(sql`
-    INSERT INTO order_items (id, order_id, variant_id, product_id, title, sku, quantity, unit_price_amount,
-                             line_total_amount, tax_amount, tax_rate_bps, discount_amount)
-    SELECT i.id, i.order_id, i.variant_id, i.product_id, i.title, i.sku, i.quantity, i.unit_price_amount,
-           i.line_total_amount, i.tax_amount, i.tax_rate_bps, i.discount_amount
-    FROM jsonb_to_recordset(${JSON.stringify(
-      items.map((i) => ({
-        id: i.id,
-        order_id: i.orderId,
-        variant_id: i.variantId,
-        product_id: i.productId,
-        title: i.title,
-        sku: i.sku,
-        quantity: i.quantity,
-        unit_price_amount: i.unitPriceAmount,
-        line_total_amount: i.lineTotalAmount,
-        tax_amount: i.taxAmount,
-        tax_rate_bps: i.taxRateBps,
-        discount_amount: i.discountAmount,
-      })),
-    )}::jsonb) AS i(id text, order_id text, variant_id text, product_id text, title text, sku text, quantity int,
-                    unit_price_amount bigint, line_total_amount bigint, tax_amount bigint, tax_rate_bps int,
-                    discount_amount bigint)`);
-  return inserted;
 }
 
 export async function findOrder(db: Queryable, id: string, lock = false): Promise<OrderRow | undefined> {

@@ -1,13 +1,13 @@
 import type { Config } from '../../config.js';
 import { appendAudit, changesBetween } from '../../platform/audit.js';
-import type { Database, Queryable } from '../../platform/db.js';
+import { allAtOnce, type Database, type Queryable } from '../../platform/db.js';
 import { ValidationFailed } from '../../platform/errors.js';
 import { asOrderAccess, type Caller, holdsOrderToken, type OrderAccess } from '../../platform/http.js';
 import type { IdempotentAnswer } from '../../platform/idempotency.js';
 import { newId } from '../../platform/ids.js';
-import { scheduleJob } from '../../platform/jobs.js';
+import { jobStatement, scheduleJob } from '../../platform/jobs.js';
 import { money } from '../../platform/money.js';
-import { appendEvent } from '../../platform/outbox.js';
+import { appendEvent, eventStatement } from '../../platform/outbox.js';
 import { decodeCursor, paginate } from '../../platform/pagination.js';
 import { periodOf } from '../../platform/period.js';
 import { hashToken, newSecret } from '../../platform/tokens.js';
@@ -533,16 +533,6 @@ export class OrdersService {
           [],
         ),
       );
-      for (const view of views) {
-        await appendEvent(tx, 'order.placed.v1', orderEventData(view, { checkoutId }));
-        await scheduleJob(tx, {
-          kind: orderJobs.expire,
-          runAt: expiresAt,
-          payload: { orderId: view.id } satisfies OrderJobPayload,
-          dedupeKey: view.id,
-        });
-      }
-      await this.cart.empty(tx, cartId);
       if (orderToken !== undefined)
         await this.guestMail.guestOrdersPlaced(tx, {
           to: guestEmail!,
@@ -550,12 +540,29 @@ export class OrdersService {
           orders: views,
           orderToken,
         });
-      const body = await answer.complete(tx, 201, {
+      const completion = answer.completion(201, {
         id: checkoutId,
         orders: views,
         payment: presentPayment(payment),
         ...(orderToken !== undefined ? { order_token: orderToken } : {}),
       });
+      // The events, the expiry jobs, the emptied cart and the stored answer: one round trip.
+      await tx.execute(
+        allAtOnce([
+          ...views.flatMap((view) => [
+            eventStatement('order.placed.v1', orderEventData(view, { checkoutId })).statement,
+            jobStatement({
+              kind: orderJobs.expire,
+              runAt: expiresAt,
+              payload: { orderId: view.id } satisfies OrderJobPayload,
+              dedupeKey: view.id,
+            }),
+          ]),
+          ...this.cart.emptyStatements(cartId),
+          ...completion.statements,
+        ]),
+      );
+      const body = completion.text;
       // Reserving last holds the hot rows' locks only for these statements and the commit: a
       // sale's stock, then the promotions' counts (an automatic promotion's row is in every
       // checkout it applies to). Stock before promotions, as cancelling releases them, so two

@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from '../../../test/app.js';
 import { callerOfUser, newUser } from '../../../test/factories/identity.js';
 import { newStockedProduct } from '../../../test/factories/inventory.js';
 import type { Caller } from '../../platform/http.js';
-import type { IdempotentAnswer } from '../../platform/idempotency.js';
+import { unstoredAnswer } from '../../platform/idempotency.js';
 import type { ShippingRate } from '../pricing/index.js';
 
 let t: TestApp;
@@ -13,7 +13,7 @@ const sellers: Caller[] = [];
 const optionIds: string[][] = [];
 const variants: string[] = [];
 
-const answer: IdempotentAnswer = { complete: async (_tx, _status, body) => JSON.stringify(body) };
+const answer = unstoredAnswer;
 
 const RATES: ShippingRate[][] = [
   [

@@ -5,7 +5,7 @@ import { callerOfUser, newUser, type TestUser } from '../../../test/factories/id
 import { newStockedProduct, stockOf } from '../../../test/factories/inventory.js';
 import { sql } from '../../platform/db.js';
 import type { Caller } from '../../platform/http.js';
-import type { IdempotentAnswer } from '../../platform/idempotency.js';
+import { unstoredAnswer } from '../../platform/idempotency.js';
 
 let t: TestApp;
 let seller: TestUser;
@@ -13,7 +13,7 @@ let sellerCaller: Caller;
 const buyers: Caller[] = [];
 
 /** The use cases store their answer through this; here the answer is only handed back. */
-const answer: IdempotentAnswer = { complete: async (_tx, _status, body) => JSON.stringify(body) };
+const answer = unstoredAnswer;
 
 beforeAll(async () => {
   t = await createTestApp();

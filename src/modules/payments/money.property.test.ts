@@ -6,7 +6,7 @@ import { newStockedProduct } from '../../../test/factories/inventory.js';
 import { ADDRESS, moneyFlows } from '../../../test/factories/payments.js';
 import { sql } from '../../platform/db.js';
 import type { Caller } from '../../platform/http.js';
-import type { IdempotentAnswer } from '../../platform/idempotency.js';
+import { unstoredAnswer } from '../../platform/idempotency.js';
 
 /** An odd commission rate, so that rounding is exercised everywhere. */
 const COMMISSION_BPS = 1234n;
@@ -16,7 +16,7 @@ const sellers: Caller[] = [];
 const buyers: Caller[] = [];
 
 /** The use cases store their answer through this; here the answer is only handed back. */
-const answer: IdempotentAnswer = { complete: async (_tx, _status, body) => JSON.stringify(body) };
+const answer = unstoredAnswer;
 
 beforeAll(async () => {
   t = await createTestApp({ env: { BAZAAR_COMMISSION_BPS: String(COMMISSION_BPS) } });

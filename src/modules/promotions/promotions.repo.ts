@@ -102,56 +102,50 @@ export async function findCandidates(db: Queryable, code: string | null): Promis
 }
 
 /**
- * Counts one use of a promotion for a checkout if its total limit allows, and records it against
- * the checkout: the check and the count are one statement. Answers the promotion's per-customer
- * limit (null: none), or undefined when the limit is reached and nothing was counted.
+ * Counts one use of each promotion for a checkout if its limits allow, and records it against the
+ * checkout, in one statement: the check and the count are one step for the total limit and for
+ * the customer's. Answers whether every promotion took its use (when not, the caller's transaction
+ * rolls back what this statement counted).
  *
  * Only a promotion with a total limit has its row updated (the conditional update that keeps the
- * limit exact). One without is not written: its use is recorded uncounted under a KEY SHARE lock,
- * which concurrent checkouts share, so they no longer queue on the row. The lock still conflicts
- * with the FOR UPDATE an owner's change takes, so a limit set meanwhile is either seen here (the
- * row is re-read after the change commits: the use is then refused, never counted outside the
- * limit) or folds this use in once it commits (see countUncountedUses).
+ * limit exact; ids in index order, so two checkouts lock them in the same order). One without is
+ * not written: its use is recorded uncounted under a KEY SHARE lock, which concurrent checkouts
+ * share, so they no longer queue on the row. The lock still conflicts with the FOR UPDATE an
+ * owner's change takes, so a limit set meanwhile is either seen here (the row is re-read after the
+ * change commits, and this statement neither counts nor records the use: the checkout answers
+ * promotion_exhausted) or folds this use in once it commits (see countUncountedUses).
  */
-export async function takeUse(
+export async function takeUses(
   db: Queryable,
-  id: string,
+  ids: readonly string[],
   checkoutId: string,
   customer: string,
-): Promise<{ perCustomerLimit: number | null } | undefined> {
-  const [row] = await db.query<{ perCustomerLimit: number | null }>(sql`
+): Promise<boolean> {
+  const [row] = await db.query<{ taken: number; customerLimited: number; customerTaken: number }>(sql`
     WITH limited AS (
       UPDATE promotions SET used_count = used_count + 1
-      WHERE id = ${id} AND usage_limit IS NOT NULL AND used_count < usage_limit
+      WHERE id = ANY(${sqlArray(ids)}::text[]) AND usage_limit IS NOT NULL AND used_count < usage_limit
       RETURNING id, per_customer_limit, true AS counted
     ), unlimited AS (
       SELECT id, per_customer_limit, false AS counted FROM promotions
-      WHERE id = ${id} AND usage_limit IS NULL
+      WHERE id = ANY(${sqlArray(ids)}::text[]) AND usage_limit IS NULL
       FOR KEY SHARE
     ), taken AS (
       SELECT * FROM limited UNION ALL SELECT * FROM unlimited
     ), recorded AS (
       INSERT INTO checkout_promotion_uses (checkout_id, promotion_id, customer, counted)
       SELECT ${checkoutId}, id, ${customer}, counted FROM taken
+    ), customer AS (
+      INSERT INTO promotion_customer_uses AS u (promotion_id, customer, used_count)
+      SELECT id, ${customer}, 1 FROM taken WHERE per_customer_limit IS NOT NULL
+      ON CONFLICT (promotion_id, customer) DO UPDATE SET used_count = u.used_count + 1
+        WHERE u.used_count < (SELECT p.per_customer_limit FROM promotions p WHERE p.id = u.promotion_id)
+      RETURNING promotion_id
     )
-    SELECT per_customer_limit AS "perCustomerLimit" FROM taken`);
-  return row;
-}
-
-/** Counts one use by a customer if the per-customer limit allows, in one statement. */
-export async function takeCustomerUse(
-  db: Queryable,
-  id: string,
-  customer: string,
-  limit: number,
-): Promise<boolean> {
-  const rows = await db.query<{ usedCount: number }>(sql`
-    INSERT INTO promotion_customer_uses AS u (promotion_id, customer, used_count)
-    VALUES (${id}, ${customer}, 1)
-    ON CONFLICT (promotion_id, customer) DO UPDATE SET used_count = u.used_count + 1
-      WHERE u.used_count < ${limit}
-    RETURNING used_count AS "usedCount"`);
-  return rows.length > 0;
+    SELECT (SELECT count(*) FROM taken)::int AS taken,
+           (SELECT count(*) FROM taken WHERE per_customer_limit IS NOT NULL)::int AS "customerLimited",
+           (SELECT count(*) FROM customer)::int AS "customerTaken"`);
+  return row!.taken === ids.length && row!.customerTaken === row!.customerLimited;
 }
 
 /**

@@ -244,11 +244,10 @@ export class PromotionsService {
   }
 
   /**
-   * Reserves one use per promotion for a checkout, in its transaction: for each, one conditional
-   * statement counts the use against the total limit (and records it for the checkout), and one
-   * more counts the customer's use where the promotion has a per-customer limit, so no limit is
-   * ever passed. Over a limit: 409 promotion_exhausted, and the caller's transaction rolls every
-   * reservation back.
+   * Reserves one use per promotion for a checkout, in its transaction: one statement counts each
+   * use against the total limit and the customer's (the check and the count one step for each,
+   * see takeUses) and records it for the checkout, so no limit is ever passed. Over a limit: 409
+   * promotion_exhausted, and the caller's transaction rolls every reservation back.
    */
   async reserve(
     tx: Queryable,
@@ -256,15 +255,9 @@ export class PromotionsService {
     customer: string,
     promotionIds: readonly string[],
   ): Promise<void> {
-    for (const id of [...promotionIds].sort()) {
-      const taken = await repo.takeUse(tx, id, checkoutId, customer);
-      if (!taken) throw promotionsErrors.error('promotion_exhausted');
-      if (
-        taken.perCustomerLimit !== null &&
-        !(await repo.takeCustomerUse(tx, id, customer, taken.perCustomerLimit))
-      )
-        throw promotionsErrors.error('promotion_exhausted');
-    }
+    if (promotionIds.length === 0) return;
+    if (!(await repo.takeUses(tx, promotionIds, checkoutId, customer)))
+      throw promotionsErrors.error('promotion_exhausted');
   }
 
   /** Gives a checkout's uses back, exactly once however often (or concurrently) it is asked. */

@@ -6,7 +6,7 @@ import { newStockedProduct } from '../../../test/factories/inventory.js';
 import { moneyFlows, usd } from '../../../test/factories/payments.js';
 import { flatRate, newShippingOption } from '../../../test/factories/shipping.js';
 import { sql } from '../../platform/db.js';
-import type { IdempotentAnswer } from '../../platform/idempotency.js';
+import { unstoredAnswer } from '../../platform/idempotency.js';
 
 let t: TestApp;
 
@@ -18,7 +18,7 @@ const sellers: TestUser[] = [];
 const variants: string[] = [];
 const rateIds: string[] = [];
 
-const answer: IdempotentAnswer = { complete: async (_tx, _status, body) => JSON.stringify(body) };
+const answer = unstoredAnswer;
 const ADDRESS = { name: 'P', line1: '1 St', city: 'C', region: 'TX', postal_code: '1', country: 'US' };
 
 beforeAll(async () => {
