@@ -35,6 +35,39 @@ export function allAtOnce(statements: readonly SQL[]): SQL {
   return sql`WITH ${sql.join(ctes, sql`, `)} SELECT 1`;
 }
 
+/**
+ * A statement that the module owning its tables plans for a caller that runs it inside a statement
+ * of its own, to save round trips: a read run with others at once (readAtOnce), or a write run as
+ * a data-modifying CTE of the caller's statement.
+ */
+export interface PlannedStatement<T> {
+  /** One SELECT, or one INSERT … RETURNING; its columns named as the module's rows name them. */
+  statement: SQL;
+  /** The module's answer from the statement's rows as JSON (timestamps come as ISO text). */
+  answer(rows: Record<string, unknown>[]): T;
+}
+
+type Answers<Reads> = { [K in keyof Reads]: Reads[K] extends PlannedStatement<infer T> ? T : never };
+
+/**
+ * Several modules' reads in ONE round trip: each SELECT runs as a subquery whose rows come back as
+ * one JSON array column of a single row, and all of them read the same snapshot.
+ */
+export async function readAtOnce<Reads extends Record<string, PlannedStatement<unknown>>>(
+  db: Queryable,
+  reads: Reads,
+): Promise<Answers<Reads>> {
+  const names = Object.keys(reads);
+  const columns = names.map(
+    (name) =>
+      sql`(SELECT coalesce(json_agg(r), '[]'::json) FROM (${reads[name]!.statement}) r) AS ${sql.identifier(name)}`,
+  );
+  const [row] = await db.query<Record<string, Record<string, unknown>[]>>(
+    sql`SELECT ${sql.join(columns, sql`, `)}`,
+  );
+  return Object.fromEntries(names.map((name) => [name, reads[name]!.answer(row![name]!)])) as Answers<Reads>;
+}
+
 export interface QueryOptions {
   /**
    * Prepares the statement under this name once per PostgreSQL connection and reuses its plan.

@@ -1,4 +1,5 @@
-import type { Queryable } from '../../platform/db.js';
+import type { SQL } from 'drizzle-orm';
+import type { PlannedStatement, Queryable } from '../../platform/db.js';
 
 /** What cart and checkout need to know of a variant; the catalog provides it. */
 export interface PurchasableVariant {
@@ -35,6 +36,10 @@ export type UnavailableReason = keyof typeof UNAVAILABLE_REASONS;
 
 export interface VariantDirectory {
   variants(db: Queryable, variantIds: readonly string[]): Promise<Map<string, PurchasableVariant>>;
+  /** What variants reads, for a caller reading it with other modules' reads at once. */
+  variantsRead(variantIds: readonly string[]): PlannedStatement<Map<string, PurchasableVariant>>;
+  /** The shops of these variants, as a subquery for another module's statement. */
+  shopsOfVariantsSql(variantIds: readonly string[]): SQL;
 }
 
 /** The line title shown in carts and orders: the product, and the variant when it says more. */

@@ -245,7 +245,12 @@ export async function findVariantsForSale(
   variantIds: readonly string[],
 ): Promise<PurchasableVariant[]> {
   if (variantIds.length === 0) return [];
-  return db.query<PurchasableVariant>(sql`
+  return db.query<PurchasableVariant>(variantsForSaleStatement(variantIds));
+}
+
+/** What findVariantsForSale runs (see readAtOnce). */
+export function variantsForSaleStatement(variantIds: readonly string[]): SQL {
+  return sql`
     SELECT v.id AS "variantId", v.product_id AS "productId", p.category_id AS "categoryId", v.shop_id AS "shopId", s.name AS "shopName",
            p.title AS "productTitle", v.title AS "variantTitle", v.sku, v.price_minor AS "priceMinor",
            v.weight_grams AS "weightGrams", p.tax_category AS "taxCategory", v.currency,
@@ -255,8 +260,12 @@ export async function findVariantsForSale(
     FROM variants v
     JOIN products p ON p.id = v.product_id
     JOIN catalog_shops s ON s.shop_id = v.shop_id
-    WHERE v.id = ANY(${sqlArray([...variantIds])}::text[])`);
+    WHERE v.id = ANY(${sqlArray([...variantIds])}::text[])`;
 }
+
+/** The shops of these variants, as a subquery for another module's statement. */
+export const shopsOfVariantsSql = (variantIds: readonly string[]): SQL =>
+  sql`SELECT shop_id FROM variants WHERE id = ANY(${sqlArray([...variantIds])}::text[])`;
 
 export async function ratingTotals(db: Queryable): Promise<{ count: number; sum: number }> {
   const [row] = await db.query<{ count: number; sum: number }>(

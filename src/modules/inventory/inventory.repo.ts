@@ -68,10 +68,12 @@ export async function findStockLevels(
   variantIds: readonly string[],
 ): Promise<StockLevelRow[]> {
   if (variantIds.length === 0) return [];
-  return db.query<StockLevelRow>(
-    sql`SELECT ${LEVEL_COLUMNS} FROM stock_levels WHERE variant_id = ANY(${sqlArray(variantIds)}::text[])`,
-  );
+  return db.query<StockLevelRow>(stockLevelsStatement(variantIds));
 }
+
+/** What findStockLevels runs (see readAtOnce). */
+export const stockLevelsStatement = (variantIds: readonly string[]): SQL =>
+  sql`SELECT ${LEVEL_COLUMNS} FROM stock_levels WHERE variant_id = ANY(${sqlArray(variantIds)}::text[])`;
 
 /** Sets the physical quantity unless it would fall below what is reserved. */
 export async function setOnHand(

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../platform/db.js';
+import type { PlannedStatement, Queryable } from '../../platform/db.js';
 import type { AppError } from '../../platform/errors.js';
 import { inventoryErrors, shortageDetail } from './inventory.errors.js';
 import type { StockLine } from './inventory.repo.js';
@@ -13,6 +13,8 @@ export interface StockLevel {
 }
 
 const levelOf = (row: repo.StockLevelRow): StockLevel => ({ ...row, available: row.onHand - row.reserved });
+const levelsOf = (rows: readonly repo.StockLevelRow[]) =>
+  new Map(rows.map((row) => [row.variantId, levelOf(row)]));
 
 /** One line per variant, quantities summed, in variant-id order (the lock order). */
 export function normaliseLines(lines: readonly StockLine[]): StockLine[] {
@@ -45,8 +47,21 @@ export const inventory = {
   levelJsonSql: repo.levelJsonSql,
 
   async levels(db: Queryable, variantIds: readonly string[]): Promise<Map<string, StockLevel>> {
-    const rows = await repo.findStockLevels(db, variantIds);
-    return new Map(rows.map((row) => [row.variantId, levelOf(row)]));
+    return levelsOf(await repo.findStockLevels(db, variantIds));
+  },
+
+  /** What levels reads, for a caller reading it with other modules' reads at once (see readAtOnce). */
+  levelsRead: (variantIds: readonly string[]): PlannedStatement<Map<string, StockLevel>> => ({
+    statement: repo.stockLevelsStatement(variantIds),
+    answer: (rows) => levelsOf(rows as unknown as repo.StockLevelRow[]),
+  }),
+
+  /** Throws insufficient_stock when `levels` (read without locks) are visibly short of the lines. */
+  assertCovered(levels: Map<string, StockLevel>, lines: readonly StockLine[]): void {
+    const short = normaliseLines(lines)
+      .map((line) => ({ ...line, available: levels.get(line.variantId)?.available ?? 0 }))
+      .filter((line) => line.available < line.quantity);
+    if (short.length > 0) throw shortageOf(short);
   },
 
   async setOnHand(
@@ -63,19 +78,6 @@ export const inventory = {
       'on_hand_below_reserved',
       `on_hand cannot go below the ${current.reserved} units reserved by open orders.`,
     );
-  },
-
-  /** Throws insufficient_stock, without taking locks, when stock is already visibly short. */
-  async assertAvailable(db: Queryable, lines: readonly StockLine[]): Promise<void> {
-    const wanted = normaliseLines(lines);
-    const levels = await this.levels(
-      db,
-      wanted.map((l) => l.variantId),
-    );
-    const short = wanted
-      .map((line) => ({ ...line, available: levels.get(line.variantId)?.available ?? 0 }))
-      .filter((line) => line.available < line.quantity);
-    if (short.length > 0) throw shortageOf(short);
   },
 
   /** Reserves every line or none: a line short of stock throws insufficient_stock naming all short lines. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/db.js';
 import { failureOf } from '../../../test/problem.js';
-import { type Database, sql } from '../../platform/db.js';
+import { type Database, readAtOnce, sql } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { inventory } from './index.js';
@@ -80,17 +80,18 @@ describe('reserving stock', () => {
     expect((await movementsOf(enough)).map((m) => m.kind)).toEqual(['initial']);
   });
 
-  it('finds a visible shortage without reserving (assertAvailable), naming every short line', async () => {
+  it('finds a visible shortage in levels read without locks (assertCovered), naming every short line', async () => {
     const [a, b] = [await stocked(1), await stocked(4)];
-    const error = await failureOf(() =>
-      inventory.assertAvailable(db, [
+    const { levels } = await readAtOnce(db, { levels: inventory.levelsRead([a, b]) });
+    const error = await failureOf(async () =>
+      inventory.assertCovered(levels, [
         { variantId: a, quantity: 2 },
         { variantId: b, quantity: 5 },
       ]),
     );
     expect(error).toMatchObject({ code: 'insufficient_stock', reason: 'stock_short' });
     expect((error as AppError).errors).toHaveLength(2);
-    await inventory.assertAvailable(db, [{ variantId: b, quantity: 4 }]);
+    inventory.assertCovered(levels, [{ variantId: b, quantity: 4 }]);
     expect(await levelOf(b)).toEqual({ onHand: 4, reserved: 0, available: 4 });
   });
 });

@@ -14,7 +14,7 @@ import { bearer, createTestApp, type TestApp } from '../../../test/app.js';
 import { createTestDatabase } from '../../../test/db.js';
 import { countingRoundTrips, type RoundTripCounter } from '../../../test/round-trips.js';
 
-/** The budget for a two-shop checkout with shipping, tax and a promotion, BEGIN and COMMIT included. */
+/** The budget for a two-shop checkout's transaction with shipping, tax and a promotion, BEGIN and COMMIT included. */
 const ROUND_TRIP_BUDGET = 8;
 
 let t: TestApp;
@@ -76,8 +76,12 @@ describe('a checkout', () => {
         expect.objectContaining({ code: null }),
       ]),
     );
-    expect(counter.statements().length, counter.statements().join('\n')).toBeLessThanOrEqual(
-      ROUND_TRIP_BUDGET,
-    );
+    const statements = counter.statements();
+    const listed = statements.join('\n');
+    // The checkout's transaction, BEGIN to COMMIT; before it, the route looks the caller's session up
+    // and claims the Idempotency-Key in a statement of its own (a duplicate must meet it at once).
+    const transaction = statements.slice(statements.indexOf('BEGIN'), statements.lastIndexOf('COMMIT') + 1);
+    expect(transaction.length, listed).toBeLessThanOrEqual(ROUND_TRIP_BUDGET);
+    expect(statements.length, listed).toBeLessThanOrEqual(ROUND_TRIP_BUDGET + 2);
   });
 });

@@ -1,5 +1,5 @@
 import type { SQL } from 'drizzle-orm';
-import { type Queryable, sql, sqlArray } from '../../platform/db.js';
+import { type PlannedStatement, type Queryable, sql, sqlArray } from '../../platform/db.js';
 import { keysetTime } from '../../platform/pagination.js';
 import type { AddressFields } from '../shipping/index.js';
 import type { OrderStatus } from './orders.state.js';
@@ -131,16 +131,19 @@ const ITEM_COLUMNS = sql`id, order_id AS "orderId", variant_id AS "variantId", p
   tax_amount AS "taxAmount", tax_rate_bps AS "taxRateBps", discount_amount AS "discountAmount", restocked_quantity AS "restockedQuantity", shipped_quantity AS "shippedQuantity"`;
 
 /**
- * Inserts a checkout's orders and their items in one statement, whatever their number (the items as a data-modifying CTE: their
- * foreign keys are checked at the end of the statement, when the orders are there).
+ * Inserts a checkout's orders and their items, and `alongside` (another module's insert: the
+ * checkout's payment), in one statement whatever their number: the items and `alongside` are
+ * data-modifying CTEs (foreign keys are checked at the end of the statement, when every row is
+ * there). Answers the orders, and what `alongside` answers from its row.
  */
-export async function insertOrders(
+export async function insertOrders<Alongside>(
   db: Queryable,
   orders: NewOrder[],
   items: OrderItemRow[],
-): Promise<OrderRow[]> {
-  return db.query<OrderRow>(sql`
-    WITH items AS (
+  alongside: PlannedStatement<Alongside>,
+): Promise<{ orders: OrderRow[]; alongside: Alongside }> {
+  const rows = await db.query<OrderRow & { alongside: Record<string, unknown> }>(sql`
+    WITH alongside AS (${alongside.statement}), items AS (
     INSERT INTO order_items (id, order_id, variant_id, product_id, title, sku, quantity, unit_price_amount,
                              line_total_amount, tax_amount, tax_rate_bps, discount_amount)
     SELECT i.id, i.order_id, i.variant_id, i.product_id, i.title, i.sku, i.quantity, i.unit_price_amount,
@@ -163,7 +166,7 @@ export async function insertOrders(
     )}::jsonb) AS i(id text, order_id text, variant_id text, product_id text, title text, sku text, quantity int,
                     unit_price_amount bigint, line_total_amount bigint, tax_amount bigint, tax_rate_bps int,
                     discount_amount bigint)
-    )
+    ), placed AS (
     INSERT INTO orders (id, checkout_id, buyer_id, guest_email, order_token_hash, shop_id, shop_name, status, currency, subtotal_amount,
                         shipping_total_amount, discount_total_amount, tax_total_amount, shipping_tax_amount,
                         total_amount, shipping_address, shipping, promotions, payment_id, expires_at)
@@ -196,7 +199,13 @@ export async function insertOrders(
                     subtotal_amount bigint, shipping_total_amount bigint, discount_total_amount bigint,
                     tax_total_amount bigint, shipping_tax_amount bigint, total_amount bigint, shipping_address jsonb, shipping jsonb,
                     promotions jsonb, payment_id text, expires_at timestamptz)
-    RETURNING ${ORDER_COLUMNS}`);
+    RETURNING ${ORDER_COLUMNS}
+    )
+    SELECT placed.*, (SELECT row_to_json(a) FROM alongside a) AS alongside FROM placed`);
+  return {
+    orders: rows.map(({ alongside: _, ...order }) => order),
+    alongside: alongside.answer(rows.slice(0, 1).map((row) => row.alongside)),
+  };
 }
 
 export async function findOrder(db: Queryable, id: string, lock = false): Promise<OrderRow | undefined> {

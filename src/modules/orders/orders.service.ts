@@ -1,6 +1,6 @@
 import type { Config } from '../../config.js';
 import { appendAudit, changesBetween } from '../../platform/audit.js';
-import { allAtOnce, type Database, type Queryable } from '../../platform/db.js';
+import { allAtOnce, type Database, type Queryable, readAtOnce } from '../../platform/db.js';
 import { ValidationFailed } from '../../platform/errors.js';
 import { asOrderAccess, type Caller, holdsOrderToken, type OrderAccess } from '../../platform/http.js';
 import type { IdempotentAnswer } from '../../platform/idempotency.js';
@@ -236,10 +236,15 @@ export class OrdersService {
       input.addressId !== undefined && 'id' in shopper
         ? await this.shipping.addressForCheckout(db, shopper.id, input.addressId)
         : input.shippingAddress!;
-    const variants = await this.directory.variants(
-      db,
-      items.map((item) => item.variantId),
-    );
+    const variantIds = items.map((item) => item.variantId);
+    // Every module's read in one round trip, on one snapshot.
+    const { variants, options, candidates, taxRates, levels } = await readAtOnce(db, {
+      variants: this.directory.variantsRead(variantIds),
+      options: this.shipping.optionsForPricingRead(this.directory.shopsOfVariantsSql(variantIds)),
+      candidates: this.promotions.candidatesRead(code),
+      taxRates: this.tax.ratesForRead(address.country),
+      levels: inventory.levelsRead(variantIds),
+    });
     // A variant deleted from the catalog is neither shown nor priced (checkout refuses it).
     const known = items.filter((item) => variants.has(item.variantId));
     const lines = known.map((item) => {
@@ -256,14 +261,13 @@ export class OrdersService {
         taxCategory: variant.taxCategory,
       };
     });
-    const options = await this.shipping.optionsForPricing(db, [...new Set(lines.map((line) => line.shopId))]);
-    const promotions = await this.promotions.forCart(db, code);
+    const promotions = await this.promotions.forCartFrom(db, candidates, code);
     const priced = priceCheckout({
       lines,
       destination: address,
       options,
       choices: input.shippingOptions ?? {},
-      taxRates: await this.tax.ratesFor(db, address.country),
+      taxRates,
       pricesIncludeTax: this.config.pricesIncludeTax,
       promotions: promotions.rules,
     });
@@ -271,7 +275,7 @@ export class OrdersService {
     const coded = priced.notApplied.find((promotion) => promotion.code !== null);
     const refusal = promotions.codeRefusal ?? (coded ? refusalOfPricing(coded.reason) : null);
     const codeProblem = code !== null && refusal !== null ? { code, reason: refusal } : null;
-    return { address, variants, known, priced, codeProblem };
+    return { address, variants, known, levels, priced, codeProblem };
   }
 
   /** Refuses a checkout whose shipping cannot be as asked: a bad choice per shop, or shops that do not ship there. */
@@ -307,10 +311,12 @@ export class OrdersService {
     const holder = cartHolderOf(shopper);
     const items = await this.cart.linesOf(this.db, holder);
     const code = await this.cart.promotionCodeOf(this.db, holder);
-    const { variants, known, priced, codeProblem } = await this.price(this.db, shopper, input, items, code);
-    const levels = await inventory.levels(
+    const { variants, known, levels, priced, codeProblem } = await this.price(
       this.db,
-      known.map((item) => item.variantId),
+      shopper,
+      input,
+      items,
+      code,
     );
     const { currency } = this.config;
     const problems: QuoteView['problems'] = [];
@@ -417,7 +423,7 @@ export class OrdersService {
       if (!cartId || items.length === 0)
         throw ordersErrors.invalidAt('cart_empty', '/cart', 'the cart is empty');
       // Re-priced here, in the transaction that charges: what the buyer saw is only checked against it.
-      const { address, variants, priced, codeProblem } = await this.price(
+      const { address, variants, levels, priced, codeProblem } = await this.price(
         tx,
         shopper,
         input,
@@ -447,7 +453,7 @@ export class OrdersService {
           codeProblem.reason === 'promotion_used_up' ? 'promotion_exhausted' : codeProblem.reason,
         );
       // Fails fast, without locks, when stock is visibly short (a sold-out flash sale).
-      await inventory.assertAvailable(tx, items);
+      inventory.assertCovered(levels, items);
       const checkoutId = newId('chk');
       const paymentId = newId('pay');
       const expiresAt = new Date(Date.now() + this.config.orderTtlSeconds * 1000);
@@ -517,15 +523,19 @@ export class OrdersService {
           money(expectedTotalMinor, this.config.currency),
         );
       }
-      const payment = await this.payments.createForCheckout(tx, {
-        id: paymentId,
-        buyerId,
-        orderTokenHash,
-        amount: totalMinor,
-        currency: this.config.currency,
-        orderIds: newOrders.map((order) => order.id),
-      });
-      const inserted = await repo.insertOrders(tx, newOrders, orderItems);
+      const { orders: inserted, alongside: payment } = await repo.insertOrders(
+        tx,
+        newOrders,
+        orderItems,
+        this.payments.createForCheckout({
+          id: paymentId,
+          buyerId,
+          orderTokenHash,
+          amount: totalMinor,
+          currency: this.config.currency,
+          orderIds: newOrders.map((order) => order.id),
+        }),
+      );
       const views = inserted.map((order) =>
         presentOrder(
           order,

@@ -1,5 +1,5 @@
 import type { SQL } from 'drizzle-orm';
-import { type Queryable, sql, sqlArray } from '../../platform/db.js';
+import { type PlannedStatement, type Queryable, sql, sqlArray } from '../../platform/db.js';
 import { keysetTime } from '../../platform/pagination.js';
 import type { PayoutAccountStatus } from './payments.provider.js';
 import type { PaymentStatus, PayoutStatus } from './payments.state.js';
@@ -33,24 +33,42 @@ const COLUMNS = sql`id, buyer_id AS "buyerId", order_token_hash AS "orderTokenHa
   order_ids AS "orderIds", attempt, withdrawn_order_ids AS "withdrawnOrderIds",
   withdrawn_amount AS "withdrawnAmount", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
-export async function insertPayment(
-  db: Queryable,
-  payment: {
-    id: string;
-    buyerId: string | null;
-    orderTokenHash: Buffer | null;
-    amount: number;
-    currency: string;
-    provider: string;
-    orderIds: string[];
-  },
-): Promise<PaymentRow> {
-  const [row] = await db.query<PaymentRow>(sql`
-    INSERT INTO payments (id, buyer_id, order_token_hash, status, amount, currency, provider, order_ids)
-    VALUES (${payment.id}, ${payment.buyerId}, ${payment.orderTokenHash}, 'requires_confirmation', ${payment.amount}, ${payment.currency},
-            ${payment.provider}, ${sqlArray(payment.orderIds)}::text[])
-    RETURNING ${COLUMNS}`);
-  return row!;
+export interface NewPayment {
+  id: string;
+  buyerId: string | null;
+  orderTokenHash: Buffer | null;
+  amount: number;
+  currency: string;
+  provider: string;
+  orderIds: string[];
+}
+
+/**
+ * The insert of a checkout's payment, for the caller to run as a CTE of its own statement; its
+ * answer reads the row back from JSON (timestamps as text, the token hash as bytea's hex).
+ */
+export function insertPaymentPlanned(payment: NewPayment): PlannedStatement<PaymentRow> {
+  return {
+    statement: sql`
+      INSERT INTO payments (id, buyer_id, order_token_hash, status, amount, currency, provider, order_ids)
+      VALUES (${payment.id}, ${payment.buyerId}, ${payment.orderTokenHash}, 'requires_confirmation', ${payment.amount}, ${payment.currency},
+              ${payment.provider}, ${sqlArray(payment.orderIds)}::text[])
+      RETURNING ${COLUMNS}`,
+    answer([row]) {
+      const json = row as unknown as Omit<PaymentRow, 'orderTokenHash' | 'createdAt' | 'updatedAt'> & {
+        orderTokenHash: string | null;
+        createdAt: string;
+        updatedAt: string;
+      };
+      return {
+        ...json,
+        orderTokenHash:
+          json.orderTokenHash === null ? null : Buffer.from(json.orderTokenHash.slice(2), 'hex'),
+        createdAt: new Date(json.createdAt),
+        updatedAt: new Date(json.updatedAt),
+      };
+    },
+  };
 }
 
 export async function findPayment(db: Queryable, id: string, lock = false): Promise<PaymentRow | undefined> {

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Config } from '../../config.js';
 import { appendAudit, changesBetween } from '../../platform/audit.js';
 import { silentLog, type WorkerLog } from '../../platform/background.js';
-import type { Database, Queryable, Tx } from '../../platform/db.js';
+import type { Database, PlannedStatement, Queryable, Tx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { asOrderAccess, type Caller, holdsOrderToken, type OrderAccess } from '../../platform/http.js';
 import type { IdempotentAnswer } from '../../platform/idempotency.js';
@@ -186,18 +186,9 @@ export class PaymentsService {
   }
 
   /** One payment for a whole checkout, created in the checkout's transaction. */
-  createForCheckout(
-    tx: Queryable,
-    payment: {
-      id: string;
-      buyerId: string | null;
-      orderTokenHash: Buffer | null;
-      amount: number;
-      currency: string;
-      orderIds: string[];
-    },
-  ) {
-    return repo.insertPayment(tx, { ...payment, provider: this.config.paymentProvider });
+  /** A checkout's payment, inserted by the caller's statement (see PlannedStatement). */
+  createForCheckout(payment: Omit<repo.NewPayment, 'provider'>): PlannedStatement<repo.PaymentRow> {
+    return repo.insertPaymentPlanned({ ...payment, provider: this.config.paymentProvider });
   }
 
   /** A guest's checkout became a user's: so do its payments. */

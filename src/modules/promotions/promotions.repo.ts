@@ -1,4 +1,5 @@
-import { type Queryable, sql, sqlArray } from '../../platform/db.js';
+import type { SQL } from 'drizzle-orm';
+import { type PlannedStatement, type Queryable, sql, sqlArray } from '../../platform/db.js';
 
 export type PromotionType = 'percentage' | 'fixed' | 'free_shipping';
 export type FundedBy = 'platform' | 'shop';
@@ -94,11 +95,26 @@ export async function updatePromotion(db: Queryable, p: PromotionRow): Promise<P
  * in every checkout would cost more the more it is used.
  */
 export async function findCandidates(db: Queryable, code: string | null): Promise<PromotionRow[]> {
-  return db.query<PromotionRow>(sql`
+  return db.query<PromotionRow>(candidatesStatement(code));
+}
+
+const candidatesStatement = (code: string | null): SQL => sql`
     SELECT ${RULE_COLUMNS}, used_count AS "usedCount" FROM promotions
     WHERE (status = 'active' AND automatic)
        OR (${code}::text IS NOT NULL AND lower(code) = lower(${code}::text))
-    ORDER BY id`);
+    ORDER BY id`;
+
+/** findCandidates' read, for reading at once with others. */
+export function candidatesRead(code: string | null): PlannedStatement<PromotionRow[]> {
+  return {
+    statement: candidatesStatement(code),
+    answer: (rows) =>
+      rows.map((row) => ({
+        ...(row as unknown as PromotionRow),
+        startsAt: new Date(row.startsAt as string),
+        endsAt: row.endsAt === null ? null : new Date(row.endsAt as string),
+      })),
+  };
 }
 
 /**

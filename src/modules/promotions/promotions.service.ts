@@ -1,5 +1,5 @@
 import { type AuditAction, appendAudit, changesBetween } from '../../platform/audit.js';
-import type { Database, Queryable } from '../../platform/db.js';
+import type { Database, PlannedStatement, Queryable } from '../../platform/db.js';
 import { isUniqueViolation } from '../../platform/errors.js';
 import type { Caller } from '../../platform/http.js';
 import { newId } from '../../platform/ids.js';
@@ -213,7 +213,21 @@ export class PromotionsService {
    * descendants.
    */
   async forCart(db: Queryable, code: string | null, now = new Date()): Promise<CartPromotions> {
-    const rows = await repo.findCandidates(db, code);
+    return this.forCartFrom(db, await repo.findCandidates(db, code), code, now);
+  }
+
+  /** forCart's first read, for a caller reading it with others at once (see readAtOnce). */
+  candidatesRead(code: string | null): PlannedStatement<repo.PromotionRow[]> {
+    return repo.candidatesRead(code);
+  }
+
+  /** forCart, given the rows candidatesRead answered (a category scope may read the catalog's tree). */
+  async forCartFrom(
+    db: Queryable,
+    rows: readonly repo.PromotionRow[],
+    code: string | null,
+    now = new Date(),
+  ): Promise<CartPromotions> {
     const usable = rows.filter((row) => row.automatic && currentAt(row, now) === null);
     let codeRefusal: CodeRefusal | null = null;
     if (code !== null) {

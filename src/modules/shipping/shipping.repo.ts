@@ -1,4 +1,5 @@
-import { type Queryable, sql, sqlArray } from '../../platform/db.js';
+import type { SQL } from 'drizzle-orm';
+import { type PlannedStatement, type Queryable, sql, sqlArray } from '../../platform/db.js';
 import type { ShippingOptionRule, ShippingRate } from '../pricing/index.js';
 
 export interface AddressRow {
@@ -149,6 +150,16 @@ export async function listOptions(
     { prepareAs: onlyActive ? 'shipping_active_options' : 'shipping_all_options' },
   );
   return rows.map(optionOf);
+}
+
+/** The active options of the shops `shops` (a subquery) selects, for reading at once with others. */
+export function activeOptionsRead(shops: SQL): PlannedStatement<ShippingOptionRow[]> {
+  return {
+    statement: sql`SELECT ${OPTION_COLUMNS} FROM shipping_options
+      WHERE shop_id IN (${shops}) AND active ORDER BY created_at, id`,
+    // Every column is text, a number, an array or the stored rate's JSON: its JSON is the row.
+    answer: (rows) => (rows as unknown as StoredOptionRow[]).map(optionOf),
+  };
 }
 
 export async function findOption(

@@ -1,5 +1,6 @@
+import type { SQL } from 'drizzle-orm';
 import { type AuditAction, appendAudit, changesBetween } from '../../platform/audit.js';
-import type { Database, Queryable } from '../../platform/db.js';
+import type { Database, PlannedStatement, Queryable } from '../../platform/db.js';
 import type { Caller } from '../../platform/http.js';
 import { newId } from '../../platform/ids.js';
 import { money } from '../../platform/money.js';
@@ -102,7 +103,7 @@ const rowFields = (fields: AddressFields): repo.AddressFieldsRow => ({
 
 /**
  * Shipping: buyers' address books and shops' shipping options. Checkout reads both through
- * `addressForCheckout` and `optionsForPricing`, in its own transaction.
+ * `addressForCheckout` and `optionsForPricingRead`, in its own transaction.
  */
 export class ShippingService {
   constructor(private readonly deps: { db: Database; currency: string }) {}
@@ -175,9 +176,12 @@ export class ShippingService {
     return addressFieldsOf(row);
   }
 
-  /** The active options of these shops, as pricing takes them: one statement for any number of shops. */
-  optionsForPricing(db: Queryable, shopIds: readonly string[]): Promise<ShippingOptionRule[]> {
-    return repo.listOptions(db, shopIds, true);
+  /**
+   * The active options of the shops `shops` (a subquery) selects, as pricing takes them: a read for
+   * the caller's transaction, with its other reads at once (see readAtOnce).
+   */
+  optionsForPricingRead(shops: SQL): PlannedStatement<ShippingOptionRule[]> {
+    return repo.activeOptionsRead(shops);
   }
 
   async shopOptions(shopId: string, onlyActive: boolean): Promise<ShippingOptionView[]> {

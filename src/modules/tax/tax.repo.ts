@@ -1,4 +1,4 @@
-import { type Queryable, sql } from '../../platform/db.js';
+import { type PlannedStatement, type Queryable, sql } from '../../platform/db.js';
 import type { TaxRateRule } from './tax.compute.js';
 
 export interface TaxRateRow extends TaxRateRule {
@@ -29,6 +29,18 @@ export async function ratesOfCountry(db: Queryable, country: string): Promise<Ta
   return db.query<TaxRateRow>(sql`SELECT ${RATE_COLUMNS} FROM tax_rates WHERE country = ${country}`, {
     prepareAs: 'tax_rates_of_country',
   });
+}
+
+/** ratesOfCountry's read, for reading at once with others. */
+export function ratesOfCountryRead(country: string): PlannedStatement<TaxRateRow[]> {
+  return {
+    statement: sql`SELECT ${RATE_COLUMNS} FROM tax_rates WHERE country = ${country}`,
+    answer: (rows) =>
+      rows.map((row) => ({
+        ...(row as unknown as TaxRateRow),
+        createdAt: new Date(row.createdAt as string),
+      })),
+  };
 }
 
 export async function insertRate(db: Queryable, id: string, rate: TaxRateFields): Promise<TaxRateRow> {

@@ -1,5 +1,5 @@
 import { type AuditAction, appendAudit, changesBetween } from '../../platform/audit.js';
-import type { Database, Queryable } from '../../platform/db.js';
+import type { Database, PlannedStatement, Queryable } from '../../platform/db.js';
 import { isUniqueViolation } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { money } from '../../platform/money.js';
@@ -77,9 +77,12 @@ export class TaxService {
     });
   }
 
-  /** The rates that may apply to an address in `country`, read in the caller's transaction. */
-  ratesFor(db: Queryable, country: string): Promise<TaxRateRule[]> {
-    return repo.ratesOfCountry(db, country.toUpperCase());
+  /**
+   * The rates that may apply to an address in `country`: a read for the caller's transaction, with
+   * its other reads at once (see readAtOnce).
+   */
+  ratesForRead(country: string): PlannedStatement<TaxRateRule[]> {
+    return repo.ratesOfCountryRead(country.toUpperCase());
   }
 
   /**
