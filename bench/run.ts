@@ -10,11 +10,13 @@
  *
  *   npm run bench -- [--only me] [--duration 10] [--rounds 5] [--warmup 2] [--connections 50]
  *   npm run bench -- --processes 2
+ *   npm run bench -- --only flash-sale --processes 2,4
  *   npm run bench -- --only product-recommendations --refresh 10000,100000
  *
- * With --processes N, a second server of N processes (node:cluster: they share one port and the
- * bench process hands its connections out round-robin) takes part in the same rounds: every scenario
- * that loads a server runs against both, and the N-process lines carry their ratio to 1 process.
+ * With --processes N (or a list N,M…), a server of N processes (node:cluster: they share one port
+ * and the bench process hands its connections out round-robin) takes part in the same rounds beside
+ * the one of 1 process: every scenario that loads a server runs against each, the N-process lines
+ * carry their ratio to 1 process, and a scaling line per scenario tables req/s by processes.
  *
  * BENCH_DATABASE_URL is an admin URL of the PostgreSQL server (default
  * postgres://postgres@127.0.0.1:5432/postgres); the bench needs CREATE DATABASE there.
@@ -53,7 +55,8 @@ interface Options {
   rounds: number;
   warmupSeconds: number;
   connections: number;
-  processes: number;
+  /** Server process counts, 1 first: every server scenario runs against a server of each. */
+  processes: number[];
   /** Purchase counts to time the recommendation refresh at (none: not timed). */
   refreshPurchases: number[];
 }
@@ -66,8 +69,9 @@ const USAGE = `usage: npm run bench -- [options]
   --rounds <n>         interleaved rounds the duration is split into (default 5)
   --warmup <s>         unmeasured seconds per scenario before the first round (default 2)
   --connections <n>    concurrent connections (default 50; driven scenarios set their own)
-  --processes <n>      also run every server scenario against n server processes sharing the
-                       database pool, and report the ratio to 1 process (default 1: only one)
+  --processes <n,…>    also run every server scenario against n server processes sharing the
+                       database pool (each n of a list), report the ratio to 1 process and a
+                       table of req/s by processes per scenario (default 1: only one)
   --refresh <counts>   also time the recommendation refresh at these numbers of synthetic
                        purchases, each on a fresh database (default without --only:
                        ${DEFAULT_REFRESH_PURCHASES.join(',')})
@@ -103,7 +107,12 @@ function parseOptions(argv: string[]): Options | undefined {
     rounds: numberOption('rounds', values.rounds, 5),
     warmupSeconds: numberOption('warmup', values.warmup, 2, 0),
     connections: numberOption('connections', values.connections, 50),
-    processes: numberOption('processes', values.processes, 1),
+    processes: [
+      ...new Set([
+        1,
+        ...(values.processes ?? '1').split(',').map((n) => numberOption('processes', n.trim(), 1)),
+      ]),
+    ].sort((a, b) => a - b),
     refreshPurchases:
       values.refresh === undefined
         ? values.only
@@ -556,7 +565,7 @@ async function main(): Promise<number> {
     // Several processes share the one server's pool size: they scale the app, not the database's load.
     const poolSize = loadConfig({ ...process.env, DATABASE_URL: databaseUrl }).dbPoolSize;
     const servers: Server[] = [];
-    for (const processes of options.processes > 1 ? [1, options.processes] : [1]) {
+    for (const processes of options.processes) {
       const server = await startServer(databaseUrl, processes, Math.ceil(poolSize / processes));
       cleanups.push(() => server.stop());
       servers.push(server);
@@ -564,11 +573,20 @@ async function main(): Promise<number> {
 
     const measured = await measureAll(scenarios, context, databaseUrl, servers, options);
     let failed = false;
+    const scaling = new Map<string, Record<number, number>>();
     for (const one of measured) {
       const line = reportLine(one, measured);
       console.log(JSON.stringify(line));
       failed ||= line.errors > 0 || line.timeouts > 0 || line.failures !== undefined;
+      if (servers.length > 1)
+        scaling.set(line.scenario, { ...scaling.get(line.scenario), [one.server.processes]: line.req_per_s });
     }
+    // Loads run in the bench process (the raw limits) measured once: nothing to table.
+    for (const [scenario, byProcesses] of scaling)
+      if (Object.keys(byProcesses).length > 1)
+        console.log(
+          JSON.stringify({ scenario: 'scaling', of: scenario, req_per_s_by_processes: byProcesses }),
+        );
     const peaks = await Promise.all(servers.flatMap((server) => server.pids).map(peakRssMb));
     const rss = peaks.includes(null) ? null : Math.max(...(peaks as number[]));
     console.log(
