@@ -13,6 +13,7 @@ import { type DrivenScenario, type GetRequest, PACE_PER_SECOND, pacedScenario } 
 import { ORDER_SCENARIOS } from './orders-scenarios.js';
 import { PAYMENT_SCENARIOS } from './payments-scenarios.js';
 import { RECOMMENDATION_SCENARIOS } from './recommendations-scenarios.js';
+import { WEBHOOK_SCENARIOS } from './webhook-scenarios.js';
 
 export interface BenchContext {
   /** The bench database, for seeding (the server has its own pool on it). */
@@ -123,4 +124,5 @@ export const SCENARIOS: (Scenario | DrivenScenario)[] = [
   ...CATALOG_SCENARIOS,
   ...RECOMMENDATION_SCENARIOS,
   ...BACK_OFFICE_SCENARIOS,
+  ...WEBHOOK_SCENARIOS,
 ];

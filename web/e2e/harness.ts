@@ -20,9 +20,9 @@ export interface Bazaar {
 
 /**
  * `bazaar start` (API, web app, worker) on a fresh embedded database seeded with the demo
- * marketplace, on a free port, with its metrics on another; resolves once it serves.
+ * marketplace, on a free port, with its metrics on another, and `env` on top; resolves once it serves.
  */
-export async function startBazaar(): Promise<Bazaar> {
+export async function startBazaar(env: Record<string, string> = {}): Promise<Bazaar> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'bazaar-e2e-'));
   const port = await freePort();
   const metricsPort = await freePort();
@@ -37,6 +37,7 @@ export async function startBazaar(): Promise<Bazaar> {
       BAZAAR_PUBLIC_URL: url,
       BAZAAR_METRICS_PORT: String(metricsPort),
       LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -147,11 +148,11 @@ export function browserTest(browser: () => Browser, url: () => string) {
  * `test` is browserTest on them; `url()` is the server's, for requests that bypass the pages, and
  * `metricsUrl()` its metrics port's.
  */
-export function bazaarForThisFile() {
+export function bazaarForThisFile(options: { env?: Record<string, string> } = {}) {
   let bazaar: Bazaar | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
-    [bazaar, browser] = await Promise.all([startBazaar(), launchChromium()]);
+    [bazaar, browser] = await Promise.all([startBazaar(options.env), launchChromium()]);
   });
   afterAll(async () => {
     await browser?.close();

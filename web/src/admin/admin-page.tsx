@@ -39,6 +39,7 @@ export function AdminPage({ title, children }: { title: string; children: ReactN
         <NavLink to="/admin/promotions">Promotions</NavLink>
         <NavLink to="/admin/audit">Audit log</NavLink>
         <NavLink to="/admin/api-keys">API keys</NavLink>
+        <NavLink to="/admin/webhooks">Webhooks</NavLink>
       </nav>
       <section>
         <h1>{title}</h1>

@@ -13,6 +13,7 @@ import { AdminShopsPage } from './shops';
 import { TaxRatesPage, TaxReportPage } from './tax';
 import { TrialBalancePage } from './trial-balance';
 import { AdminUsersPage } from './users';
+import { AdminWebhooksPage } from './webhooks';
 
 export const adminRoutes = (
   <Fragment>
@@ -30,5 +31,6 @@ export const adminRoutes = (
     <Route path="/admin/promotions" element={<AdminPromotionsPage />} />
     <Route path="/admin/audit" element={<AdminAuditPage />} />
     <Route path="/admin/api-keys" element={<AdminApiKeysPage />} />
+    <Route path="/admin/webhooks" element={<AdminWebhooksPage />} />
   </Fragment>
 );

@@ -16,6 +16,7 @@ import { SellerReturnsPage } from './returns';
 import { ReviewsPage } from './reviews';
 import { ShippingOptionsPage } from './shipping-options';
 import { ShopSettingsPage } from './shop-settings';
+import { SellerWebhooksPage } from './webhooks';
 
 export const sellerRoutes = (
   <Fragment>
@@ -37,5 +38,6 @@ export const sellerRoutes = (
     <Route path="/seller/promotions" element={<PromotionsPage />} />
     <Route path="/seller/audit" element={<SellerAuditPage />} />
     <Route path="/seller/api-keys" element={<SellerApiKeysPage />} />
+    <Route path="/seller/webhooks" element={<SellerWebhooksPage />} />
   </Fragment>
 );

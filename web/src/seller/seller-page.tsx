@@ -15,6 +15,7 @@ const SECTIONS = [
   { to: '/seller/shop', label: 'Shop settings', end: false },
   { to: '/seller/audit', label: 'Audit log', end: false },
   { to: '/seller/api-keys', label: 'API keys', end: false },
+  { to: '/seller/webhooks', label: 'Webhooks', end: false },
 ];
 
 /** A seller-center page: for sellers only, under the seller-center navigation. */
