@@ -159,7 +159,7 @@ async function orderFigures(db: Database, buyers: readonly Buyer[], measured: Dr
 const checkout: DrivenScenario = {
   name: 'checkout',
   summary: `POST /v1/checkout, ${CHECKOUT_CONNECTIONS} connections, each request a different buyer's two-line cart over ${VARIANTS} variants with a discount code and an automatic free shipping`,
-  compareTo: [{ scenario: 'checkout-raw', atLeast: 0.7 }],
+  compareTo: [{ scenario: 'checkout-raw', atLeast: 0.8 }],
   async drive(setup) {
     const queue = buyerQueue(await checkoutBuyers(setup));
     return {
