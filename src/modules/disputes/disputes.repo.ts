@@ -123,6 +123,9 @@ export async function listDisputes(
   filter: {
     shopId?: string | undefined;
     status?: DisputeStatus | undefined;
+    /** Opened in [from, to). */
+    from?: Date | undefined;
+    to?: Date | undefined;
     after?: { createdAt: string; id: string } | undefined;
     limit: number;
   },
@@ -133,6 +136,8 @@ export async function listDisputes(
       sql`EXISTS (SELECT 1 FROM dispute_orders o WHERE o.dispute_id = d.id AND o.shop_id = ${filter.shopId})`,
     );
   if (filter.status) conditions.push(sql`d.status = ${filter.status}`);
+  if (filter.from) conditions.push(sql`d.created_at >= ${filter.from.toISOString()}::timestamptz`);
+  if (filter.to) conditions.push(sql`d.created_at < ${filter.to.toISOString()}::timestamptz`);
   if (filter.after)
     conditions.push(sql`(d.created_at, d.id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id})`);
   return db.query<DisputeRow>(sql`

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MoneySchema, money } from '../../platform/money.js';
 import { CreatedPosition, PageQuery } from '../../platform/pagination.js';
+import { periodQuery } from '../../platform/period.js';
 import type { DisputeOrderRow, DisputeRow, EvidenceRow } from './disputes.repo.js';
 import { DISPUTE_STATUSES } from './disputes.state.js';
 
@@ -37,7 +38,10 @@ export const DisputeEventData = Dispute.omit({ evidence: true }).extend({
 });
 export type DisputeEventView = z.infer<typeof DisputeEventData>;
 
-export const DisputeListQuery = PageQuery.extend({ status: z.enum(DISPUTE_STATUSES).optional() }).strict();
+export const DisputeListQuery = PageQuery.extend({
+  status: z.enum(DISPUTE_STATUSES).optional(),
+  ...periodQuery,
+}).strict();
 export const DisputeCursor = CreatedPosition;
 
 export const DisputeParams = z.strictObject({ id: z.string().min(1).max(64) });

@@ -4,6 +4,7 @@ import type { Caller } from '../../platform/http.js';
 import { newId } from '../../platform/ids.js';
 import { appendEvent } from '../../platform/outbox.js';
 import { decodeCursor, paginate } from '../../platform/pagination.js';
+import { periodOf } from '../../platform/period.js';
 import type { LedgerService } from '../ledger/index.js';
 import type { DisputableOrder } from '../orders/index.js';
 import {
@@ -188,12 +189,19 @@ export class DisputesService implements DisputeReports {
   /** Every dispute (admin), or those touching the caller's shop with only its part (seller). */
   async list(
     scope: { shopId: string } | 'all',
-    query: { limit: number; cursor?: string | undefined; status?: DisputeStatus | undefined },
+    query: {
+      limit: number;
+      cursor?: string | undefined;
+      status?: DisputeStatus | undefined;
+      from?: string | undefined;
+      to?: string | undefined;
+    },
   ) {
     const shopId = scope === 'all' ? undefined : scope.shopId;
     const rows = await repo.listDisputes(this.db, {
       shopId,
       status: query.status,
+      ...periodOf(query),
       after: decodeCursor(query.cursor, DisputeCursor),
       limit: query.limit,
     });

@@ -175,3 +175,24 @@ describe('every admin route', () => {
     }
   });
 });
+
+describe('GET /v1/admin/returns and /v1/admin/disputes by period', () => {
+  it('filters by ?from=&to= and refuses a bad bound naming it', async () => {
+    const { orderId } = paid[2]!;
+    const order = (await flows.call('GET', `/v1/orders/${orderId}`, buyer.token)).json();
+    const asked = await flows.call('POST', `/v1/orders/${orderId}/returns`, buyer.token, {
+      items: [{ order_item_id: order.items[0].id, quantity: 1 }],
+      reason: 'damaged',
+    });
+    expect(asked.statusCode, asked.body).toBe(201);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(await ids('returns', `from=${today}&to=${today}`)).toEqual([asked.json().id]);
+    expect(await ids('returns', `from=${tomorrow()}`)).toEqual([]);
+    expect(await ids('disputes', `from=${tomorrow()}`)).toEqual([]);
+    for (const path of ['returns', 'disputes']) {
+      const answer = await list(path, 'from=yesterday');
+      expectProblem(answer, 422, 'validation_failed');
+      expect(answer.json().errors.map((error: { path: string }) => error.path)).toContain('/query/from');
+    }
+  });
+});

@@ -101,6 +101,9 @@ export async function returnsOfOrder(db: Queryable, orderId: string): Promise<Re
 export interface ReturnListFilter {
   shopId?: string | undefined;
   status?: ReturnStatus | undefined;
+  /** Created in [from, to). */
+  from?: Date | undefined;
+  to?: Date | undefined;
   after?: { createdAt: string; id: string } | undefined;
   limit: number;
 }
@@ -113,6 +116,8 @@ export async function listReturns(
   const conditions = [sql`true`];
   if (filter.shopId !== undefined) conditions.push(sql`shop_id = ${filter.shopId}`);
   if (filter.status !== undefined) conditions.push(sql`status = ${filter.status}`);
+  if (filter.from) conditions.push(sql`created_at >= ${filter.from.toISOString()}::timestamptz`);
+  if (filter.to) conditions.push(sql`created_at < ${filter.to.toISOString()}::timestamptz`);
   if (filter.after)
     conditions.push(sql`(created_at, id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id})`);
   return db.query<ReturnRow & { createdKey: string }>(sql`

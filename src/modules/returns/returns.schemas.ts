@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MoneySchema, money } from '../../platform/money.js';
 import { CreatedPosition, PageQuery } from '../../platform/pagination.js';
+import { periodQuery } from '../../platform/period.js';
 import type { HistoryEntry, ReturnItemRow, ReturnRow } from './returns.repo.js';
 import { RETURN_REASONS, RETURN_STATUSES } from './returns.state.js';
 
@@ -31,7 +32,10 @@ export const ResolveBody = z
       context.addIssue({ code: 'custom', path: ['funded_by'], message: 'only a refund is funded' });
   });
 
-export const ReturnListQuery = PageQuery.extend({ status: z.enum(RETURN_STATUSES).optional() }).strict();
+export const ReturnListQuery = PageQuery.extend({
+  status: z.enum(RETURN_STATUSES).optional(),
+  ...periodQuery,
+}).strict();
 export const ReturnCursor = CreatedPosition;
 
 export const ACTORS = ['buyer', 'seller', 'admin', 'system'] as const;

@@ -6,6 +6,7 @@ import { newId } from '../../platform/ids.js';
 import { scheduleJob } from '../../platform/jobs.js';
 import { appendEvent } from '../../platform/outbox.js';
 import { decodeCursor, paginate } from '../../platform/pagination.js';
+import { periodOf } from '../../platform/period.js';
 import type { RefundFunder } from '../ledger/index.js';
 import type { RefundInput, ReturnableOrder } from '../orders/index.js';
 import type { RefundView } from '../payments/index.js';
@@ -253,10 +254,22 @@ export class ReturnsService {
   /** Returns newest first: of the caller's shop, or (`shopId` undefined, admins) of every shop. */
   async list(
     shopId: string | undefined,
-    query: { limit: number; cursor?: string | undefined; status?: ReturnStatus | undefined },
+    query: {
+      limit: number;
+      cursor?: string | undefined;
+      status?: ReturnStatus | undefined;
+      from?: string | undefined;
+      to?: string | undefined;
+    },
   ) {
     const after = decodeCursor(query.cursor, ReturnCursor);
-    const rows = await repo.listReturns(this.db, { shopId, status: query.status, after, limit: query.limit });
+    const rows = await repo.listReturns(this.db, {
+      shopId,
+      status: query.status,
+      ...periodOf(query),
+      after,
+      limit: query.limit,
+    });
     const views = new Map(
       (await this.present(this.db, rows.slice(0, query.limit))).map((view) => [view.id, view]),
     );

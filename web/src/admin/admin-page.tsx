@@ -30,6 +30,10 @@ export function AdminPage({ title, children }: { title: string; children: ReactN
         <NavLink to="/admin/users">Users</NavLink>
         <NavLink to="/admin/shops">Shops</NavLink>
         <NavLink to="/admin/orders">Orders</NavLink>
+        <NavLink to="/admin/products">Products</NavLink>
+        <NavLink to="/admin/payments">Payments</NavLink>
+        <NavLink to="/admin/refunds">Refunds</NavLink>
+        <NavLink to="/admin/payouts">Payouts</NavLink>
         <NavLink to="/admin/reviews">Reviews</NavLink>
         <NavLink to="/admin/disputes">Disputes</NavLink>
         <NavLink to="/admin/returns">Returns</NavLink>

@@ -20,6 +20,17 @@ export function AdminHomePage() {
           <p className="muted">Every order by status, shop, buyer and date, exported as CSV.</p>
         </li>
         <li className="card">
+          <Link to="/admin/products">Products</Link>
+          <p className="muted">Find a product and take it down; its seller cannot bring it back.</p>
+        </li>
+        <li className="card">
+          <Link to="/admin/payments">Payments, refunds and payouts</Link>
+          <p className="muted">
+            Every <Link to="/admin/payments">payment</Link>, <Link to="/admin/refunds">refund</Link> and{' '}
+            <Link to="/admin/payouts">payout</Link> by status, each with its audit trail.
+          </p>
+        </li>
+        <li className="card">
           <Link to="/admin/reviews">Reviews</Link>
           <p className="muted">Hide reviews that break the rules, or show them again.</p>
         </li>

@@ -5,7 +5,9 @@ import { AdminAuditPage } from './audit';
 import { AdminDashboardPage } from './dashboard';
 import { AdminDisputesPage } from './disputes';
 import { AdminHomePage } from './home';
+import { AdminPaymentsPage, AdminPayoutsPage, AdminRefundsPage } from './money';
 import { AdminOrdersPage } from './orders';
+import { AdminProductsPage } from './products';
 import { AdminPromotionsPage } from './promotions';
 import { AdminReturnsPage } from './returns';
 import { AdminReviewsPage } from './reviews';
@@ -25,6 +27,10 @@ export const adminRoutes = (
     <Route path="/admin/disputes" element={<AdminDisputesPage />} />
     <Route path="/admin/users" element={<AdminUsersPage />} />
     <Route path="/admin/orders" element={<AdminOrdersPage />} />
+    <Route path="/admin/products" element={<AdminProductsPage />} />
+    <Route path="/admin/payments" element={<AdminPaymentsPage />} />
+    <Route path="/admin/refunds" element={<AdminRefundsPage />} />
+    <Route path="/admin/payouts" element={<AdminPayoutsPage />} />
     <Route path="/admin/trial-balance" element={<TrialBalancePage />} />
     <Route path="/admin/tax-rates" element={<TaxRatesPage />} />
     <Route path="/admin/tax-report" element={<TaxReportPage />} />
