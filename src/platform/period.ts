@@ -16,6 +16,19 @@ export const periodQuery = {
 const DAY_MS = 86_400_000;
 const isDay = (text: string) => text.length === 10;
 
+/**
+ * `periodOf`, refusing with the caller's own error a period that ends before it starts: an empty
+ * list would hide a mistake worth naming (422 at `/query/to`).
+ */
+export function orderedPeriodOf(
+  query: { from?: string | undefined; to?: string | undefined },
+  endsBeforeStart: () => Error,
+): ReturnType<typeof periodOf> {
+  const period = periodOf(query);
+  if (period.from && period.to && period.to <= period.from) throw endsBeforeStart();
+  return period;
+}
+
 /** The half-open period [from, to) the bounds name. */
 export function periodOf(query: { from?: string | undefined; to?: string | undefined }): {
   from: Date | undefined;

@@ -1,6 +1,6 @@
 import type { Database } from '../../platform/db.js';
 import { decodeCursor, paginate } from '../../platform/pagination.js';
-import { periodOf } from '../../platform/period.js';
+import { orderedPeriodOf } from '../../platform/period.js';
 import { auditErrors } from './audit.errors.js';
 import * as repo from './audit.repo.js';
 import { AuditCursor, presentAuditEvent } from './audit.schemas.js';
@@ -21,10 +21,9 @@ export class AuditService {
   /** The whole trail (admins), or one shop's (its seller). */
   async list(query: AuditQuery, shopId?: string) {
     const after = decodeCursor(query.cursor, AuditCursor);
-    const period = periodOf(query);
-    if (period.from && period.to && period.to <= period.from) {
-      throw auditErrors.invalidAt('audit_period_invalid', '/query/to', 'the period ends before it starts');
-    }
+    const period = orderedPeriodOf(query, () =>
+      auditErrors.invalidAt('audit_period_invalid', '/query/to', 'the period ends before it starts'),
+    );
     const rows = await repo.listAuditEvents(this.db, {
       shopId,
       actorId: query.actor,

@@ -7,4 +7,6 @@ export const disputesErrors = defineErrors({
   dispute_closed: { code: 'invalid_state' },
   /** A media id that is not an image the caller uploaded. */
   evidence_media_unknown: { code: 'validation_failed' },
+  /** A list's `?from=&to=` that ends before it starts. */
+  period_invalid: { code: 'validation_failed' },
 });

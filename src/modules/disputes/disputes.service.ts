@@ -4,7 +4,7 @@ import type { Caller } from '../../platform/http.js';
 import { newId } from '../../platform/ids.js';
 import { appendEvent } from '../../platform/outbox.js';
 import { decodeCursor, paginate } from '../../platform/pagination.js';
-import { periodOf } from '../../platform/period.js';
+import { orderedPeriodOf } from '../../platform/period.js';
 import type { LedgerService } from '../ledger/index.js';
 import type { DisputableOrder } from '../orders/index.js';
 import {
@@ -201,7 +201,9 @@ export class DisputesService implements DisputeReports {
     const rows = await repo.listDisputes(this.db, {
       shopId,
       status: query.status,
-      ...periodOf(query),
+      ...orderedPeriodOf(query, () =>
+        disputesErrors.invalidAt('period_invalid', '/query/to', 'the period ends before it starts'),
+      ),
       after: decodeCursor(query.cursor, DisputeCursor),
       limit: query.limit,
     });

@@ -28,6 +28,8 @@ export const ordersErrors = defineErrors({
   order_not_shippable: { code: 'invalid_state' },
   order_not_deliverable: { code: 'invalid_state' },
   order_not_refundable: { code: 'invalid_state' },
+  /** A list's `?from=&to=` that ends before it starts. */
+  period_invalid: { code: 'validation_failed' },
 });
 
 /**

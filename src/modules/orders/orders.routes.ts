@@ -169,7 +169,7 @@ export function ordersRoutes(
           'Every order, newest first: `?status=&shop=&buyer=&from=&to=` (`Accept: text/csv`: every matching order as CSV)',
         security,
         querystring: AdminOrderListQuery,
-        response: { 200: pageOf(Order) },
+        response: { 200: pageOf(Order), ...ordersErrors.responses('period_invalid') },
       },
     },
     async (request, reply) => {

@@ -9,7 +9,7 @@ import { jobStatement, scheduleJob } from '../../platform/jobs.js';
 import { money } from '../../platform/money.js';
 import { appendEvent, eventStatement } from '../../platform/outbox.js';
 import { decodeCursor, paginate } from '../../platform/pagination.js';
-import { periodOf } from '../../platform/period.js';
+import { orderedPeriodOf } from '../../platform/period.js';
 import { hashToken, newSecret } from '../../platform/tokens.js';
 import {
   type CartHolder,
@@ -642,7 +642,14 @@ export class OrdersService {
     cursor?: string | undefined;
   }) {
     return this.listWhere(
-      { shopId: query.shop, buyerId: query.buyer, status: query.status, ...periodOf(query) },
+      {
+        shopId: query.shop,
+        buyerId: query.buyer,
+        status: query.status,
+        ...orderedPeriodOf(query, () =>
+          ordersErrors.invalidAt('period_invalid', '/query/to', 'the period ends before it starts'),
+        ),
+      },
       query,
     );
   }

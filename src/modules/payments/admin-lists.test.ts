@@ -176,7 +176,7 @@ describe('every admin route', () => {
   });
 });
 
-describe('GET /v1/admin/returns and /v1/admin/disputes by period', () => {
+describe('GET /v1/admin/returns, /v1/admin/disputes and /v1/admin/orders by period', () => {
   it('filters by ?from=&to= and refuses a bad bound naming it', async () => {
     const { orderId } = paid[2]!;
     const order = (await flows.call('GET', `/v1/orders/${orderId}`, buyer.token)).json();
@@ -189,10 +189,14 @@ describe('GET /v1/admin/returns and /v1/admin/disputes by period', () => {
     expect(await ids('returns', `from=${today}&to=${today}`)).toEqual([asked.json().id]);
     expect(await ids('returns', `from=${tomorrow()}`)).toEqual([]);
     expect(await ids('disputes', `from=${tomorrow()}`)).toEqual([]);
-    for (const path of ['returns', 'disputes']) {
+    for (const path of ['returns', 'disputes', 'orders']) {
       const answer = await list(path, 'from=yesterday');
       expectProblem(answer, 422, 'validation_failed');
       expect(answer.json().errors.map((error: { path: string }) => error.path)).toContain('/query/from');
+      const backwards = await list(path, 'from=2026-05-02&to=2026-05-01');
+      expectProblem(backwards, 422, 'validation_failed');
+      expect(backwards.json().reason, path).toBe('period_invalid');
+      expect(backwards.json().errors.map((error: { path: string }) => error.path)).toContain('/query/to');
     }
   });
 });

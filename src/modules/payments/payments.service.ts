@@ -11,7 +11,7 @@ import { newId } from '../../platform/ids.js';
 import { scheduleJob } from '../../platform/jobs.js';
 import { appendEvent } from '../../platform/outbox.js';
 import { decodeCursor, paginate } from '../../platform/pagination.js';
-import { periodOf } from '../../platform/period.js';
+import { orderedPeriodOf } from '../../platform/period.js';
 import type { LedgerService, OrderDiscounts, OrderOfShop, RefundFunder } from '../ledger/index.js';
 import { paymentsErrors } from './payments.errors.js';
 import {
@@ -52,9 +52,9 @@ type AdminListQuery = Omit<z.infer<typeof AdminPaymentListQuery>, 'status'> & { 
 
 /** An admin list's filter: a period that ends before it starts is a mistake worth naming. */
 function adminFilter(query: AdminListQuery): repo.AdminListFilter {
-  const period = periodOf(query);
-  if (period.from && period.to && period.to <= period.from)
-    throw paymentsErrors.invalidAt('period_invalid', '/query/to', 'the period ends before it starts');
+  const period = orderedPeriodOf(query, () =>
+    paymentsErrors.invalidAt('period_invalid', '/query/to', 'the period ends before it starts'),
+  );
   return {
     status: query.status,
     ...period,

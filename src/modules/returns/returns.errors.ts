@@ -19,4 +19,6 @@ export const returnsErrors = defineErrors({
   return_quantity_exceeded: { code: 'validation_failed' },
   /** The refund it leads to would take refunds past what was captured. */
   return_exceeds_refundable: { code: 'validation_failed' },
+  /** A list's `?from=&to=` that ends before it starts. */
+  period_invalid: { code: 'validation_failed' },
 });

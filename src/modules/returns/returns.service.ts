@@ -6,7 +6,7 @@ import { newId } from '../../platform/ids.js';
 import { scheduleJob } from '../../platform/jobs.js';
 import { appendEvent } from '../../platform/outbox.js';
 import { decodeCursor, paginate } from '../../platform/pagination.js';
-import { periodOf } from '../../platform/period.js';
+import { orderedPeriodOf } from '../../platform/period.js';
 import type { RefundFunder } from '../ledger/index.js';
 import type { RefundInput, ReturnableOrder } from '../orders/index.js';
 import type { RefundView } from '../payments/index.js';
@@ -266,7 +266,9 @@ export class ReturnsService {
     const rows = await repo.listReturns(this.db, {
       shopId,
       status: query.status,
-      ...periodOf(query),
+      ...orderedPeriodOf(query, () =>
+        returnsErrors.invalidAt('period_invalid', '/query/to', 'the period ends before it starts'),
+      ),
       after,
       limit: query.limit,
     });
