@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api, call } from '../api/client';
+import type { paths } from '../api/schema';
 import { formatDateTime, formatMoney } from '../format';
 import { ORDER_STATUS_LABELS } from '../seller/orders';
 import type { OrderStatus } from '../seller/types';
@@ -87,32 +88,49 @@ export function AdminOrdersPage() {
         empty={<p className="empty-state">No orders match.</p>}
         load={(cursor) => call(api.GET('/v1/admin/orders', { params: { query: { ...query, cursor } } }))}
       >
-        {(orders) => (
-          <DataTable
-            columns={['Order', 'Placed', 'Shop', 'Buyer', 'Status', { label: 'Total', numeric: true }]}
-          >
-            {orders.map((order) => (
-              <tr key={order.id}>
-                <th scope="row">
-                  Order {order.number}
-                  <div className="muted">
-                    <code>{order.id}</code>
-                  </div>
-                </th>
-                <td>{formatDateTime(order.created_at)}</td>
-                <td>{order.shop.name}</td>
-                <td>
-                  <code>{order.buyer_id}</code>
-                </td>
-                <td>
-                  <span className={`badge badge-${order.status}`}>{ORDER_STATUS_LABELS[order.status]}</span>
-                </td>
-                <td className="num">{formatMoney(order.total)}</td>
-              </tr>
-            ))}
-          </DataTable>
-        )}
+        {(orders) => <AdminOrderTable orders={orders} />}
       </Paged>
     </AdminPage>
   );
+}
+
+type AdminOrder =
+  paths['/v1/admin/orders']['get']['responses'][200]['content']['application/json']['data'][number];
+
+/** Orders as admins list them, each linked to its page and to its buyer's. */
+export function AdminOrderTable({ orders }: { orders: readonly AdminOrder[] }) {
+  return (
+    <DataTable columns={['Order', 'Placed', 'Shop', 'Buyer', 'Status', { label: 'Total', numeric: true }]}>
+      {orders.map((order) => (
+        <tr key={order.id}>
+          <th scope="row">
+            <Link to={`/admin/orders/${order.id}`}>Order {order.number}</Link>
+            <div className="muted">
+              <code>{order.id}</code>
+            </div>
+          </th>
+          <td>{formatDateTime(order.created_at)}</td>
+          <td>{order.shop.name}</td>
+          <td>
+            <OrderBuyer order={order} />
+          </td>
+          <td>
+            <span className={`badge badge-${order.status}`}>{ORDER_STATUS_LABELS[order.status]}</span>
+          </td>
+          <td className="num">{formatMoney(order.total)}</td>
+        </tr>
+      ))}
+    </DataTable>
+  );
+}
+
+/** A user's order links to the buyer's page; a guest's shows the address the guest checked out with. */
+export function OrderBuyer({ order }: { order: Pick<AdminOrder, 'buyer_id' | 'guest_email'> }) {
+  if (order.buyer_id)
+    return (
+      <Link to={`/admin/users/${order.buyer_id}`}>
+        <code>{order.buyer_id}</code>
+      </Link>
+    );
+  return <span>guest {order.guest_email}</span>;
 }

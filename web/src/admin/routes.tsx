@@ -6,6 +6,7 @@ import { AdminDashboardPage } from './dashboard';
 import { AdminDisputesPage } from './disputes';
 import { AdminHomePage } from './home';
 import { AdminPaymentsPage, AdminPayoutsPage, AdminRefundsPage } from './money';
+import { AdminOrderPage } from './order-detail';
 import { AdminOrdersPage } from './orders';
 import { AdminProductsPage } from './products';
 import { AdminPromotionsPage } from './promotions';
@@ -14,6 +15,7 @@ import { AdminReviewsPage } from './reviews';
 import { AdminShopsPage } from './shops';
 import { TaxRatesPage, TaxReportPage } from './tax';
 import { TrialBalancePage } from './trial-balance';
+import { AdminUserPage } from './user-detail';
 import { AdminUsersPage } from './users';
 import { AdminWebhooksPage } from './webhooks';
 
@@ -26,7 +28,9 @@ export const adminRoutes = (
     <Route path="/admin/shops" element={<AdminShopsPage />} />
     <Route path="/admin/disputes" element={<AdminDisputesPage />} />
     <Route path="/admin/users" element={<AdminUsersPage />} />
+    <Route path="/admin/users/:id" element={<AdminUserPage />} />
     <Route path="/admin/orders" element={<AdminOrdersPage />} />
+    <Route path="/admin/orders/:id" element={<AdminOrderPage />} />
     <Route path="/admin/products" element={<AdminProductsPage />} />
     <Route path="/admin/payments" element={<AdminPaymentsPage />} />
     <Route path="/admin/refunds" element={<AdminRefundsPage />} />

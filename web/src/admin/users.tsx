@@ -1,4 +1,4 @@
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api, call } from '../api/client';
 import type { paths } from '../api/schema';
 import { formatDate } from '../format';
@@ -9,7 +9,7 @@ import { SearchForm } from '../ui/search-form';
 import { useAction } from '../ui/use-api';
 import { AdminPage } from './admin-page';
 
-type AdminUser =
+export type AdminUser =
   paths['/v1/admin/users']['get']['responses'][200]['content']['application/json']['data'][number];
 
 const FILTERS = [
@@ -61,15 +61,10 @@ export function AdminUsersPage() {
 }
 
 function UserRow({ user, onChanged }: { user: AdminUser; onChanged(): void }) {
-  const action = user.suspended ? 'unsuspend' : 'suspend';
-  const act = useAction(async () => {
-    await call(api.POST(`/v1/admin/users/{id}/${action}`, { params: { path: { id: user.id } } }));
-    onChanged();
-  });
   return (
     <tr>
       <td>
-        {user.name}
+        <Link to={`/admin/users/${user.id}`}>{user.name}</Link>
         <div className="muted">{user.email}</div>
         <div className="muted">
           <code>{user.id}</code>
@@ -79,20 +74,38 @@ function UserRow({ user, onChanged }: { user: AdminUser; onChanged(): void }) {
       <td>{user.shop ? user.shop.name : <span className="muted">—</span>}</td>
       <td>{formatDate(user.created_at)}</td>
       <td>
-        <span className="badge">{user.suspended ? 'suspended' : 'active'}</span>
+        <UserStatusBadge user={user} />
       </td>
       <td>
-        <button
-          type="button"
-          className={user.suspended ? undefined : 'button-danger'}
-          disabled={act.pending}
-          onClick={() => void act.run()}
-          aria-label={`${user.suspended ? 'Reinstate' : 'Suspend'} ${user.name}`}
-        >
-          {user.suspended ? 'Reinstate' : 'Suspend'}
-        </button>
-        <ErrorNotice error={act.error} />
+        <SuspendButton user={user} onChanged={onChanged} />
       </td>
     </tr>
+  );
+}
+
+export function UserStatusBadge({ user }: { user: Pick<AdminUser, 'suspended'> }) {
+  return <span className="badge">{user.suspended ? 'suspended' : 'active'}</span>;
+}
+
+/** Suspends an active account or reinstates a suspended one, then lets the page reload it. */
+export function SuspendButton({ user, onChanged }: { user: AdminUser; onChanged(): void }) {
+  const action = user.suspended ? 'unsuspend' : 'suspend';
+  const act = useAction(async () => {
+    await call(api.POST(`/v1/admin/users/{id}/${action}`, { params: { path: { id: user.id } } }));
+    onChanged();
+  });
+  return (
+    <>
+      <button
+        type="button"
+        className={user.suspended ? undefined : 'button-danger'}
+        disabled={act.pending}
+        onClick={() => void act.run()}
+        aria-label={`${user.suspended ? 'Reinstate' : 'Suspend'} ${user.name}`}
+      >
+        {user.suspended ? 'Reinstate' : 'Suspend'}
+      </button>
+      <ErrorNotice error={act.error} />
+    </>
   );
 }

@@ -17,7 +17,8 @@ import type { Order } from './types';
 
 type OrderItem = Order['items'][number];
 
-function Timeline({ order }: { order: Order }) {
+/** The order's path so far, step by step; the admin's order page shows it too. */
+export function Timeline({ order }: { order: Order }) {
   return (
     <ol className="timeline" aria-label="Order progress">
       {orderTimeline(order).map((step) => (

@@ -4,6 +4,7 @@ import type { paths } from '../api/schema';
 import { formatDateTime } from '../format';
 import { DataTable } from './data-table';
 import { type Page, Paged } from './paged-list';
+import type { LoadKey } from './use-api';
 
 type AuditEventAnswer =
   paths['/v1/admin/audit']['get']['responses'][200]['content']['application/json']['data'][number];
@@ -77,57 +78,74 @@ export function AuditTrail({
         ))}
         <button type="submit">Filter</button>
       </form>
-      <Paged
+      <AuditEventList
         key={key}
         loadKey={[key]}
         label="Audit events"
-        empty={<p className="empty-state">No audit events match.</p>}
+        empty="No audit events match."
         load={(cursor) => load(filters, cursor)}
-      >
-        {(events) => (
-          <DataTable columns={['When', 'Who', 'Action', 'Target', 'Changes', 'Request']}>
-            {events.map((event) => (
-              <tr key={event.id}>
-                <td>{formatDateTime(event.created_at)}</td>
-                <td>
-                  {event.actor ? event.actor.name : <span className="muted">nobody signed in</span>}
-                  {event.actor && (
-                    <div className="muted">
-                      <code>{event.actor.id}</code>
-                    </div>
-                  )}
-                  {event.api_key_id && (
-                    <div className="muted">
-                      through API key <code>{event.api_key_id}</code>
-                    </div>
-                  )}
-                </td>
-                <td>
-                  <code>{event.action}</code>
-                </td>
-                <td>
-                  {event.target_type} <code>{event.target_id}</code>
-                </td>
-                <td>
-                  {Object.keys(event.changes).length === 0 ? (
-                    <span className="muted">—</span>
-                  ) : (
-                    <ul className="plain-list">
-                      {Object.entries(event.changes).map(([field, change]) => (
-                        <li key={field}>{describeChange(field, change)}</li>
-                      ))}
-                    </ul>
-                  )}
-                </td>
-                <td>
-                  {event.request_id && <code>{event.request_id}</code>}
-                  {event.ip && <div className="muted">{event.ip}</div>}
-                </td>
-              </tr>
-            ))}
-          </DataTable>
-        )}
-      </Paged>
+      />
     </>
+  );
+}
+
+/** Audit events, newest first, a page at a time: the trail's list, and an object's history on its page. */
+export function AuditEventList({
+  load,
+  loadKey,
+  label,
+  empty,
+}: {
+  load: (cursor: string | undefined) => Promise<Page<AuditEvent>>;
+  loadKey: LoadKey;
+  label: string;
+  empty: string;
+}) {
+  return (
+    <Paged loadKey={loadKey} label={label} empty={<p className="empty-state">{empty}</p>} load={load}>
+      {(events) => (
+        <DataTable columns={['When', 'Who', 'Action', 'Target', 'Changes', 'Request']}>
+          {events.map((event) => (
+            <tr key={event.id}>
+              <td>{formatDateTime(event.created_at)}</td>
+              <td>
+                {event.actor ? event.actor.name : <span className="muted">nobody signed in</span>}
+                {event.actor && (
+                  <div className="muted">
+                    <code>{event.actor.id}</code>
+                  </div>
+                )}
+                {event.api_key_id && (
+                  <div className="muted">
+                    through API key <code>{event.api_key_id}</code>
+                  </div>
+                )}
+              </td>
+              <td>
+                <code>{event.action}</code>
+              </td>
+              <td>
+                {event.target_type} <code>{event.target_id}</code>
+              </td>
+              <td>
+                {Object.keys(event.changes).length === 0 ? (
+                  <span className="muted">—</span>
+                ) : (
+                  <ul className="plain-list">
+                    {Object.entries(event.changes).map(([field, change]) => (
+                      <li key={field}>{describeChange(field, change)}</li>
+                    ))}
+                  </ul>
+                )}
+              </td>
+              <td>
+                {event.request_id && <code>{event.request_id}</code>}
+                {event.ip && <div className="muted">{event.ip}</div>}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      )}
+    </Paged>
   );
 }
