@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { bazaarForThisFile } from './harness.js';
 
@@ -5,15 +6,19 @@ const { test } = bazaarForThisFile();
 
 const DEMO_PASSWORD = 'bazaar-demo-2026';
 
-test('an admin takes a product down and finds it in its audit trail with before/after, suspends and reinstates a shop, and reads the payments list', async ({
-  browse,
-}) => {
-  const page = await browse();
+async function signInAsAdmin(page: Page): Promise<Page> {
   await page.goto('/login');
   await page.getByLabel('Email').fill('admin@demo.bazaar');
   await page.getByLabel('Password').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('button', { name: 'Log out' }).waitFor();
+  return page;
+}
+
+test('an admin takes a product down and finds it in its audit trail with before/after, suspends and reinstates a shop, and reads the payments list', async ({
+  browse,
+}) => {
+  const page = await signInAsAdmin(await browse());
 
   // Take down the first desk lamp found.
   await page.goto('/admin');
@@ -58,4 +63,40 @@ test('an admin takes a product down and finds it in its audit trail with before/
   const statuses = await page.locator('tbody tr td:nth-child(5)').allTextContents();
   expect(statuses.length).toBeGreaterThan(0);
   expect(new Set(statuses)).toEqual(new Set(['succeeded']));
+});
+
+test("an admin opens an order's page from the orders list and a buyer's page from the users list, and suspends the buyer there", async ({
+  browse,
+}) => {
+  const page = await signInAsAdmin(await browse());
+
+  await page.goto('/admin/orders');
+  const row = page
+    .getByRole('row')
+    .filter({ has: page.getByRole('link', { name: /^Order / }) })
+    .first();
+  const total = (await row.locator('td.num').textContent())!;
+  const number = (await row.getByRole('link', { name: /^Order / }).textContent())!;
+  await row.getByRole('link', { name: /^Order / }).click();
+  await page.getByRole('heading', { name: number, level: 1 }).waitFor();
+  expect(page.url()).toMatch(/\/admin\/orders\/ord_/);
+  const totalRow = page
+    .getByRole('row')
+    .filter({ has: page.getByRole('rowheader', { name: 'Total', exact: true }) });
+  expect(await totalRow.locator('td.num').textContent()).toBe(total);
+  await page.getByRole('list', { name: 'Order progress' }).waitFor();
+
+  await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Users' }).click();
+  await page.getByLabel('Name, email or user id').fill('dev@demo.bazaar');
+  await page.getByLabel('Name, email or user id').press('Enter');
+  await page.getByRole('link', { name: 'Dev Shopper' }).click();
+  await page.getByRole('heading', { name: 'Dev Shopper', level: 1 }).waitFor();
+  await page
+    .getByRole('link', { name: /^Order / })
+    .first()
+    .waitFor();
+  expect(await page.getByRole('link', { name: /^Order / }).count()).toBe(3);
+  await page.getByRole('button', { name: 'Suspend Dev Shopper' }).click();
+  await page.getByRole('button', { name: 'Reinstate Dev Shopper' }).waitFor();
+  await page.getByRole('row').filter({ hasText: 'user.suspended' }).first().waitFor();
 });

@@ -62,7 +62,8 @@ export function AdminUserPage() {
       <h2>Changes to this account</h2>
       <AuditEventList
         key={`target-${id}`}
-        loadKey={['target', id]}
+        // Suspending or reinstating here adds to this trail: show it.
+        loadKey={['target', id, user.data?.suspended]}
         label="Changes to this account"
         empty="No audit events."
         load={(cursor) => call(api.GET('/v1/admin/audit', { params: { query: { target: id, cursor } } }))}
