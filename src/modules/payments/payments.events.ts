@@ -10,8 +10,11 @@ export const paymentEvents = defineEvents({
   'payment.succeeded.v1': Payment,
   'payment.failed.v1': Payment,
   'refund.created.v1': Refund,
-  /** `failure_code` came after this event was published: optional in it. */
-  'payout.created.v1': Payout.partial({ failure_code: true }),
+  /**
+   * `failure_code` came after this event was published, and `shop_id` (so a shop's webhook
+   * endpoints receive its payouts) after that: both optional in it.
+   */
+  'payout.created.v1': Payout.partial({ failure_code: true }).extend({ shop_id: z.string().optional() }),
   /** The money is in the shop's account at the provider. */
   'payout.paid.v1': SettledPayout,
   /** The provider refused the payout or took it back: the money is available to the shop again. */

@@ -654,7 +654,7 @@ export class PaymentsService {
         dedupeKey: payoutId,
       });
       const view = presentPayout(row);
-      await appendEvent(tx, 'payout.created.v1', view);
+      await appendEvent(tx, 'payout.created.v1', { ...view, shop_id: shopId });
       await appendAudit(tx, {
         action: 'payout.created',
         target: { type: 'payout', id: payoutId },

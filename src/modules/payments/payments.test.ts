@@ -461,6 +461,11 @@ describe('payouts', () => {
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(await balanceOf(seller)).toEqual({ pending: usd(0), available: usd(5000), paid_out: usd(4000) });
     expect(await eventsOf('payout.created.v1', made.json().id)).toHaveLength(1);
+    // Its shop rides along, so the shop's webhook endpoints receive it (and no other shop's do).
+    const [created] = await t.db.query<{ shop_id: string }>(
+      sql`SELECT data->>'shop_id' AS shop_id FROM outbox_events WHERE type = 'payout.created.v1' AND data->>'id' = ${made.json().id}`,
+    );
+    expect(created!.shop_id).toBe(seller.shopId);
 
     const listed = async () => (await flows.call('GET', '/v1/shop/payouts', seller.token)).json();
     expect((await listed()).data).toEqual([made.json()]);

@@ -22,6 +22,7 @@ describe('which shops an event is about', () => {
     ['shop.suspended.v1', { id: 'shop_a' }, ['shop_a']],
     ['return.requested.v1', { id: 'rtn_1', shop_id: 'shop_a' }, ['shop_a']],
     ['payout.paid.v1', { id: 'po_1', shop_id: 'shop_a' }, ['shop_a']],
+    ['payout.created.v1', { id: 'po_2', shop_id: 'shop_b' }, ['shop_b']],
     ['shipment.created.v1', { id: 'shp_1', shop_id: 'shop_a' }, ['shop_a']],
     ['review.created.v1', { id: 'rev_1', product_id: 'prod_9' }, ['shop_of_prod_9']],
     ['refund.created.v1', { id: 'ref_1', order_id: 'ord_9' }, ['shop_of_ord_9']],
