@@ -68,7 +68,7 @@ const createPromotion = async (body: object) => {
   return response.json();
 };
 const usedCount = async (id: string) =>
-  (await call('GET', '/v1/admin/promotions', admin.token))
+  (await call('GET', '/v1/admin/promotions?limit=100', admin.token))
     .json()
     .data.find((p: { id: string }) => p.id === id).used_count;
 

@@ -27,6 +27,8 @@ export const promotionsErrors = defineErrors({
   /** Another active promotion has the same code, whatever its case. */
   promotion_code_taken: { code: 'conflict', detail: 'An active promotion has this code already.' },
   promotion_invalid: { code: 'validation_failed' },
+  /** A list's `?from=&to=` that ends before it starts. */
+  period_invalid: { code: 'validation_failed' },
   /** The use (or the buyer's own uses) reached the limit: nothing was reserved. */
   promotion_exhausted: { code: 'promotion_exhausted', detail: 'The promotion has been used up.' },
   ...notApplicable,

@@ -1,5 +1,6 @@
 import type { SQL } from 'drizzle-orm';
 import { type PlannedStatement, type Queryable, sql, sqlArray } from '../../platform/db.js';
+import { keysetTime } from '../../platform/pagination.js';
 
 export type PromotionType = 'percentage' | 'fixed' | 'free_shipping';
 export type FundedBy = 'platform' | 'shop';
@@ -38,16 +39,37 @@ const COLUMNS = sql`${RULE_COLUMNS}, used_count + (
   SELECT count(*)::int FROM checkout_promotion_uses u
   WHERE u.promotion_id = promotions.id AND NOT u.counted AND u.released_at IS NULL) AS "usedCount"`;
 
-/** The promotions one owner sees: the platform's, or one shop's; newest first. */
+export interface PromotionListFilter {
+  status?: 'active' | 'inactive' | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  after?: { createdAt: string; id: string } | undefined;
+  limit: number;
+}
+
+/**
+ * One page of the promotions one owner sees (the platform's, or one shop's), newest first, on the
+ * owner's (…, created_at, id) index (migration 0093); `position` is the row's cursor time.
+ */
 export async function listPromotions(
   db: Queryable,
   owner: FundedBy,
   shopId: string | null,
-): Promise<PromotionRow[]> {
-  return db.query<PromotionRow>(sql`
-    SELECT ${COLUMNS} FROM promotions
-    WHERE funded_by = ${owner} AND (${shopId}::text IS NULL OR shop_id = ${shopId})
-    ORDER BY id DESC`);
+  filter: PromotionListFilter,
+): Promise<(PromotionRow & { position: string })[]> {
+  const conditions: SQL[] = [sql`funded_by = ${owner}`];
+  if (shopId !== null) conditions.push(sql`shop_id = ${shopId}`);
+  if (filter.status !== undefined) conditions.push(sql`status = ${filter.status}`);
+  if (filter.from !== undefined)
+    conditions.push(sql`created_at >= ${filter.from.toISOString()}::timestamptz`);
+  if (filter.to !== undefined) conditions.push(sql`created_at < ${filter.to.toISOString()}::timestamptz`);
+  if (filter.after !== undefined)
+    conditions.push(sql`(created_at, id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id})`);
+  return db.query<PromotionRow & { position: string }>(sql`
+    SELECT ${COLUMNS}, ${keysetTime(sql`created_at`)} AS position FROM promotions
+    WHERE ${sql.join(conditions, sql` AND `)}
+    ORDER BY created_at DESC, id DESC
+    LIMIT ${filter.limit + 1}`);
 }
 
 export async function findPromotion(

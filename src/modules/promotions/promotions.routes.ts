@@ -2,7 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { type AuthGuards, bearerSecurity, callerOf } from '../../platform/http.js';
 import { promotionsErrors } from './promotions.errors.js';
-import { Promotion, PromotionList, PromotionParams, promotionBodies } from './promotions.schemas.js';
+import {
+  Promotion,
+  PromotionList,
+  PromotionListQuery,
+  PromotionParams,
+  promotionBodies,
+} from './promotions.schemas.js';
 import { ownerOf, type PromotionInput, type PromotionsService } from './promotions.service.js';
 
 interface Body {
@@ -73,11 +79,12 @@ export function promotionsRoutes(
         schema: {
           ...common,
           'x-bazaar-scope': reading,
-          summary: `Every ${whose} promotion, newest first`,
-          response: { 200: PromotionList },
+          summary: `Every ${whose} promotion, newest first: \`?status=&from=&to=\``,
+          querystring: PromotionListQuery,
+          response: { 200: PromotionList, ...promotionsErrors.responses('period_invalid') },
         },
       },
-      async (request) => service.list(ownerOf(callerOf(request), route)),
+      async (request) => service.list(ownerOf(callerOf(request), route), request.query),
     );
 
     r.post(

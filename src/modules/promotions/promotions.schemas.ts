@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { MoneySchema, moneyInput } from '../../platform/money.js';
+import { PageQuery, pageOf } from '../../platform/pagination.js';
+import { periodQuery } from '../../platform/period.js';
 import type { PromotionRow } from './promotions.repo.js';
 
 const Code = z
@@ -36,7 +38,13 @@ export const Promotion = z.object({
   status: z.enum(['active', 'inactive']),
 });
 export type PromotionView = z.infer<typeof Promotion>;
-export const PromotionList = z.object({ data: z.array(Promotion) });
+export const PromotionList = pageOf(Promotion);
+/** `?status=&from=&to=` (created in the period) with the usual `?limit=&cursor=`. */
+export const PromotionListQuery = PageQuery.extend({
+  status: z.enum(['active', 'inactive']).optional(),
+  ...periodQuery,
+});
+export type PromotionListQuery = z.infer<typeof PromotionListQuery>;
 export const PromotionParams = z.strictObject({ id: z.string().min(1).max(64) });
 
 const Limit = z.number().int().min(1).max(1_000_000_000);

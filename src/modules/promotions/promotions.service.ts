@@ -3,10 +3,12 @@ import type { Database, PlannedStatement, Queryable } from '../../platform/db.js
 import { isUniqueViolation } from '../../platform/errors.js';
 import type { Caller } from '../../platform/http.js';
 import { newId } from '../../platform/ids.js';
+import { CreatedPosition, decodeCursor, paginate } from '../../platform/pagination.js';
+import { orderedPeriodOf } from '../../platform/period.js';
 import type { NotApplicableReason, PromotionRule } from '../pricing/index.js';
 import { type CodeRefusal, promotionsErrors } from './promotions.errors.js';
 import * as repo from './promotions.repo.js';
-import { type PromotionView, presentPromotion } from './promotions.schemas.js';
+import { type PromotionListQuery, type PromotionView, presentPromotion } from './promotions.schemas.js';
 
 const AUDITED_PROMOTION_FIELDS = [
   'code',
@@ -124,10 +126,22 @@ export class PromotionsService {
     return owner.shopId;
   }
 
-  async list(owner: PromotionOwner) {
+  async list(owner: PromotionOwner, query: PromotionListQuery) {
     const shopId = owner.fundedBy === 'shop' ? owner.shopId : null;
-    const rows = await repo.listPromotions(this.deps.db, owner.fundedBy, shopId);
-    return { data: rows.map((row) => this.present(row)) };
+    const rows = await repo.listPromotions(this.deps.db, owner.fundedBy, shopId, {
+      status: query.status,
+      ...orderedPeriodOf(query, () =>
+        promotionsErrors.invalidAt('period_invalid', '/query/to', 'the period ends before it starts'),
+      ),
+      after: decodeCursor(query.cursor, CreatedPosition),
+      limit: query.limit,
+    });
+    return paginate(
+      rows,
+      query.limit,
+      (row) => this.present(row),
+      (row) => ({ createdAt: row.position, id: row.id }),
+    );
   }
 
   async create(owner: PromotionOwner, input: PromotionInput) {

@@ -133,6 +133,43 @@ describe('admin promotions', () => {
     );
   });
 
+  it('pages newest first by cursor and filters by ?status=&from=&to=, naming a bad filter', async () => {
+    const seller3 = await newUser(t.db, { shop: 'Paged Promo Shop' });
+    const made: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const created = await call('POST', '/v1/shop/promotions', seller3.token, {
+        code: uniqueCode('Page'),
+        type: 'percentage',
+        percent_bps: 500,
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      made.unshift(created.json().id);
+    }
+    await call('PATCH', `/v1/shop/promotions/${made[1]}`, seller3.token, { status: 'inactive' });
+    const list = (query: string) => call('GET', `/v1/shop/promotions?${query}`, seller3.token);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { data: { id: string }[]; next_cursor: string | null } = (
+        await list(`limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+      ).json();
+      expect(page.data.length).toBeLessThanOrEqual(2);
+      seen.push(...page.data.map((p: { id: string }) => p.id));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual(made);
+    const ids = async (query: string) => (await list(query)).json().data.map((p: { id: string }) => p.id);
+    expect(await ids('status=inactive')).toEqual([made[1]]);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(await ids(`from=${today}&to=${today}`)).toEqual(made);
+    expect(await ids('from=2999-01-01')).toEqual([]);
+    expectProblem(await list('status=lost'), 422, 'validation_failed');
+    expectProblem(await list('cursor=nope'), 422, 'validation_failed');
+    const backwards = await list('from=2026-05-02&to=2026-05-01');
+    expectProblem(backwards, 422, 'validation_failed', 'period_invalid');
+    expect(backwards.json().errors[0].path).toBe('/query/to');
+  });
+
   it('is for admins only', async () => {
     expectProblem(await call('GET', '/v1/admin/promotions', seller.token), 403, 'forbidden');
     expectProblem(await call('GET', '/v1/shop/promotions', buyer.token), 403, 'forbidden');

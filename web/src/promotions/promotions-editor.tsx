@@ -26,8 +26,21 @@ import {
 /** Whose promotions a page keeps: the platform's (admins) or the caller's shop's (sellers). */
 export type PromotionOwner = 'admin' | 'shop';
 
-const listOf = (owner: PromotionOwner) =>
-  owner === 'admin' ? call(api.GET('/v1/admin/promotions')) : call(api.GET('/v1/shop/promotions'));
+/** Every promotion of the owner: the editor shows them all in place, so it follows the list's pages. */
+async function listOf(owner: PromotionOwner): Promise<{ data: Promotion[] }> {
+  const data: Promotion[] = [];
+  let cursor: string | undefined;
+  do {
+    const params = { query: { limit: 100, ...(cursor ? { cursor } : {}) } };
+    const page =
+      owner === 'admin'
+        ? await call(api.GET('/v1/admin/promotions', { params }))
+        : await call(api.GET('/v1/shop/promotions', { params }));
+    data.push(...page.data);
+    cursor = page.next_cursor ?? undefined;
+  } while (cursor);
+  return { data };
+}
 
 const create = (owner: PromotionOwner, body: NewPromotion) =>
   owner === 'admin'
