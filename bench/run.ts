@@ -167,7 +167,7 @@ async function startServer(databaseUrl: string, processes: number, poolSize: num
     ...process.env,
     DATABASE_URL: databaseUrl,
     BAZAAR_DB_POOL_SIZE: String(poolSize),
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'silent',
     HOST: '127.0.0.1',
     PORT: String(port),
   };

@@ -33,6 +33,7 @@ import {
   registerAccountJobs,
   registerShopJobs,
 } from './modules/identity/index.js';
+import { StockHolds } from './modules/inventory/index.js';
 import { LedgerService, ledgerRoutes } from './modules/ledger/index.js';
 import { FileMediaStorage, MediaService, mediaRoutes } from './modules/media/index.js';
 import {
@@ -128,6 +129,7 @@ export interface Services {
   sandbox: SandboxProvider;
   ledger: LedgerService;
   orders: OrdersService;
+  stockHolds: StockHolds;
   disputes: DisputesService;
   returns: ReturnsService;
   shipping: ShippingService;
@@ -237,6 +239,7 @@ export function buildServices(
     },
     log: log.child({ component: 'payments' }),
   });
+  const stockHolds = new StockHolds(db, config.groupCommit);
   const orders: OrdersService = new OrdersService({
     db,
     config,
@@ -250,6 +253,7 @@ export function buildServices(
     promotions,
     // The checkout mails a guest its order token's link itself; notifications render and send it.
     guestMail: { guestOrdersPlaced: (tx, mail) => notifications.guestOrdersPlaced(tx, mail) },
+    stockHolds,
   });
   const disputes = new DisputesService({
     db,
@@ -357,6 +361,7 @@ export function buildServices(
     ledger,
     analytics,
     orders,
+    stockHolds,
     disputes,
     returns,
     shipping,

@@ -45,6 +45,8 @@ const envSchema = z.object({
     .default('USD')
     .pipe(z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')),
   BAZAAR_ORDER_TTL_SECONDS: intWithDefault(900, 1),
+  BAZAAR_GROUP_COMMIT: booleanFlag,
+  BAZAAR_GROUP_COMMIT_WINDOW_MS: intWithDefault(2, 0, 100),
   BAZAAR_AUTO_DELIVER_SECONDS: intWithDefault(1_209_600, 1),
   BAZAAR_RETURN_RESPONSE_DAYS: intWithDefault(3, 1),
   BAZAAR_WEBHOOKS_ALLOW_PRIVATE: booleanFlag,
@@ -107,6 +109,12 @@ export interface Config {
   adminEmails: ReadonlySet<string>;
   currency: string;
   orderTtlSeconds: number;
+  /**
+   * Group commit for hot variants (BAZAAR_GROUP_COMMIT, on by default): checkouts of this process
+   * reserving one variant at once hold their units together, in one statement per batch; the
+   * window (BAZAAR_GROUP_COMMIT_WINDOW_MS, default 2) is how long a hot variant's batch gathers.
+   */
+  groupCommit: { enabled: boolean; windowMs: number };
   autoDeliverSeconds: number;
   /** A return request its seller has not answered in this many days is approved automatically. */
   returnResponseDays: number;
@@ -207,6 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ),
     currency: e.BAZAAR_CURRENCY,
     orderTtlSeconds: e.BAZAAR_ORDER_TTL_SECONDS,
+    groupCommit: { enabled: e.BAZAAR_GROUP_COMMIT ?? true, windowMs: e.BAZAAR_GROUP_COMMIT_WINDOW_MS },
     autoDeliverSeconds: e.BAZAAR_AUTO_DELIVER_SECONDS,
     returnResponseDays: e.BAZAAR_RETURN_RESPONSE_DAYS,
     webhooksAllowPrivate: e.BAZAAR_WEBHOOKS_ALLOW_PRIVATE ?? false,

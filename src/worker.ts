@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Services } from './app.js';
 import { cartJobs } from './modules/cart/index.js';
 import { identityJobs } from './modules/identity/index.js';
+import { inventoryJobs, releaseExpiredHolds } from './modules/inventory/index.js';
 import { paymentJobs } from './modules/payments/index.js';
 import { recommendationJobs } from './modules/recommendations/index.js';
 import { idempotencyJobs } from './platform/idempotency.js';
@@ -9,6 +10,7 @@ import { idempotencyJobs } from './platform/idempotency.js';
 const IDLE_SESSION_PURGE_SECONDS = 60 * 60;
 const IDEMPOTENCY_PURGE_SECONDS = 60 * 60;
 const PAYMENT_RECONCILE_SECONDS = 60;
+const EXPIRED_HOLDS_RELEASE_SECONDS = 30;
 
 /**
  * Background work of this process: the job runner and the outbox relay that modules registered
@@ -31,6 +33,10 @@ export function startWorker(services: Services, log: Pick<FastifyBaseLogger, 'in
   services.jobs.every(idempotencyJobs.purgeExpired, IDEMPOTENCY_PURGE_SECONDS, async () => {
     const purged = await services.idempotency.purgeExpired();
     if (purged > 0) log.info({ purged }, 'purged expired idempotency keys');
+  });
+  services.jobs.every(inventoryJobs.releaseExpiredHolds, EXPIRED_HOLDS_RELEASE_SECONDS, async () => {
+    const released = await releaseExpiredHolds(services.db);
+    if (released > 0) log.info({ released }, 'released stock held by checkouts that never completed');
   });
   services.jobs.every(paymentJobs.reconcile, PAYMENT_RECONCILE_SECONDS, async () => {
     const settled = await services.payments.reconcile();

@@ -121,9 +121,15 @@ export const clearCartStatements = (cartId: string): SQL[] => [
 ];
 
 /** Locks the holder's cart and reads its lines and code in one round trip; no row means no cart. */
-export async function lockCartWithItems(
+export const lockCartWithItems = (db: Queryable, holder: CartHolder) => readCartWithItems(db, holder, true);
+
+/** The holder's cart with its lines and code in one round trip, unlocked; no row means no cart. */
+export const findCartWithItems = (db: Queryable, holder: CartHolder) => readCartWithItems(db, holder, false);
+
+async function readCartWithItems(
   db: Queryable,
   holder: CartHolder,
+  lock: boolean,
 ): Promise<{ cartId: string | undefined; items: CartItemRow[]; promotionCode: string | null }> {
   const rows = await db.query<{
     cartId: string;
@@ -136,7 +142,7 @@ export async function lockCartWithItems(
     FROM carts c LEFT JOIN cart_items i ON i.cart_id = c.id
     WHERE ${heldBy(holder)}
     ORDER BY i.added_at, i.id
-    FOR UPDATE OF c`);
+    ${lock ? sql`FOR UPDATE OF c` : sql``}`);
   const items = rows.flatMap((row) =>
     row.id && row.variantId && row.quantity
       ? [{ id: row.id, variantId: row.variantId, quantity: row.quantity }]

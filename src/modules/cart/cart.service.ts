@@ -323,11 +323,14 @@ export class CartService {
     return cart;
   }
 
-  /** The holder's cart lines without locking them (the checkout quote reads them). */
-  async linesOf(tx: Queryable, holder: CartHolder): Promise<repo.CartItemRow[]> {
-    const cartId = await repo.findCartId(tx, holder);
-    if (cartId === undefined && 'guestTokenHash' in holder) throw new Unauthenticated();
-    return cartId ? repo.findItems(tx, cartId) : [];
+  /**
+   * The holder's cart lines without locking them, in one round trip: the checkout quote reads them,
+   * and checkout holds hot stock for them before its transaction locks the cart.
+   */
+  async linesOf(db: Queryable, holder: CartHolder): Promise<repo.CartItemRow[]> {
+    const cart = await repo.findCartWithItems(db, holder);
+    if (cart.cartId === undefined && 'guestTokenHash' in holder) throw new Unauthenticated();
+    return cart.items;
   }
 
   async empty(tx: Queryable, cartId: string): Promise<void> {

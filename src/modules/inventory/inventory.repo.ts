@@ -179,3 +179,110 @@ export async function moveStock(
     SELECT variant_id, ${kind}, ${onHandSign}::int * quantity, ${reservedSign}::int * quantity, ${reference}
     FROM moved`);
 }
+
+/** One checkout's ask in a batch of holds of one variant, in arrival order. */
+export interface HoldAsk {
+  checkoutId: string;
+  quantity: number;
+}
+
+/** A batch's answer to one ask: whether its units are held, and what was left to buyers after it. */
+export interface HoldGrant {
+  granted: boolean;
+  unitsLeft: number;
+}
+
+/**
+ * Holds units of one variant for many checkouts in ONE statement, run on its own (it commits at
+ * once, so the hot row is locked only while it runs): the row is locked, the asks are granted in
+ * arrival order while units are left (an ask too big is refused, a later smaller one may still
+ * fit), and the granted total is added to `reserved` by a conditional update, re-checked on the
+ * row's latest version, that the movements and holds written depend on: nothing is held unless
+ * the units were reserved. `applied` is false when there was something to grant and the
+ * update refused it (nothing was written; the caller asks again).
+ */
+export async function holdUnits(
+  db: Queryable,
+  variantId: string,
+  asks: readonly HoldAsk[],
+  ttlSeconds: number,
+): Promise<{ grants: HoldGrant[]; applied: boolean }> {
+  const rows = await db.query<{ granted: boolean | null; unitsLeft: number | null; applied: boolean }>(sql`
+    WITH RECURSIVE asked AS (
+      SELECT * FROM unnest(
+        ${sqlArray(asks.map((ask) => ask.checkoutId))}::text[],
+        ${sqlArray(asks.map((ask) => ask.quantity))}::int[]
+      ) WITH ORDINALITY AS a(checkout_id, quantity, seq)
+    ), level AS MATERIALIZED (
+      SELECT on_hand - reserved AS available FROM stock_levels WHERE variant_id = ${variantId} FOR UPDATE
+    ), walk AS (
+      SELECT 0::bigint AS seq, (SELECT available FROM level) AS units_left, false AS granted
+      UNION ALL
+      SELECT a.seq,
+             CASE WHEN a.quantity <= w.units_left THEN w.units_left - a.quantity ELSE w.units_left END,
+             coalesce(a.quantity <= w.units_left, false)
+      FROM walk w JOIN asked a ON a.seq = w.seq + 1
+    ), grants AS MATERIALIZED (
+      SELECT a.checkout_id, a.quantity FROM walk w JOIN asked a ON a.seq = w.seq WHERE w.granted
+    ), reserved AS (
+      UPDATE stock_levels s SET reserved = s.reserved + g.total, updated_at = now()
+      FROM (SELECT sum(quantity)::int AS total FROM grants) g
+      WHERE s.variant_id = ${variantId} AND g.total > 0 AND s.on_hand - s.reserved >= g.total
+      RETURNING s.variant_id
+    ), logged AS (
+      INSERT INTO stock_movements (variant_id, kind, on_hand_delta, reserved_delta, reference)
+      SELECT ${variantId}, 'reservation', 0, g.quantity, g.checkout_id FROM grants g, reserved
+    ), held AS (
+      INSERT INTO stock_holds (checkout_id, variant_id, quantity, expires_at)
+      SELECT g.checkout_id, ${variantId}, g.quantity, now() + make_interval(secs => ${ttlSeconds})
+      FROM grants g, reserved
+    )
+    SELECT w.granted, w.units_left AS "unitsLeft",
+           EXISTS (SELECT 1 FROM reserved) OR NOT EXISTS (SELECT 1 FROM grants) AS applied
+    FROM walk w WHERE w.seq > 0 ORDER BY w.seq`);
+  const applied = rows.every((row) => row.applied);
+  return {
+    applied,
+    grants: rows.map((row) => ({ granted: applied && row.granted === true, unitsLeft: row.unitsLeft ?? 0 })),
+  };
+}
+
+/**
+ * Deletes a checkout's holds in its transaction, turning the units into its orders' reservations
+ * (`reserved` already counts them). Answers the lines deleted; another transaction releasing the
+ * same holds (expiry) waits for this one, or this one finds them gone.
+ */
+export async function takeHolds(db: Queryable, checkoutId: string): Promise<StockLine[]> {
+  return db.query<StockLine>(sql`
+    DELETE FROM stock_holds WHERE checkout_id = ${checkoutId}
+    RETURNING variant_id AS "variantId", quantity`);
+}
+
+/**
+ * Gives held units back: the holds of one checkout, or every hold expired by `expiredBy`. The
+ * holds are deleted first and only what was deleted is released, so two releases of one hold (or
+ * a release racing the checkout that takes it) give its units back once at most. Stock rows are
+ * locked in variant-id order, as every multi-row stock change takes them.
+ */
+export async function releaseHolds(
+  db: Queryable,
+  which: { checkoutId: string } | { expiredBy: Date },
+): Promise<number> {
+  const chosen =
+    'checkoutId' in which
+      ? sql`checkout_id = ${which.checkoutId}`
+      : sql`expires_at <= ${which.expiredBy.toISOString()}::timestamptz`;
+  return db.execute(sql`
+    WITH freed AS MATERIALIZED (
+      DELETE FROM stock_holds WHERE ${chosen} RETURNING checkout_id, variant_id, quantity
+    ), locked AS MATERIALIZED (
+      SELECT variant_id FROM stock_levels WHERE variant_id IN (SELECT variant_id FROM freed)
+      ORDER BY variant_id FOR UPDATE
+    ), released AS (
+      UPDATE stock_levels s SET reserved = s.reserved - f.quantity, updated_at = now()
+      FROM (SELECT variant_id, sum(quantity)::int AS quantity FROM freed GROUP BY variant_id) f, locked
+      WHERE s.variant_id = f.variant_id AND locked.variant_id = f.variant_id
+    )
+    INSERT INTO stock_movements (variant_id, kind, on_hand_delta, reserved_delta, reference)
+    SELECT variant_id, 'release', 0, -quantity, checkout_id FROM freed`);
+}

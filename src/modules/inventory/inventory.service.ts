@@ -103,7 +103,8 @@ export const inventory = {
     move(tx, 'restock', lines, reference),
 };
 
-function shortageOf(short: readonly (StockLine & { available: number })[]): AppError {
+/** insufficient_stock naming every short line, with what is available of each. */
+export function shortageOf(short: readonly (StockLine & { available: number })[]): AppError {
   const shortages = short.map((line) => ({
     variant_id: line.variantId,
     requested: line.quantity,

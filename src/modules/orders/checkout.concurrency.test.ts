@@ -27,6 +27,14 @@ afterAll(async () => {
 
 const ADDRESS = { name: 'B', line1: '1 St', city: 'C', postal_code: '1', country: 'US' };
 
+/** Units still held by checkouts: none once every checkout has answered. */
+const heldUnits = async () => {
+  const [row] = await t.db.query<{ units: number }>(
+    sql`SELECT coalesce(sum(quantity), 0)::int AS units FROM stock_holds`,
+  );
+  return row!.units;
+};
+
 async function buyersWithCarts(
   count: number,
   lines: (i: number) => { variantId: string; quantity: number }[],
@@ -40,15 +48,41 @@ async function buyersWithCarts(
   return buyers;
 }
 
-const checkout = (buyer: TestUser, key: string) =>
-  t.app.inject({
-    method: 'POST',
-    url: '/v1/checkout',
-    payload: { shipping_address: ADDRESS },
-    headers: { ...bearer(buyer.token), 'idempotency-key': key },
+/**
+ * Every race runs with group commit on (a hot variant's checkouts hold their units together
+ * before their transactions) and off (each transaction reserves its own), on one database.
+ */
+describe.each(['on', 'off'] as const)('checkout under concurrency, group commit %s', (mode) => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp({
+      env: { BAZAAR_DB_POOL_SIZE: '20', BAZAAR_GROUP_COMMIT: mode === 'on' ? 'true' : 'false' },
+      database: { db: t.db, url: t.url },
+    });
+  });
+  afterAll(async () => {
+    await app.close();
   });
 
-describe('checkout under concurrency', () => {
+  const checkout = (buyer: TestUser, key: string) =>
+    app.app.inject({
+      method: 'POST',
+      url: '/v1/checkout',
+      payload: { shipping_address: ADDRESS },
+      headers: { ...bearer(buyer.token), 'idempotency-key': key },
+    });
+
+  /**
+   * What group commit did in this app: nothing when off; batches of several buyers when on. The
+   * embedded database runs one transaction at a time, so its checkouts never contend and stay
+   * in-line.
+   */
+  const expectBatching = () => {
+    const { batches, asks } = app.services.stockHolds.counts;
+    if (mode === 'off' || !onPostgres) expect(batches).toBe(0);
+    else expect(asks).toBeGreaterThan(batches);
+  };
+
   it('sells exactly the units in stock when many more buyers check out at once', async () => {
     const units = scale(100, 10);
     const buyersCount = scale(1000, 40);
@@ -68,6 +102,8 @@ describe('checkout under concurrency', () => {
       SELECT count(DISTINCT o.id)::int AS count, coalesce(sum(i.quantity), 0)::int AS quantity
       FROM orders o JOIN order_items i ON i.order_id = o.id WHERE i.variant_id = ${variantId}`);
     expect(orders).toEqual({ count: units, quantity: units });
+    expect(await heldUnits()).toBe(0);
+    expectBatching();
   });
 
   it('never lets a deadlock reach a client when multi-line carts cross', async () => {
@@ -89,6 +125,7 @@ describe('checkout under concurrency', () => {
     const sold = buyers.reduce((sum, _b, i) => sum + 1 + (i % 2), 0);
     for (const variantId of [a, b, c])
       expect(await stockOf(t.db, variantId)).toEqual({ onHand: 1000, reserved: sold });
+    expect(await heldUnits()).toBe(0);
   });
 
   it('runs one checkout for many identical requests with one Idempotency-Key', async () => {
@@ -127,8 +164,8 @@ describe('checkout under concurrency', () => {
 
     const outcomes = await Promise.all(
       orderIds.flatMap((orderId, i) => [
-        t.services.orders.expire(orderId).then((expired) => (expired ? 'expired' : 'noop')),
-        t.app
+        app.services.orders.expire(orderId).then((expired) => (expired ? 'expired' : 'noop')),
+        app.app
           .inject({ method: 'POST', url: `/v1/orders/${orderId}/cancel`, headers: bearer(buyers[i]!.token) })
           .then((r) => (r.statusCode === 200 ? 'cancelled' : String(r.statusCode))),
       ]),

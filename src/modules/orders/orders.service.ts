@@ -19,7 +19,16 @@ import {
   UNAVAILABLE_REASONS,
   type VariantDirectory,
 } from '../cart/index.js';
-import { inventory, shortageDetail } from '../inventory/index.js';
+import {
+  HeldStockStale,
+  inventory,
+  normaliseLines,
+  type StockHolds,
+  type StockLine,
+  sameLines,
+  shortageDetail,
+  takeHolds,
+} from '../inventory/index.js';
 import type { LedgerService, RefundFunder } from '../ledger/index.js';
 import { type PaymentsService, presentPayment, type RefundView } from '../payments/index.js';
 import {
@@ -189,7 +198,25 @@ export interface OrdersDeps {
   tax: TaxService;
   promotions: PromotionsService;
   guestMail: GuestOrderMailer;
+  /** Group commit of hot variants' stock (one per process). */
+  stockHolds: StockHolds;
 }
+
+/** What a checkout of hot stock holds before its transaction opens. */
+interface HeldStock {
+  checkoutId: string;
+  lines: StockLine[];
+}
+
+/**
+ * How a checkout's transaction gets its stock: it takes the units held for it, or reserves them
+ * itself, giving up first when another checkout of this process is reserving the same (group
+ * commit then holds them with others') unless it already did.
+ */
+type Reserving = { held: HeldStock } | { inLine: 'unless-contended' | 'always' };
+
+/** A checkout's transaction met another reserving the same stock, before doing any work. */
+class StockContended extends Error {}
 
 export class OrdersService {
   private readonly db: Database;
@@ -203,8 +230,10 @@ export class OrdersService {
   private readonly tax: TaxService;
   private readonly promotions: PromotionsService;
   private readonly guestMail: GuestOrderMailer;
+  private readonly stockHolds: StockHolds;
 
   constructor(deps: OrdersDeps) {
+    this.stockHolds = deps.stockHolds;
     this.guestMail = deps.guestMail;
     this.db = deps.db;
     this.config = deps.config;
@@ -410,7 +439,6 @@ export class OrdersService {
    * every line is reserved or none is, and the stored idempotent answer commits with the orders.
    */
   async checkout(shopper: Shopper, input: CheckoutInput, answer: IdempotentAnswer): Promise<string> {
-    const { expectedTotalMinor } = input;
     const buyerId = 'id' in shopper ? shopper.id : null;
     const guestEmail = buyerId === null ? input.email : undefined;
     if (buyerId === null && guestEmail === undefined)
@@ -418,176 +446,244 @@ export class OrdersService {
     // A guest's checkout answers a token for its orders; only the token's hash is kept.
     const orderToken = guestEmail === undefined ? undefined : newSecret();
     const orderTokenHash = orderToken === undefined ? null : hashToken(orderToken);
-    return this.db.transaction(async (tx) => {
-      const { cartId, items, promotionCode } = await this.cart.lockForCheckout(tx, cartHolderOf(shopper));
-      if (!cartId || items.length === 0)
-        throw ordersErrors.invalidAt('cart_empty', '/cart', 'the cart is empty');
-      // Re-priced here, in the transaction that charges: what the buyer saw is only checked against it.
-      const { address, variants, levels, priced, codeProblem } = await this.price(
-        tx,
-        shopper,
-        input,
-        items,
-        promotionCode,
-      );
-      const unavailable = items.filter((item) => !variants.get(item.variantId)?.purchasable);
-      if (unavailable.length > 0) {
-        const shortages = unavailable.map((item) => ({
-          variant_id: item.variantId,
-          requested: item.quantity,
-          available: 0,
-          reason: variants.get(item.variantId)?.unavailableReason ?? 'product_unavailable',
-        }));
-        throw ordersErrors.error('variant_unavailable', shortageDetail(shortages), shortages);
+    const placed = (reserving: Reserving) =>
+      this.placeOrders(shopper, input, answer, { guestEmail, orderToken, orderTokenHash }, reserving);
+    const placedHolding = async (held: HeldStock) => {
+      try {
+        return await placed({ held });
+      } catch (error) {
+        // Units held for a checkout that did not commit go back now (were this to fail, they
+        // expire). Held units that stopped matching the cart go back, and the checkout reserves
+        // in its transaction.
+        await this.stockHolds.release(held.checkoutId).catch(() => {});
+        if (error instanceof HeldStockStale) return placed({ inLine: 'always' });
+        throw error;
       }
-      if (priced.overBound) {
-        const { index, field, message } = priced.overBound;
-        throw ValidationFailed.at(`/items/${index}/${field}`, message);
-      }
-      this.assertShippable(priced);
-      // A code that stopped applying is refused rather than charging a different amount silently.
-      // A code used up since it went on the cart is the race the limit is for: 409, as when the
-      // reservation below finds it full.
-      if (codeProblem)
-        throw promotionsErrors.error(
-          codeProblem.reason === 'promotion_used_up' ? 'promotion_exhausted' : codeProblem.reason,
+    };
+    const held = await this.holdHotStock(shopper);
+    if (held) return placedHolding(held);
+    try {
+      return await placed({ inLine: 'unless-contended' });
+    } catch (error) {
+      if (!(error instanceof StockContended)) throw error;
+    }
+    // Another checkout of this process was reserving the same stock: the variants are hot now.
+    const heldNow = await this.holdHotStock(shopper);
+    return heldNow ? placedHolding(heldNow) : placed({ inLine: 'always' });
+  }
+
+  /**
+   * Group commit: when this process saw checkouts contend for a variant lately and the cart holds
+   * one, its units are held before the transaction opens, together with the other buyers' (a
+   * sold-out variant refuses here, without a transaction). Otherwise the transaction reserves.
+   */
+  private async holdHotStock(shopper: Shopper): Promise<HeldStock | undefined> {
+    if (!this.stockHolds.anyHot()) return undefined;
+    const lines = normaliseLines(await this.cart.linesOf(this.db, cartHolderOf(shopper)));
+    if (!this.stockHolds.isHot(lines.map((line) => line.variantId))) return undefined;
+    const held = { checkoutId: newId('chk'), lines };
+    await this.stockHolds.hold(held.checkoutId, lines);
+    return held;
+  }
+
+  /** The checkout's one transaction, taking the units `held` for it or reserving them itself. */
+  private async placeOrders(
+    shopper: Shopper,
+    input: CheckoutInput,
+    answer: IdempotentAnswer,
+    guest: { guestEmail: string | undefined; orderToken: string | undefined; orderTokenHash: Buffer | null },
+    reserving: Reserving,
+  ): Promise<string> {
+    const held = 'held' in reserving ? reserving.held : undefined;
+    const { expectedTotalMinor } = input;
+    const { guestEmail, orderToken, orderTokenHash } = guest;
+    const buyerId = 'id' in shopper ? shopper.id : null;
+    let leave = () => {};
+    try {
+      return await this.db.transaction(async (tx) => {
+        const { cartId, items, promotionCode } = await this.cart.lockForCheckout(tx, cartHolderOf(shopper));
+        if (!cartId || items.length === 0)
+          throw ordersErrors.invalidAt('cart_empty', '/cart', 'the cart is empty');
+        const lines = normaliseLines(items);
+        if (held && !sameLines(lines, held.lines)) throw new HeldStockStale(held.checkoutId);
+        leave();
+        const entered = this.stockHolds.enter(lines.map((line) => line.variantId));
+        leave = entered.leave;
+        // Another checkout of this process is reserving the same stock: rather than queue on its
+        // row lock, this one gives up its transaction now (before any work) to hold with others.
+        if (entered.contended && 'inLine' in reserving && reserving.inLine === 'unless-contended')
+          throw new StockContended();
+        // Re-priced here, in the transaction that charges: what the buyer saw is only checked against it.
+        const { address, variants, levels, priced, codeProblem } = await this.price(
+          tx,
+          shopper,
+          input,
+          items,
+          promotionCode,
         );
-      // Fails fast, without locks, when stock is visibly short (a sold-out flash sale).
-      inventory.assertCovered(levels, items);
-      const checkoutId = newId('chk');
-      const paymentId = newId('pay');
-      const expiresAt = new Date(Date.now() + this.config.orderTtlSeconds * 1000);
-      const newOrders: repo.NewOrder[] = [];
-      const orderItems: repo.OrderItemRow[] = [];
-      for (const shop of priced.shops) {
-        const order: repo.NewOrder = {
-          id: newId('ord'),
-          checkoutId,
-          buyerId,
-          guestEmail: guestEmail ?? null,
-          orderTokenHash,
-          shopId: shop.shopId,
-          shopName: shop.shopName,
-          currency: this.config.currency,
-          subtotalAmount: shop.subtotalMinor,
-          shippingTotalAmount: shop.shippingMinor,
-          discountTotalAmount: shop.discountMinor,
-          taxTotalAmount: shop.taxMinor,
-          shippingTaxAmount: shop.shippingTaxMinor,
-          totalAmount: shop.totalMinor,
-          shippingAddress: address,
-          shipping: shop.shipping && {
-            option_id: shop.shipping.optionId,
-            name: shop.shipping.name,
-            amount: shop.shipping.amountMinor,
-            min_days: shop.shipping.minDays,
-            max_days: shop.shipping.maxDays,
-          },
-          promotions: shop.promotions.map((promotion) => ({
-            id: promotion.id,
-            code: promotion.code,
-            amount: promotion.amountMinor,
-            funded_by: promotion.fundedBy,
-            free_shipping: promotion.freeShipping,
-          })),
-          paymentId,
-          expiresAt,
-        };
-        newOrders.push(order);
-        for (const index of shop.lineIndexes) {
-          const item = items[index]!;
-          const variant = variants.get(item.variantId)!;
-          orderItems.push({
-            id: newId('oi'),
-            orderId: order.id,
-            variantId: item.variantId,
-            productId: variant.productId,
-            title: lineTitle(variant),
-            sku: variant.sku,
-            quantity: item.quantity,
-            unitPriceAmount: variant.priceMinor,
-            lineTotalAmount: priced.lineTotalsMinor[index]!,
-            taxAmount: priced.lineTaxesMinor[index]!,
-            taxRateBps: priced.lineTaxRatesBps[index]!,
-            discountAmount: priced.lineDiscountsMinor[index]!,
-            restockedQuantity: 0,
-            shippedQuantity: 0,
-          });
+        const unavailable = items.filter((item) => !variants.get(item.variantId)?.purchasable);
+        if (unavailable.length > 0) {
+          const shortages = unavailable.map((item) => ({
+            variant_id: item.variantId,
+            requested: item.quantity,
+            available: 0,
+            reason: variants.get(item.variantId)?.unavailableReason ?? 'product_unavailable',
+          }));
+          throw ordersErrors.error('variant_unavailable', shortageDetail(shortages), shortages);
         }
-      }
-      // The payment is the sum of the orders' totals: the quote's top-level total.
-      const totalMinor = priced.totalMinor;
-      if (expectedTotalMinor !== undefined && expectedTotalMinor !== totalMinor) {
-        throw new PriceChanged(
-          money(totalMinor, this.config.currency),
-          money(expectedTotalMinor, this.config.currency),
+        if (priced.overBound) {
+          const { index, field, message } = priced.overBound;
+          throw ValidationFailed.at(`/items/${index}/${field}`, message);
+        }
+        this.assertShippable(priced);
+        // A code that stopped applying is refused rather than charging a different amount silently.
+        // A code used up since it went on the cart is the race the limit is for: 409, as when the
+        // reservation below finds it full.
+        if (codeProblem)
+          throw promotionsErrors.error(
+            codeProblem.reason === 'promotion_used_up' ? 'promotion_exhausted' : codeProblem.reason,
+          );
+        // Fails fast, without locks, when stock is visibly short (a sold-out flash sale); held units
+        // are already counted out of what is available.
+        if (!held) inventory.assertCovered(levels, items);
+        const checkoutId = held?.checkoutId ?? newId('chk');
+        const paymentId = newId('pay');
+        const expiresAt = new Date(Date.now() + this.config.orderTtlSeconds * 1000);
+        const newOrders: repo.NewOrder[] = [];
+        const orderItems: repo.OrderItemRow[] = [];
+        for (const shop of priced.shops) {
+          const order: repo.NewOrder = {
+            id: newId('ord'),
+            checkoutId,
+            buyerId,
+            guestEmail: guestEmail ?? null,
+            orderTokenHash,
+            shopId: shop.shopId,
+            shopName: shop.shopName,
+            currency: this.config.currency,
+            subtotalAmount: shop.subtotalMinor,
+            shippingTotalAmount: shop.shippingMinor,
+            discountTotalAmount: shop.discountMinor,
+            taxTotalAmount: shop.taxMinor,
+            shippingTaxAmount: shop.shippingTaxMinor,
+            totalAmount: shop.totalMinor,
+            shippingAddress: address,
+            shipping: shop.shipping && {
+              option_id: shop.shipping.optionId,
+              name: shop.shipping.name,
+              amount: shop.shipping.amountMinor,
+              min_days: shop.shipping.minDays,
+              max_days: shop.shipping.maxDays,
+            },
+            promotions: shop.promotions.map((promotion) => ({
+              id: promotion.id,
+              code: promotion.code,
+              amount: promotion.amountMinor,
+              funded_by: promotion.fundedBy,
+              free_shipping: promotion.freeShipping,
+            })),
+            paymentId,
+            expiresAt,
+          };
+          newOrders.push(order);
+          for (const index of shop.lineIndexes) {
+            const item = items[index]!;
+            const variant = variants.get(item.variantId)!;
+            orderItems.push({
+              id: newId('oi'),
+              orderId: order.id,
+              variantId: item.variantId,
+              productId: variant.productId,
+              title: lineTitle(variant),
+              sku: variant.sku,
+              quantity: item.quantity,
+              unitPriceAmount: variant.priceMinor,
+              lineTotalAmount: priced.lineTotalsMinor[index]!,
+              taxAmount: priced.lineTaxesMinor[index]!,
+              taxRateBps: priced.lineTaxRatesBps[index]!,
+              discountAmount: priced.lineDiscountsMinor[index]!,
+              restockedQuantity: 0,
+              shippedQuantity: 0,
+            });
+          }
+        }
+        // The payment is the sum of the orders' totals: the quote's top-level total.
+        const totalMinor = priced.totalMinor;
+        if (expectedTotalMinor !== undefined && expectedTotalMinor !== totalMinor) {
+          throw new PriceChanged(
+            money(totalMinor, this.config.currency),
+            money(expectedTotalMinor, this.config.currency),
+          );
+        }
+        const { orders: inserted, alongside: payment } = await repo.insertOrders(
+          tx,
+          newOrders,
+          orderItems,
+          this.payments.createForCheckout({
+            id: paymentId,
+            buyerId,
+            orderTokenHash,
+            amount: totalMinor,
+            currency: this.config.currency,
+            orderIds: newOrders.map((order) => order.id),
+          }),
         );
-      }
-      const { orders: inserted, alongside: payment } = await repo.insertOrders(
-        tx,
-        newOrders,
-        orderItems,
-        this.payments.createForCheckout({
-          id: paymentId,
-          buyerId,
-          orderTokenHash,
-          amount: totalMinor,
-          currency: this.config.currency,
-          orderIds: newOrders.map((order) => order.id),
-        }),
-      );
-      const views = inserted.map((order) =>
-        presentOrder(
-          order,
-          orderItems.filter((item) => item.orderId === order.id),
-          [],
-        ),
-      );
-      if (orderToken !== undefined)
-        await this.guestMail.guestOrdersPlaced(tx, {
-          to: guestEmail!,
-          name: address.name,
+        const views = inserted.map((order) =>
+          presentOrder(
+            order,
+            orderItems.filter((item) => item.orderId === order.id),
+            [],
+          ),
+        );
+        if (orderToken !== undefined)
+          await this.guestMail.guestOrdersPlaced(tx, {
+            to: guestEmail!,
+            name: address.name,
+            orders: views,
+            orderToken,
+          });
+        const completion = answer.completion(201, {
+          id: checkoutId,
           orders: views,
-          orderToken,
+          payment: presentPayment(payment),
+          ...(orderToken !== undefined ? { order_token: orderToken } : {}),
         });
-      const completion = answer.completion(201, {
-        id: checkoutId,
-        orders: views,
-        payment: presentPayment(payment),
-        ...(orderToken !== undefined ? { order_token: orderToken } : {}),
-      });
-      // The events, the expiry jobs, the emptied cart and the stored answer: one round trip.
-      await tx.execute(
-        allAtOnce([
-          ...views.flatMap((view) => [
-            eventStatement('order.placed.v1', orderEventData(view, { checkoutId })).statement,
-            jobStatement({
-              kind: orderJobs.expire,
-              runAt: expiresAt,
-              payload: { orderId: view.id } satisfies OrderJobPayload,
-              dedupeKey: view.id,
-            }),
+        // The events, the expiry jobs, the emptied cart and the stored answer: one round trip.
+        await tx.execute(
+          allAtOnce([
+            ...views.flatMap((view) => [
+              eventStatement('order.placed.v1', orderEventData(view, { checkoutId })).statement,
+              jobStatement({
+                kind: orderJobs.expire,
+                runAt: expiresAt,
+                payload: { orderId: view.id } satisfies OrderJobPayload,
+                dedupeKey: view.id,
+              }),
+            ]),
+            ...this.cart.emptyStatements(cartId),
+            ...completion.statements,
           ]),
-          ...this.cart.emptyStatements(cartId),
-          ...completion.statements,
-        ]),
-      );
-      const body = completion.text;
-      // Reserving last holds the hot rows' locks only for these statements and the commit: a
-      // sale's stock, then the promotions' counts (an automatic promotion's row is in every
-      // checkout it applies to). Stock before promotions, as cancelling releases them, so two
-      // transactions never wait on each other's. A shortage, or a limit reached (409
-      // promotion_exhausted; one use per checkout, not per order), rolls every write above back.
-      // A guest is one customer per email address (case-insensitive) for per-customer limits.
-      await inventory.reserve(tx, items, checkoutId);
-      await this.promotions.reserve(
-        tx,
-        checkoutId,
-        buyerId ?? `email:${guestEmail!.toLowerCase()}`,
-        priced.promotions.map((promotion) => promotion.id),
-      );
-      return body;
-    });
+        );
+        const body = completion.text;
+        // Reserving last holds the hot rows' locks only for these statements and the commit: a
+        // sale's stock, then the promotions' counts (an automatic promotion's row is in every
+        // checkout it applies to). Stock before promotions, as cancelling releases them, so two
+        // transactions never wait on each other's. A shortage, or a limit reached (409
+        // promotion_exhausted; one use per checkout, not per order), rolls every write above back.
+        // A guest is one customer per email address (case-insensitive) for per-customer limits.
+        if (held) await takeHolds(tx, checkoutId, held.lines);
+        else await inventory.reserve(tx, items, checkoutId);
+        await this.promotions.reserve(
+          tx,
+          checkoutId,
+          buyerId ?? `email:${guestEmail!.toLowerCase()}`,
+          priced.promotions.map((promotion) => promotion.id),
+        );
+        return body;
+      });
+    } finally {
+      leave();
+    }
   }
 
   /** An order, to its buyer, a seller of its shop, an admin, or the holder of its checkout's order token. */
