@@ -186,7 +186,7 @@ export interface HoldAsk {
   quantity: number;
 }
 
-/** A batch's answer to one ask: whether its units are held, and what was left to buyers after it. */
+/** A batch's answer to one ask: whether its units are held, and what buyers have left after the batch. */
 export interface HoldGrant {
   granted: boolean;
   unitsLeft: number;
@@ -237,7 +237,7 @@ export async function holdUnits(
       SELECT g.checkout_id, ${variantId}, g.quantity, now() + make_interval(secs => ${ttlSeconds})
       FROM grants g, reserved
     )
-    SELECT w.granted, w.units_left AS "unitsLeft",
+    SELECT w.granted, (SELECT units_left FROM walk ORDER BY seq DESC LIMIT 1) AS "unitsLeft",
            EXISTS (SELECT 1 FROM reserved) OR NOT EXISTS (SELECT 1 FROM grants) AS applied
     FROM walk w WHERE w.seq > 0 ORDER BY w.seq`);
   const applied = rows.every((row) => row.applied);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../test/app.js';
 import { testDatabaseKind } from '../../../test/db.js';
 import { callerOfUser, newUser, type TestUser } from '../../../test/factories/identity.js';
@@ -178,6 +178,70 @@ describe.each(['on', 'off'] as const)('checkout under concurrency, group commit 
       SELECT coalesce(sum(-reserved_delta), 0)::int AS released FROM stock_movements
       WHERE variant_id = ${variantId} AND kind = 'release'`)) as [{ released: number }];
     expect(released).toBe(rounds * 2);
+  });
+});
+
+describe('checkouts of hot stock (group commit on)', () => {
+  /** The variants hot, as two checkouts of the process reserving them at once make them. */
+  const contend = (variantIds: string[]) => {
+    const entered = [t.services.stockHolds.enter(variantIds), t.services.stockHolds.enter(variantIds)];
+    for (const { leave } of entered) leave();
+  };
+  const checkoutAt = (buyer: TestUser, key: string, payload: object = {}) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/v1/checkout',
+      payload: { shipping_address: ADDRESS, ...payload },
+      headers: { ...bearer(buyer.token), 'idempotency-key': key },
+    });
+  const movementsOf = (variantId: string) =>
+    t.db.query<{ kind: string; delta: number }>(sql`
+      SELECT kind, reserved_delta AS delta FROM stock_movements
+      WHERE variant_id = ${variantId} AND kind <> 'initial' ORDER BY id`);
+
+  it('gives the held units back when the checkout’s transaction fails', async () => {
+    const product = await newStockedProduct(t.db, { shopId: seller.shopId!, variants: [{ stock: 3 }] });
+    const variantId = product.variants[0]!.id;
+    const [buyer] = await buyersWithCarts(1, () => [{ variantId, quantity: 2 }]);
+    contend([variantId]);
+    const batches = t.services.stockHolds.counts.batches;
+    const refused = await checkoutAt(buyer!, 'held-then-refused', {
+      expected_total: { amount: 1, currency: 'USD' },
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().code).toBe('price_changed');
+    expect(t.services.stockHolds.counts.batches).toBe(batches + 1);
+    expect(await stockOf(t.db, variantId)).toEqual({ onHand: 3, reserved: 0 });
+    expect(await heldUnits()).toBe(0);
+    expect(await movementsOf(variantId)).toEqual([
+      { kind: 'reservation', delta: 2 },
+      { kind: 'release', delta: -2 },
+    ]);
+  });
+
+  it('reserves in its transaction when the cart changed after its units were held', async () => {
+    const product = await newStockedProduct(t.db, { shopId: seller.shopId!, variants: [{ stock: 3 }] });
+    const variantId = product.variants[0]!.id;
+    const [buyer] = await buyersWithCarts(1, () => [{ variantId, quantity: 2 }]);
+    contend([variantId]);
+    // The cart as read before the transaction: one unit, as if the buyer added the second just after.
+    const read = vi
+      .spyOn(t.services.cart, 'linesOf')
+      .mockResolvedValueOnce([{ id: 'ci_read_before', variantId, quantity: 1 }]);
+    try {
+      const placed = await checkoutAt(buyer!, 'held-then-changed');
+      expect(placed.statusCode).toBe(201);
+      expect(placed.json().orders[0].items[0].quantity).toBe(2);
+    } finally {
+      read.mockRestore();
+    }
+    expect(await stockOf(t.db, variantId)).toEqual({ onHand: 3, reserved: 2 });
+    expect(await heldUnits()).toBe(0);
+    expect(await movementsOf(variantId)).toEqual([
+      { kind: 'reservation', delta: 1 },
+      { kind: 'release', delta: -1 },
+      { kind: 'reservation', delta: 2 },
+    ]);
   });
 });
 
