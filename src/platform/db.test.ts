@@ -34,3 +34,24 @@ describe('Tx.afterCommit', () => {
     expect(seen).toEqual(['first', 'second']);
   });
 });
+
+describe('prepared statements of several shapes', () => {
+  it('prepares each shape of a statement under its own name, so one connection answers both right', async () => {
+    const shaped = (withCode: boolean) =>
+      withCode
+        ? sql`SELECT 'with code' AS shape, ${1}::int AS n`
+        : sql`SELECT 'without' AS shape, ${2}::int AS n`;
+    // One transaction: every statement on the same connection, where a shared name would replay the
+    // first shape's plan for the second.
+    const answers = await t.db.transaction(async (tx) => [
+      await tx.query(shaped(true), { prepareShapesAs: 'probe_shapes' }),
+      await tx.query(shaped(false), { prepareShapesAs: 'probe_shapes' }),
+      await tx.query(shaped(true), { prepareShapesAs: 'probe_shapes' }),
+    ]);
+    expect(answers).toEqual([
+      [{ shape: 'with code', n: 1 }],
+      [{ shape: 'without', n: 2 }],
+      [{ shape: 'with code', n: 1 }],
+    ]);
+  });
+});

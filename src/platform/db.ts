@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { PGlite, Transaction as PGliteTransaction } from '@electric-sql/pglite';
 import { SpanKind } from '@opentelemetry/api';
@@ -56,6 +57,7 @@ type Answers<Reads> = { [K in keyof Reads]: Reads[K] extends PlannedStatement<in
 export async function readAtOnce<Reads extends Record<string, PlannedStatement<unknown>>>(
   db: Queryable,
   reads: Reads,
+  options?: QueryOptions,
 ): Promise<Answers<Reads>> {
   const names = Object.keys(reads);
   const columns = names.map(
@@ -64,6 +66,7 @@ export async function readAtOnce<Reads extends Record<string, PlannedStatement<u
   );
   const [row] = await db.query<Record<string, Record<string, unknown>[]>>(
     sql`SELECT ${sql.join(columns, sql`, `)}`,
+    options,
   );
   return Object.fromEntries(names.map((name) => [name, reads[name]!.answer(row![name]!)])) as Answers<Reads>;
 }
@@ -75,7 +78,18 @@ export interface QueryOptions {
    * the name must be unique to the statement's text. The embedded database ignores it.
    */
   prepareAs?: string;
+  /**
+   * As prepareAs, for a statement whose text takes a few shapes (parts present or not): each shape
+   * is prepared under this prefix and a hash of its text.
+   */
+  prepareShapesAs?: string;
 }
+
+/** The name a statement is prepared under, if any (see QueryOptions). */
+const preparedName = (text: string, options?: QueryOptions): string | undefined =>
+  options?.prepareShapesAs !== undefined
+    ? `${options.prepareShapesAs}_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`
+    : options?.prepareAs;
 
 /** Anything that runs SQL: the root handle or an open transaction. Repos take one as first argument. */
 export interface Queryable {
@@ -175,7 +189,7 @@ interface RawQuery {
 
 const toQuery = (statement: SQL, options?: QueryOptions): RawQuery => {
   const { sql: text, params } = dialect.sqlToQuery(statement);
-  return { name: options?.prepareAs, text, values: params };
+  return { name: preparedName(text, options), text, values: params };
 };
 
 interface RawClient {

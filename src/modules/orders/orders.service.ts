@@ -266,14 +266,19 @@ export class OrdersService {
         ? await this.shipping.addressForCheckout(db, shopper.id, input.addressId)
         : input.shippingAddress!;
     const variantIds = items.map((item) => item.variantId);
-    // Every module's read in one round trip, on one snapshot.
-    const { variants, options, candidates, taxRates, levels } = await readAtOnce(db, {
-      variants: this.directory.variantsRead(variantIds),
-      options: this.shipping.optionsForPricingRead(this.directory.shopsOfVariantsSql(variantIds)),
-      candidates: this.promotions.candidatesRead(code),
-      taxRates: this.tax.ratesForRead(address.country),
-      levels: inventory.levelsRead(variantIds),
-    });
+    // Every module's read in one round trip, on one snapshot; prepared, as planning it costs more
+    // than running it.
+    const { variants, options, candidates, taxRates, levels } = await readAtOnce(
+      db,
+      {
+        variants: this.directory.variantsRead(variantIds),
+        options: this.shipping.optionsForPricingRead(this.directory.shopsOfVariantsSql(variantIds)),
+        candidates: this.promotions.candidatesRead(code),
+        taxRates: this.tax.ratesForRead(address.country),
+        levels: inventory.levelsRead(variantIds),
+      },
+      { prepareShapesAs: 'orders_pricing_reads' },
+    );
     // A variant deleted from the catalog is neither shown nor priced (checkout refuses it).
     const known = items.filter((item) => variants.has(item.variantId));
     const lines = known.map((item) => {
