@@ -20,6 +20,8 @@
  *
  * BENCH_DATABASE_URL is an admin URL of the PostgreSQL server (default
  * postgres://postgres@127.0.0.1:5432/postgres); the bench needs CREATE DATABASE there.
+ * BENCH_SERVER_LOG_LEVEL (default silent) is the server's LOG_LEVEL, to see why answers failed.
+ * The server gets the rest of the environment, so BAZAAR_GROUP_COMMIT=false measures without it.
  */
 import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
@@ -75,7 +77,8 @@ const USAGE = `usage: npm run bench -- [options]
   --refresh <counts>   also time the recommendation refresh at these numbers of synthetic
                        purchases, each on a fresh database (default without --only:
                        ${DEFAULT_REFRESH_PURCHASES.join(',')})
-environment: BENCH_DATABASE_URL, an admin URL of PostgreSQL (default postgres://postgres@127.0.0.1:5432/postgres)`;
+environment: BENCH_DATABASE_URL, an admin URL of PostgreSQL (default postgres://postgres@127.0.0.1:5432/postgres);
+             BENCH_SERVER_LOG_LEVEL, the server's LOG_LEVEL (default silent)`;
 
 class UsageError extends Error {}
 
