@@ -80,7 +80,7 @@ import {
   RedisWindowCounters,
   type WindowCounters,
 } from './platform/counters.js';
-import type { Database } from './platform/db.js';
+import { type Database, withOwnConnections } from './platform/db.js';
 import { NotFound, problemOf, toAppError } from './platform/errors.js';
 import { eventSchemaRoutes, registerEventSchemas } from './platform/events.js';
 import { clientErrorHandler } from './platform/framework-errors.js';
@@ -109,6 +109,9 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
  * only a second later; the kernel caps this at net.core.somaxconn.
  */
 export const LISTEN_BACKLOG = 4096;
+
+/** PostgreSQL connections of group commit's batches, beside the main pool (one batch per hot variant runs at a time). */
+const GROUP_COMMIT_CONNECTIONS = 2;
 
 /** Everything the app is made of that outlives one request. */
 export interface Services {
@@ -239,7 +242,10 @@ export function buildServices(
     },
     log: log.child({ component: 'payments' }),
   });
-  const stockHolds = new StockHolds(db, config.groupCommit);
+  // Batches run on connections of their own: on the main pool they would queue behind the very
+  // requests that wait for them.
+  const holdsDb = withOwnConnections(db, GROUP_COMMIT_CONNECTIONS);
+  const stockHolds = new StockHolds(holdsDb, config.groupCommit);
   const orders: OrdersService = new OrdersService({
     db,
     config,
@@ -388,6 +394,7 @@ export function buildServices(
       await windowCounters.close();
       mailTransport?.close();
       caches.close();
+      if (holdsDb !== db) await holdsDb.close();
       redis?.disconnect();
       await tracing?.shutdown();
     },

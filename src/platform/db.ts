@@ -293,6 +293,19 @@ class PostgresDatabase implements Database {
   }
 }
 
+/**
+ * A handle on `size` connections of its own to the same database, for short statements that must
+ * not queue behind the requests waiting for the main pool (group commit's batches, which those
+ * requests wait for). The embedded database has one connection: its handle is `db` itself, as is
+ * any wrapper's (tests). Close it beside `db`.
+ */
+export function withOwnConnections(db: Database, size: number): Database {
+  if (!(db instanceof PostgresDatabase)) return db;
+  const pool = new pg.Pool({ ...db.pool.options, max: size });
+  pool.on('error', () => {});
+  return new PostgresDatabase(pool);
+}
+
 class EmbeddedDatabase implements Database {
   readonly kind = 'embedded' as const;
 

@@ -119,6 +119,23 @@ describe('holding hot stock in batches', () => {
     expect(hot.counts).toEqual({ batches: 1, asks: 2 });
   });
 
+  it('has checkouts read their carts first in a burst or while a variant is hot, not otherwise', () => {
+    const holds = batcher();
+    const ends = Array.from({ length: 64 }, () => holds.checkoutStarted());
+    expect(holds.readsCartFirst()).toBe(false);
+    const burst = holds.checkoutStarted();
+    expect(holds.readsCartFirst()).toBe(true);
+    burst();
+    burst();
+    expect(holds.readsCartFirst()).toBe(false);
+    contend(holds, ['var_hot']);
+    expect(holds.readsCartFirst()).toBe(true);
+    for (const end of ends) end();
+    const off = new StockHolds(db, { enabled: false, windowMs: 2 });
+    for (let i = 0; i < 100; i++) off.checkoutStarted();
+    expect(off.readsCartFirst()).toBe(false);
+  });
+
   it('is never hot with group commit off', () => {
     const holds = new StockHolds(db, { enabled: false, windowMs: 2 });
     const entered = [holds.enter(['var_x']), holds.enter(['var_x'])];

@@ -9,6 +9,12 @@ export const HOLD_TTL_SECONDS = 60;
 const HOT_FOR_MS = 1000;
 /** The most asks one statement grants: the walk over them is linear, the batch's wait is not. */
 const MAX_BATCH = 256;
+/**
+ * More checkouts than this in flight in one process are a burst: each reads its cart before its
+ * transaction, so that contention shows before the transactions queue on a row (a busy shop front's
+ * checkouts stay below it and pay nothing).
+ */
+const BURST_CHECKOUTS = 64;
 /** Times a batch is asked again when the row changed between its lock and its update (never seen). */
 const STALE_RETRIES = 3;
 
@@ -50,6 +56,7 @@ export class StockHolds {
   private readonly queues = new Map<string, VariantQueue>();
   private readonly reserving = new Map<string, number>();
   private readonly hotUntil = new Map<string, number>();
+  private checkoutsInFlight = 0;
   /** Batches run and asks they answered, since the process started (tests and logs read them). */
   readonly counts = { batches: 0, asks: 0 };
 
@@ -59,7 +66,25 @@ export class StockHolds {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** Whether any variant is hot: only then is it worth reading a cart before its checkout. */
+  /** A checkout of this process starts; call the answer when it ends. */
+  checkoutStarted(): () => void {
+    this.checkoutsInFlight++;
+    let ended = false;
+    return () => {
+      if (!ended) this.checkoutsInFlight--;
+      ended = true;
+    };
+  }
+
+  /**
+   * Whether a checkout should read its cart before its transaction, to `enter` its variants and
+   * hold them if hot: while any variant is hot, or in a burst.
+   */
+  readsCartFirst(): boolean {
+    return this.options.enabled && (this.checkoutsInFlight > BURST_CHECKOUTS || this.anyHot());
+  }
+
+  /** Whether any variant is hot. */
   anyHot(): boolean {
     if (!this.options.enabled) return false;
     const now = this.now();

@@ -209,14 +209,13 @@ interface HeldStock {
 }
 
 /**
- * How a checkout's transaction gets its stock: it takes the units held for it, or reserves them
- * itself, giving up first when another checkout of this process is reserving the same (group
- * commit then holds them with others') unless it already did.
+ * How a checkout's transaction gets its stock: it takes the units `held` for it, or reserves them
+ * itself; `entered`: the lines the caller already counts as being reserved (see StockHolds.enter).
  */
-type Reserving = { held: HeldStock } | { inLine: 'unless-contended' | 'always' };
-
-/** A checkout's transaction met another reserving the same stock, before doing any work. */
-class StockContended extends Error {}
+interface CheckoutStock {
+  held?: HeldStock;
+  entered?: StockLine[] | undefined;
+}
 
 export class OrdersService {
   private readonly db: Database;
@@ -451,44 +450,38 @@ export class OrdersService {
     // A guest's checkout answers a token for its orders; only the token's hash is kept.
     const orderToken = guestEmail === undefined ? undefined : newSecret();
     const orderTokenHash = orderToken === undefined ? null : hashToken(orderToken);
-    const placed = (reserving: Reserving) =>
-      this.placeOrders(shopper, input, answer, { guestEmail, orderToken, orderTokenHash }, reserving);
-    const placedHolding = async (held: HeldStock) => {
-      try {
-        return await placed({ held });
-      } catch (error) {
-        // Units held for a checkout that did not commit go back now (were this to fail, they
-        // expire). Held units that stopped matching the cart go back, and the checkout reserves
-        // in its transaction.
-        await this.stockHolds.release(held.checkoutId).catch(() => {});
-        if (error instanceof HeldStockStale) return placed({ inLine: 'always' });
-        throw error;
-      }
-    };
-    const held = await this.holdHotStock(shopper);
-    if (held) return placedHolding(held);
+    const placed = (stock: CheckoutStock) =>
+      this.placeOrders(shopper, input, answer, { guestEmail, orderToken, orderTokenHash }, stock);
+    const ended = this.stockHolds.checkoutStarted();
+    let early: { lines: StockLine[]; leave(): void } | undefined;
     try {
-      return await placed({ inLine: 'unless-contended' });
-    } catch (error) {
-      if (!(error instanceof StockContended)) throw error;
+      // Group commit: while this process sees contention (or a burst of checkouts), the cart is read
+      // before the transaction, so its variants count as being reserved from now on; a hot one's
+      // units are held together with other buyers' before the transaction opens (a sold-out
+      // variant refuses there, without a transaction). Otherwise the transaction reserves.
+      if (this.stockHolds.readsCartFirst()) {
+        const lines = normaliseLines(await this.cart.linesOf(this.db, cartHolderOf(shopper)));
+        early = { lines, leave: this.stockHolds.enter(lines.map((line) => line.variantId)).leave };
+        if (this.stockHolds.isHot(lines.map((line) => line.variantId))) {
+          const held = { checkoutId: newId('chk'), lines };
+          await this.stockHolds.hold(held.checkoutId, lines);
+          try {
+            return await placed({ held, entered: lines });
+          } catch (error) {
+            // Units held for a checkout that did not commit go back now (were this to fail, they
+            // expire). Held units that stopped matching the cart go back, and the checkout
+            // reserves in its transaction.
+            await this.stockHolds.release(held.checkoutId).catch(() => {});
+            if (error instanceof HeldStockStale) return await placed({ entered: lines });
+            throw error;
+          }
+        }
+      }
+      return await placed({ entered: early?.lines });
+    } finally {
+      early?.leave();
+      ended();
     }
-    // Another checkout of this process was reserving the same stock: the variants are hot now.
-    const heldNow = await this.holdHotStock(shopper);
-    return heldNow ? placedHolding(heldNow) : placed({ inLine: 'always' });
-  }
-
-  /**
-   * Group commit: when this process saw checkouts contend for a variant lately and the cart holds
-   * one, its units are held before the transaction opens, together with the other buyers' (a
-   * sold-out variant refuses here, without a transaction). Otherwise the transaction reserves.
-   */
-  private async holdHotStock(shopper: Shopper): Promise<HeldStock | undefined> {
-    if (!this.stockHolds.anyHot()) return undefined;
-    const lines = normaliseLines(await this.cart.linesOf(this.db, cartHolderOf(shopper)));
-    if (!this.stockHolds.isHot(lines.map((line) => line.variantId))) return undefined;
-    const held = { checkoutId: newId('chk'), lines };
-    await this.stockHolds.hold(held.checkoutId, lines);
-    return held;
   }
 
   /** The checkout's one transaction, taking the units `held` for it or reserving them itself. */
@@ -497,9 +490,9 @@ export class OrdersService {
     input: CheckoutInput,
     answer: IdempotentAnswer,
     guest: { guestEmail: string | undefined; orderToken: string | undefined; orderTokenHash: Buffer | null },
-    reserving: Reserving,
+    stock: CheckoutStock,
   ): Promise<string> {
-    const held = 'held' in reserving ? reserving.held : undefined;
+    const { held, entered } = stock;
     const { expectedTotalMinor } = input;
     const { guestEmail, orderToken, orderTokenHash } = guest;
     const buyerId = 'id' in shopper ? shopper.id : null;
@@ -511,13 +504,11 @@ export class OrdersService {
           throw ordersErrors.invalidAt('cart_empty', '/cart', 'the cart is empty');
         const lines = normaliseLines(items);
         if (held && !sameLines(lines, held.lines)) throw new HeldStockStale(held.checkoutId);
+        // The variants count as being reserved from here (unless the caller counted them already):
+        // another checkout of this process reserving one too makes it hot.
         leave();
-        const entered = this.stockHolds.enter(lines.map((line) => line.variantId));
-        leave = entered.leave;
-        // Another checkout of this process is reserving the same stock: rather than queue on its
-        // row lock, this one gives up its transaction now (before any work) to hold with others.
-        if (entered.contended && 'inLine' in reserving && reserving.inLine === 'unless-contended')
-          throw new StockContended();
+        if (!entered || !sameLines(lines, entered))
+          leave = this.stockHolds.enter(lines.map((line) => line.variantId)).leave;
         // Re-priced here, in the transaction that charges: what the buyer saw is only checked against it.
         const { address, variants, levels, priced, codeProblem } = await this.price(
           tx,
