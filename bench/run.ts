@@ -31,6 +31,7 @@ import autocannon from 'autocannon';
 import { loadConfig } from '../src/config.js';
 import { type Database, openDatabase, sql } from '../src/platform/db.js';
 import { migrate } from '../src/platform/migrate.js';
+import { SERVER_NODE_FLAGS } from '../src/platform/node-flags.js';
 import { freePort } from '../test/free-port.js';
 import { databaseUrlWithName, withDatabase } from '../test/postgres-admin.js';
 import {
@@ -160,7 +161,8 @@ async function startServer(databaseUrl: string, processes: number, poolSize: num
   cluster.schedulingPolicy = cluster.SCHED_RR;
   cluster.setupPrimary({
     exec: fileURLToPath(new URL('./server.ts', import.meta.url)),
-    execArgv: ['--import', 'tsx'],
+    // The V8 heap settings of every server process (npm start, the bazaar command): see node-flags.ts.
+    execArgv: [...SERVER_NODE_FLAGS, '--import', 'tsx'],
     cwd: fileURLToPath(new URL('..', import.meta.url)),
     // stdout carries this bench's JSON lines only; the server's failures still reach stderr.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
