@@ -11,6 +11,7 @@ export {
   type GroupCommitOptions,
   HeldStockStale,
   HOLD_TTL_SECONDS,
+  HOT_AT_ONCE,
   releaseExpiredHolds,
   StockHolds,
   sameLines,

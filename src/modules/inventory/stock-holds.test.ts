@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/db.js';
 import { type Database, sql } from '../../platform/db.js';
 import { newId } from '../../platform/ids.js';
-import { HeldStockStale, inventory, releaseExpiredHolds, StockHolds, takeHolds } from './index.js';
+import {
+  HeldStockStale,
+  HOT_AT_ONCE,
+  inventory,
+  releaseExpiredHolds,
+  StockHolds,
+  takeHolds,
+} from './index.js';
 
 let db: Database;
 
@@ -37,10 +44,10 @@ const loggedReserved = async (variantId: string) => {
 /** A batcher with group commit on; `window` as BAZAAR_GROUP_COMMIT_WINDOW_MS. */
 const batcher = (windowMs = 0) => new StockHolds(db, { enabled: true, windowMs });
 
-/** Two checkouts of the process reserving the variants at once: what makes them hot. */
+/** Checkouts of the process reserving the variants at once, as many as make them hot. */
 function contend(holds: StockHolds, variantIds: string[]): void {
-  const entered = [holds.enter(variantIds), holds.enter(variantIds)];
-  for (const { leave } of entered) leave();
+  const leaving = Array.from({ length: HOT_AT_ONCE }, () => holds.enter(variantIds));
+  for (const leave of leaving) leave();
 }
 
 const outcome = (promise: Promise<void>) =>
@@ -136,12 +143,18 @@ describe('holding hot stock in batches', () => {
     expect(off.readsCartFirst()).toBe(false);
   });
 
-  it('is never hot with group commit off', () => {
-    const holds = new StockHolds(db, { enabled: false, windowMs: 2 });
-    const entered = [holds.enter(['var_x']), holds.enter(['var_x'])];
-    expect(entered.map((e) => e.contended)).toEqual([false, false]);
+  it('makes a variant hot when that many checkouts reserve it at once, never with group commit off', () => {
+    const holds = batcher();
+    const leaving = Array.from({ length: HOT_AT_ONCE - 1 }, () => holds.enter(['var_x']));
     expect(holds.anyHot()).toBe(false);
-    expect(holds.isHot(['var_x'])).toBe(false);
+    leaving.push(holds.enter(['var_x']));
+    expect(holds.isHot(['var_x'])).toBe(true);
+    for (const leave of leaving) leave();
+
+    const off = new StockHolds(db, { enabled: false, windowMs: 2 });
+    for (let i = 0; i < HOT_AT_ONCE; i++) off.enter(['var_x']);
+    expect(off.anyHot()).toBe(false);
+    expect(off.isHot(['var_x'])).toBe(false);
   });
 });
 

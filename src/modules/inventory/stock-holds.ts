@@ -5,7 +5,13 @@ import { normaliseLines, shortageOf } from './inventory.service.js';
 
 /** How long a hold outlives a checkout that never took it (its process died): then it is released. */
 export const HOLD_TTL_SECONDS = 60;
-/** A variant stays hot this long after two checkouts of this process last reserved it at once. */
+/**
+ * A variant is hot when this many checkouts of one process reserve it at once: two carts meeting on
+ * a variant happens by chance in busy trading (and would make every checkout read its cart first
+ * for a while, see readsCartFirst); three at once is a run on it.
+ */
+export const HOT_AT_ONCE = 3;
+/** A variant stays hot this long after its checkouts last contended. */
 const HOT_FOR_MS = 1000;
 /** The most asks one statement grants: the walk over them is linear, the batch's wait is not. */
 const MAX_BATCH = 256;
@@ -101,22 +107,18 @@ export class StockHolds {
   }
 
   /**
-   * A checkout starts reserving these variants; `leave` when its transaction ends. `contended`:
-   * another checkout of this process is reserving one of them too, which makes them hot (and
-   * group commit being off, never).
+   * A checkout starts reserving these variants; call the answer when its transaction ends. A
+   * variant that many checkouts of this process reserve at once becomes hot (never with group
+   * commit off).
    */
-  enter(variantIds: readonly string[]): { leave(): void; contended: boolean } {
-    let contended = false;
+  enter(variantIds: readonly string[]): () => void {
     for (const id of variantIds) {
-      const count = this.reserving.get(id) ?? 0;
-      if (count > 0 && this.options.enabled) {
-        contended = true;
-        this.hotUntil.set(id, this.now() + HOT_FOR_MS);
-      }
-      this.reserving.set(id, count + 1);
+      const count = (this.reserving.get(id) ?? 0) + 1;
+      if (count >= HOT_AT_ONCE && this.options.enabled) this.hotUntil.set(id, this.now() + HOT_FOR_MS);
+      this.reserving.set(id, count);
     }
     let left = false;
-    const leave = () => {
+    return () => {
       if (left) return;
       left = true;
       for (const id of variantIds) {
@@ -125,7 +127,6 @@ export class StockHolds {
         else this.reserving.set(id, count);
       }
     };
-    return { leave, contended };
   }
 
   /**

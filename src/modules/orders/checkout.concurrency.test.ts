@@ -6,6 +6,7 @@ import { newStockedProduct, stockOf } from '../../../test/factories/inventory.js
 import { countBy } from '../../../test/statuses.js';
 import { sql } from '../../platform/db.js';
 import { JobRunner } from '../../platform/jobs.js';
+import { HOT_AT_ONCE } from '../inventory/index.js';
 import { registerOrderJobs } from './orders.jobs.js';
 
 /**
@@ -184,8 +185,8 @@ describe.each(['on', 'off'] as const)('checkout under concurrency, group commit 
 describe('checkouts of hot stock (group commit on)', () => {
   /** The variants hot, as two checkouts of the process reserving them at once make them. */
   const contend = (variantIds: string[]) => {
-    const entered = [t.services.stockHolds.enter(variantIds), t.services.stockHolds.enter(variantIds)];
-    for (const { leave } of entered) leave();
+    const leaving = Array.from({ length: HOT_AT_ONCE }, () => t.services.stockHolds.enter(variantIds));
+    for (const leave of leaving) leave();
   };
   const checkoutAt = (buyer: TestUser, key: string, payload: object = {}) =>
     t.app.inject({

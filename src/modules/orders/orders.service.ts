@@ -461,7 +461,7 @@ export class OrdersService {
       // variant refuses there, without a transaction). Otherwise the transaction reserves.
       if (this.stockHolds.readsCartFirst()) {
         const lines = normaliseLines(await this.cart.linesOf(this.db, cartHolderOf(shopper)));
-        early = { lines, leave: this.stockHolds.enter(lines.map((line) => line.variantId)).leave };
+        early = { lines, leave: this.stockHolds.enter(lines.map((line) => line.variantId)) };
         if (this.stockHolds.isHot(lines.map((line) => line.variantId))) {
           const held = { checkoutId: newId('chk'), lines };
           await this.stockHolds.hold(held.checkoutId, lines);
@@ -508,7 +508,7 @@ export class OrdersService {
         // another checkout of this process reserving one too makes it hot.
         leave();
         if (!entered || !sameLines(lines, entered))
-          leave = this.stockHolds.enter(lines.map((line) => line.variantId)).leave;
+          leave = this.stockHolds.enter(lines.map((line) => line.variantId));
         // Re-priced here, in the transaction that charges: what the buyer saw is only checked against it.
         const { address, variants, levels, priced, codeProblem } = await this.price(
           tx,

@@ -6,6 +6,7 @@ import { newStockedProduct, stockOf } from '../../../test/factories/inventory.js
 import { sql } from '../../platform/db.js';
 import type { Caller } from '../../platform/http.js';
 import { unstoredAnswer } from '../../platform/idempotency.js';
+import { HOT_AT_ONCE } from '../inventory/index.js';
 
 let t: TestApp;
 /** The same app with group commit off, on the same database. */
@@ -111,11 +112,10 @@ it.each(['on', 'off'] as const)(
             const fits = [...accepted].every(([v, q]) => oracle[v]!.onHand - oracle[v]!.reserved >= q);
             if (mode === 'on') {
               const contended = [...accepted.keys()].map((v) => variantIds[v]!);
-              const entered = [
+              const leaving = Array.from({ length: HOT_AT_ONCE }, () =>
                 t.services.stockHolds.enter(contended),
-                t.services.stockHolds.enter(contended),
-              ];
-              for (const { leave } of entered) leave();
+              );
+              for (const leave of leaving) leave();
             }
             try {
               const placed = JSON.parse(
