@@ -29,9 +29,9 @@ export function countingRoundTrips(db: Database, options: { record?: boolean } =
       counted(of(statement));
       return inner.query<Row>(statement, queryOptions);
     },
-    execute(statement: SQL) {
+    execute(statement: SQL, queryOptions?: QueryOptions) {
       counted(of(statement));
-      return inner.execute(statement);
+      return inner.execute(statement, queryOptions);
     },
   });
   const wrapped: Database = {

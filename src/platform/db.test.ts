@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../test/db.js';
-import { sql } from './db.js';
+import { createTestDatabase, type TestDatabase, testDatabaseKind } from '../../test/db.js';
+import { sql, sqlArray } from './db.js';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -53,5 +53,21 @@ describe('prepared statements of several shapes', () => {
       [{ shape: 'without', n: 2 }],
       [{ shape: 'with code', n: 1 }],
     ]);
+  });
+});
+
+describe.runIf(testDatabaseKind() === 'postgres')('prepared statements (PostgreSQL)', () => {
+  it('are planned once, without their values, and never again per run', async () => {
+    // A lookup whose plan with its values always looks cheaper than the generic one: PostgreSQL's
+    // default would plan it again on every run.
+    const lookup = (ids: string[]) =>
+      sql`SELECT id FROM after_commit_probe WHERE id = ANY(${sqlArray(ids.map(Number))}::int[])`;
+    const plans = await t.db.transaction(async (tx) => {
+      for (let run = 0; run < 8; run++) await tx.query(lookup([String(run)]), { prepareAs: 'probe_generic' });
+      return tx.query<{ generic: number; custom: number }>(sql`
+        SELECT generic_plans::int AS generic, custom_plans::int AS custom
+        FROM pg_prepared_statements WHERE name = 'probe_generic'`);
+    });
+    expect(plans).toEqual([{ generic: 8, custom: 0 }]);
   });
 });

@@ -32,9 +32,19 @@ export const sqlArray = (values: readonly unknown[]) => sql.param([...values]);
  * foreign key between their rows is checked at the end of the statement, as within one.
  */
 export function allAtOnce(statements: readonly SQL[]): SQL {
-  const ctes = statements.map((statement, i) => sql`${sql.raw(`w${i}`)} AS (${statement})`);
-  return sql`WITH ${sql.join(ctes, sql`, `)} SELECT 1`;
+  return sql`WITH ${writesAsCtes(statements)} SELECT 1`;
 }
+
+/** As allAtOnce, with one more such statement last, whose RETURNING rows the statement answers. */
+export function allAtOnceReturning(statements: readonly SQL[], returning: SQL): SQL {
+  return sql`WITH ${writesAsCtes([...statements, returning])} SELECT * FROM ${sql.raw(`w${statements.length}`)}`;
+}
+
+const writesAsCtes = (statements: readonly SQL[]): SQL =>
+  sql.join(
+    statements.map((statement, i) => sql`${sql.raw(`w${i}`)} AS (${statement})`),
+    sql`, `,
+  );
 
 /**
  * A statement that the module owning its tables plans for a caller that runs it inside a statement
@@ -73,9 +83,10 @@ export async function readAtOnce<Reads extends Record<string, PlannedStatement<u
 
 export interface QueryOptions {
   /**
-   * Prepares the statement under this name once per PostgreSQL connection and reuses its plan.
-   * For hot statements whose planning costs more than running them (joins on every request);
-   * the name must be unique to the statement's text. The embedded database ignores it.
+   * Prepares the statement under this name once per PostgreSQL connection and reuses its generic
+   * plan (see openDatabase): for hot statements of key lookups, whose parsing and planning cost
+   * more than running them (joins, data-modifying CTEs on every request). The name must be unique
+   * to the statement's text. The embedded database ignores it.
    */
   prepareAs?: string;
   /**
@@ -96,7 +107,7 @@ export interface Queryable {
   /** Rows of a statement, with snake_case columns as the database names them. */
   query<Row extends object>(statement: SQL, options?: QueryOptions): Promise<Row[]>;
   /** Runs a statement and answers how many rows it touched. */
-  execute(statement: SQL): Promise<number>;
+  execute(statement: SQL, options?: QueryOptions): Promise<number>;
 }
 
 export interface Tx extends Queryable {
@@ -206,8 +217,8 @@ const txOver = (driver: Driver, client: RawClient): { tx: Tx; committed(): void 
       async query<Row extends object>(statement: SQL, options?: QueryOptions) {
         return (await run(toQuery(statement, options))).rows as Row[];
       },
-      async execute(statement: SQL) {
-        return (await run(toQuery(statement))).affected;
+      async execute(statement: SQL, options?: QueryOptions) {
+        return (await run(toQuery(statement, options))).affected;
       },
       exec: (script) => traced(driver, script, () => client.exec(script)),
       afterCommit: (effect) => {
@@ -245,10 +256,10 @@ class PostgresDatabase implements Database {
     return (await traced('node-postgres', query.text, () => this.pool.query(query))).rows as Row[];
   }
 
-  async execute(statement: SQL): Promise<number> {
+  async execute(statement: SQL, options?: QueryOptions): Promise<number> {
     assertNoOpenTransaction();
-    const { text, values } = toQuery(statement);
-    return (await traced('node-postgres', text, () => this.pool.query(text, values))).rowCount ?? 0;
+    const query = toQuery(statement, options);
+    return (await traced('node-postgres', query.text, () => this.pool.query(query))).rowCount ?? 0;
   }
 
   transaction<T>(work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T> {
@@ -369,7 +380,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 20,
       // Short OLTP statements only: JIT compilation once cost a cold catalog query ~250 ms.
-      options: '-c jit=off',
+      options: '-c jit=off -c plan_cache_mode=force_generic_plan',
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
           oid === INT8_OID

@@ -131,7 +131,8 @@ export class Idempotency {
       },
       async complete(tx, status, body) {
         const { statements, text } = answer.completion(status, body);
-        for (const statement of statements) await tx.execute(statement);
+        for (const statement of statements)
+          await tx.execute(statement, { prepareShapesAs: 'idempotency_complete' });
         return text;
       },
     };
@@ -156,10 +157,13 @@ export class Idempotency {
 
   /** true when this call now owns the key; otherwise the key's current row. */
   private async claim(scope: string, key: string, requestHash: string): Promise<true | KeyRow> {
-    const inserted = await this.db.execute(sql`
+    const inserted = await this.db.execute(
+      sql`
       INSERT INTO idempotency_keys (scope, key, request_hash, status, locked_until)
       VALUES (${scope}, ${key}, ${requestHash}, 'in_progress', now() + make_interval(secs => ${CLAIM_LEASE_SECONDS}))
-      ON CONFLICT (scope, key) DO NOTHING`);
+      ON CONFLICT (scope, key) DO NOTHING`,
+      { prepareAs: 'idempotency_claim' },
+    );
     if (inserted === 1) return true;
     // A claim whose lease ran out belongs to an attempt that crashed before committing anything.
     const takenOver = await this.db.execute(sql`

@@ -1,5 +1,5 @@
 import type { SQL } from 'drizzle-orm';
-import { allAtOnce, type Queryable, sql } from '../../platform/db.js';
+import { allAtOnce, type PlannedStatement, type Queryable, sql } from '../../platform/db.js';
 
 export interface CartItemRow {
   id: string;
@@ -120,29 +120,49 @@ export const clearCartStatements = (cartId: string): SQL[] => [
   sql`UPDATE carts SET updated_at = now() WHERE id = ${cartId}`,
 ];
 
-/** Locks the holder's cart and reads its lines and code in one round trip; no row means no cart. */
+/** A cart as checkout reads it: no cartId means the holder has no cart. */
+export interface CartContents {
+  cartId: string | undefined;
+  items: CartItemRow[];
+  promotionCode: string | null;
+}
+
+/** Locks the holder's cart and reads its lines and code in one round trip. */
 export const lockCartWithItems = (db: Queryable, holder: CartHolder) => readCartWithItems(db, holder, true);
 
-/** The holder's cart with its lines and code in one round trip, unlocked; no row means no cart. */
+/** The holder's cart with its lines and code in one round trip, unlocked. */
 export const findCartWithItems = (db: Queryable, holder: CartHolder) => readCartWithItems(db, holder, false);
 
-async function readCartWithItems(
-  db: Queryable,
-  holder: CartHolder,
-  lock: boolean,
-): Promise<{ cartId: string | undefined; items: CartItemRow[]; promotionCode: string | null }> {
-  const rows = await db.query<{
-    cartId: string;
-    promotionCode: string | null;
-    id: string | null;
-    variantId: string | null;
-    quantity: number | null;
-  }>(sql`
+/** What lockCartWithItems runs, for a caller reading it with other reads at once (see readAtOnce). */
+export const lockedCartRead = (holder: CartHolder): PlannedStatement<CartContents> => ({
+  statement: cartWithItemsStatement(holder, true),
+  answer: (rows) => cartContentsOf(rows as unknown as CartWithItemsRow[]),
+});
+
+interface CartWithItemsRow {
+  cartId: string;
+  promotionCode: string | null;
+  id: string | null;
+  variantId: string | null;
+  quantity: number | null;
+}
+
+const cartWithItemsStatement = (holder: CartHolder, lock: boolean) => sql`
     SELECT c.id AS "cartId", c.promotion_code AS "promotionCode", i.id, i.variant_id AS "variantId", i.quantity
     FROM carts c LEFT JOIN cart_items i ON i.cart_id = c.id
     WHERE ${heldBy(holder)}
     ORDER BY i.added_at, i.id
-    ${lock ? sql`FOR UPDATE OF c` : sql``}`);
+    ${lock ? sql`FOR UPDATE OF c` : sql``}`;
+
+async function readCartWithItems(db: Queryable, holder: CartHolder, lock: boolean): Promise<CartContents> {
+  return cartContentsOf(
+    await db.query<CartWithItemsRow>(cartWithItemsStatement(holder, lock), {
+      prepareShapesAs: 'cart_with_items',
+    }),
+  );
+}
+
+function cartContentsOf(rows: readonly CartWithItemsRow[]): CartContents {
   const items = rows.flatMap((row) =>
     row.id && row.variantId && row.quantity
       ? [{ id: row.id, variantId: row.variantId, quantity: row.quantity }]

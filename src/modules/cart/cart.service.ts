@@ -1,6 +1,6 @@
 import type { SQL } from 'drizzle-orm';
 import type { WindowCounters } from '../../platform/counters.js';
-import type { Database, Queryable } from '../../platform/db.js';
+import type { Database, PlannedStatement, Queryable } from '../../platform/db.js';
 import { RateLimited, Unauthenticated, ValidationFailed } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { isWithinMoneyBound, MAX_MONEY_MINOR, money } from '../../platform/money.js';
@@ -26,6 +26,18 @@ import {
 } from './variant-directory.js';
 
 export const MAX_LINE_QUANTITY = 99;
+
+/** Whether two reads of a cart found the same cart with the same lines, in order, and the same code. */
+export const sameCartContents = (a: repo.CartContents, b: repo.CartContents): boolean =>
+  a.cartId === b.cartId &&
+  a.promotionCode === b.promotionCode &&
+  a.items.length === b.items.length &&
+  a.items.every(
+    (item, i) =>
+      item.id === b.items[i]!.id &&
+      item.variantId === b.items[i]!.variantId &&
+      item.quantity === b.items[i]!.quantity,
+  );
 
 /** The cart's lines with one variant's quantity set (the line added when it is new). */
 const withQuantity = (items: readonly repo.CartItemRow[], variantId: string, quantity: number) => [
@@ -314,23 +326,34 @@ export class CartService {
    * Locks the holder's cart for checkout and answers its lines and code (none when a user has no
    * cart; a guest token that opens no cart is 401).
    */
-  async lockForCheckout(
-    tx: Queryable,
-    holder: CartHolder,
-  ): Promise<{ cartId: string | undefined; items: repo.CartItemRow[]; promotionCode: string | null }> {
+  async lockForCheckout(tx: Queryable, holder: CartHolder): Promise<repo.CartContents> {
     const cart = await repo.lockCartWithItems(tx, holder);
     if (cart.cartId === undefined && 'guestTokenHash' in holder) throw new Unauthenticated();
     return cart;
   }
 
   /**
-   * The holder's cart lines without locking them, in one round trip: the checkout quote reads them,
-   * and checkout holds hot stock for them before its transaction locks the cart.
+   * What lockForCheckout reads, for a checkout that reads it with its pricing reads at once (see
+   * readAtOnce): one that read the cart before its transaction (contentsOf) and priced those lines,
+   * so it goes on only if the locked cart is the same (sameCartContents).
    */
-  async linesOf(db: Queryable, holder: CartHolder): Promise<repo.CartItemRow[]> {
+  lockedRead(holder: CartHolder): PlannedStatement<repo.CartContents> {
+    return repo.lockedCartRead(holder);
+  }
+
+  /**
+   * The holder's cart without locking it, in one round trip: checkout reads it before its
+   * transaction to hold hot stock for its lines.
+   */
+  async contentsOf(db: Queryable, holder: CartHolder): Promise<repo.CartContents> {
     const cart = await repo.findCartWithItems(db, holder);
     if (cart.cartId === undefined && 'guestTokenHash' in holder) throw new Unauthenticated();
-    return cart.items;
+    return cart;
+  }
+
+  /** The holder's cart lines without locking them, in one round trip (the checkout quote's). */
+  async linesOf(db: Queryable, holder: CartHolder): Promise<repo.CartItemRow[]> {
+    return (await this.contentsOf(db, holder)).items;
   }
 
   async empty(tx: Queryable, cartId: string): Promise<void> {

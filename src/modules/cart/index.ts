@@ -3,10 +3,10 @@
  * availability are always read live from the catalog and inventory. A guest cart merges into the
  * user's at sign-in. Owns the tables carts and cart_items.
  */
-export type { CartHolder } from './cart.repo.js';
+export type { CartContents, CartHolder } from './cart.repo.js';
 export { cartHolderOf, cartRoutes } from './cart.routes.js';
 export { CartItem, type CartItemView } from './cart.schemas.js';
-export { CartService, presentCartItem } from './cart.service.js';
+export { CartService, presentCartItem, sameCartContents } from './cart.service.js';
 export {
   lineTitle,
   type PurchasableVariant,

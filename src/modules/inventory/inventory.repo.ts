@@ -1,5 +1,5 @@
 import type { SQL } from 'drizzle-orm';
-import { type Queryable, sql, sqlArray } from '../../platform/db.js';
+import { allAtOnceReturning, type Queryable, sql, sqlArray } from '../../platform/db.js';
 
 export type MovementKind = 'initial' | 'adjustment' | 'reservation' | 'release' | 'commit' | 'restock';
 
@@ -131,7 +131,8 @@ export async function reserveLines(
   lines: readonly StockLine[],
   reference: string,
 ): Promise<ReservedLine[]> {
-  return db.query<ReservedLine>(sql`
+  return db.query<ReservedLine>(
+    sql`
     WITH locked AS MATERIALIZED (
       SELECT variant_id, on_hand - reserved AS available FROM stock_levels
       WHERE variant_id = ANY(${sqlArray(lines.map((l) => l.variantId))}::text[])
@@ -149,7 +150,9 @@ export async function reserveLines(
     )
     SELECT l.variant_id AS "variantId", r.variant_id IS NOT NULL AS reserved,
            l.available - coalesce(r.quantity, 0) AS available
-    FROM locked l LEFT JOIN reserved r ON r.variant_id = l.variant_id`);
+    FROM locked l LEFT JOIN reserved r ON r.variant_id = l.variant_id`,
+    { prepareAs: 'inventory_reserve_lines' },
+  );
 }
 
 /**
@@ -207,7 +210,8 @@ export async function holdUnits(
   asks: readonly HoldAsk[],
   ttlSeconds: number,
 ): Promise<{ grants: HoldGrant[]; applied: boolean }> {
-  const rows = await db.query<{ granted: boolean | null; unitsLeft: number | null; applied: boolean }>(sql`
+  const rows = await db.query<{ granted: boolean | null; unitsLeft: number | null; applied: boolean }>(
+    sql`
     WITH RECURSIVE asked AS (
       SELECT * FROM unnest(
         ${sqlArray(asks.map((ask) => ask.checkoutId))}::text[],
@@ -239,7 +243,9 @@ export async function holdUnits(
     )
     SELECT w.granted, (SELECT units_left FROM walk ORDER BY seq DESC LIMIT 1) AS "unitsLeft",
            EXISTS (SELECT 1 FROM reserved) OR NOT EXISTS (SELECT 1 FROM grants) AS applied
-    FROM walk w WHERE w.seq > 0 ORDER BY w.seq`);
+    FROM walk w WHERE w.seq > 0 ORDER BY w.seq`,
+    { prepareAs: 'inventory_hold_units' },
+  );
   const applied = rows.every((row) => row.applied);
   return {
     applied,
@@ -250,12 +256,21 @@ export async function holdUnits(
 /**
  * Deletes a checkout's holds in its transaction, turning the units into its orders' reservations
  * (`reserved` already counts them). Answers the lines deleted; another transaction releasing the
- * same holds (expiry) waits for this one, or this one finds them gone.
+ * same holds (expiry) waits for this one, or this one finds them gone. The caller's `alongside`
+ * writes run in the same statement (see allAtOnce).
  */
-export async function takeHolds(db: Queryable, checkoutId: string): Promise<StockLine[]> {
-  return db.query<StockLine>(sql`
-    DELETE FROM stock_holds WHERE checkout_id = ${checkoutId}
-    RETURNING variant_id AS "variantId", quantity`);
+export async function takeHolds(
+  db: Queryable,
+  checkoutId: string,
+  alongside: readonly SQL[] = [],
+): Promise<StockLine[]> {
+  return db.query<StockLine>(
+    allAtOnceReturning(
+      alongside,
+      sql`DELETE FROM stock_holds WHERE checkout_id = ${checkoutId} RETURNING variant_id AS "variantId", quantity`,
+    ),
+    { prepareShapesAs: 'inventory_take_holds' },
+  );
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { Database, Queryable } from '../../platform/db.js';
 import type { StockLine } from './inventory.repo.js';
 import * as repo from './inventory.repo.js';
@@ -215,14 +216,16 @@ export const releaseExpiredHolds = (db: Queryable, now: Date = new Date()): Prom
 
 /**
  * In the checkout's transaction: takes its holds, which must be exactly its lines (else the
- * checkout reserves in-line, after the holds are released).
+ * checkout reserves in-line, after the holds are released), in one statement with the checkout's
+ * `alongside` writes (see allAtOnce).
  */
 export async function takeHolds(
   tx: Queryable,
   checkoutId: string,
   lines: readonly StockLine[],
+  alongside: readonly SQL[] = [],
 ): Promise<void> {
-  const taken = normaliseLines(await repo.takeHolds(tx, checkoutId));
+  const taken = normaliseLines(await repo.takeHolds(tx, checkoutId, alongside));
   if (!sameLines(taken, normaliseLines(lines))) throw new HeldStockStale(checkoutId);
 }
 

@@ -13,6 +13,7 @@ import {
 import { bearer, createTestApp, type TestApp } from '../../../test/app.js';
 import { createTestDatabase } from '../../../test/db.js';
 import { countingRoundTrips, type RoundTripCounter } from '../../../test/round-trips.js';
+import { HOT_AT_ONCE } from '../inventory/index.js';
 
 /** The issue's budget for a two-shop checkout's transaction with shipping, tax and a promotion, BEGIN and COMMIT included. */
 const ROUND_TRIP_BUDGET = 8;
@@ -20,6 +21,7 @@ const ROUND_TRIP_BUDGET = 8;
 let t: TestApp;
 let counter: RoundTripCounter;
 let buyers: Buyer[];
+let variantIds: string[];
 let keys = 0;
 
 beforeAll(async () => {
@@ -32,17 +34,17 @@ beforeAll(async () => {
   await seedShippingOptions(database.db, shops);
   await seedTaxRates(database.db);
   await seedPromotions(database.db);
-  const [first, second] = await seedVariants(database.db, shops, {
+  variantIds = await seedVariants(database.db, shops, {
     count: 2,
     variantsPerProduct: 1,
     stock: 100,
     priceMinor: 1999,
   });
   const cart = [
-    { variantId: first!, quantity: 2 },
-    { variantId: second!, quantity: 1 },
+    { variantId: variantIds[0]!, quantity: 2 },
+    { variantId: variantIds[1]!, quantity: 1 },
   ];
-  buyers = await seedBuyers(database.db, [cart, cart, cart], BENCH_CODE);
+  buyers = await seedBuyers(database.db, [cart, cart, cart, cart], BENCH_CODE);
 });
 afterAll(async () => {
   await t.close();
@@ -83,5 +85,24 @@ describe('a checkout', () => {
     const transaction = statements.slice(statements.indexOf('BEGIN'), statements.lastIndexOf('COMMIT') + 1);
     expect(transaction.length, listed).toBeLessThanOrEqual(ROUND_TRIP_BUDGET);
     expect(statements.length, listed).toBeLessThanOrEqual(ROUND_TRIP_BUDGET + 2);
+  });
+
+  it('of hot stock locks its cart with the pricing reads and takes its held units with its writes', async () => {
+    // The variants hot, as checkouts of the process reserving them at once make them.
+    for (const leave of Array.from({ length: HOT_AT_ONCE }, () => t.services.stockHolds.enter(variantIds)))
+      leave();
+    const batches = t.services.stockHolds.counts.batches;
+    counter.reset();
+    const placed = await checkout(buyers[2]!);
+    expect(placed.statusCode, placed.body).toBe(201);
+    expect(t.services.stockHolds.counts.batches).toBe(batches + 2);
+    const statements = counter.statements();
+    const transaction = statements.slice(statements.indexOf('BEGIN'), statements.lastIndexOf('COMMIT') + 1);
+    // BEGIN, the locked cart with the pricing reads, the orders, the writes with the holds taken,
+    // the promotions' uses, COMMIT. Before it, the session, the key, the cart read and a hold per
+    // variant (each a batch of its own).
+    expect(transaction.length, transaction.join('\n')).toBe(ROUND_TRIP_BUDGET - 2);
+    expect(transaction[1]).toMatch(/FROM carts c .* FOR UPDATE OF c/);
+    expect(statements.length, statements.join('\n')).toBe(ROUND_TRIP_BUDGET - 2 + 5);
   });
 });

@@ -226,9 +226,10 @@ describe('checkouts of hot stock (group commit on)', () => {
     const [buyer] = await buyersWithCarts(1, () => [{ variantId, quantity: 2 }]);
     contend([variantId]);
     // The cart as read before the transaction: one unit, as if the buyer added the second just after.
+    const cart = await t.services.cart.contentsOf(t.db, callerOfUser(buyer!));
     const read = vi
-      .spyOn(t.services.cart, 'linesOf')
-      .mockResolvedValueOnce([{ id: 'ci_read_before', variantId, quantity: 1 }]);
+      .spyOn(t.services.cart, 'contentsOf')
+      .mockResolvedValueOnce({ ...cart, items: [{ ...cart.items[0]!, quantity: 1 }] });
     try {
       const placed = await checkoutAt(buyer!, 'held-then-changed');
       expect(placed.statusCode).toBe(201);

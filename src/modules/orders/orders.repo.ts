@@ -142,7 +142,8 @@ export async function insertOrders<Alongside>(
   items: OrderItemRow[],
   alongside: PlannedStatement<Alongside>,
 ): Promise<{ orders: OrderRow[]; alongside: Alongside }> {
-  const rows = await db.query<OrderRow & { alongside: Record<string, unknown> }>(sql`
+  const rows = await db.query<OrderRow & { alongside: Record<string, unknown> }>(
+    sql`
     WITH alongside AS (${alongside.statement}), items AS (
     INSERT INTO order_items (id, order_id, variant_id, product_id, title, sku, quantity, unit_price_amount,
                              line_total_amount, tax_amount, tax_rate_bps, discount_amount)
@@ -201,7 +202,9 @@ export async function insertOrders<Alongside>(
                     promotions jsonb, payment_id text, expires_at timestamptz)
     RETURNING ${ORDER_COLUMNS}
     )
-    SELECT placed.*, (SELECT row_to_json(a) FROM alongside a) AS alongside FROM placed`);
+    SELECT placed.*, (SELECT row_to_json(a) FROM alongside a) AS alongside FROM placed`,
+    { prepareShapesAs: 'orders_insert' },
+  );
   return {
     orders: rows.map(({ alongside: _, ...order }) => order),
     alongside: alongside.answer(rows.slice(0, 1).map((row) => row.alongside)),

@@ -1,6 +1,12 @@
 import type { Config } from '../../config.js';
 import { appendAudit, changesBetween } from '../../platform/audit.js';
-import { allAtOnce, type Database, type Queryable, readAtOnce } from '../../platform/db.js';
+import {
+  allAtOnce,
+  type Database,
+  type PlannedStatement,
+  type Queryable,
+  readAtOnce,
+} from '../../platform/db.js';
 import { ValidationFailed } from '../../platform/errors.js';
 import { asOrderAccess, type Caller, holdsOrderToken, type OrderAccess } from '../../platform/http.js';
 import type { IdempotentAnswer } from '../../platform/idempotency.js';
@@ -12,10 +18,12 @@ import { decodeCursor, paginate } from '../../platform/pagination.js';
 import { orderedPeriodOf } from '../../platform/period.js';
 import { hashToken, newSecret } from '../../platform/tokens.js';
 import {
+  type CartContents,
   type CartHolder,
   type CartService,
   lineTitle,
   presentCartItem,
+  sameCartContents,
   UNAVAILABLE_REASONS,
   type VariantDirectory,
 } from '../cart/index.js';
@@ -202,10 +210,11 @@ export interface OrdersDeps {
   stockHolds: StockHolds;
 }
 
-/** What a checkout of hot stock holds before its transaction opens. */
+/** What a checkout of hot stock holds before its transaction opens, for the cart it read then. */
 interface HeldStock {
   checkoutId: string;
   lines: StockLine[];
+  cart: CartContents;
 }
 
 /**
@@ -257,6 +266,8 @@ export class OrdersService {
     input: CheckoutInput,
     items: readonly { id: string; variantId: string; quantity: number }[],
     code: string | null,
+    /** The cart locked by the same round trip, for a checkout that priced the cart it read before. */
+    lockCart?: PlannedStatement<CartContents>,
   ) {
     if (input.addressId !== undefined && 'guestCartTokenHash' in shopper)
       throw ValidationFailed.at('/address_id', 'a guest gives the shipping address in full');
@@ -267,17 +278,17 @@ export class OrdersService {
     const variantIds = items.map((item) => item.variantId);
     // Every module's read in one round trip, on one snapshot; prepared, as planning it costs more
     // than running it.
-    const { variants, options, candidates, taxRates, levels } = await readAtOnce(
-      db,
-      {
-        variants: this.directory.variantsRead(variantIds),
-        options: this.shipping.optionsForPricingRead(this.directory.shopsOfVariantsSql(variantIds)),
-        candidates: this.promotions.candidatesRead(code),
-        taxRates: this.tax.ratesForRead(address.country),
-        levels: inventory.levelsRead(variantIds),
-      },
-      { prepareShapesAs: 'orders_pricing_reads' },
-    );
+    const reads = {
+      variants: this.directory.variantsRead(variantIds),
+      options: this.shipping.optionsForPricingRead(this.directory.shopsOfVariantsSql(variantIds)),
+      candidates: this.promotions.candidatesRead(code),
+      taxRates: this.tax.ratesForRead(address.country),
+      levels: inventory.levelsRead(variantIds),
+    };
+    const prepared = { prepareShapesAs: 'orders_pricing_reads' };
+    const { variants, options, candidates, taxRates, levels, lockedCart } = lockCart
+      ? await readAtOnce(db, { ...reads, lockedCart: lockCart }, prepared)
+      : { ...(await readAtOnce(db, reads, prepared)), lockedCart: undefined };
     // A variant deleted from the catalog is neither shown nor priced (checkout refuses it).
     const known = items.filter((item) => variants.has(item.variantId));
     const lines = known.map((item) => {
@@ -308,7 +319,7 @@ export class OrdersService {
     const coded = priced.notApplied.find((promotion) => promotion.code !== null);
     const refusal = promotions.codeRefusal ?? (coded ? refusalOfPricing(coded.reason) : null);
     const codeProblem = code !== null && refusal !== null ? { code, reason: refusal } : null;
-    return { address, variants, known, levels, priced, codeProblem };
+    return { address, variants, known, levels, priced, codeProblem, lockedCart };
   }
 
   /** Refuses a checkout whose shipping cannot be as asked: a bad choice per shop, or shops that do not ship there. */
@@ -460,10 +471,11 @@ export class OrdersService {
       // units are held together with other buyers' before the transaction opens (a sold-out
       // variant refuses there, without a transaction). Otherwise the transaction reserves.
       if (this.stockHolds.readsCartFirst()) {
-        const lines = normaliseLines(await this.cart.linesOf(this.db, cartHolderOf(shopper)));
+        const cart = await this.cart.contentsOf(this.db, cartHolderOf(shopper));
+        const lines = normaliseLines(cart.items);
         early = { lines, leave: this.stockHolds.enter(lines.map((line) => line.variantId)) };
         if (this.stockHolds.isHot(lines.map((line) => line.variantId))) {
-          const held = { checkoutId: newId('chk'), lines };
+          const held = { checkoutId: newId('chk'), lines, cart };
           await this.stockHolds.hold(held.checkoutId, lines);
           try {
             return await placed({ held, entered: lines });
@@ -499,24 +511,30 @@ export class OrdersService {
     let leave = () => {};
     try {
       return await this.db.transaction(async (tx) => {
-        const { cartId, items, promotionCode } = await this.cart.lockForCheckout(tx, cartHolderOf(shopper));
+        const holder = cartHolderOf(shopper);
+        // Units were held for the cart read before the transaction: that cart is priced, and locked
+        // in the same round trip, and the checkout goes on only if it is still the same.
+        const { cartId, items, promotionCode } = held
+          ? held.cart
+          : await this.cart.lockForCheckout(tx, holder);
         if (!cartId || items.length === 0)
           throw ordersErrors.invalidAt('cart_empty', '/cart', 'the cart is empty');
         const lines = normaliseLines(items);
-        if (held && !sameLines(lines, held.lines)) throw new HeldStockStale(held.checkoutId);
         // The variants count as being reserved from here (unless the caller counted them already):
         // another checkout of this process reserving one too makes it hot.
         leave();
         if (!entered || !sameLines(lines, entered))
           leave = this.stockHolds.enter(lines.map((line) => line.variantId));
         // Re-priced here, in the transaction that charges: what the buyer saw is only checked against it.
-        const { address, variants, levels, priced, codeProblem } = await this.price(
+        const { address, variants, levels, priced, codeProblem, lockedCart } = await this.price(
           tx,
           shopper,
           input,
           items,
           promotionCode,
+          held && this.cart.lockedRead(holder),
         );
+        if (held && !sameCartContents(lockedCart!, held.cart)) throw new HeldStockStale(held.checkoutId);
         const unavailable = items.filter((item) => !variants.get(item.variantId)?.purchasable);
         if (unavailable.length > 0) {
           const shortages = unavailable.map((item) => ({
@@ -644,22 +662,21 @@ export class OrdersService {
           payment: presentPayment(payment),
           ...(orderToken !== undefined ? { order_token: orderToken } : {}),
         });
-        // The events, the expiry jobs, the emptied cart and the stored answer: one round trip.
-        await tx.execute(
-          allAtOnce([
-            ...views.flatMap((view) => [
-              eventStatement('order.placed.v1', orderEventData(view, { checkoutId })).statement,
-              jobStatement({
-                kind: orderJobs.expire,
-                runAt: expiresAt,
-                payload: { orderId: view.id } satisfies OrderJobPayload,
-                dedupeKey: view.id,
-              }),
-            ]),
-            ...this.cart.emptyStatements(cartId),
-            ...completion.statements,
+        // The events, the expiry jobs, the emptied cart and the stored answer: one round trip, which
+        // also takes the units held for the checkout.
+        const writes = [
+          ...views.flatMap((view) => [
+            eventStatement('order.placed.v1', orderEventData(view, { checkoutId })).statement,
+            jobStatement({
+              kind: orderJobs.expire,
+              runAt: expiresAt,
+              payload: { orderId: view.id } satisfies OrderJobPayload,
+              dedupeKey: view.id,
+            }),
           ]),
-        );
+          ...this.cart.emptyStatements(cartId),
+          ...completion.statements,
+        ];
         const body = completion.text;
         // Reserving last holds the hot rows' locks only for these statements and the commit: a
         // sale's stock, then the promotions' counts (an automatic promotion's row is in every
@@ -667,8 +684,11 @@ export class OrdersService {
         // transactions never wait on each other's. A shortage, or a limit reached (409
         // promotion_exhausted; one use per checkout, not per order), rolls every write above back.
         // A guest is one customer per email address (case-insensitive) for per-customer limits.
-        if (held) await takeHolds(tx, checkoutId, held.lines);
-        else await inventory.reserve(tx, items, checkoutId);
+        if (held) await takeHolds(tx, checkoutId, held.lines, writes);
+        else {
+          await tx.execute(allAtOnce(writes), { prepareShapesAs: 'orders_checkout_writes' });
+          await inventory.reserve(tx, items, checkoutId);
+        }
         await this.promotions.reserve(
           tx,
           checkoutId,

@@ -159,7 +159,8 @@ export async function takeUses(
   checkoutId: string,
   customer: string,
 ): Promise<boolean> {
-  const [row] = await db.query<{ taken: number; customerLimited: number; customerTaken: number }>(sql`
+  const [row] = await db.query<{ taken: number; customerLimited: number; customerTaken: number }>(
+    sql`
     WITH limited AS (
       UPDATE promotions SET used_count = used_count + 1
       WHERE id = ANY(${sqlArray(ids)}::text[]) AND usage_limit IS NOT NULL AND used_count < usage_limit
@@ -182,7 +183,9 @@ export async function takeUses(
     )
     SELECT (SELECT count(*) FROM taken)::int AS taken,
            (SELECT count(*) FROM taken WHERE per_customer_limit IS NOT NULL)::int AS "customerLimited",
-           (SELECT count(*) FROM customer)::int AS "customerTaken"`);
+           (SELECT count(*) FROM customer)::int AS "customerTaken"`,
+    { prepareAs: 'promotions_take_uses' },
+  );
   return row!.taken === ids.length && row!.customerTaken === row!.customerLimited;
 }
 
