@@ -110,8 +110,12 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
  */
 export const LISTEN_BACKLOG = 4096;
 
-/** PostgreSQL connections of group commit's batches, beside the main pool (one batch per hot variant runs at a time). */
-const GROUP_COMMIT_CONNECTIONS = 2;
+/**
+ * PostgreSQL connections, beside the main pool, of the statements that answer many requests at
+ * once: group commit's batches (one per hot variant at a time) and the coalesced session lookups,
+ * idempotency claims and answers, and cart reads (one of each at a time).
+ */
+const BATCH_CONNECTIONS = 3;
 
 /** Everything the app is made of that outlives one request. */
 export interface Services {
@@ -180,6 +184,9 @@ export function buildServices(
       : new MemoryWindowCounters());
   const log = pino({ ...(loggerOptions(config) as pino.LoggerOptions), ...traceLogFields() });
   registerEventSchemas(...eventCatalogues);
+  // Statements that many requests wait on together run on connections of their own: on the main
+  // pool they would queue behind the very requests that wait for them.
+  const batchDb = withOwnConnections(db, BATCH_CONNECTIONS);
   const jobs = new JobRunner(db, {
     log: log.child({ component: 'jobs' }),
     leaseSeconds: config.jobLeaseSeconds,
@@ -212,6 +219,7 @@ export function buildServices(
   });
   const cart = new CartService({
     db,
+    batchDb,
     directory: catalogVariantDirectory,
     currency: config.currency,
     promotions,
@@ -242,10 +250,7 @@ export function buildServices(
     },
     log: log.child({ component: 'payments' }),
   });
-  // Batches run on connections of their own: on the main pool they would queue behind the very
-  // requests that wait for them.
-  const holdsDb = withOwnConnections(db, GROUP_COMMIT_CONNECTIONS);
-  const stockHolds = new StockHolds(holdsDb, config.groupCommit);
+  const stockHolds = new StockHolds(batchDb, config.groupCommit);
   const orders: OrdersService = new OrdersService({
     db,
     config,
@@ -302,6 +307,7 @@ export function buildServices(
   const loginThrottle = new LoginThrottle(windowCounters);
   const identity: IdentityService = new IdentityService({
     db,
+    batchDb,
     config,
     throttle: loginThrottle,
     shopListener: catalog,
@@ -360,7 +366,7 @@ export function buildServices(
     config,
     db,
     counters: windowCounters,
-    idempotency: new Idempotency(db),
+    idempotency: new Idempotency(db, batchDb),
     cart,
     payments,
     sandbox: providers.sandbox,
@@ -394,7 +400,7 @@ export function buildServices(
       await windowCounters.close();
       mailTransport?.close();
       caches.close();
-      if (holdsDb !== db) await holdsDb.close();
+      if (batchDb !== db) await batchDb.close();
       redis?.disconnect();
       await tracing?.shutdown();
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CoalescedReads } from './coalesce.js';
+import { Coalesced, CoalescedReads } from './coalesce.js';
 
 /** A store whose reads take a tick, recording each query's keys and the version it saw. */
 function store() {
@@ -93,5 +93,62 @@ describe('CoalescedReads', () => {
     await expect(first).rejects.toThrow('connection lost');
     expect(await second).toBeUndefined();
     expect(await reads.read('here')).toBe(4);
+  });
+});
+
+describe('Coalesced', () => {
+  /** A run that records its asks and answers each with its double after a tick; 13 cannot be stored. */
+  function doubling() {
+    const runs: number[][] = [];
+    const run = async (asks: number[]) => {
+      runs.push(asks);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      if (asks.includes(13)) throw new Error('13 refused');
+      return asks.map((ask) => ask * 2);
+    };
+    return { runs, run };
+  }
+
+  it('answers each ask with its own answer, an ask asked twice twice', async () => {
+    const { runs, run } = doubling();
+    const coalesced = new Coalesced(run, { concurrency: 1, maxAsks: 10 });
+    expect(await Promise.all([1, 2, 3, 2].map((ask) => coalesced.ask(ask)))).toEqual([2, 4, 6, 4]);
+    expect(runs).toEqual([[1, 2, 3, 2]]);
+    expect(coalesced.counts).toEqual({ runs: 1, asks: 4 });
+  });
+
+  it('runs an ask at once when none is running, and the asks made meanwhile together', async () => {
+    const { runs, run } = doubling();
+    const coalesced = new Coalesced(run, { concurrency: 1, maxAsks: 10 });
+    const first = coalesced.ask(1);
+    await Promise.resolve();
+    expect(runs).toEqual([[1]]);
+    const later = [2, 3, 4].map((ask) => coalesced.ask(ask));
+    expect(await Promise.all([first, ...later])).toEqual([2, 4, 6, 8]);
+    expect(runs).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('runs the asks of a failed run alone when told to, so that only the bad one fails', async () => {
+    const { runs, run } = doubling();
+    const coalesced = new Coalesced(run, { concurrency: 1, maxAsks: 10, aloneOnFailure: true });
+    const answers = await Promise.allSettled([1, 13, 2].map((ask) => coalesced.ask(ask)));
+    expect(answers.map((answer) => (answer.status === 'fulfilled' ? answer.value : 'refused'))).toEqual([
+      2,
+      'refused',
+      4,
+    ]);
+    expect(runs).toEqual([[1, 13, 2], [1], [13], [2]]);
+  });
+
+  it('fails every ask of a failed run when not told to run them alone', async () => {
+    const { run } = doubling();
+    const coalesced = new Coalesced(run, { concurrency: 1, maxAsks: 10 });
+    const answers = await Promise.allSettled([1, 13].map((ask) => coalesced.ask(ask)));
+    expect(answers.map((answer) => answer.status)).toEqual(['rejected', 'rejected']);
+  });
+
+  it('refuses a run that answers a different number of asks', async () => {
+    const coalesced = new Coalesced(async (asks: number[]) => asks.slice(1), { concurrency: 1, maxAsks: 10 });
+    await expect(Promise.all([coalesced.ask(1), coalesced.ask(2)])).rejects.toThrow('answered 1 of 2 asks');
   });
 });

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { SQL } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { type Database, type Queryable, sql } from './db.js';
+import { Coalesced } from './coalesce.js';
+import { type Database, type Queryable, sql, sqlArray } from './db.js';
 import { AppError, problemOf, toAppError, ValidationFailed } from './errors.js';
 import { actorKeyOf } from './http.js';
 
@@ -72,6 +73,43 @@ interface KeyRow {
   responseBody: string | null;
 }
 
+/** A request's claim of its key. */
+export interface Claim {
+  scope: string;
+  key: string;
+  requestHash: string;
+}
+
+/** The most claims one statement takes. */
+const MAX_BATCH = 256;
+
+const keyIdOf = (row: { scope: string; key: string }) => JSON.stringify([row.scope, row.key]);
+
+/**
+ * Claims keys in one statement, answering for each claim whether it now owns its key. A key asked
+ * twice in one batch is owned by its first claim; the later ones find it taken. Rows are inserted
+ * in key order, so two batches (two processes) claiming the same keys cannot deadlock.
+ */
+export async function claimKeys(db: Queryable, claims: readonly Claim[]): Promise<boolean[]> {
+  const firsts = new Map<string, number>();
+  for (const [i, claim] of claims.entries()) if (!firsts.has(keyIdOf(claim))) firsts.set(keyIdOf(claim), i);
+  const unique = [...firsts.values()].map((i) => claims[i]!);
+  const inserted = await db.query<{ scope: string; key: string }>(
+    sql`
+    INSERT INTO idempotency_keys (scope, key, request_hash, status, locked_until)
+    SELECT a.scope, a.key, a.request_hash, 'in_progress', now() + make_interval(secs => ${CLAIM_LEASE_SECONDS})
+    FROM unnest(${sqlArray(unique.map((claim) => claim.scope))}::text[],
+                ${sqlArray(unique.map((claim) => claim.key))}::text[],
+                ${sqlArray(unique.map((claim) => claim.requestHash))}::text[]) AS a(scope, key, request_hash)
+    ORDER BY a.scope, a.key
+    ON CONFLICT (scope, key) DO NOTHING
+    RETURNING scope, key`,
+    { prepareAs: 'idempotency_claims' },
+  );
+  const owned = new Set(inserted.map(keyIdOf));
+  return claims.map((claim, i) => firsts.get(keyIdOf(claim)) === i && owned.has(keyIdOf(claim)));
+}
+
 /** Stored answers are sent as stored text, so a replay is byte-identical to the first answer. */
 const sendStored = (reply: FastifyReply, status: number, body: string, replayed: boolean) => {
   if (replayed) reply.header('idempotent-replayed', 'true');
@@ -86,7 +124,23 @@ const sendStored = (reply: FastifyReply, status: number, body: string, replayed:
  * 409 at once, retries get the stored answer, a different body under the same key gets 422.
  */
 export class Idempotency {
-  constructor(private readonly db: Database) {}
+  /**
+   * Claims made at once share one statement (see Coalesced): under a burst of requests, one round
+   * trip and one commit for many instead of one each. They run on `batchDb`'s connections, so that
+   * they do not queue behind the transactions of the requests they let through.
+   */
+  private readonly claims: Coalesced<Claim, boolean>;
+
+  constructor(
+    private readonly db: Database,
+    batchDb: Database = db,
+  ) {
+    this.claims = new Coalesced((claims) => claimKeys(batchDb, claims), {
+      concurrency: 1,
+      maxAsks: MAX_BATCH,
+      aloneOnFailure: true,
+    });
+  }
 
   async run(
     request: FastifyRequest,
@@ -157,14 +211,7 @@ export class Idempotency {
 
   /** true when this call now owns the key; otherwise the key's current row. */
   private async claim(scope: string, key: string, requestHash: string): Promise<true | KeyRow> {
-    const inserted = await this.db.execute(
-      sql`
-      INSERT INTO idempotency_keys (scope, key, request_hash, status, locked_until)
-      VALUES (${scope}, ${key}, ${requestHash}, 'in_progress', now() + make_interval(secs => ${CLAIM_LEASE_SECONDS}))
-      ON CONFLICT (scope, key) DO NOTHING`,
-      { prepareAs: 'idempotency_claim' },
-    );
-    if (inserted === 1) return true;
+    if (await this.claims.ask({ scope, key, requestHash })) return true;
     // A claim whose lease ran out belongs to an attempt that crashed before committing anything.
     const takenOver = await this.db.execute(sql`
       UPDATE idempotency_keys SET locked_until = now() + make_interval(secs => ${CLAIM_LEASE_SECONDS})

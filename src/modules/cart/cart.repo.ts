@@ -1,5 +1,5 @@
 import type { SQL } from 'drizzle-orm';
-import { allAtOnce, type PlannedStatement, type Queryable, sql } from '../../platform/db.js';
+import { allAtOnce, type PlannedStatement, type Queryable, sql, sqlArray } from '../../platform/db.js';
 
 export interface CartItemRow {
   id: string;
@@ -128,14 +128,15 @@ export interface CartContents {
 }
 
 /** Locks the holder's cart and reads its lines and code in one round trip. */
-export const lockCartWithItems = (db: Queryable, holder: CartHolder) => readCartWithItems(db, holder, true);
-
-/** The holder's cart with its lines and code in one round trip, unlocked. */
-export const findCartWithItems = (db: Queryable, holder: CartHolder) => readCartWithItems(db, holder, false);
+export async function lockCartWithItems(db: Queryable, holder: CartHolder): Promise<CartContents> {
+  return cartContentsOf(
+    await db.query<CartWithItemsRow>(lockedCartStatement(holder), { prepareShapesAs: 'cart_with_items' }),
+  );
+}
 
 /** What lockCartWithItems runs, for a caller reading it with other reads at once (see readAtOnce). */
 export const lockedCartRead = (holder: CartHolder): PlannedStatement<CartContents> => ({
-  statement: cartWithItemsStatement(holder, true),
+  statement: lockedCartStatement(holder),
   answer: (rows) => cartContentsOf(rows as unknown as CartWithItemsRow[]),
 });
 
@@ -147,20 +148,12 @@ interface CartWithItemsRow {
   quantity: number | null;
 }
 
-const cartWithItemsStatement = (holder: CartHolder, lock: boolean) => sql`
+const lockedCartStatement = (holder: CartHolder) => sql`
     SELECT c.id AS "cartId", c.promotion_code AS "promotionCode", i.id, i.variant_id AS "variantId", i.quantity
     FROM carts c LEFT JOIN cart_items i ON i.cart_id = c.id
     WHERE ${heldBy(holder)}
     ORDER BY i.added_at, i.id
-    ${lock ? sql`FOR UPDATE OF c` : sql``}`;
-
-async function readCartWithItems(db: Queryable, holder: CartHolder, lock: boolean): Promise<CartContents> {
-  return cartContentsOf(
-    await db.query<CartWithItemsRow>(cartWithItemsStatement(holder, lock), {
-      prepareShapesAs: 'cart_with_items',
-    }),
-  );
-}
+    FOR UPDATE OF c`;
 
 function cartContentsOf(rows: readonly CartWithItemsRow[]): CartContents {
   const items = rows.flatMap((row) =>
@@ -169,6 +162,41 @@ function cartContentsOf(rows: readonly CartWithItemsRow[]): CartContents {
       : [],
   );
   return { cartId: rows[0]?.cartId, items, promotionCode: rows[0]?.promotionCode ?? null };
+}
+
+/** Whose cart a batched read answers for: `user:<id>` or `guest:<token hash hex>`. */
+export const holderKeyOf = (holder: CartHolder): string =>
+  'id' in holder ? `user:${holder.id}` : `guest:${holder.guestTokenHash.toString('hex')}`;
+
+/**
+ * Several holders' carts with their lines and codes in one statement, unlocked, by holder key (see
+ * holderKeyOf); a holder without a cart has no entry. Written so that its generic plan (prepared)
+ * looks every cart and its lines up by index, whatever the tables' statistics: the lateral join's
+ * OFFSET 0 keeps PostgreSQL from hashing all cart lines, and updated_at is not compared bare, so
+ * no index on it competes.
+ */
+export async function findCartsWithItems(
+  db: Queryable,
+  holderKeys: readonly string[],
+): Promise<Map<string, CartContents>> {
+  const userIds = holderKeys.flatMap((key) => (key.startsWith('user:') ? [key.slice(5)] : []));
+  const guestHashes = holderKeys.flatMap((key) => (key.startsWith('guest:') ? [key.slice(6)] : []));
+  const rows = await db.query<CartWithItemsRow & { holderKey: string }>(
+    sql`
+    SELECT CASE WHEN c.user_id IS NOT NULL THEN 'user:' || c.user_id
+                ELSE 'guest:' || encode(c.guest_token_hash, 'hex') END AS "holderKey",
+           c.id AS "cartId", c.promotion_code AS "promotionCode", i.id, i.variant_id AS "variantId", i.quantity
+    FROM carts c
+    LEFT JOIN LATERAL (SELECT * FROM cart_items WHERE cart_id = c.id OFFSET 0) i ON true
+    WHERE c.user_id = ANY(${sqlArray(userIds)}::text[])
+       OR (c.guest_token_hash = ANY(ARRAY(SELECT decode(h, 'hex') FROM unnest(${sqlArray(guestHashes)}::text[]) h))
+           AND c.updated_at + make_interval(days => ${GUEST_CART_IDLE_DAYS}) > now())
+    ORDER BY c.id, i.added_at, i.id`,
+    { prepareAs: 'cart_find_carts_with_items' },
+  );
+  const byHolder = new Map<string, CartWithItemsRow[]>();
+  for (const row of rows) byHolder.set(row.holderKey, [...(byHolder.get(row.holderKey) ?? []), row]);
+  return new Map([...byHolder].map(([key, cartRows]) => [key, cartContentsOf(cartRows)]));
 }
 
 export async function touchCart(db: Queryable, cartId: string): Promise<void> {
@@ -184,13 +212,6 @@ export async function findPromotionCode(db: Queryable, cartId: string): Promise<
 }
 
 /** The code the holder's cart holds, in one read. */
-export async function findPromotionCodeOf(db: Queryable, holder: CartHolder): Promise<string | null> {
-  const [row] = await db.query<{ code: string | null }>(
-    sql`SELECT c.promotion_code AS code FROM carts c WHERE ${heldBy(holder)}`,
-  );
-  return row?.code ?? null;
-}
-
 export async function setPromotionCode(db: Queryable, cartId: string, code: string | null): Promise<void> {
   await db.execute(sql`UPDATE carts SET promotion_code = ${code}, updated_at = now() WHERE id = ${cartId}`);
 }

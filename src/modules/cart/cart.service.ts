@@ -1,4 +1,5 @@
 import type { SQL } from 'drizzle-orm';
+import { CoalescedReads } from '../../platform/coalesce.js';
 import type { WindowCounters } from '../../platform/counters.js';
 import type { Database, PlannedStatement, Queryable } from '../../platform/db.js';
 import { RateLimited, Unauthenticated, ValidationFailed } from '../../platform/errors.js';
@@ -120,6 +121,8 @@ export interface CartDeps {
   directory: VariantDirectory;
   currency: string;
   promotions: PromotionSource;
+  /** Connections of their own for the cart reads many checkouts wait on together (default db). */
+  batchDb?: Database;
   /** Counts guest carts per client address (shared through Redis when set). */
   counters: WindowCounters;
 }
@@ -130,9 +133,16 @@ export class CartService {
   private readonly currency: string;
   private readonly promotions: PromotionSource;
   private readonly counters: WindowCounters;
+  /** One at a time, on connections of their own: they do not queue behind checkouts' transactions. */
+  private readonly carts: CoalescedReads<repo.CartContents>;
 
   constructor(deps: CartDeps) {
     this.db = deps.db;
+    const batchDb = deps.batchDb ?? deps.db;
+    this.carts = new CoalescedReads((keys) => repo.findCartsWithItems(batchDb, keys), {
+      concurrency: 1,
+      maxKeys: 256,
+    });
     this.directory = deps.directory;
     this.currency = deps.currency;
     this.promotions = deps.promotions;
@@ -233,11 +243,6 @@ export class CartService {
         await repo.setPromotionCode(tx, cartId, null);
       return (await this.present(tx, cartId)).cart;
     });
-  }
-
-  /** The code a cart holds, read in the caller's transaction. */
-  async promotionCodeOf(tx: Queryable, holder: CartHolder): Promise<string | null> {
-    return repo.findPromotionCodeOf(tx, holder);
   }
 
   async view(holder: CartHolder): Promise<CartView> {
@@ -342,18 +347,14 @@ export class CartService {
   }
 
   /**
-   * The holder's cart without locking it, in one round trip: checkout reads it before its
-   * transaction to hold hot stock for its lines.
+   * The holder's cart without locking it, read outside any transaction: checkout reads it before
+   * its transaction to hold hot stock for its lines. Reads made at once share one statement (see
+   * CoalescedReads), so a burst of checkouts reads its carts in a few round trips.
    */
-  async contentsOf(db: Queryable, holder: CartHolder): Promise<repo.CartContents> {
-    const cart = await repo.findCartWithItems(db, holder);
-    if (cart.cartId === undefined && 'guestTokenHash' in holder) throw new Unauthenticated();
-    return cart;
-  }
-
-  /** The holder's cart lines without locking them, in one round trip (the checkout quote's). */
-  async linesOf(db: Queryable, holder: CartHolder): Promise<repo.CartItemRow[]> {
-    return (await this.contentsOf(db, holder)).items;
+  async contentsOf(holder: CartHolder): Promise<repo.CartContents> {
+    const cart = await this.carts.read(repo.holderKeyOf(holder));
+    if (cart === undefined && 'guestTokenHash' in holder) throw new Unauthenticated();
+    return cart ?? { cartId: undefined, items: [], promotionCode: null };
   }
 
   async empty(tx: Queryable, cartId: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Config } from '../../config.js';
 import { appendAudit, changesBetween } from '../../platform/audit.js';
+import { CoalescedReads } from '../../platform/coalesce.js';
 import type { Database, Queryable, Tx } from '../../platform/db.js';
 import { isUniqueViolation } from '../../platform/errors.js';
 import type { Caller, Role } from '../../platform/http.js';
@@ -101,6 +102,8 @@ export interface GuestCartMerger {
 
 export interface IdentityDeps {
   db: Database;
+  /** Connections of their own for the session lookups many requests wait on together (default db). */
+  batchDb?: Database;
   config: Pick<Config, 'adminEmails' | 'sessionMaxDays' | 'requireVerifiedSellers' | 'shopApproval'>;
   throttle: LoginThrottle;
   shopListener: ShopListener;
@@ -122,9 +125,24 @@ export class IdentityService {
   readonly twoFactor: TwoFactorService;
   private readonly links: AccountLinks;
   private readonly guestCarts: GuestCartMerger;
+  /**
+   * Session lookups made at once share one statement (see CoalescedReads): one round trip for a
+   * burst of requests rather than one each. One at a time, on connections of their own, so that
+   * they do not queue behind the transactions of the requests they let in.
+   */
+  private readonly sessionCallers: CoalescedReads<repo.SessionCallerRow>;
 
   constructor(deps: IdentityDeps) {
     this.db = deps.db;
+    const batchDb = deps.batchDb ?? deps.db;
+    this.sessionCallers = new CoalescedReads(
+      (tokenHashes) =>
+        repo.findSessionCallers(batchDb, tokenHashes, {
+          idleSeconds: SESSION_IDLE_SECONDS,
+          maxAgeSeconds: this.sessionMaxSeconds,
+        }),
+      { concurrency: 1, maxKeys: 256 },
+    );
     this.guestCarts = deps.guestCarts;
     this.config = deps.config;
     this.throttle = deps.throttle;
@@ -262,10 +280,7 @@ export class IdentityService {
 
   async authenticate(token: string): Promise<Caller | null> {
     const tokenHash = hashToken(token);
-    const row = await repo.findSessionCaller(this.db, tokenHash, {
-      idleSeconds: SESSION_IDLE_SECONDS,
-      maxAgeSeconds: this.sessionMaxSeconds,
-    });
+    const row = await this.sessionCallers.read(tokenHash.toString('hex'));
     if (!row) return null;
     if (Date.now() - row.lastUsedAt.getTime() > SESSION_TOUCH_SECONDS * 1000) {
       await repo.touchSession(this.db, tokenHash);

@@ -226,7 +226,7 @@ describe('checkouts of hot stock (group commit on)', () => {
     const [buyer] = await buyersWithCarts(1, () => [{ variantId, quantity: 2 }]);
     contend([variantId]);
     // The cart as read before the transaction: one unit, as if the buyer added the second just after.
-    const cart = await t.services.cart.contentsOf(t.db, callerOfUser(buyer!));
+    const cart = await t.services.cart.contentsOf(callerOfUser(buyer!));
     const read = vi
       .spyOn(t.services.cart, 'contentsOf')
       .mockResolvedValueOnce({ ...cart, items: [{ ...cart.items[0]!, quantity: 1 }] });

@@ -353,8 +353,7 @@ export class OrdersService {
    */
   async quote(shopper: Shopper, input: CheckoutInput): Promise<QuoteView> {
     const holder = cartHolderOf(shopper);
-    const items = await this.cart.linesOf(this.db, holder);
-    const code = await this.cart.promotionCodeOf(this.db, holder);
+    const { items, promotionCode: code } = await this.cart.contentsOf(holder);
     const { variants, known, levels, priced, codeProblem } = await this.price(
       this.db,
       shopper,
@@ -471,7 +470,7 @@ export class OrdersService {
       // units are held together with other buyers' before the transaction opens (a sold-out
       // variant refuses there, without a transaction). Otherwise the transaction reserves.
       if (this.stockHolds.readsCartFirst()) {
-        const cart = await this.cart.contentsOf(this.db, cartHolderOf(shopper));
+        const cart = await this.cart.contentsOf(cartHolderOf(shopper));
         const lines = normaliseLines(cart.items);
         early = { lines, leave: this.stockHolds.enter(lines.map((line) => line.variantId)) };
         if (this.stockHolds.isHot(lines.map((line) => line.variantId))) {
