@@ -1,6 +1,9 @@
 /**
  * A database that counts its round trips to PostgreSQL: every statement, BEGIN and COMMIT (or
  * ROLLBACK). The bench's per-checkout figure and the round-trip budget test count through it.
+ * BEGIN counts as one though on PostgreSQL it travels with the transaction's first statement
+ * (OpeningStatement in src/platform/db.ts): there a transaction costs one round trip less than
+ * counted.
  */
 import type { SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';

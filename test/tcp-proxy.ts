@@ -8,6 +8,8 @@ import net from 'node:net';
 export class TcpProxy {
   private server: net.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
+  /** Chunks of bytes clients have sent through the proxy: a client's writes, when it waits between them. */
+  chunksFromClients = 0;
 
   private constructor(
     private readonly target: { host: string; port: number },
@@ -39,6 +41,7 @@ export class TcpProxy {
         socket.once('close', () => this.sockets.delete(socket));
         socket.on('error', () => {});
       }
+      client.on('data', () => this.chunksFromClients++);
       client.pipe(upstream).pipe(client);
       client.once('close', () => upstream.destroy());
       upstream.once('close', () => client.destroy());

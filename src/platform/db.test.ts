@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testDatabaseKind } from '../../test/db.js';
-import { sql, sqlArray } from './db.js';
+import { TcpProxy } from '../../test/tcp-proxy.js';
+import { openDatabase, sql, sqlArray } from './db.js';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -69,5 +70,58 @@ describe.runIf(testDatabaseKind() === 'postgres')('prepared statements (PostgreS
         FROM pg_prepared_statements WHERE name = 'probe_generic'`);
     });
     expect(plans).toEqual([{ generic: 8, custom: 0 }]);
+  });
+});
+
+describe.runIf(testDatabaseKind() === 'postgres')('a transaction on PostgreSQL', () => {
+  /** A database of one connection through a proxy that counts what the client writes. */
+  async function throughProxy() {
+    const proxy = await TcpProxy.to(t.url!);
+    const db = await openDatabase({ databaseUrl: proxy.url(t.url!), poolSize: 1 });
+    await db.query(sql`SELECT 1`);
+    return {
+      db,
+      proxy,
+      async close() {
+        await db.close();
+        await proxy.stop();
+      },
+    };
+  }
+
+  it('sends BEGIN with its first statement: one round trip for both', async () => {
+    const { db, proxy, close } = await throughProxy();
+    try {
+      const before = proxy.chunksFromClients;
+      const answer = await db.transaction(async (tx) => {
+        const [row] = await tx.query<{ n: number }>(sql`SELECT ${40}::int + 1 AS n`);
+        await tx.execute(sql`INSERT INTO after_commit_probe VALUES (${row!.n})`);
+        return row!.n;
+      });
+      expect(answer).toBe(41);
+      // The first statement with its BEGIN, the insert, the COMMIT.
+      expect(proxy.chunksFromClients - before).toBe(3);
+      expect(await t.db.query(sql`SELECT id FROM after_commit_probe WHERE id = 41`)).toEqual([{ id: 41 }]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('rolls back when its first statement fails, and parses that statement again next time', async () => {
+    const { db, close } = await throughProxy();
+    try {
+      const later = () =>
+        db.transaction((tx) =>
+          tx.execute(sql`INSERT INTO probe_made_later VALUES (${1})`, { prepareAs: 'probe_made_later' }),
+        );
+      await expect(later()).rejects.toThrow('relation "probe_made_later" does not exist');
+      await t.db.execute(sql`CREATE TABLE probe_made_later (id int)`);
+      // The same connection: were the failed statement counted as parsed, this would bind a
+      // statement PostgreSQL never made.
+      expect(await later()).toBe(1);
+      expect(await db.query(sql`SELECT count(*)::int AS n FROM probe_made_later`)).toEqual([{ n: 1 }]);
+    } finally {
+      await close();
+    }
   });
 });

@@ -245,6 +245,78 @@ async function withRetries<T>(retries: number, attempt: () => Promise<T>): Promi
 const beginStatement = (options?: TransactionOptions) =>
   options?.isolation ? `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}` : 'BEGIN';
 
+/** What node-postgres's Query does underneath, which OpeningStatement adds to (not in its types). */
+interface QueryInternals {
+  hasBeenParsed(connection: ProtocolConnection): boolean;
+  prepare(connection: ProtocolConnection): void;
+  handleCommandComplete(message: unknown, connection: ProtocolConnection): void;
+  handleError(error: Error, connection: ProtocolConnection): void;
+}
+
+interface ProtocolConnection {
+  parse(query: { text: string }): void;
+  bind(config: Record<string, never>): void;
+  execute(config: Record<string, never>): void;
+  parsedStatements: Record<string, string>;
+}
+
+/**
+ * A transaction's first statement, sent with the BEGIN that opens the transaction: one write and
+ * one round trip for both, where node-postgres would wait for BEGIN's answer before sending the
+ * statement. The extended protocol runs the messages before a Sync in order, so the statement runs
+ * in the transaction BEGIN opens; were it to fail, BEGIN has still opened the transaction, which
+ * the caller rolls back as after any failed statement.
+ */
+class OpeningStatement extends pg.Query {
+  private beginAnswered = false;
+  private parsedBefore = true;
+
+  constructor(
+    query: RawQuery,
+    private readonly begin: string,
+    callback: (error: Error | undefined, result: pg.QueryResult) => void,
+  ) {
+    // Extended protocol even without values: BEGIN's messages go before the statement's own.
+    super({ ...query, queryMode: 'extended', callback } as pg.QueryConfig, callback as never);
+  }
+
+  prepare(connection: ProtocolConnection): void {
+    const internals = pg.Query.prototype as unknown as QueryInternals;
+    this.parsedBefore = internals.hasBeenParsed.call(this, connection);
+    connection.parse({ text: this.begin });
+    connection.bind({});
+    connection.execute({});
+    internals.prepare.call(this, connection);
+  }
+
+  /** BEGIN's answer comes first: it is not one of the statement's. */
+  handleCommandComplete(message: unknown, connection: ProtocolConnection): void {
+    if (!this.beginAnswered) {
+      this.beginAnswered = true;
+      return;
+    }
+    (pg.Query.prototype as unknown as QueryInternals).handleCommandComplete.call(this, message, connection);
+  }
+
+  /**
+   * The client counts a named statement as parsed on the first ParseComplete it sees while the
+   * statement runs, which is BEGIN's: one that failed before it was parsed must be parsed again.
+   */
+  handleError(error: Error, connection: ProtocolConnection): void {
+    const name = (this as { name?: string }).name;
+    if (name !== undefined && !this.parsedBefore) delete connection.parsedStatements[name];
+    (pg.Query.prototype as unknown as QueryInternals).handleError.call(this, error, connection);
+  }
+}
+
+/** Runs `query` on `client` as the first statement of a transaction that `begin` opens, in one round trip. */
+const openingWith = (client: pg.PoolClient, query: RawQuery, begin: string): Promise<pg.QueryResult> =>
+  new Promise((resolve, reject) => {
+    client.query(
+      new OpeningStatement(query, begin, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  });
+
 class PostgresDatabase implements Database {
   readonly kind = 'postgres' as const;
 
@@ -268,26 +340,34 @@ class PostgresDatabase implements Database {
       const client = await this.pool.connect();
       const control = (statement: string) =>
         traced('node-postgres', statement, () => client.query(statement));
+      const begin = beginStatement(options);
+      // BEGIN goes with the transaction's first statement (OpeningStatement); a transaction that
+      // runs none opens nothing, so it has nothing to commit.
+      let opened = false;
       let broken = false;
       try {
-        await control(beginStatement(options));
         const { tx, committed } = txOver('node-postgres', {
           async query(query) {
-            const result = await client.query(query);
+            const first = !opened;
+            opened = true;
+            const result = first ? await openingWith(client, query, begin) : await client.query(query);
             return { rows: result.rows, affected: result.rowCount ?? 0 };
           },
           async exec(script) {
+            if (!opened) await control(begin);
+            opened = true;
             await client.query(script);
           },
         });
         const result = await openTransaction.run(true, () => work(tx));
-        await control('COMMIT');
+        if (opened) await control('COMMIT');
         committed();
         return result;
       } catch (error) {
-        await control('ROLLBACK').catch(() => {
-          broken = true;
-        });
+        if (opened)
+          await control('ROLLBACK').catch(() => {
+            broken = true;
+          });
         throw error;
       } finally {
         client.release(broken);
