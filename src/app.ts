@@ -112,8 +112,8 @@ export const LISTEN_BACKLOG = 4096;
 
 /**
  * PostgreSQL connections, beside the main pool, of the statements that answer many requests at
- * once: group commit's batches (one per hot variant at a time) and the coalesced session lookups,
- * idempotency claims and answers, and cart reads (one of each at a time).
+ * once: group commit's batches (one per hot variant at a time) and the coalesced session lookups
+ * and cart reads (one of each at a time).
  */
 const BATCH_CONNECTIONS = 3;
 
@@ -366,7 +366,7 @@ export function buildServices(
     config,
     db,
     counters: windowCounters,
-    idempotency: new Idempotency(db, batchDb),
+    idempotency: new Idempotency(db),
     cart,
     payments,
     sandbox: providers.sandbox,
