@@ -3,7 +3,7 @@ import type { SQL } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { Coalesced } from './coalesce.js';
-import { type Database, type Queryable, sql, sqlArray } from './db.js';
+import { allAtOnce, type Database, type Queryable, sql, sqlArray } from './db.js';
 import { AppError, problemOf, toAppError, ValidationFailed } from './errors.js';
 import { actorKeyOf } from './http.js';
 
@@ -84,6 +84,45 @@ export interface Claim {
 const MAX_BATCH = 256;
 /** How many claim statements may run at once (each commits: see Idempotency.claims). */
 const CLAIMS_AT_ONCE = 4;
+/**
+ * The most refusals one statement stores. Each is an UPDATE of its own in the statement (see
+ * storeAnswers), and a batch is padded to the next power of two, so that a connection prepares
+ * only a few statement texts (1, 2, 4, … of them).
+ */
+const MAX_STORED_AT_ONCE = 32;
+/** How many statements storing refusals may run at once (each commits, as claims do). */
+const STORES_AT_ONCE = 4;
+
+/** A final answer to store under its key. */
+export interface StoredAnswer {
+  scope: string;
+  key: string;
+  status: number;
+  text: string;
+}
+
+const storeAnswerStatement = (answer: StoredAnswer): SQL => sql`
+  UPDATE idempotency_keys
+  SET status = 'completed', response_status = ${answer.status}, response_body = ${answer.text},
+      completed_at = now(), locked_until = NULL
+  WHERE scope = ${answer.scope} AND key = ${answer.key}`;
+
+/** Matches no key (a key has 1–255 characters): it pads a batch to its statement's size. */
+const NO_ANSWER: StoredAnswer = { scope: '', key: '', status: 0, text: '' };
+
+/**
+ * Stores answers outside any transaction, in one statement: one UPDATE by key each, so that each
+ * finds its row through the key's index whatever its plan (an UPDATE joined to the keys' arrays
+ * got a plan scanning the table while its statistics said it was small).
+ */
+export async function storeAnswers(db: Queryable, answers: readonly StoredAnswer[]): Promise<undefined[]> {
+  const size = 2 ** Math.ceil(Math.log2(answers.length));
+  const padded = [...answers, ...Array.from({ length: size - answers.length }, () => NO_ANSWER)];
+  await db.execute(allAtOnce(padded.map(storeAnswerStatement)), {
+    prepareShapesAs: 'idempotency_store_answers',
+  });
+  return answers.map(() => undefined);
+}
 
 const keyIdOf = (row: { scope: string; key: string }) => JSON.stringify([row.scope, row.key]);
 
@@ -134,11 +173,21 @@ export class Idempotency {
    * PostgreSQL flushes concurrent commits together.
    */
   private readonly claims: Coalesced<Claim, boolean>;
+  /**
+   * Refusals (business errors, as a sold-out variant's 409) stored at once share one statement
+   * too: under a flash sale, half the requests end with one.
+   */
+  private readonly refusals: Coalesced<StoredAnswer, undefined>;
 
   constructor(private readonly db: Database) {
     this.claims = new Coalesced((claims) => claimKeys(db, claims), {
       concurrency: CLAIMS_AT_ONCE,
       maxAsks: MAX_BATCH,
+      aloneOnFailure: true,
+    });
+    this.refusals = new Coalesced((answers) => storeAnswers(db, answers), {
+      concurrency: STORES_AT_ONCE,
+      maxAsks: MAX_STORED_AT_ONCE,
       aloneOnFailure: true,
     });
   }
@@ -177,12 +226,7 @@ export class Idempotency {
     const answer: IdempotentAnswer = {
       completion(status, body) {
         const text = JSON.stringify(body);
-        const statement = sql`
-          UPDATE idempotency_keys
-          SET status = 'completed', response_status = ${status}, response_body = ${text},
-              completed_at = now(), locked_until = NULL
-          WHERE scope = ${scope} AND key = ${key}`;
-        return { statements: [statement], text };
+        return { statements: [storeAnswerStatement({ scope, key, status, text })], text };
       },
       async complete(tx, status, body) {
         const { statements, text } = answer.completion(status, body);
@@ -203,10 +247,10 @@ export class Idempotency {
         );
         throw error;
       }
-      const body = problemOf(appError, request.id);
-      await answer.complete(this.db, appError.status, body);
+      const text = JSON.stringify(problemOf(appError, request.id));
+      await this.refusals.ask({ scope, key, status: appError.status, text });
       reply.headers(appError.headers);
-      return sendStored(reply, appError.status, JSON.stringify(body), false);
+      return sendStored(reply, appError.status, text, false);
     }
   }
 

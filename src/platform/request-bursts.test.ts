@@ -5,12 +5,14 @@ import { callerOfUser, newUser, type TestUser } from '../../test/factories/ident
 import { newStockedProduct } from '../../test/factories/inventory.js';
 import { countingRoundTrips, type RoundTripCounter } from '../../test/round-trips.js';
 import { countBy } from '../../test/statuses.js';
-import { claimKeys } from './idempotency.js';
+import { sql } from './db.js';
+import { claimKeys, storeAnswers } from './idempotency.js';
 import { hashToken } from './tokens.js';
 
 /**
  * A burst of requests shares its per-request statements (session lookups, Idempotency-Key claims,
- * cart reads before a checkout: see Coalesced), and every request still gets its own answer.
+ * cart reads before a checkout, refusals' stored answers: see Coalesced), and every request still
+ * gets its own answer.
  */
 const BURST = 24;
 const ADDRESS = { name: 'B', line1: '1 St', city: 'C', postal_code: '1', country: 'US' };
@@ -75,11 +77,62 @@ describe('a burst of requests', () => {
     if (t.db.kind === 'postgres') expect(claims).toBeLessThan(BURST);
   });
 
+  it("stores refused checkouts' answers in fewer statements than requests, each under its own key", async () => {
+    const product = await newStockedProduct(t.db, { shopId: seller.shopId!, variants: [{ stock: 5 }] });
+    const variantId = product.variants[0]!.id;
+    const buyers = await Promise.all(Array.from({ length: BURST }, () => newUser(t.db)));
+    for (const buyer of buyers)
+      await t.services.cart.addItem(callerOfUser(buyer), { variantId, quantity: 1 });
+    // Sold out after the carts were filled: every checkout is refused, and its refusal stored.
+    await t.db.execute(sql`UPDATE stock_levels SET on_hand = 0 WHERE variant_id = ${variantId}`);
+    const checkout = (buyer: TestUser) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/checkout',
+        payload: { shipping_address: ADDRESS },
+        headers: { ...bearer(buyer.token), 'idempotency-key': `sold-out-${buyer.id}` },
+      });
+    counter.reset();
+    const refused = await Promise.all(buyers.map(checkout));
+    expect(countBy(refused.map((answer) => answer.statusCode))).toEqual({ 409: BURST });
+    const stores = statementsLike(/^WITH w0 AS \(\s*UPDATE idempotency_keys/);
+    expect(stores).toBeGreaterThan(0);
+    if (t.db.kind === 'postgres') expect(stores).toBeLessThan(BURST);
+    // Each retry replays its own request's answer (its request id differs from every other's).
+    const replays = await Promise.all(buyers.map(checkout));
+    for (const [i, replay] of replays.entries()) {
+      expect(replay.statusCode, `buyer ${i}`).toBe(409);
+      expect(replay.headers['idempotent-replayed'], `buyer ${i}`).toBe('true');
+      expect(replay.body, `buyer ${i}`).toBe(refused[i]!.body);
+    }
+  });
+
   it('claims a key asked twice in one statement for its first ask only', async () => {
     const claim = { scope: 'user-1 POST /v1/checkout {}', key: 'twice', requestHash: 'h' };
     const other = { ...claim, key: 'once' };
     expect(await claimKeys(t.db, [claim, claim, other])).toEqual([true, false, true]);
     expect(await claimKeys(t.db, [claim, other])).toEqual([false, false]);
+  });
+
+  it('stores three answers in one statement, each under its own key and no other', async () => {
+    const scope = 'user-2 POST /v1/checkout {}';
+    const claims = ['a', 'b', 'c', 'untouched'].map((key) => ({ scope, key, requestHash: 'h' }));
+    expect(await claimKeys(t.db, claims)).toEqual([true, true, true, true]);
+    counter.reset();
+    await storeAnswers(
+      t.db,
+      ['a', 'b', 'c'].map((key, i) => ({ scope, key, status: 409, text: `{"n":${i}}` })),
+    );
+    expect(counter.statements()).toHaveLength(1);
+    const rows = await t.db.query<{ key: string; status: string; response_body: string | null }>(
+      sql`SELECT key, status, response_body FROM idempotency_keys WHERE scope = ${scope} ORDER BY key`,
+    );
+    expect(rows.map((row) => [row.key, row.status, row.response_body])).toEqual([
+      ['a', 'completed', '{"n":0}'],
+      ['b', 'completed', '{"n":1}'],
+      ['c', 'completed', '{"n":2}'],
+      ['untouched', 'in_progress', null],
+    ]);
   });
 
   it("reads users' and guests' carts in one statement, each holder its own", async () => {
